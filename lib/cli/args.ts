@@ -1,0 +1,166 @@
+/**
+ * Command-line parsing (the `@std/cli` role, done with Node's built-in
+ * `util.parseArgs`, strict: unknown flags and missing values are errors).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { type Format, FORMATS } from "../config/schema.ts";
+import { UsageError } from "../errors.ts";
+import type { Overrides } from "../generate.ts";
+
+/** Commands (SPEC.md §3). */
+export const COMMANDS = ["generate"] as const;
+/** One command. */
+export type Command = typeof COMMANDS[number];
+
+/** A parsed command line. */
+export interface CliArgs {
+  command: Command;
+  help: boolean;
+  version: boolean;
+  quiet: boolean;
+  force: boolean;
+  /** Config path (default "config.yaml"). */
+  config: string;
+  overrides: Overrides;
+  /** Positional arguments after the command (e.g. a folder). */
+  positionals: string[];
+}
+
+/** The `--help` text. */
+export const HELP = `chatsynth: reproducible synthetic chatbot conversation data
+(raw JSONL logs, star schema CSV, snowflake schema CSV, with a SHA-256 manifest).
+
+Usage:
+  deno run -P main.ts [generate] [options]
+
+Options (flags override config.yaml; the manifest records the effective values):
+  --sessions N      sessions to generate, integer >= 1 (config: sessions, 1000)
+  --users M         users, integer >= 1 (config: users, 500)
+  --seed S          dataset seed, integer 0..9007199254740991 (config: seed)
+  --config PATH     configuration file (default: config.yaml)
+  --out DIR         output folder (config: out, "output")
+  --formats LIST    comma-separated subset of raw,star,snowflake (default: all)
+  --force           replace a non-empty output folder (only once the new one is complete)
+  --quiet           print nothing but errors
+  -h, --help        show this help
+  -V, --version     print the generator version
+
+Output (under --out): raw/turns.jsonl, star/*.csv, snowflake/*.csv, manifest.json,
+SHA256SUMS (check with: sha256sum -c SHA256SUMS), MANIFEST.md.
+
+Exit codes: 0 success, 1 verification or validation failure, 2 usage or input error.
+
+Permissions: -P uses the "default" set in deno.json: read the project folder, write
+output/ (and its output.partial/ and output.old/ siblings). To write elsewhere, run
+  deno run --allow-read=. --allow-write=DIR,DIR.partial,DIR.old main.ts --out DIR
+`;
+
+function parseCount(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
+    throw new UsageError(
+      `Invalid value for --${flag}: expected an integer >= 1, received "${v}"`,
+    );
+  }
+  return Number(v);
+}
+
+/**
+ * Parse the command line.
+ *
+ * @param argv Arguments after the script name.
+ * @throws {UsageError} On an unknown command or flag, a missing value, or a value
+ *   that is not of the flag's type; the message names the flag and the value.
+ */
+export function parseCli(argv: string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        sessions: { type: "string" },
+        users: { type: "string" },
+        seed: { type: "string" },
+        config: { type: "string" },
+        out: { type: "string" },
+        formats: { type: "string" },
+        force: { type: "boolean" },
+        quiet: { type: "boolean", short: "q" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "V" },
+      },
+    });
+  } catch (e) {
+    const msg = (e as Error).message.split("\n")[0].replace(/\.$/, "");
+    throw new UsageError(`${msg}; see --help`);
+  }
+  const v = parsed.values;
+  const positionals = [...parsed.positionals];
+  let command: Command = "generate";
+  if (
+    positionals.length &&
+    (COMMANDS as readonly string[]).includes(positionals[0])
+  ) {
+    command = positionals.shift() as Command;
+  }
+  if (command === "generate" && positionals.length) {
+    throw new UsageError(
+      `Unknown command or argument "${positionals[0]}"; commands: ${
+        COMMANDS.join(", ")
+      } (see --help)`,
+    );
+  }
+  let seed: number | undefined;
+  if (v.seed !== undefined) {
+    if (!/^\d+$/.test(v.seed) || !Number.isSafeInteger(Number(v.seed))) {
+      throw new UsageError(
+        `Invalid value for --seed: expected an integer from 0 to 9007199254740991, received "${v.seed}"`,
+      );
+    }
+    seed = Number(v.seed);
+  }
+  let formats: Format[] | undefined;
+  if (v.formats !== undefined) {
+    const list = v.formats.split(",").map((s) => s.trim());
+    const bad = list.find((f) => !(FORMATS as readonly string[]).includes(f));
+    if (bad !== undefined || list.length === 0) {
+      throw new UsageError(
+        `Invalid value for --formats: "${
+          bad ?? v.formats
+        }" is not one of raw, star, snowflake`,
+      );
+    }
+    if (new Set(list).size !== list.length) {
+      throw new UsageError(
+        `Invalid value for --formats: "${v.formats}" lists a format twice`,
+      );
+    }
+    formats = list as Format[];
+  }
+  if (v.out !== undefined && v.out.trim() === "") {
+    throw new UsageError("Invalid value for --out: the folder name is empty");
+  }
+  if (v.config !== undefined && v.config.trim() === "") {
+    throw new UsageError("Invalid value for --config: the path is empty");
+  }
+  return {
+    command,
+    help: v.help ?? false,
+    version: v.version ?? false,
+    quiet: v.quiet ?? false,
+    force: v.force ?? false,
+    config: v.config ?? "config.yaml",
+    overrides: {
+      seed,
+      sessions: parseCount("sessions", v.sessions),
+      users: parseCount("users", v.users),
+      formats,
+      out: v.out,
+    },
+    positionals,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Progress display on a terminal: one line on stderr, redrawn at most 10 times a
+ * second. Silent when stderr is not a terminal or `--quiet` is given. It reads the
+ * clock only for the display; nothing it reads reaches any output file.
+ *
+ * @module
+ */
+
+/** A progress callback for `generateDataset`, and `done()` to end the line. */
+export interface Progress {
+  update(done: number, total: number): void;
+  done(): void;
+}
+
+/** Group thousands with commas. */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/**
+ * Create the progress display.
+ *
+ * @param enabled False for `--quiet` or when stderr is not a terminal.
+ * @param label E.g. "Generating".
+ */
+export function createProgress(enabled: boolean, label: string): Progress {
+  if (!enabled) return { update() {}, done() {} };
+  const enc = new TextEncoder();
+  const start = performance.now();
+  let last = -Infinity;
+  let shown = false;
+  return {
+    update(done, total) {
+      const now = performance.now();
+      if (now - last < 100 && done !== total) return;
+      last = now;
+      shown = true;
+      const secs = (now - start) / 1000;
+      const rate = done / Math.max(secs, 1e-3);
+      const eta = rate > 0 ? (total - done) / rate : 0;
+      const pct = Math.floor((done / total) * 100);
+      Deno.stderr.writeSync(
+        enc.encode(
+          `\r\x1b[K${label} ${thousands(done)}/${
+            thousands(total)
+          } sessions (${pct}%)  ${secs.toFixed(1)} s, ~${
+            eta.toFixed(0)
+          } s left`,
+        ),
+      );
+    },
+    done() {
+      if (shown) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
+    },
+  };
+}

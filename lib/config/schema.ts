@@ -1,0 +1,137 @@
+/**
+ * The typed schema of `config.yaml` (SPEC.md §4, §8): shapes and types via zod; the
+ * cross-field rules (sums, ranges, references) live in `rules.ts`.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** Output representations (SPEC.md §5). */
+export const FORMATS = ["raw", "star", "snowflake"] as const;
+/** One output representation. */
+export type Format = typeof FORMATS[number];
+/** ISO weekday names, Monday first (ISO 8601 weekday 1..7). */
+export const WEEKDAYS = [
+  "Mon",
+  "Tue",
+  "Wed",
+  "Thu",
+  "Fri",
+  "Sat",
+  "Sun",
+] as const;
+
+const num = z.number({ error: "must be a number" });
+const positive = num.gt(0, { error: "must be > 0" });
+const nonNegative = num.gte(0, { error: "must be >= 0" });
+const probability = num.gte(0, { error: "must be >= 0" }).lte(1, {
+  error: "must be <= 1",
+});
+const int = z.number({ error: "must be an integer" }).int({
+  error: "must be an integer",
+});
+const count = int.gte(1, { error: "must be >= 1" });
+const text = z.string({ error: "must be a string" }).min(1, {
+  error: "must not be empty",
+});
+const isoDate = z.string({ error: 'must be a quoted date "YYYY-MM-DD"' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date YYYY-MM-DD" });
+const lognormalParams = z.strictObject({ mu: num, sigma: positive });
+
+/** zod schema of the whole file; unknown keys are errors everywhere. */
+export const configSchema = z.strictObject({
+  seed: int.gte(0, { error: "must be >= 0" }).lte(Number.MAX_SAFE_INTEGER, {
+    error: "must be <= 9007199254740991",
+  }),
+  sessions: count,
+  users: count,
+  out: text,
+  formats: z.array(z.enum(FORMATS, { error: "must be raw, star or snowflake" }))
+    .min(1, { error: "must not be empty" }),
+  reference_date: isoDate,
+  calendar: z.strictObject({
+    start: isoDate,
+    end: isoDate,
+    hour_weights: z.array(nonNegative).length(24, {
+      error: "must have 24 entries (hours 00..23)",
+    }),
+    weekday_weights: z.strictObject({
+      Mon: nonNegative,
+      Tue: nonNegative,
+      Wed: nonNegative,
+      Thu: nonNegative,
+      Fri: nonNegative,
+      Sat: nonNegative,
+      Sun: nonNegative,
+    }),
+  }),
+  population: z.strictObject({
+    age: z.strictObject({ mean: num, sd: positive, min: int, max: int }),
+    age_bands: z.array(
+      z.strictObject({ label: text, min: int, max: int }),
+    ).min(1, { error: "must not be empty" }),
+    devices: z.array(
+      z.strictObject({ name: text, platform: text, probability }),
+    ).min(1, { error: "must not be empty" }),
+    countries: z.array(
+      z.strictObject({
+        code: z.string().regex(/^[A-Z]{2}$/, {
+          error: "must be a two-letter ISO 3166 code in capitals",
+        }),
+        name: text,
+        region: text,
+        locale: text,
+        probability,
+      }),
+    ).min(1, { error: "must not be empty" }),
+    tenure_days: z.strictObject({
+      mu: num,
+      sigma: positive,
+      max_days: int.gte(0, { error: "must be >= 0" }),
+    }),
+    activity_shape: positive,
+  }),
+  channels: z.array(
+    z.strictObject({ name: text, type: text, latency_multiplier: positive }),
+  ).min(1, { error: "must not be empty" }),
+  channel_given_device: z.record(z.string(), z.record(z.string(), probability)),
+  turns: z.strictObject({
+    count: z.strictObject({
+      mean: num.gt(1, { error: "must be > 1" }),
+      max: count,
+    }),
+    think_time_ms: lognormalParams,
+  }),
+  intents: z.array(
+    z.strictObject({
+      name: text,
+      category: text,
+      description: text,
+      probability,
+      confidence: z.strictObject({ alpha: positive, beta: positive }),
+    }),
+  ).min(1, { error: "must not be empty" }),
+  fallback: z.strictObject({ threshold: probability, noise_sd: nonNegative }),
+  latency_ms: lognormalParams,
+  outcomes: z.strictObject({
+    sentiment: z.strictObject({
+      intercept: num,
+      confidence_weight: num,
+      confidence_center: probability,
+      fallback_weight: num,
+      noise_sd: nonNegative,
+      label_cutoff: nonNegative,
+    }),
+    satisfaction: z.strictObject({
+      intercept: num,
+      sentiment_weight: num,
+      escalation_penalty: num,
+      noise_sd: nonNegative,
+    }),
+    escalation_consecutive_fallbacks: count,
+    resolution_probability: probability,
+  }),
+});
+
+/** The validated configuration: every parameter of the model (SPEC.md §4). */
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,26 @@
+/**
+ * Error kinds that map to exit codes (SPEC.md §3): `main.ts` prints their message
+ * as one sentence, without a stack trace.
+ *
+ * @module
+ */
+
+/** Bad command line, bad config, unusable input or output path: exit code 2. */
+export class UsageError extends Error {
+  /** Process exit code for this error. */
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** A check (verify, validate) ran and found a difference: exit code 1. */
+export class CheckFailure extends Error {
+  /** Process exit code for this error. */
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckFailure";
+  }
+}

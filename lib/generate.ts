@@ -1,0 +1,189 @@
+/**
+ * The `generate` command: effective config → staged dataset → manifest → atomic rename.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import type { Config, Format } from "./config/schema.ts";
+import type { LoadedConfig } from "./config/load.ts";
+import { compileModel } from "./model/model.ts";
+import { type DatasetResult, generateDataset } from "./dataset.ts";
+import { FileSink } from "./sink/file_sink.ts";
+import { fsError, StagedOutput } from "./sink/output_dir.ts";
+import { UsageError } from "./errors.ts";
+import {
+  fingerprint,
+  type Manifest,
+  type ManifestFile,
+  manifestJson,
+  manifestMarkdown,
+  sha256sums,
+} from "./manifest/manifest.ts";
+import { collectVersions } from "./manifest/versions.ts";
+
+/** Command-line values that override the config file (SPEC.md §3). */
+export interface Overrides {
+  seed?: number;
+  sessions?: number;
+  users?: number;
+  formats?: Format[];
+  out?: string;
+}
+
+/** Options of {@linkcode runGenerate}. */
+export interface GenerateOptions {
+  loaded: LoadedConfig;
+  overrides: Overrides;
+  /** Replace a non-empty output folder. */
+  force: boolean;
+  /** Progress callback (sessions done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Apply command-line overrides to a validated config. */
+export function effectiveConfig(config: Config, o: Overrides): Config {
+  return {
+    ...config,
+    seed: o.seed ?? config.seed,
+    sessions: o.sessions ?? config.sessions,
+    users: o.users ?? config.users,
+    formats: o.formats ?? config.formats,
+    out: o.out ?? config.out,
+  };
+}
+
+/** Canonical format order, whatever order the user listed them in. */
+export function orderedFormats(formats: Format[]): Format[] {
+  return (["raw", "star", "snowflake"] as Format[]).filter((f) =>
+    formats.includes(f)
+  );
+}
+
+/**
+ * Build the manifest of a generated dataset.
+ *
+ * @param config Effective config.
+ * @param configBytes The config file's bytes.
+ * @param configText The config file's text.
+ */
+export function buildManifest(
+  config: Config,
+  configBytes: Uint8Array,
+  configText: string,
+  result: DatasetResult,
+): Manifest {
+  const v = collectVersions();
+  return {
+    manifest_version: 1,
+    generator: v.generator,
+    runtime: v.runtime,
+    dependencies: v.dependencies,
+    deno_lock_sha256: v.deno_lock_sha256,
+    seed: config.seed,
+    sessions: config.sessions,
+    users: config.users,
+    formats: config.formats,
+    config: {
+      sha256: createHash("sha256").update(configBytes).digest("hex"),
+      text: configText,
+    },
+    parameters: config,
+    counts: result.counts,
+    files: result.files,
+    fingerprint: fingerprint(result.files),
+  };
+}
+
+/** Write `text` to `path`, returning its manifest entry under `rel`. */
+function writeText(path: string, rel: string, text: string): ManifestFile {
+  const bytes = new TextEncoder().encode(text);
+  try {
+    Deno.writeFileSync(path, bytes);
+  } catch (e) {
+    throw fsError("write", path, e);
+  }
+  return {
+    path: rel,
+    bytes: bytes.length,
+    rows: text.split("\n").length - 1,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+  };
+}
+
+/**
+ * Generate a dataset into the output folder, atomically.
+ *
+ * @returns The manifest written and the folder it is in.
+ * @throws {UsageError} On an unusable output folder or an I/O failure (named path).
+ */
+export function runGenerate(
+  opts: GenerateOptions,
+): { manifest: Manifest; out: string } {
+  const config = effectiveConfig(opts.loaded.config, opts.overrides);
+  config.formats = orderedFormats(config.formats);
+  const model = compileModel(config);
+  const staged = new StagedOutput(config.out, opts.force);
+  try {
+    const result = generateDataset(
+      {
+        model,
+        seed: config.seed,
+        sessions: config.sessions,
+        users: config.users,
+        formats: config.formats,
+      },
+      {
+        open: (names, header) => {
+          const files = names.map((r) => staged.path(r));
+          try {
+            return new FileSink({ names, files, header });
+          } catch (e) {
+            throw fsError("write", files[0], e);
+          }
+        },
+        mkdir: (rel) => staged.mkdir(rel),
+      },
+      opts.onProgress,
+    );
+    const manifest = buildManifest(
+      config,
+      opts.loaded.bytes,
+      opts.loaded.text,
+      result,
+    );
+    const meta = [
+      writeText(
+        staged.path("manifest.json"),
+        "manifest.json",
+        manifestJson(manifest),
+      ),
+      writeText(
+        staged.path("MANIFEST.md"),
+        "MANIFEST.md",
+        manifestMarkdown(manifest),
+      ),
+    ];
+    writeText(
+      staged.path("SHA256SUMS"),
+      "SHA256SUMS",
+      sha256sums([...manifest.files, ...meta]),
+    );
+    staged.commit();
+    return { manifest, out: config.out };
+  } catch (e) {
+    staged.abort();
+    if (e instanceof UsageError) throw e;
+    if (
+      e instanceof Deno.errors.NotCapable ||
+      e instanceof Deno.errors.PermissionDenied
+    ) {
+      throw fsError("write output folder", staged.staging, e);
+    }
+    if (e instanceof Error && /No space left|os error 28/.test(e.message)) {
+      throw new UsageError(
+        `Cannot write output folder "${staged.staging}": no space left on device`,
+      );
+    }
+    throw e;
+  }
+}

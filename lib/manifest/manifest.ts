@@ -1,0 +1,120 @@
+/**
+ * The dataset manifest (SPEC.md §6): `manifest.json`, `SHA256SUMS` and `MANIFEST.md`,
+ * all deterministic (no time, host or absolute path).
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import type { Config, Format } from "../config/schema.ts";
+import type { Versions } from "./versions.ts";
+
+/** One file of the dataset. */
+export interface ManifestFile {
+  /** Relative path with forward slashes, e.g. "star/fact_turn.csv". */
+  path: string;
+  bytes: number;
+  /** Data rows (CSV: excluding the header). */
+  rows: number;
+  /** Lowercase hex SHA-256. */
+  sha256: string;
+}
+
+/** Contents of `manifest.json`. */
+export interface Manifest {
+  manifest_version: 1;
+  generator: Versions["generator"];
+  runtime: Versions["runtime"];
+  dependencies: Versions["dependencies"];
+  deno_lock_sha256: string;
+  seed: number;
+  sessions: number;
+  users: number;
+  formats: Format[];
+  /** The config file as given: its SHA-256 and its full text (UTF-8). */
+  config: { sha256: string; text: string };
+  /** Effective parameters: the config after command-line overrides. */
+  parameters: Config;
+  counts: { users: number; sessions: number; turns: number };
+  /** Sorted by path. */
+  files: ManifestFile[];
+  /** SHA-256 of the files' hex digests sorted ascending, each followed by LF. */
+  fingerprint: string;
+}
+
+/**
+ * The dataset fingerprint: SHA-256 over the sorted hex digests, one per line.
+ *
+ * @param files Dataset files (any order).
+ */
+export function fingerprint(files: ManifestFile[]): string {
+  const digests = files.map((f) => f.sha256).sort();
+  return createHash("sha256").update(digests.map((d) => d + "\n").join(""))
+    .digest("hex");
+}
+
+/** `manifest.json` text: two-space JSON, LF, trailing newline. */
+export function manifestJson(m: Manifest): string {
+  return JSON.stringify(m, null, 2) + "\n";
+}
+
+/**
+ * `SHA256SUMS` text in `sha256sum` format ("<hex>  <path>"), sorted by path.
+ *
+ * @param files Entries to list (data files plus `manifest.json`, see `generate.ts`).
+ */
+export function sha256sums(files: ManifestFile[]): string {
+  return [...files].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0
+  )
+    .map((f) => `${f.sha256}  ${f.path}\n`).join("");
+}
+
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** `MANIFEST.md`: the human-readable manifest. */
+export function manifestMarkdown(m: Manifest): string {
+  const lines = [
+    "# chatsynth dataset manifest",
+    "",
+    `Dataset fingerprint: \`${m.fingerprint}\``,
+    "",
+    "| input | value |",
+    "| --- | --- |",
+    `| generator | ${m.generator.name} ${m.generator.version} |`,
+    `| seed | ${m.seed} |`,
+    `| sessions | ${thousands(m.sessions)} |`,
+    `| users | ${thousands(m.users)} |`,
+    `| turns | ${thousands(m.counts.turns)} |`,
+    `| formats | ${m.formats.join(", ")} |`,
+    `| config SHA-256 | \`${m.config.sha256}\` |`,
+    "",
+    "## Files",
+    "",
+    "| path | bytes | rows | SHA-256 |",
+    "| --- | ---: | ---: | --- |",
+    ...m.files.map((f) =>
+      `| ${f.path} | ${thousands(f.bytes)} | ${
+        thousands(f.rows)
+      } | \`${f.sha256}\` |`
+    ),
+    "",
+    "## Environment",
+    "",
+    "Recorded so `verify` can say why a regeneration differs; not part of the fingerprint.",
+    "",
+    "| component | version |",
+    "| --- | --- |",
+    `| Deno | ${m.runtime.deno} |`,
+    `| V8 | ${m.runtime.v8} |`,
+    `| TypeScript | ${m.runtime.typescript} |`,
+    ...Object.entries(m.dependencies).map(([k, v]) => `| ${k} | ${v} |`),
+    `| deno.lock SHA-256 | \`${m.deno_lock_sha256}\` |`,
+    "",
+    "Check the files with `sha256sum -c SHA256SUMS`; regenerate and compare with",
+    "`deno run -P main.ts verify DIR`.",
+    "",
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,59 @@
+/**
+ * Versions recorded in the manifest (SPEC.md §6): generator, runtime, and the npm
+ * dependencies as pinned in `deno.lock`, plus the lock file's SHA-256.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import denoJson from "../../deno.json" with { type: "json" };
+
+/** Generator name and version (from `deno.json`). */
+export const GENERATOR = { name: "chatsynth", version: denoJson.version };
+
+/** Versions of everything that can change the output bytes. */
+export interface Versions {
+  generator: { name: string; version: string };
+  runtime: { deno: string; v8: string; typescript: string };
+  /** npm package → version, from the lock file's `specifiers`. */
+  dependencies: Record<string, string>;
+  /** SHA-256 of `deno.lock` as read, or "unavailable" when it cannot be read. */
+  deno_lock_sha256: string;
+}
+
+/**
+ * Collect the versions of this run.
+ *
+ * @param lockUrl Location of `deno.lock` (default: the repository's).
+ */
+export function collectVersions(
+  lockUrl: URL = new URL("../../deno.lock", import.meta.url),
+): Versions {
+  const dependencies: Record<string, string> = {};
+  let lockSha = "unavailable";
+  try {
+    const bytes = Deno.readFileSync(lockUrl);
+    lockSha = createHash("sha256").update(bytes).digest("hex");
+    const lock = JSON.parse(new TextDecoder().decode(bytes)) as {
+      specifiers?: Record<string, string>;
+    };
+    for (const [spec, version] of Object.entries(lock.specifiers ?? {})) {
+      const m = /^npm:(@?[^@]+)@/.exec(spec);
+      if (m) dependencies[m[1]] = version;
+    }
+  } catch {
+    // Compiled binaries or foreign working directories may not see the lock file;
+    // the manifest then says so instead of failing the run.
+  }
+  const sorted: Record<string, string> = {};
+  for (const k of Object.keys(dependencies).sort()) sorted[k] = dependencies[k];
+  return {
+    generator: GENERATOR,
+    runtime: {
+      deno: Deno.version.deno,
+      v8: Deno.version.v8,
+      typescript: Deno.version.typescript,
+    },
+    dependencies: sorted,
+    deno_lock_sha256: lockSha,
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The compiled model: the validated config turned into sampling tables, once per run.
+ * Pure data; every generator in `lib/model/` reads it and nothing writes it.
+ *
+ * @module
+ */
+import type { Config } from "../config/schema.ts";
+import { WEEKDAYS } from "../config/schema.ts";
+import { Categorical } from "../random/mod.ts";
+import { DAY_MS, parseIsoDate } from "../calendar/iso_date.ts";
+
+/** Largest |z| a standard normal from our streams can reach: uniforms are ≥ 2^−33, so
+ * Box–Muller gives |z| ≤ sqrt(−2 ln 2^−33) ≈ 6.77. Used to bound session length. */
+const MAX_ABS_Z = Math.sqrt(-2 * Math.log(2 ** -33));
+
+/** Compiled sampling tables and lookups of one run. */
+export interface Model {
+  config: Config;
+  /** Device index → categorical over channel indices (config `channel_given_device`). */
+  channelGivenDevice: Categorical[];
+  deviceCat: Categorical;
+  countryCat: Categorical;
+  intentCat: Categorical;
+  /** Age in years → index into `population.age_bands`. */
+  ageBandOfAge: Int32Array;
+  /** Session start cells: one per (day, hour) of the calendar, weight = hour × weekday. */
+  startCells: Categorical;
+  /** Epoch day of the calendar's first day. */
+  calendarStartDay: number;
+  /** Epoch day of the calendar's last day (inclusive). */
+  calendarEndDay: number;
+  /** First epoch day `dim_date` covers: the earliest possible signup date. */
+  dimDateFirstDay: number;
+  /** Last epoch day `dim_date` covers: calendar end plus the longest possible session. */
+  dimDateLastDay: number;
+  /** Index of the `escalation` intent, or −1 when the config has none. */
+  escalationIntent: number;
+}
+
+/**
+ * Compile a validated config into sampling tables.
+ *
+ * @param config A config that passed `parseConfig` (dates valid, sums = 1).
+ */
+export function compileModel(config: Config): Model {
+  const p = config.population;
+  const deviceNames = p.devices.map((d) => d.name);
+  const channelNames = config.channels.map((c) => c.name);
+  const channelGivenDevice = deviceNames.map((d) => {
+    const row = config.channel_given_device[d];
+    return new Categorical(channelNames.map((c) => row[c] ?? 0));
+  });
+  const ageBandOfAge = new Int32Array(p.age.max + 1).fill(-1);
+  p.age_bands.forEach((b, i) => {
+    for (let a = b.min; a <= b.max; a++) ageBandOfAge[a] = i;
+  });
+
+  const startDay = parseIsoDate(config.calendar.start)!;
+  const endDay = parseIsoDate(config.calendar.end)!;
+  const nDays = endDay - startDay + 1;
+  const weights = new Float64Array(nDays * 24);
+  for (let d = 0; d < nDays; d++) {
+    const isoWeekday = ((((startDay + d + 3) % 7) + 7) % 7) + 1;
+    const dw = config.calendar.weekday_weights[WEEKDAYS[isoWeekday - 1]];
+    for (let h = 0; h < 24; h++) {
+      weights[d * 24 + h] = dw * config.calendar.hour_weights[h];
+    }
+  }
+
+  const maxMultiplier = Math.max(
+    ...config.channels.map((c) => c.latency_multiplier),
+  );
+  const maxLatency = Math.exp(
+    config.latency_ms.mu + config.latency_ms.sigma * MAX_ABS_Z,
+  ) * maxMultiplier;
+  const maxThink = Math.exp(
+    config.turns.think_time_ms.mu +
+      config.turns.think_time_ms.sigma * MAX_ABS_Z,
+  );
+  const maxSessionMs = config.turns.count.max * (maxLatency + maxThink + 2);
+  return {
+    config,
+    channelGivenDevice,
+    deviceCat: new Categorical(p.devices.map((d) => d.probability)),
+    countryCat: new Categorical(p.countries.map((c) => c.probability)),
+    intentCat: new Categorical(config.intents.map((i) => i.probability)),
+    ageBandOfAge,
+    startCells: new Categorical(weights),
+    calendarStartDay: startDay,
+    calendarEndDay: endDay,
+    dimDateFirstDay: startDay - p.tenure_days.max_days,
+    dimDateLastDay: endDay + Math.ceil(maxSessionMs / DAY_MS),
+    escalationIntent: config.intents.findIndex((i) => i.name === "escalation"),
+  };
+}

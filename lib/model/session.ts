@@ -1,0 +1,207 @@
+/**
+ * Sessions and their turns: a pure function from (model, session index) to a session
+ * (SPEC.md §4.2–§4.10). The record is reused between calls (struct of arrays), so the
+ * hot path allocates only the strings it produces.
+ *
+ * @module
+ */
+import type { Model } from "./model.ts";
+import {
+  betaVariate,
+  type Categorical,
+  geometric,
+  lognormal,
+  normal,
+  type StreamFactory,
+} from "../random/mod.ts";
+import { DAY_MS } from "../calendar/iso_date.ts";
+import { botText, type TextTables, type TurnSlots, userText } from "./text.ts";
+
+const HOUR_MS = 3_600_000;
+/** Slot values of the turn being generated (reset per turn by `userText`). */
+const slots: TurnSlots = new Map();
+
+/** Sentiment labels by index (see {@linkcode SessionRecord.sentimentLabel}). */
+export const SENTIMENT_LABELS = ["negative", "neutral", "positive"] as const;
+
+/** One session with its turns; turn arrays are valid for indices 0..turnCount−1. */
+export class SessionRecord {
+  /** Surrogate key, index + 1. */
+  sessionKey = 0;
+  /** User index (0-based; the user key is index + 1). */
+  user = 0;
+  /** Index into `channels`. */
+  channel = 0;
+  /** Index into `population.devices` (the user's device). */
+  device = 0;
+  /** Session start, ms since 1970-01-01T00:00:00Z (= first user message). */
+  startMs = 0;
+  /** Last bot response time, ms since epoch. */
+  endMs = 0;
+  turnCount = 0;
+  fallbackCount = 0;
+  /** Mean turn confidence, probability. */
+  meanConfidence = 0;
+  /** Mean turn latency, ms. */
+  meanLatencyMs = 0;
+  /** In [−1, 1]. */
+  sentimentScore = 0;
+  /** Index into {@linkcode SENTIMENT_LABELS}. */
+  sentimentLabel = 0;
+  /** 1..5. */
+  satisfaction = 0;
+  escalated = false;
+  resolved = false;
+
+  /** Per turn: intent index. */
+  intent: Int32Array;
+  /** Per turn: NLU confidence, probability in (0, 1). */
+  confidence: Float64Array;
+  /** Per turn: 1 when the bot fell back. */
+  fallback: Uint8Array;
+  /** Per turn: bot response latency, whole ms ≥ 1. */
+  latencyMs: Float64Array;
+  /** Per turn: user think time before this message, whole ms (0 on turn 1). */
+  thinkMs: Float64Array;
+  /** Per turn: user message time, ms since epoch. */
+  userMs: Float64Array;
+  /** Per turn: bot response time = user message + latency, ms since epoch. */
+  botMs: Float64Array;
+  /** Per turn: user utterance. */
+  userText: string[];
+  /** Per turn: bot response. */
+  botText: string[];
+
+  /** @param maxTurns Capacity: the config's `turns.count.max`. */
+  constructor(maxTurns: number) {
+    this.intent = new Int32Array(maxTurns);
+    this.confidence = new Float64Array(maxTurns);
+    this.fallback = new Uint8Array(maxTurns);
+    this.latencyMs = new Float64Array(maxTurns);
+    this.thinkMs = new Float64Array(maxTurns);
+    this.userMs = new Float64Array(maxTurns);
+    this.botMs = new Float64Array(maxTurns);
+    this.userText = new Array(maxTurns).fill("");
+    this.botText = new Array(maxTurns).fill("");
+  }
+}
+
+/** Per-run inputs of {@linkcode generateSession} besides the model. */
+export interface SessionContext {
+  model: Model;
+  streams: StreamFactory;
+  /** Session → user table over activity weights (see `userActivityWeight`). */
+  userCat: Categorical;
+  /** Device index of every user, by user index. */
+  userDevice: Uint8Array;
+  text: TextTables;
+}
+
+/**
+ * Generate session `index` (0-based) into `out`.
+ *
+ * Draw order in stream ("session", index): user, start cell (day × hour), ms within
+ * the hour, channel, turn count; per turn: intent, Beta confidence, fallback noise,
+ * latency, think time (turns ≥ 2), user text, bot text; then sentiment noise,
+ * satisfaction noise, resolution.
+ */
+export function generateSession(
+  ctx: SessionContext,
+  index: number,
+  out: SessionRecord,
+): SessionRecord {
+  const { model, text } = ctx;
+  const c = model.config;
+  const rng = ctx.streams.stream("session", index);
+  out.sessionKey = index + 1;
+  const user = ctx.userCat.sample(rng);
+  out.user = user;
+  out.device = ctx.userDevice[user];
+  const cell = model.startCells.sample(rng);
+  const day = model.calendarStartDay + Math.floor(cell / 24);
+  const hour = cell % 24;
+  out.startMs = day * DAY_MS + hour * HOUR_MS +
+    Math.floor(rng.next() * HOUR_MS);
+  out.channel = model.channelGivenDevice[out.device].sample(rng);
+  const multiplier = c.channels[out.channel].latency_multiplier;
+  const n = geometric(rng, c.turns.count.mean, c.turns.count.max);
+  out.turnCount = n;
+
+  const intents = c.intents;
+  const { threshold, noise_sd } = c.fallback;
+  let t = out.startMs;
+  let fallbacks = 0, confSum = 0, latSum = 0, run = 0, maxRun = 0;
+  let escalated = false;
+  for (let i = 0; i < n; i++) {
+    const intent = model.intentCat.sample(rng);
+    // Confidence is kept at the 4 decimals every output shows, so each output
+    // (and the session means) can be recomputed exactly from the others.
+    const conf = Math.round(
+      betaVariate(
+        rng,
+        intents[intent].confidence.alpha,
+        intents[intent].confidence.beta,
+      ) * 1e4,
+    ) / 1e4;
+    const fb = conf < threshold + normal(rng, 0, noise_sd) ? 1 : 0;
+    const latency = Math.max(
+      1,
+      Math.round(
+        lognormal(rng, c.latency_ms.mu, c.latency_ms.sigma) * multiplier,
+      ),
+    );
+    let think = 0;
+    if (i > 0) {
+      think = Math.round(
+        lognormal(rng, c.turns.think_time_ms.mu, c.turns.think_time_ms.sigma),
+      );
+      t += think;
+    }
+    out.intent[i] = intent;
+    out.confidence[i] = conf;
+    out.fallback[i] = fb;
+    out.latencyMs[i] = latency;
+    out.thinkMs[i] = think;
+    out.userMs[i] = t;
+    t += latency;
+    out.botMs[i] = t;
+    out.userText[i] = userText(rng, text, intent, slots);
+    out.botText[i] = botText(rng, text, intent, fb === 1, slots);
+    fallbacks += fb;
+    confSum += conf;
+    latSum += latency;
+    run = fb ? run + 1 : 0;
+    if (run > maxRun) maxRun = run;
+    if (intent === model.escalationIntent) escalated = true;
+  }
+  out.endMs = t;
+  out.fallbackCount = fallbacks;
+  out.meanConfidence = confSum / n;
+  out.meanLatencyMs = latSum / n;
+  const o = c.outcomes;
+  if (maxRun >= o.escalation_consecutive_fallbacks) escalated = true;
+  out.escalated = escalated;
+
+  const s = o.sentiment;
+  let sentiment = s.intercept +
+    s.confidence_weight * (out.meanConfidence - s.confidence_center) -
+    s.fallback_weight * (fallbacks / n) + normal(rng, 0, s.noise_sd);
+  sentiment = sentiment < -1 ? -1 : sentiment > 1 ? 1 : sentiment;
+  // Rounded to the 4 decimals written, so the label follows from the written score.
+  sentiment = Math.round(sentiment * 1e4) / 1e4;
+  out.sentimentScore = sentiment;
+  out.sentimentLabel = sentiment < -s.label_cutoff
+    ? 0
+    : sentiment > s.label_cutoff
+    ? 2
+    : 1;
+  const q = o.satisfaction;
+  const latent = q.intercept + q.sentiment_weight * sentiment -
+    (escalated ? q.escalation_penalty : 0) + normal(rng, 0, q.noise_sd);
+  const sat = Math.round(latent);
+  out.satisfaction = sat < 1 ? 1 : sat > 5 ? 5 : sat;
+  const u = rng.next();
+  out.resolved = !escalated && out.fallback[n - 1] === 0 &&
+    u < o.resolution_probability;
+  return out;
+}

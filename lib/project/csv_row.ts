@@ -1,0 +1,60 @@
+/**
+ * Schema-driven CSV row serialization: values looked up by column name, written in
+ * schema column order with the shared formatter. Used for dimensions; the fact hot
+ * path (`facts.ts`) writes the same format directly and is tested against this.
+ *
+ * @module
+ */
+import type { Column, Table } from "../schema/table.ts";
+import { csvField, fixed, integer } from "../sink/number_format.ts";
+
+/** A value of one cell before formatting. */
+export type CellValue = string | number | boolean;
+
+/**
+ * Format one cell for CSV by its column type.
+ *
+ * @throws {TypeError} When the value does not fit the column type.
+ */
+export function formatCell(c: Column, v: CellValue): string {
+  switch (c.type) {
+    case "integer":
+      if (typeof v !== "number") break;
+      return integer(v);
+    case "number":
+      if (typeof v !== "number") break;
+      return fixed(v, c.decimals ?? 4);
+    case "boolean":
+      if (typeof v !== "boolean") break;
+      return v ? "true" : "false";
+    case "string":
+    case "date":
+    case "datetime":
+      if (typeof v !== "string") break;
+      return csvField(v);
+  }
+  throw new TypeError(
+    `Cannot format column ${c.name} (${c.type}): received ${JSON.stringify(v)}`,
+  );
+}
+
+/**
+ * One CSV line (no line ending) for a record keyed by column name.
+ *
+ * @throws {TypeError} When a column is missing from the record or has the wrong type.
+ */
+export function csvRow(t: Table, record: Record<string, CellValue>): string {
+  let s = "";
+  for (let i = 0; i < t.columns.length; i++) {
+    const c = t.columns[i];
+    const v = record[c.name];
+    if (v === undefined) {
+      throw new TypeError(
+        `Cannot write ${t.name}: no value for column ${c.name}`,
+      );
+    }
+    if (i > 0) s += ",";
+    s += formatCell(c, v);
+  }
+  return s;
+}

@@ -1,0 +1,133 @@
+/**
+ * The hot path: one generated session → its `fact_session` row, its `fact_turn` rows
+ * and its raw JSONL lines. Column order follows `FACT_SESSION`, `FACT_TURN` and
+ * `RAW_TURN` (checked by tests against the schema-driven `csvRow`).
+ *
+ * @module
+ */
+import type { Model } from "../model/model.ts";
+import { SENTIMENT_LABELS, type SessionRecord } from "../model/session.ts";
+import { DAY_MS, dayParts } from "../calendar/iso_date.ts";
+import { fixed } from "../sink/number_format.ts";
+
+const MINUTE_MS = 60_000;
+
+/** Row writers' shared lookups for one run. */
+export class SessionRowWriter {
+  /** YYYYMMDD by epoch day − dimDateFirstDay. */
+  #dateKeys: Int32Array;
+  #firstDay: number;
+  /** JSON string literals, precomputed per index. */
+  #intentJson: string[];
+  #channelJson: string[];
+  #sentimentJson: string[];
+
+  constructor(model: Model) {
+    this.#firstDay = model.dimDateFirstDay;
+    const n = model.dimDateLastDay - model.dimDateFirstDay + 1;
+    this.#dateKeys = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      this.#dateKeys[i] = dayParts(this.#firstDay + i).dateKey;
+    }
+    const c = model.config;
+    const j = JSON.stringify;
+    this.#intentJson = c.intents.map((i) =>
+      `"intent":${j(i.name)},"intent_category":${j(i.category)}`
+    );
+    this.#channelJson = c.channels.map((ch) =>
+      `"channel":${j(ch.name)},"channel_type":${j(ch.type)}`
+    );
+    this.#sentimentJson = SENTIMENT_LABELS.map((l) => j(l));
+  }
+
+  /**
+   * `date_key` (YYYYMMDD) of an instant.
+   *
+   * @throws {RangeError} When the instant's day is outside `dim_date` (a bug: the
+   *   model bounds every session inside it).
+   */
+  dateKey(ms: number): number {
+    const i = Math.floor(ms / DAY_MS) - this.#firstDay;
+    const k = this.#dateKeys[i];
+    if (k === undefined) {
+      throw new RangeError(`Instant ${ms} is outside dim_date`);
+    }
+    return k;
+  }
+
+  /** `time_key` (HHMM) of an instant. */
+  timeKey(ms: number): number {
+    const minute = Math.floor((ms % DAY_MS) / MINUTE_MS);
+    return Math.floor(minute / 60) * 100 + (minute % 60);
+  }
+
+  /** The `fact_session` row of a session (no line ending). */
+  factSession(s: SessionRecord, startTs: string, endTs: string): string {
+    return `${s.sessionKey},${s.user + 1},${s.channel + 1},${s.device + 1},${
+      this.dateKey(s.startMs)
+    },${this.timeKey(s.startMs)},${startTs},${endTs},${
+      s.endMs - s.startMs
+    },${s.turnCount},${s.fallbackCount},${
+      fixed(s.fallbackCount / s.turnCount, 4)
+    },${fixed(s.meanConfidence, 4)},${fixed(s.meanLatencyMs, 1)},${
+      fixed(s.sentimentScore, 4)
+    },${
+      SENTIMENT_LABELS[s.sentimentLabel]
+    },${s.satisfaction},${s.escalated},${s.resolved}`;
+  }
+
+  /** The `fact_turn` row of turn `i` (0-based) of a session (no line ending). */
+  factTurn(s: SessionRecord, i: number, userTs: string, botTs: string): string {
+    const ms = s.userMs[i];
+    return `${s.sessionKey},${i + 1},${s.user + 1},${this.dateKey(ms)},${
+      this.timeKey(ms)
+    },${s.intent[i] + 1},${s.channel + 1},${s.device + 1},${userTs},${botTs},${
+      fixed(s.confidence[i], 4)
+    },${s.fallback[i] === 1},${s.latencyMs[i]},${s.thinkMs[i]}`;
+  }
+
+  /**
+   * The session part of a raw line, from `"channel"` to `"session_resolved"`
+   * (no surrounding commas).
+   */
+  rawSession(s: SessionRecord, startTs: string, endTs: string): string {
+    return `${
+      this.#channelJson[s.channel]
+    },"session_start":"${startTs}","session_end":"${endTs}","session_turns":${s.turnCount},"session_fallbacks":${s.fallbackCount},"session_mean_confidence":${
+      fixed(s.meanConfidence, 4)
+    },"session_mean_latency_ms":${
+      fixed(s.meanLatencyMs, 1)
+    },"session_sentiment_score":${
+      fixed(s.sentimentScore, 4)
+    },"session_sentiment":${
+      this.#sentimentJson[s.sentimentLabel]
+    },"session_satisfaction":${s.satisfaction},"session_escalated":${s.escalated},"session_resolved":${s.resolved}`;
+  }
+
+  /**
+   * One raw JSONL line (no line ending) for turn `i`.
+   *
+   * @param userPart From `rawUserFragment`.
+   * @param sessionPart From {@linkcode rawSession}.
+   */
+  rawTurn(
+    s: SessionRecord,
+    i: number,
+    userPart: string,
+    sessionPart: string,
+    userTs: string,
+    botTs: string,
+  ): string {
+    return `{"session_id":${s.sessionKey},"turn_number":${
+      i + 1
+    },${userPart},${sessionPart},${
+      this.#intentJson[s.intent[i]]
+    },"confidence":${fixed(s.confidence[i], 4)},"is_fallback":${
+      s.fallback[i] === 1
+    },"latency_ms":${s.latencyMs[i]},"think_time_ms":${
+      s.thinkMs[i]
+    },"user_ts":"${userTs}","bot_ts":"${botTs}","user_text":${
+      JSON.stringify(s.userText[i])
+    },"bot_text":${JSON.stringify(s.botText[i])}}`;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Gamma variates by Marsaglia & Tsang, "A simple method for generating gamma
+ * variables", ACM TOMS 26(3), 2000, with the shape < 1 boost U^(1/shape).
+ *
+ * @module
+ */
+import type { Uniform } from "./stream.ts";
+import { standardNormal } from "./normal.ts";
+
+/**
+ * One draw from Gamma(shape, 1) (unit scale; multiply for another scale).
+ *
+ * @param rng Uniform source.
+ * @param shape Shape k > 0.
+ * @returns A positive number with mean `shape` and variance `shape`.
+ */
+export function gamma(rng: Uniform, shape: number): number {
+  if (shape < 1) {
+    // Gamma(k) = Gamma(k + 1) * U^(1/k); exp/log instead of pow for portability.
+    const g = gamma(rng, shape + 1);
+    return g * Math.exp(Math.log(rng.next()) / shape);
+  }
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = standardNormal(rng);
+    const t = 1 + c * x;
+    if (t <= 0) continue;
+    const v = t * t * t;
+    const u = rng.next();
+    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+  }
+}

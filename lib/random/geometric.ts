@@ -1,0 +1,34 @@
+/**
+ * Geometric variates on {1, 2, ...} by inversion.
+ *
+ * @module
+ */
+import type { Uniform } from "./stream.ts";
+
+/**
+ * One draw from the geometric distribution on {1, 2, ...} with success probability
+ * `p = 1 / mean`, censored at `max` (values above `max` become `max`).
+ *
+ * P(T = k) = (1 − p)^(k−1) p for k < max; P(T = max) = (1 − p)^(max−1).
+ * Mean of the censored variable: (1 − (1 − p)^max) / p.
+ *
+ * @param rng Uniform source; consumes one value.
+ * @param mean Uncensored mean 1/p (> 1; e.g. 7 turns, SPEC.md §4.3).
+ * @param max Censoring point, an integer ≥ 1.
+ */
+export function geometric(rng: Uniform, mean: number, max: number): number {
+  const p = 1 / mean;
+  const t = 1 + Math.floor(Math.log(rng.next()) / Math.log(1 - p));
+  return t > max ? max : t;
+}
+
+/**
+ * Mean of {@linkcode geometric} with the same parameters: (1 − (1 − p)^max) / p.
+ *
+ * @param mean Uncensored mean 1/p.
+ * @param max Censoring point.
+ */
+export function censoredGeometricMean(mean: number, max: number): number {
+  const p = 1 / mean;
+  return (1 - Math.exp(max * Math.log(1 - p))) / p;
+}

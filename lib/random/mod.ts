@@ -1,0 +1,16 @@
+/**
+ * Random streams and samplers: every random draw of chatsynth goes through here.
+ *
+ * @module
+ */
+export { assertSeed, MAX_SEED, streamId, unitKey } from "./unit_key.ts";
+export { createPrando, prandoState32 } from "./prando_source.ts";
+export { halfToSeed, RandomStream, StreamFactory } from "./stream.ts";
+export type { Uniform } from "./stream.ts";
+export { normal, standardNormal } from "./normal.ts";
+export { truncatedNormal } from "./truncated_normal.ts";
+export { lognormal } from "./lognormal.ts";
+export { gamma } from "./gamma.ts";
+export { betaVariate } from "./beta.ts";
+export { censoredGeometricMean, geometric } from "./geometric.ts";
+export { Categorical } from "./categorical.ts";

@@ -1,0 +1,107 @@
+/**
+ * Table definitions: the one source for CSV headers, the data dictionary, the
+ * Frictionless `datapackage.json` and (later) the SQL DDL (SPEC.md §5).
+ *
+ * @module
+ */
+
+/** Column types, named as Frictionless Table Schema types. */
+export type ColumnType =
+  | "integer"
+  | "number"
+  | "string"
+  | "boolean"
+  | "date"
+  | "datetime";
+
+/** One column. */
+export interface Column {
+  name: string;
+  type: ColumnType;
+  /** What the value means. */
+  description: string;
+  /** Unit, e.g. "ms", "days", "probability", "years"; omitted for unitless values. */
+  unit?: string;
+  /** Digits after the decimal point, for `number` columns. */
+  decimals?: number;
+}
+
+/** A foreign key: `fields` of this table reference `fields` of `table`. */
+export interface ForeignKey {
+  fields: string[];
+  table: string;
+  references: string[];
+}
+
+/** One table (a CSV file) or the raw JSONL record. */
+export interface Table {
+  /** File name without extension, e.g. "fact_turn". */
+  name: string;
+  /** One sentence: what a row is (the grain). */
+  grain: string;
+  columns: Column[];
+  primaryKey: string[];
+  foreignKeys: ForeignKey[];
+}
+
+/** Shorthand constructors keep the table literals readable. */
+export const col = {
+  int: (name: string, description: string, unit?: string): Column => ({
+    name,
+    type: "integer",
+    description,
+    ...(unit ? { unit } : {}),
+  }),
+  num: (
+    name: string,
+    decimals: number,
+    description: string,
+    unit?: string,
+  ): Column => ({
+    name,
+    type: "number",
+    decimals,
+    description,
+    ...(unit ? { unit } : {}),
+  }),
+  str: (name: string, description: string): Column => ({
+    name,
+    type: "string",
+    description,
+  }),
+  bool: (name: string, description: string): Column => ({
+    name,
+    type: "boolean",
+    description,
+  }),
+  date: (name: string, description: string): Column => ({
+    name,
+    type: "date",
+    description,
+  }),
+  ts: (name: string, description: string): Column => ({
+    name,
+    type: "datetime",
+    description,
+  }),
+};
+
+/** `fields` → `table(references)`; `references` defaults to `fields`. */
+export function fk(
+  fields: string | string[],
+  table: string,
+  references?: string | string[],
+): ForeignKey {
+  const f = Array.isArray(fields) ? fields : [fields];
+  const r = references === undefined
+    ? f
+    : Array.isArray(references)
+    ? references
+    : [references];
+  return { fields: f, table, references: r };
+}
+
+/** The CSV header line of a table: column names in schema order. */
+export function csvHeader(t: Table): string {
+  return t.columns.map((c) => c.name).join(",");
+}

@@ -1,0 +1,63 @@
+/**
+ * The one number and timestamp formatter every writer uses (SPEC.md §5): no exponent
+ * notation, no `-0`, no NaN or Infinity, fixed precision per column, timestamps in
+ * ISO 8601 UTC with milliseconds and `Z`. Output never depends on locale or time zone.
+ *
+ * @module
+ */
+
+/**
+ * Format a number with exactly `decimals` digits after the point.
+ *
+ * @param x A finite number with |x| < 1e21 (`toFixed` switches to exponent notation above).
+ * @param decimals 0..20.
+ * @returns E.g. `fixed(0.5, 4)` → "0.5000"; `fixed(-0.00001, 4)` → "0.0000" (never "-0.0000").
+ * @throws {RangeError} When `x` is NaN, infinite or |x| ≥ 1e21.
+ */
+export function fixed(x: number, decimals: number): string {
+  if (!(Math.abs(x) < 1e21)) {
+    throw new RangeError(`Cannot format number: received ${x}`);
+  }
+  const s = x.toFixed(decimals);
+  // A negative value that rounds to zero prints as "-0.00..": drop the sign.
+  if (s.charCodeAt(0) === 45 && /^-0\.?0*$/.test(s)) return s.slice(1);
+  return s;
+}
+
+/**
+ * Format an integer.
+ *
+ * @param x A safe integer (|x| ≤ 2^53 − 1); −0 prints as "0".
+ * @throws {RangeError} When `x` is not a safe integer.
+ */
+export function integer(x: number): string {
+  if (!Number.isSafeInteger(x)) {
+    throw new RangeError(`Cannot format integer: received ${x}`);
+  }
+  return x === 0 ? "0" : String(x);
+}
+
+/**
+ * Format an instant as ISO 8601 UTC with milliseconds, e.g. "2025-01-01T09:30:00.123Z".
+ *
+ * @param ms Milliseconds since 1970-01-01T00:00:00Z, an integer in years 0000..9999.
+ */
+export function timestamp(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Quote a CSV field per RFC 4180 only when needed: when it holds a comma, a double
+ * quote, CR or LF; inner quotes are doubled.
+ *
+ * @param s Field text.
+ */
+export function csvField(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 44 || c === 34 || c === 10 || c === 13) {
+      return '"' + s.replace(/"/g, '""') + '"';
+    }
+  }
+  return s;
+}

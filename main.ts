@@ -1,0 +1,12 @@
+/**
+ * chatsynth entry point: parse the command line, call one function from `lib/`, map
+ * errors to exit codes (0 ok, 1 check failed, 2 usage or input error; SPEC.md §3).
+ *
+ * @module
+ */
+import { parseCli } from "./lib/cli/args.ts";
+import { runCli } from "./lib/cli/run.ts";
+
+if (import.meta.main) {
+  Deno.exit(runCli(Deno.args, parseCli));
+}

@@ -73,6 +73,7 @@ export function buildManifest(
   result: DatasetResult,
 ): Manifest {
   const v = collectVersions();
+  const { out: _out, ...parameters } = config;
   return {
     manifest_version: 1,
     generator: v.generator,
@@ -87,7 +88,7 @@ export function buildManifest(
       sha256: createHash("sha256").update(configBytes).digest("hex"),
       text: configText,
     },
-    parameters: config,
+    parameters,
     counts: result.counts,
     files: result.files,
     fingerprint: fingerprint(result.files),

@@ -96,6 +96,17 @@ export function parseCli(argv: string[]): CliArgs {
     });
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0].replace(/\.$/, "");
+    // "--sessions -1": parseArgs refuses a value starting with "-"; name it.
+    const flag = /^Option '(--[\w-]+)' argument is ambiguous/.exec(msg)?.[1];
+    const at = argv.findIndex((a, i) =>
+      a === flag && argv[i + 1]?.startsWith("-")
+    );
+    if (flag && at >= 0) {
+      const value = argv[at + 1];
+      throw new UsageError(
+        `Missing or ambiguous value for ${flag}: received "${value}"; to pass a value starting with "-", write ${flag}=${value}`,
+      );
+    }
     throw new UsageError(`${msg}; see --help`);
   }
   const v = parsed.values;

@@ -30,12 +30,35 @@ function formatPath(path: Path): string {
 
 function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
   const s = JSON.stringify(v);
   return s === undefined
     ? String(v)
     : s.length > 60
     ? s.slice(0, 57) + "..."
     : s;
+}
+
+/** Key path of the map key that starts at `offset` (a duplicate key's position). */
+function duplicateKeyPath(
+  doc: YAML.Document,
+  offset: number,
+): Path | undefined {
+  let found: Path | undefined;
+  YAML.visit(doc, {
+    Pair(_key, pair, ancestors) {
+      if (!YAML.isScalar(pair.key) || pair.key.range?.[0] !== offset) return;
+      const chain = [...ancestors, pair];
+      const path: Path = [];
+      chain.forEach((n, i) => {
+        if (YAML.isPair(n)) path.push(String((n.key as YAML.Scalar).value));
+        else if (YAML.isSeq(n)) path.push(n.items.indexOf(chain[i + 1]));
+      });
+      found = path;
+      return YAML.visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /**
@@ -58,7 +81,7 @@ export function parseConfig(text: string, source: string): Config {
     prettyErrors: false,
     lineCounter,
   });
-  if (!Array.isArray(docs)) {
+  if (docs.length === 0) {
     throw new UsageError(`${source}: the file is empty`);
   }
   if (docs.length !== 1) {
@@ -74,7 +97,14 @@ export function parseConfig(text: string, source: string): Config {
       / at line \d+, column \d+:?$/,
       "",
     );
-    throw new UsageError(`${source}${lineOf(e.pos[0])}: ${first}`);
+    const dup = e.code === "DUPLICATE_KEY"
+      ? duplicateKeyPath(doc, e.pos[0])
+      : undefined;
+    throw new UsageError(
+      `${source}${lineOf(e.pos[0])}: ${
+        dup ? `duplicate key "${formatPath(dup)}"` : first
+      }`,
+    );
   }
   // YAML 1.1 readers turn 0755 into 493 and 1.2 readers into 755: refuse the ambiguity.
   YAML.visit(doc, {

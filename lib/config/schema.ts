@@ -28,7 +28,13 @@ const probability = num.gte(0, { error: "must be >= 0" }).lte(1, {
   error: "must be <= 1",
 });
 const int = z.number({ error: "must be an integer" }).int({
-  error: "must be an integer",
+  // zod's int() also rejects integers beyond the safe range (too_big / too_small).
+  error: (iss) =>
+    iss.code === "too_big"
+      ? `must be <= ${Number.MAX_SAFE_INTEGER}`
+      : iss.code === "too_small"
+      ? `must be >= ${Number.MIN_SAFE_INTEGER}`
+      : "must be an integer",
 });
 const count = int.gte(1, { error: "must be >= 1" });
 const text = z.string({ error: "must be a string" }).min(1, {

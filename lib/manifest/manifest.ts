@@ -32,8 +32,11 @@ export interface Manifest {
   formats: Format[];
   /** The config file as given: its SHA-256 and its full text (UTF-8). */
   config: { sha256: string; text: string };
-  /** Effective parameters: the config after command-line overrides. */
-  parameters: Config;
+  /**
+   * Effective parameters: the config after command-line overrides, without `out`
+   * (where a dataset was written is not part of it; no path enters the manifest).
+   */
+  parameters: Omit<Config, "out">;
   counts: { users: number; sessions: number; turns: number };
   /** Sorted by path. */
   files: ManifestFile[];

@@ -1,0 +1,101 @@
+/**
+ * Byte-identical output across runs, time zones, locales and the current date
+ * (SPEC.md §6): two subprocess runs (the second under TZ=Asia/Kolkata and a German
+ * locale), and an in-process run with the clock moved 400 days ahead.
+ */
+import assert from "node:assert/strict";
+import { generateTemp, listFiles, ROOT } from "./helpers.ts";
+
+function run(out: string, env: Record<string, string>): void {
+  const r = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      `--allow-write=${out}.partial,${out},${out}.old`,
+      "--allow-env",
+      "main.ts",
+      "--sessions",
+      "400",
+      "--users",
+      "120",
+      "--seed",
+      "99",
+      "--out",
+      out,
+      "--quiet",
+    ],
+    cwd: ROOT,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+}
+
+function assertSameTree(a: string, b: string): void {
+  const fa = listFiles(a), fb = listFiles(b);
+  assert.deepEqual(fa, fb);
+  assert.ok(fa.length >= 26, `only ${fa.length} files`);
+  for (const f of fa) {
+    assert.deepEqual(
+      Deno.readFileSync(`${a}/${f}`),
+      Deno.readFileSync(`${b}/${f}`),
+      `${f} differs`,
+    );
+  }
+}
+
+Deno.test("two runs, the second under TZ=Asia/Kolkata and de_DE, give identical bytes", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-det-" });
+  try {
+    run(`${tmp}/a`, { TZ: "UTC", LANG: "C.UTF-8", LC_ALL: "C.UTF-8" });
+    run(`${tmp}/b`, {
+      TZ: "Asia/Kolkata",
+      LANG: "de_DE.UTF-8",
+      LC_ALL: "de_DE.UTF-8",
+    });
+    assertSameTree(`${tmp}/a`, `${tmp}/b`);
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("output does not depend on the current date", () => {
+  const a = generateTemp({ sessions: 300, users: 80, seed: 5 });
+  const RealDate = Date;
+  const later = RealDate.now() + 400 * 86_400_000;
+  class LaterDate extends RealDate {
+    constructor(...args: ConstructorParameters<typeof Date> | []) {
+      if (args.length === 0) super(later);
+      else super(...(args as ConstructorParameters<typeof Date>));
+    }
+    static override now(): number {
+      return later;
+    }
+  }
+  globalThis.Date = LaterDate as DateConstructor;
+  let b;
+  try {
+    assert.equal(new Date().getTime(), later);
+    b = generateTemp({ sessions: 300, users: 80, seed: 5 });
+  } finally {
+    globalThis.Date = RealDate;
+  }
+  try {
+    assertSameTree(a.dir, b.dir);
+  } finally {
+    a.cleanup();
+    b.cleanup();
+  }
+});
+
+Deno.test("a different seed gives different data", () => {
+  const a = generateTemp({ sessions: 50, users: 20, seed: 1 });
+  const b = generateTemp({ sessions: 50, users: 20, seed: 2 });
+  try {
+    assert.notEqual(a.manifest.fingerprint, b.manifest.fingerprint);
+  } finally {
+    a.cleanup();
+    b.cleanup();
+  }
+});

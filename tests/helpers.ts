@@ -1,0 +1,65 @@
+/**
+ * Shared test helpers: generate a dataset in-process into a temporary folder, and
+ * read files back through independent parsers (csv-parse in strict mode, JSON.parse).
+ */
+import { parse } from "csv-parse/sync";
+import { loadConfig } from "../lib/config/load.ts";
+import { type Overrides, runGenerate } from "../lib/generate.ts";
+import type { Manifest } from "../lib/manifest/manifest.ts";
+
+/** Repository root path (no trailing slash). */
+export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+/** Generate into a fresh temporary folder; returns the folder and manifest. */
+export function generateTemp(
+  overrides: Overrides = {},
+  configPath = `${ROOT}/config.yaml`,
+): { dir: string; manifest: Manifest; cleanup: () => void } {
+  const parent = Deno.makeTempDirSync({ prefix: "chatsynth-test-" });
+  const out = `${parent}/out`;
+  const { manifest } = runGenerate({
+    loaded: loadConfig(configPath),
+    overrides: { ...overrides, out },
+    force: false,
+  });
+  return {
+    dir: out,
+    manifest,
+    cleanup: () => Deno.removeSync(parent, { recursive: true }),
+  };
+}
+
+/**
+ * Parse a CSV file strictly (RFC 4180: consistent column count, well-formed quotes,
+ * LF records) and return header and rows as strings.
+ */
+export function readCsv(path: string): { header: string[]; rows: string[][] } {
+  const text = Deno.readTextFileSync(path);
+  if (text.includes("\r")) throw new Error(`${path} contains CR`);
+  if (!text.endsWith("\n")) throw new Error(`${path} does not end with LF`);
+  const records = parse(text, {
+    bom: false,
+    relax_quotes: false,
+    relax_column_count: false,
+    skip_empty_lines: false,
+    record_delimiter: "\n",
+  }) as string[][];
+  return { header: records[0], rows: records.slice(1) };
+}
+
+/** CSV rows as objects keyed by header. */
+export function readCsvObjects(path: string): Record<string, string>[] {
+  const { header, rows } = readCsv(path);
+  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+}
+
+/** Every file below `dir`, relative, forward slashes, sorted. */
+export function listFiles(dir: string, prefix = ""): string[] {
+  const out: string[] = [];
+  for (const e of Deno.readDirSync(dir)) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory) out.push(...listFiles(`${dir}/${e.name}`, rel));
+    else out.push(rel);
+  }
+  return out.sort();
+}

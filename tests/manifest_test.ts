@@ -1,0 +1,106 @@
+/**
+ * The manifest: golden digests of the canonical run (root MANIFEST.md), SHA256SUMS
+ * checked by the independent `sha256sum`, and every field SPEC.md §6 lists.
+ */
+import assert from "node:assert/strict";
+import { canonicalRun, digestLines } from "../tools/canonical_manifest.ts";
+import { generateTemp, listFiles, ROOT } from "./helpers.ts";
+
+Deno.test("canonical run matches the golden digests in MANIFEST.md", () => {
+  const golden = digestLines(Deno.readTextFileSync(`${ROOT}/MANIFEST.md`));
+  const { markdown, manifest } = canonicalRun();
+  assert.equal(manifest.sessions, 1000);
+  assert.equal(manifest.users, 500);
+  assert.equal(manifest.seed, 20251130);
+  assert.ok(
+    golden.length >= 27,
+    `MANIFEST.md has ${golden.length} digest lines`,
+  );
+  assert.deepEqual(
+    digestLines(markdown),
+    golden,
+    "output changed: if deliberate, run `deno task manifest` and commit MANIFEST.md",
+  );
+});
+
+Deno.test("SHA256SUMS passes sha256sum -c and covers every file", () => {
+  const ds = generateTemp({ sessions: 200, users: 50 });
+  try {
+    const r = new Deno.Command("sha256sum", {
+      args: ["-c", "--strict", "SHA256SUMS"],
+      cwd: ds.dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).outputSync();
+    assert.equal(r.code, 0, new TextDecoder().decode(r.stdout));
+    const listed = Deno.readTextFileSync(`${ds.dir}/SHA256SUMS`).trimEnd()
+      .split("\n").map((l) => l.slice(66)).sort();
+    const files = listFiles(ds.dir).filter((f) => f !== "SHA256SUMS");
+    assert.deepEqual(listed, files);
+    // A one-byte change is caught by the oracle.
+    const p = `${ds.dir}/star/dim_device.csv`;
+    const bytes = Deno.readFileSync(p);
+    bytes[bytes.length - 2] ^= 1;
+    Deno.writeFileSync(p, bytes);
+    const bad = new Deno.Command("sha256sum", {
+      args: ["-c", "--quiet", "SHA256SUMS"],
+      cwd: ds.dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).outputSync();
+    assert.equal(bad.code, 1);
+    assert.match(
+      new TextDecoder().decode(bad.stdout),
+      /star\/dim_device\.csv: FAILED/,
+    );
+  } finally {
+    ds.cleanup();
+  }
+});
+
+Deno.test("manifest.json records seed, parameters, config hash, versions and every file", () => {
+  const ds = generateTemp({ sessions: 100, users: 30, seed: 11 });
+  try {
+    const m = JSON.parse(Deno.readTextFileSync(`${ds.dir}/manifest.json`));
+    assert.equal(m.seed, 11);
+    assert.equal(m.sessions, 100);
+    assert.equal(m.parameters.seed, 11);
+    assert.equal(m.parameters.sessions, 100);
+    assert.equal(m.parameters.out, undefined);
+    assert.equal(m.parameters.latency_ms.mu, 6.6);
+    assert.equal(m.generator.name, "chatsynth");
+    assert.match(m.generator.version, /^\d+\.\d+\.\d+/);
+    assert.equal(m.runtime.deno, Deno.version.deno);
+    assert.equal(m.dependencies.prando, "6.0.1");
+    assert.match(m.dependencies["@faker-js/faker"], /^\d+\.\d+\.\d+$/);
+    assert.match(m.deno_lock_sha256, /^[0-9a-f]{64}$/);
+    const cfg = Deno.readFileSync(`${ROOT}/config.yaml`);
+    const sum = new Deno.Command("sha256sum", {
+      args: [`${ROOT}/config.yaml`],
+      stdout: "piped",
+    }).outputSync();
+    assert.equal(
+      m.config.sha256,
+      new TextDecoder().decode(sum.stdout).slice(0, 64),
+    );
+    assert.equal(m.config.text, new TextDecoder().decode(cfg));
+    // Every data file: relative forward-slash path, bytes and digest as on disk.
+    const data = listFiles(ds.dir).filter((f) => f.includes("/"));
+    assert.deepEqual(m.files.map((f: { path: string }) => f.path), data);
+    for (const f of m.files) {
+      assert.equal(Deno.statSync(`${ds.dir}/${f.path}`).size, f.bytes);
+    }
+    // No absolute path, host name or time anywhere in the metadata.
+    for (const name of ["manifest.json", "MANIFEST.md", "SHA256SUMS"]) {
+      const text = Deno.readTextFileSync(`${ds.dir}/${name}`);
+      assert.ok(!text.includes(ds.dir), `${name} names the output folder`);
+      assert.ok(!text.includes(Deno.hostname()), `${name} names the host`);
+      assert.ok(
+        !text.includes(new Date().toISOString().slice(0, 10)),
+        `${name} has today's date`,
+      );
+    }
+  } finally {
+    ds.cleanup();
+  }
+});

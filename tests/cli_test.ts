@@ -1,0 +1,163 @@
+/**
+ * The command line end to end, as a user runs it: help, version, exit codes, the
+ * refusal to overwrite, --force, --formats, and the atomic output folder.
+ */
+import assert from "node:assert/strict";
+import { listFiles, ROOT } from "./helpers.ts";
+import { StagedOutput } from "../lib/sink/output_dir.ts";
+import { UsageError } from "../lib/errors.ts";
+
+function cli(args: string[], writable?: string) {
+  const allow = writable
+    ? [`--allow-write=${writable},${writable}.partial,${writable}.old`]
+    : [];
+  const r = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", ...allow, "--allow-env", "main.ts", ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).outputSync();
+  const dec = new TextDecoder();
+  return {
+    code: r.code,
+    stdout: dec.decode(r.stdout),
+    stderr: dec.decode(r.stderr),
+  };
+}
+
+Deno.test("--help explains every flag; --version prints the version", () => {
+  const h = cli(["--help"]);
+  assert.equal(h.code, 0);
+  for (
+    const flag of [
+      "--sessions",
+      "--users",
+      "--seed",
+      "--config",
+      "--out",
+      "--formats",
+      "--force",
+      "--quiet",
+      "--help",
+      "--version",
+    ]
+  ) {
+    assert.ok(h.stdout.includes(flag), flag);
+  }
+  const v = cli(["--version"]);
+  assert.equal(v.code, 0);
+  assert.match(v.stdout, /^chatsynth \d+\.\d+\.\d+\n$/);
+});
+
+Deno.test("usage errors exit 2 with one sentence and no stack trace", () => {
+  for (
+    const [args, pattern] of [
+      [["--sessions", "abc"], /--sessions.*"abc"/],
+      [["--frobnicate"], /frobnicate/],
+      [["--formats", "raw,csv"], /--formats.*"csv"/],
+      [["--config", "nope.yaml"], /nope\.yaml.*no such file/],
+      [["bogus"], /bogus/],
+    ] as [string[], RegExp][]
+  ) {
+    const r = cli(args);
+    assert.equal(r.code, 2, args.join(" "));
+    assert.match(r.stderr, pattern);
+    assert.match(r.stderr, /^error: /m);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "stack trace printed");
+  }
+});
+
+Deno.test("a non-empty output folder is refused without --force and replaced with it", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-cli-" });
+  const out = `${tmp}/ds`;
+  try {
+    Deno.mkdirSync(out);
+    Deno.writeTextFileSync(`${out}/keep.txt`, "precious");
+    const args = ["--sessions", "30", "--users", "10", "--out", out];
+    const refused = cli(args, out);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /not empty.*--force/);
+    assert.equal(Deno.readTextFileSync(`${out}/keep.txt`), "precious");
+    const forced = cli([...args, "--force"], out);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stdout, /Wrote 30 sessions/);
+    assert.ok(!listFiles(out).includes("keep.txt"));
+    assert.ok(listFiles(out).includes("manifest.json"));
+    assert.deepEqual(listFiles(tmp).filter((f) => !f.startsWith("ds/")), []);
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("--formats writes only the chosen representations; --quiet prints nothing", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-cli-" });
+  const out = `${tmp}/ds`;
+  try {
+    const r = cli([
+      "--sessions",
+      "20",
+      "--users",
+      "5",
+      "--formats",
+      "star",
+      "--out",
+      out,
+      "--quiet",
+    ], out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "");
+    const files = listFiles(out);
+    assert.ok(
+      files.every((f) => !f.startsWith("raw/") && !f.startsWith("snowflake/")),
+    );
+    assert.ok(files.includes("star/fact_turn.csv"));
+    const m = JSON.parse(Deno.readTextFileSync(`${out}/manifest.json`));
+    assert.deepEqual(m.formats, ["star"]);
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("writing outside the permitted folder is a clear error, not a stack trace", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-cli-" });
+  try {
+    const r = cli(["--sessions", "5", "--users", "2", "--out", `${tmp}/x`]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Cannot .*permission denied/);
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("staged output: a failed run leaves no complete-looking folder and keeps the old one", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-stage-" });
+  try {
+    const target = `${tmp}/ds`;
+    Deno.mkdirSync(target);
+    Deno.writeTextFileSync(`${target}/old.txt`, "old dataset");
+    const staged = new StagedOutput(target, true);
+    Deno.writeTextFileSync(staged.path("half.csv"), "a,b\n");
+    // The run fails here.
+    staged.abort();
+    assert.deepEqual(listFiles(tmp), ["ds/old.txt"]);
+    // A stale .partial from an interrupted run is cleared by the next run.
+    Deno.mkdirSync(`${target}.partial`);
+    Deno.writeTextFileSync(`${target}.partial/stale`, "x");
+    const again = new StagedOutput(target, true);
+    Deno.writeTextFileSync(again.path("new.csv"), "x\n");
+    again.commit();
+    assert.deepEqual(listFiles(tmp), ["ds/new.csv"]);
+    // Without force a non-empty target is refused; a file target is refused.
+    assert.throws(() => new StagedOutput(target, false), UsageError);
+    Deno.writeTextFileSync(`${tmp}/file`, "x");
+    assert.throws(() => new StagedOutput(`${tmp}/file`, true), UsageError);
+    // An empty existing folder is fine without force.
+    Deno.mkdirSync(`${tmp}/empty`);
+    const e = new StagedOutput(`${tmp}/empty`, false);
+    e.commit();
+    assert.ok(Deno.statSync(`${tmp}/empty`).isDirectory);
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});

@@ -17,7 +17,7 @@ Deno.test("README's data dictionary and model table are generated from the code"
   assert.equal(readme, refreshedReadme(readme), "run `deno task readme`");
   for (const t of [...STAR_TABLES, ...SNOWFLAKE_TABLES, RAW_TURN]) {
     for (const c of t.columns) {
-      assert.ok(readme.includes(`| \`${c.name}\` |`), c.name);
+      assert.ok(readme.includes(`| \`${c.name}\` `), `${t.name}.${c.name}`);
     }
   }
   assert.match(readme, /\| \*\*all\*\* +\| +1\.00 .*\*\*7\.99%\*\* \|/);

@@ -1,0 +1,205 @@
+/**
+ * Bad command lines (SPEC.md §3, §8): every rejection is a `UsageError` (exit code
+ * 2) whose message names the flag and the value at fault.
+ */
+import assert from "node:assert/strict";
+import { type CliArgs, parseCli } from "../lib/cli/args.ts";
+import { UsageError } from "../lib/errors.ts";
+
+function usageError(argv: string[]): UsageError {
+  try {
+    parseCli(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      assert.equal(e.exitCode, 2);
+      return e;
+    }
+    throw e;
+  }
+  assert.fail(`expected a UsageError for ${JSON.stringify(argv)}`);
+}
+
+/** Register a test: `argv` is rejected with exactly `expected` (or a match). */
+function bad(argv: string[], expected: string | RegExp): void {
+  Deno.test(`parseCli rejects ${JSON.stringify(argv)}`, () => {
+    const message = usageError(argv).message;
+    if (typeof expected === "string") assert.equal(message, expected);
+    else assert.match(message, expected);
+  });
+}
+
+const COUNT = (flag: string, v: string) =>
+  `Invalid value for --${flag}: expected an integer >= 1, received "${v}"`;
+const SEED = (v: string) =>
+  `Invalid value for --seed: expected an integer from 0 to 9007199254740991, received "${v}"`;
+const DASH = (flag: string, v: string) =>
+  `Missing or ambiguous value for --${flag}: received "${v}"; to pass a value starting with "-", write --${flag}=${v}`;
+
+// --- counts ----------------------------------------------------------------------
+
+bad(["--sessions", "abc"], COUNT("sessions", "abc"));
+bad(["--sessions", "0"], COUNT("sessions", "0"));
+bad(["--sessions", "1.5"], COUNT("sessions", "1.5"));
+bad(["--sessions", "-1"], DASH("sessions", "-1"));
+bad(["--sessions=-1"], COUNT("sessions", "-1"));
+bad(["--sessions", ""], COUNT("sessions", ""));
+bad(["--sessions", "1e3"], COUNT("sessions", "1e3"));
+bad(["--users", "x"], COUNT("users", "x"));
+bad(["--users", "0"], COUNT("users", "0"));
+bad(["--users", "-3"], DASH("users", "-3"));
+bad(["--users", "2.0"], COUNT("users", "2.0"));
+bad(["--users", "9007199254740992"], COUNT("users", "9007199254740992"));
+
+// --- seed --------------------------------------------------------------------------
+
+bad(["--seed", "-1"], DASH("seed", "-1"));
+bad(["--seed=-1"], SEED("-1"));
+bad(["--seed", "1e3"], SEED("1e3"));
+bad(["--seed", "9007199254740992"], SEED("9007199254740992"));
+bad(["--seed", "0x10"], SEED("0x10"));
+bad(["--seed", ""], SEED(""));
+bad(["--seed", "1", "--seed", "-5"], DASH("seed", "-5"));
+
+Deno.test("parseCli accepts the seed bounds 0 and 2^53 - 1", () => {
+  assert.equal(parseCli(["--seed", "0"]).overrides.seed, 0);
+  assert.equal(
+    parseCli(["--seed", "9007199254740991"]).overrides.seed,
+    9007199254740991,
+  );
+});
+
+// --- formats --------------------------------------------------------------------------
+
+bad(
+  ["--formats", "raw,foo"],
+  'Invalid value for --formats: "foo" is not one of raw, star, snowflake',
+);
+bad(
+  ["--formats", "raw,raw"],
+  'Invalid value for --formats: "raw,raw" lists a format twice',
+);
+bad(
+  ["--formats", "RAW"],
+  'Invalid value for --formats: "RAW" is not one of raw, star, snowflake',
+);
+bad(
+  ["--formats", ""],
+  'Invalid value for --formats: "" is not one of raw, star, snowflake',
+);
+bad(
+  ["--formats", "raw,"],
+  'Invalid value for --formats: "" is not one of raw, star, snowflake',
+);
+
+// --- flags, values and positionals ----------------------------------------------------
+
+bad(["--frobnicate"], /^Unknown option '--frobnicate'.*; see --help$/);
+bad(["-x"], /^Unknown option '-x'.*; see --help$/);
+bad(["--sessions"], "Option '--sessions <value>' argument missing; see --help");
+bad(
+  ["--users", "5", "--seed"],
+  "Option '--seed <value>' argument missing; see --help",
+);
+bad(["--sessions", "--quiet"], DASH("sessions", "--quiet"));
+bad(
+  ["--quiet=yes"],
+  "Option '-q, --quiet' does not take an argument; see --help",
+);
+bad(
+  ["foo"],
+  'Unknown command or argument "foo"; commands: generate (see --help)',
+);
+bad(
+  ["generate", "--sessions", "5", "extra"],
+  'Unknown command or argument "extra"; commands: generate (see --help)',
+);
+bad(
+  ["--force", "yes"],
+  'Unknown command or argument "yes"; commands: generate (see --help)',
+);
+bad(["--out", ""], "Invalid value for --out: the folder name is empty");
+bad(["--out", "  "], "Invalid value for --out: the folder name is empty");
+bad(["--config", ""], "Invalid value for --config: the path is empty");
+
+// --- good command lines -----------------------------------------------------------------
+
+Deno.test("parseCli: no arguments means generate with the config's values", () => {
+  const expected: CliArgs = {
+    command: "generate",
+    help: false,
+    version: false,
+    quiet: false,
+    force: false,
+    config: "config.yaml",
+    overrides: {
+      seed: undefined,
+      sessions: undefined,
+      users: undefined,
+      formats: undefined,
+      out: undefined,
+    },
+    positionals: [],
+  };
+  assert.deepEqual(parseCli([]), expected);
+});
+
+Deno.test("parseCli: a full command line parses to the expected overrides", () => {
+  const expected: CliArgs = {
+    command: "generate",
+    help: false,
+    version: false,
+    quiet: true,
+    force: true,
+    config: "other.yaml",
+    overrides: {
+      seed: 42,
+      sessions: 10000,
+      users: 2500,
+      formats: ["raw", "snowflake"],
+      out: "out/big",
+    },
+    positionals: [],
+  };
+  assert.deepEqual(
+    parseCli([
+      "generate",
+      "--sessions",
+      "10000",
+      "--users=2500",
+      "--seed",
+      "42",
+      "--formats",
+      "raw,snowflake",
+      "--out",
+      "out/big",
+      "--config",
+      "other.yaml",
+      "--force",
+      "-q",
+    ]),
+    expected,
+  );
+});
+
+Deno.test("parseCli: seed is a number and formats a trimmed list", () => {
+  const { overrides } = parseCli([
+    "--seed",
+    "20251130",
+    "--formats",
+    " star , raw ",
+  ]);
+  assert.equal(overrides.seed, 20251130);
+  assert.equal(typeof overrides.seed, "number");
+  assert.deepEqual(overrides.formats, ["star", "raw"]);
+});
+
+Deno.test("parseCli: a value starting with '-' is accepted in --flag=value form", () => {
+  assert.equal(parseCli(["--out=-dir"]).overrides.out, "-dir");
+});
+
+Deno.test("parseCli: --help and --version", () => {
+  assert.equal(parseCli(["--help"]).help, true);
+  assert.equal(parseCli(["-h"]).help, true);
+  assert.equal(parseCli(["-V"]).version, true);
+  assert.equal(parseCli(["--version"]).version, true);
+});

@@ -171,6 +171,7 @@ export function generateDataset(
       c.intents.map((i) => i.name),
       productPool(streams, fakers),
     ),
+    withText: raw,
   };
   const factPaths = (name: string) => [
     ...(star ? [`star/${name}.csv`] : []),

@@ -66,8 +66,11 @@ Deno.test("output does not depend on the current date", () => {
   const later = RealDate.now() + 400 * 86_400_000;
   class LaterDate extends RealDate {
     constructor(...args: ConstructorParameters<typeof Date> | []) {
-      if (args.length === 0) super(later);
-      else super(...(args as ConstructorParameters<typeof Date>));
+      super(
+        ...((args.length === 0 ? [later] : args) as ConstructorParameters<
+          typeof Date
+        >),
+      );
     }
     static override now(): number {
       return later;

@@ -15,11 +15,17 @@ import {
   type StreamFactory,
 } from "../random/mod.ts";
 import { DAY_MS } from "../calendar/iso_date.ts";
-import { botText, type TextTables, type TurnSlots, userText } from "./text.ts";
+import {
+  botText,
+  SLOT_NAMES,
+  type TextTables,
+  type TurnSlots,
+  userText,
+} from "./text.ts";
 
 const HOUR_MS = 3_600_000;
 /** Slot values of the turn being generated (reset per turn by `userText`). */
-const slots: TurnSlots = new Map();
+const slots: TurnSlots = new Array(SLOT_NAMES.length).fill(undefined);
 
 /** Sentiment labels by index (see {@linkcode SessionRecord.sentimentLabel}). */
 export const SENTIMENT_LABELS = ["negative", "neutral", "positive"] as const;
@@ -95,6 +101,11 @@ export interface SessionContext {
   /** Device index of every user, by user index. */
   userDevice: Uint8Array;
   text: TextTables;
+  /**
+   * Whether to generate turn text. Text has its own stream ("session.text", index),
+   * so skipping it (no raw output) changes no other value.
+   */
+  withText: boolean;
 }
 
 /**
@@ -102,8 +113,9 @@ export interface SessionContext {
  *
  * Draw order in stream ("session", index): user, start cell (day × hour), ms within
  * the hour, channel, turn count; per turn: intent, Beta confidence, fallback noise,
- * latency, think time (turns ≥ 2), user text, bot text; then sentiment noise,
- * satisfaction noise, resolution.
+ * latency, think time (turns ≥ 2); then sentiment noise, satisfaction noise,
+ * resolution. Stream ("session.text", index), per turn: user template and its slots,
+ * bot template and its new slots.
  */
 export function generateSession(
   ctx: SessionContext,
@@ -113,6 +125,9 @@ export function generateSession(
   const { model, text } = ctx;
   const c = model.config;
   const rng = ctx.streams.stream("session", index);
+  const textRng = ctx.withText
+    ? ctx.streams.stream("session.text", index)
+    : undefined;
   out.sessionKey = index + 1;
   const user = ctx.userCat.sample(rng);
   out.user = user;
@@ -165,8 +180,10 @@ export function generateSession(
     out.userMs[i] = t;
     t += latency;
     out.botMs[i] = t;
-    out.userText[i] = userText(rng, text, intent, slots);
-    out.botText[i] = botText(rng, text, intent, fb === 1, slots);
+    if (textRng) {
+      out.userText[i] = userText(textRng, text, intent, slots);
+      out.botText[i] = botText(textRng, text, intent, fb === 1, slots);
+    }
     fallbacks += fb;
     confSum += conf;
     latSum += latency;

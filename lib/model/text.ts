@@ -140,82 +140,133 @@ function digits(rng: Uniform, n: number): string {
   return s;
 }
 
-/**
- * Values of a turn's slots: the user utterance and the bot response of one turn share
- * them (the order the user asks about is the order the bot answers about).
- */
-export type TurnSlots = Map<string, string>;
+/** Slot names, in the order of their numeric ids. */
+export const SLOT_NAMES = [
+  "order",
+  "amount",
+  "product",
+  "plan",
+  "ticket",
+  "days",
+] as const;
 
 /**
- * Fill a template's slots. A slot already in `slots` reuses its value; a new one draws
- * from `rng` (in order of appearance) and is remembered.
+ * A template split into literal text and slot ids: `parts[0] slot[0] parts[1] ...`,
+ * with `parts.length === slots.length + 1`.
+ */
+export interface CompiledTemplate {
+  parts: string[];
+  slots: number[];
+}
+
+/**
+ * Split a template into literals and slot ids once, so filling it needs no regex.
  *
- * @param template Text with `{slot}` markers.
- * @param products Pool of product names for `{product}`.
- * @param slots The turn's slot values so far (mutated).
  * @throws {Error} On an unknown slot name (a template bug).
  */
-export function fillTemplate(
-  rng: Uniform,
-  template: string,
-  products: readonly string[],
-  slots: TurnSlots,
-): string {
-  if (template.indexOf("{") < 0) return template;
-  return template.replace(/\{(\w+)\}/g, (_m, slot: string) => {
-    let v = slots.get(slot);
-    if (v === undefined) {
-      v = drawSlot(rng, slot, products, template);
-      slots.set(slot, v);
+export function compileTemplate(template: string): CompiledTemplate {
+  const parts: string[] = [];
+  const slots: number[] = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{(\w+)\}/g)) {
+    const id = (SLOT_NAMES as readonly string[]).indexOf(m[1]);
+    if (id < 0) {
+      throw new Error(`Unknown template slot {${m[1]}} in "${template}"`);
     }
-    return v;
-  });
+    parts.push(template.slice(last, m.index));
+    slots.push(id);
+    last = m.index! + m[0].length;
+  }
+  parts.push(template.slice(last));
+  return { parts, slots };
 }
+
+/**
+ * Values of a turn's slots by slot id: the user utterance and the bot response of one
+ * turn share them (the order the user asks about is the order the bot answers about).
+ * `undefined` = not drawn yet this turn.
+ */
+export type TurnSlots = (string | undefined)[];
 
 function drawSlot(
   rng: Uniform,
-  slot: string,
+  id: number,
   products: readonly string[],
-  template: string,
 ): string {
-  {
-    switch (slot) {
-      case "order":
-        return "#" + digits(rng, 8);
-      case "amount":
-        return "$" + (5 + Math.floor(rng.next() * 49500) / 100).toFixed(2);
-      case "product":
-        return pick(rng, products);
-      case "plan":
-        return pick(rng, PLANS);
-      case "ticket":
-        return "TCK-" + digits(rng, 6);
-      case "days":
-        return String(2 + Math.floor(rng.next() * 9));
-      default:
-        throw new Error(`Unknown template slot {${slot}} in "${template}"`);
-    }
+  switch (id) {
+    case 0:
+      return "#" + digits(rng, 8);
+    case 1:
+      return "$" + (5 + Math.floor(rng.next() * 49500) / 100).toFixed(2);
+    case 2:
+      return pick(rng, products);
+    case 3:
+      return pick(rng, PLANS);
+    case 4:
+      return "TCK-" + digits(rng, 6);
+    default:
+      return String(2 + Math.floor(rng.next() * 9));
   }
 }
 
-/** Templates resolved per intent index, so the hot path does no lookups by name. */
+/**
+ * Fill a compiled template. A slot already in `slots` reuses its value; a new one
+ * draws from `rng` (in order of appearance) and is remembered.
+ *
+ * @param products Pool of product names for `{product}`.
+ * @param slots The turn's slot values so far (mutated).
+ */
+export function fillTemplate(
+  rng: Uniform,
+  t: CompiledTemplate,
+  products: readonly string[],
+  slots: TurnSlots,
+): string {
+  let s = t.parts[0];
+  for (let i = 0; i < t.slots.length; i++) {
+    const id = t.slots[i];
+    let v = slots[id];
+    if (v === undefined) {
+      v = drawSlot(rng, id, products);
+      slots[id] = v;
+    }
+    s += v + t.parts[i + 1];
+  }
+  return s;
+}
+
+/** Compiled templates of one intent. */
+interface CompiledIntent {
+  user: CompiledTemplate[];
+  bot: CompiledTemplate[];
+}
+
+/** Templates resolved and compiled per intent index. */
 export interface TextTables {
-  byIntent: IntentTemplates[];
+  byIntent: CompiledIntent[];
+  fallback: string[];
   products: readonly string[];
 }
 
 /**
- * Resolve templates for the config's intents.
+ * Resolve and compile templates for the config's intents.
  *
  * @param intentNames Intent names in config order.
- * @param products Product name pool (from Faker, see `generate.ts`).
+ * @param products Product name pool (from Faker, see `dataset.ts`).
  */
 export function textTables(
   intentNames: readonly string[],
   products: readonly string[],
 ): TextTables {
   return {
-    byIntent: intentNames.map((n) => INTENT_TEMPLATES[n] ?? GENERIC_TEMPLATES),
+    byIntent: intentNames.map((n) => {
+      const t = INTENT_TEMPLATES[n] ?? GENERIC_TEMPLATES;
+      return {
+        user: t.user.map(compileTemplate),
+        bot: t.bot.map(compileTemplate),
+      };
+    }),
+    fallback: FALLBACK_RESPONSES,
     products,
   };
 }
@@ -231,7 +282,7 @@ export function userText(
   intent: number,
   slots: TurnSlots,
 ): string {
-  slots.clear();
+  slots.fill(undefined);
   return fillTemplate(
     rng,
     pick(rng, t.byIntent[intent].user),
@@ -240,8 +291,10 @@ export function userText(
   );
 }
 
-/** Bot response: a fallback response when `fallback`, else the intent's, reusing the
- * user utterance's slot values. */
+/**
+ * Bot response: a fallback response when `fallback`, else one of the intent's,
+ * reusing the user utterance's slot values.
+ */
 export function botText(
   rng: Uniform,
   t: TextTables,
@@ -249,7 +302,7 @@ export function botText(
   fallback: boolean,
   slots: TurnSlots,
 ): string {
-  if (fallback) return pick(rng, FALLBACK_RESPONSES);
+  if (fallback) return pick(rng, t.fallback);
   return fillTemplate(
     rng,
     pick(rng, t.byIntent[intent].bot),

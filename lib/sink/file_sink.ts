@@ -7,8 +7,12 @@
  */
 import { createHash, type Hash } from "node:crypto";
 
-/** Characters buffered before a flush (~1 MiB of ASCII). */
+/** UTF-16 code units buffered before a flush (~1 MiB of ASCII). */
 const FLUSH_CHARS = 1 << 20;
+const encoder = new TextEncoder();
+/** Shared by every sink: flushes are synchronous, so one buffer serves all (3 bytes
+ * per UTF-16 code unit is the UTF-8 worst case). */
+let encodeBuffer = new Uint8Array(FLUSH_CHARS * 3 + 65536);
 
 /** What a closed sink reports for the manifest. */
 export interface SinkResult {
@@ -42,11 +46,11 @@ export class FileSink {
   readonly names: string[];
   #files: Deno.FsFile[];
   #hash: Hash = createHash("sha256");
-  #buf = "";
+  /** Pending lines (without LF) and their total length in UTF-16 code units + LFs. */
+  #lines: string[] = [];
+  #chars = 0;
   #bytes = 0;
   #rows = 0;
-  #encoder = new TextEncoder();
-  #out = new Uint8Array(FLUSH_CHARS * 3 + 64);
 
   /**
    * Create (truncate) the files.
@@ -66,7 +70,10 @@ export class FileSink {
       this.abort();
       throw e;
     }
-    if (opts.header !== undefined) this.#buf = opts.header + "\n";
+    if (opts.header !== undefined) {
+      this.#lines.push(opts.header);
+      this.#chars = opts.header.length + 1;
+    }
   }
 
   /**
@@ -75,31 +82,27 @@ export class FileSink {
    * @param line Row text without its line ending; an LF is appended.
    */
   row(line: string): void {
-    this.#buf += line;
-    this.#buf += "\n";
+    this.#lines.push(line);
+    this.#chars += line.length + 1;
     this.#rows++;
-    if (this.#buf.length >= FLUSH_CHARS) this.#flush();
+    if (this.#chars >= FLUSH_CHARS) this.#flush();
   }
 
   #flush(): void {
-    const s = this.#buf;
-    this.#buf = "";
-    let pos = 0;
-    while (pos < s.length) {
-      // Encode at most FLUSH_CHARS code units at a time: the buffer holds 3 bytes each.
-      let end = Math.min(s.length, pos + FLUSH_CHARS);
-      // Do not split a surrogate pair.
-      if (end < s.length && (s.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
-      const { written } = this.#encoder.encodeInto(
-        s.slice(pos, end),
-        this.#out,
-      );
-      const chunk = this.#out.subarray(0, written);
-      this.#hash.update(chunk);
-      for (const f of this.#files) writeAll(f, chunk);
-      this.#bytes += written;
-      pos = end;
+    if (this.#lines.length === 0) return;
+    // One join makes one flat string (no rope of many small ones to flatten later).
+    const s = this.#lines.join("\n") + "\n";
+    this.#lines.length = 0;
+    this.#chars = 0;
+    if (encodeBuffer.length < s.length * 3) {
+      encodeBuffer = new Uint8Array(s.length * 3);
     }
+    const { read, written } = encoder.encodeInto(s, encodeBuffer);
+    if (read !== s.length) throw new Error("UTF-8 encode buffer too small");
+    const chunk = encodeBuffer.subarray(0, written);
+    this.#hash.update(chunk);
+    for (const f of this.#files) writeAll(f, chunk);
+    this.#bytes += written;
   }
 
   /** Flush, close the files and return size, rows and digest. */

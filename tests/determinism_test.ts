@@ -102,3 +102,40 @@ Deno.test("a different seed gives different data", () => {
     b.cleanup();
   }
 });
+
+Deno.test("the star and snowflake files do not depend on which other formats are written", () => {
+  const all = generateTemp({ sessions: 200, users: 40, seed: 3 });
+  const star = generateTemp({
+    sessions: 200,
+    users: 40,
+    seed: 3,
+    formats: ["star"],
+  });
+  const snow = generateTemp({
+    sessions: 200,
+    users: 40,
+    seed: 3,
+    formats: ["snowflake", "raw"],
+  });
+  try {
+    for (
+      const [one, folder] of [[star, "star"], [snow, "snowflake"]] as const
+    ) {
+      for (const f of listFiles(`${one.dir}/${folder}`)) {
+        assert.deepEqual(
+          Deno.readFileSync(`${one.dir}/${folder}/${f}`),
+          Deno.readFileSync(`${all.dir}/${folder}/${f}`),
+          `${folder}/${f}`,
+        );
+      }
+    }
+    assert.deepEqual(
+      Deno.readFileSync(`${snow.dir}/raw/turns.jsonl`),
+      Deno.readFileSync(`${all.dir}/raw/turns.jsonl`),
+    );
+  } finally {
+    all.cleanup();
+    star.cleanup();
+    snow.cleanup();
+  }
+});

@@ -10,6 +10,7 @@ import {
   Categorical,
   censoredGeometricMean,
   createPrando,
+  FREEZING_SEED,
   gamma,
   geometric,
   halfToSeed,
@@ -48,8 +49,27 @@ Deno.test("prando defect: seeds that truncate to 0 freeze the generator", () => 
   }
 });
 
+Deno.test("prando defect: the non-zero seed 0xfc001fff freezes at its first step", () => {
+  const p = new Prando(0xfc001fff | 0);
+  p.next();
+  assert.equal(p._value, 0);
+  assert.equal(p.next(), p.next());
+  assert.equal(FREEZING_SEED, 0xfc001fff | 0);
+});
+
 Deno.test("createPrando rejects every seed prando cannot use", () => {
-  for (const seed of [0, 0.5, 2 ** 32, -(2 ** 31) - 1, NaN, Infinity, 1.5]) {
+  for (
+    const seed of [
+      0,
+      FREEZING_SEED,
+      0.5,
+      2 ** 32,
+      -(2 ** 31) - 1,
+      NaN,
+      Infinity,
+      1.5,
+    ]
+  ) {
     assert.throws(() => createPrando(seed), RangeError, `seed ${seed}`);
   }
   assert.doesNotThrow(() => createPrando(-(2 ** 31)));
@@ -112,6 +132,8 @@ Deno.test("RandomStream values lie strictly inside (0, 1) with 2^-32 resolution"
 
 Deno.test("halfToSeed never gives 0 and keeps other halves as int32", () => {
   assert.notEqual(halfToSeed(0), 0);
+  assert.notEqual(halfToSeed(0xfc001fff), FREEZING_SEED);
+  assert.doesNotThrow(() => createPrando(halfToSeed(0xfc001fff)));
   assert.equal(halfToSeed(1), 1);
   assert.equal(halfToSeed(0xffffffff), -1);
   assert.equal(halfToSeed(0x80000000), -(2 ** 31));

@@ -4,7 +4,7 @@
  * @module
  */
 export { assertSeed, MAX_SEED, streamId, unitKey } from "./unit_key.ts";
-export { createPrando, prandoState32 } from "./prando_source.ts";
+export { createPrando, FREEZING_SEED, prandoState32 } from "./prando_source.ts";
 export { halfToSeed, RandomStream, StreamFactory } from "./stream.ts";
 export type { Uniform } from "./stream.ts";
 export { normal, standardNormal } from "./normal.ts";

@@ -3,8 +3,10 @@
  * (SPEC.md §6) so no caller can meet them:
  *
  * - a numeric seed is used as `ToInt32(seed)`, so seeds that truncate to 0
- *   (0.5, 2^32, NaN) give the all-zero xorshift state and a frozen stream:
- *   {@linkcode createPrando} accepts only non-zero int32 seeds and throws otherwise;
+ *   (0.5, 2^32, NaN) give the all-zero xorshift state and a frozen stream; so does
+ *   the one non-zero seed whose first step is 0, −67,100,673 (0xfc001fff; it has no
+ *   predecessor, so no other state leads to it): {@linkcode createPrando} accepts
+ *   only int32 seeds whose first step is non-zero and throws otherwise;
  * - `next()` maps the int32 state onto the closed interval [0, 1] and returns
  *   exactly 0 or 1 at the state extremes: callers never use that float, they read
  *   the 32-bit state back with {@linkcode prandoState32} and build their own
@@ -32,6 +34,8 @@ const PrandoClass = PrandoModule as unknown as new (seed: number) => Prando;
 /** Smallest and largest int32, the range of prando's internal state. */
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
+/** The int32 seed whose first xorshift step is 0 (found by exhaustive search). */
+export const FREEZING_SEED = -67100673;
 /** 2^32 − 1: the divisor prando's `map()` uses (MAX − MIN). */
 const PRANDO_SPAN = 4294967295;
 
@@ -40,8 +44,9 @@ const PRANDO_SPAN = 4294967295;
  *
  * @param seed A non-zero integer in [−2^31, 2^31 − 1].
  * @returns A prando instance whose first `next()` is the xorshift of `seed`.
- * @throws {RangeError} When `seed` is not an integer, is 0, or is outside int32:
- *   prando would silently truncate it (0.5 → 0, 2^32 → 0) and a zero state never changes.
+ * @throws {RangeError} When `seed` is not an integer, is outside int32 (prando would
+ *   silently truncate it: 0.5 → 0, 2^32 → 0), or is 0 or {@linkcode FREEZING_SEED}
+ *   (the state becomes 0 and never changes).
  */
 export function createPrando(seed: number): Prando {
   if (!Number.isInteger(seed) || seed < INT32_MIN || seed > INT32_MAX) {
@@ -49,9 +54,9 @@ export function createPrando(seed: number): Prando {
       `Cannot seed prando: seed must be a non-zero int32, received ${seed}`,
     );
   }
-  if (seed === 0) {
+  if (seed === 0 || seed === FREEZING_SEED) {
     throw new RangeError(
-      "Cannot seed prando: seed 0 gives a frozen all-zero xorshift state",
+      `Cannot seed prando: seed ${seed} gives a frozen all-zero xorshift state`,
     );
   }
   return new PrandoClass(seed);
@@ -67,7 +72,7 @@ export function createPrando(seed: number): Prando {
  *
  * @param p A generator made by {@linkcode createPrando}.
  * @returns The state after one xorshift step, offset to [0, 2^32 − 1]; never 2^31
- *   (that would be the all-zero state, unreachable from a non-zero seed).
+ *   (the all-zero state, unreachable from a seed {@linkcode createPrando} accepts).
  */
 export function prandoState32(p: Prando): number {
   return Math.round(p.next() * PRANDO_SPAN);

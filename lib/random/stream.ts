@@ -11,18 +11,32 @@
  *
  * @module
  */
-import { createPrando, type Prando, prandoState32 } from "./prando_source.ts";
+import {
+  createPrando,
+  FREEZING_SEED,
+  type Prando,
+  prandoState32,
+} from "./prando_source.ts";
 import { streamId, unitKey } from "./unit_key.ts";
 
 /** 2^−32. */
 const INV_2_32 = 2.3283064365386963e-10;
-/** Replacement for a zero key half (zero would freeze prando): the fractional bits of √5. */
+/** Replacements for the two key halves that would freeze prando (0 and 0xfc001fff):
+ * the third and fourth words of SHA-256's initial hash value. */
 const ZERO_HALF_SUBSTITUTE = 0x3c6ef372 | 0;
+const FREEZING_HALF_SUBSTITUTE = 0xa54ff53a | 0;
 
-/** Turn an unsigned 32-bit key half into a usable prando seed (non-zero int32). */
+/**
+ * Turn an unsigned 32-bit key half into a usable prando seed: the same bits as an
+ * int32, except the two values that would freeze prando (probability 2^−31 per half).
+ */
 export function halfToSeed(half: number): number {
   const s = half | 0;
-  return s === 0 ? ZERO_HALF_SUBSTITUTE : s;
+  return s === 0
+    ? ZERO_HALF_SUBSTITUTE
+    : s === FREEZING_SEED
+    ? FREEZING_HALF_SUBSTITUTE
+    : s;
 }
 
 /**

@@ -8,7 +8,7 @@
 import { createHash, type Hash } from "node:crypto";
 
 /** UTF-16 code units buffered before a flush (~1 MiB of ASCII). */
-const FLUSH_CHARS = 1 << 20;
+const FLUSH_CHARS = 1 << 17;
 const encoder = new TextEncoder();
 /** Shared by every sink: flushes are synchronous, so one buffer serves all (3 bytes
  * per UTF-16 code unit is the UTF-8 worst case). */

@@ -10,7 +10,7 @@ import { UsageError } from "../errors.ts";
 import type { Overrides } from "../generate.ts";
 
 /** Commands (SPEC.md §3). */
-export const COMMANDS = ["generate"] as const;
+export const COMMANDS = ["generate", "verify"] as const;
 /** One command. */
 export type Command = typeof COMMANDS[number];
 
@@ -33,7 +33,9 @@ export const HELP = `chatsynth: reproducible synthetic chatbot conversation data
 (raw JSONL logs, star schema CSV, snowflake schema CSV, with a SHA-256 manifest).
 
 Usage:
-  deno run -P main.ts [generate] [options]
+  deno run -P main.ts [generate] [options]   generate a dataset
+  deno run -P main.ts verify [DIR]           check DIR (default: output) against its
+                                             manifest and regenerate it to compare
 
 Options (flags override config.yaml; the manifest records the effective values):
   --sessions N      sessions to generate, integer >= 1 (config: sessions, 1000)
@@ -49,6 +51,11 @@ Options (flags override config.yaml; the manifest records the effective values):
 
 Output (under --out): raw/turns.jsonl, star/*.csv, snowflake/*.csv, manifest.json,
 SHA256SUMS (check with: sha256sum -c SHA256SUMS), MANIFEST.md.
+
+verify [DIR] prints one line per file and check (ok, mismatch, missing, extra): the
+files against manifest.json, then the dataset regenerated from the manifest's inputs
+alone (nothing is written); on a difference, the first differing line and any
+recorded version that differs from this run's. It exits 0 only when all match.
 
 Exit codes: 0 success, 1 verification or validation failure, 2 usage or input error.
 
@@ -124,6 +131,32 @@ export function parseCli(argv: string[]): CliArgs {
         COMMANDS.join(", ")
       } (see --help)`,
     );
+  }
+  if (command !== "generate") {
+    if (positionals.length > 1) {
+      throw new UsageError(
+        `${command} takes one folder, received ${positionals.length}: ${
+          positionals.map((p) => `"${p}"`).join(" ")
+        }`,
+      );
+    }
+    for (
+      const flag of [
+        "sessions",
+        "users",
+        "seed",
+        "formats",
+        "out",
+        "force",
+        "config",
+      ] as const
+    ) {
+      if (v[flag] !== undefined) {
+        throw new UsageError(
+          `--${flag} does not apply to ${command}: it reads everything from the dataset's manifest.json`,
+        );
+      }
+    }
   }
   let seed: number | undefined;
   if (v.seed !== undefined) {

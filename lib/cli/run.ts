@@ -9,6 +9,7 @@ import { runGenerate } from "../generate.ts";
 import { GENERATOR } from "../manifest/versions.ts";
 import { createProgress, thousands } from "./progress.ts";
 import { CheckFailure, UsageError } from "../errors.ts";
+import { formatVerifyReport, verifyDataset } from "../manifest/verify.ts";
 
 function generateCommand(args: CliArgs): void {
   const loaded = loadConfig(args.config);
@@ -36,6 +37,20 @@ function generateCommand(args: CliArgs): void {
   }
 }
 
+function verifyCommand(args: CliArgs): number {
+  const dir = (args.positionals[0] ?? "output").replace(/[\\/]+$/, "") || ".";
+  const progress = createProgress(
+    !args.quiet && Deno.stderr.isTerminal(),
+    "Regenerating",
+  );
+  const report = verifyDataset(dir, { onProgress: progress.update });
+  progress.done();
+  const text = formatVerifyReport(report);
+  if (args.quiet && report.ok) return 0;
+  Deno.stdout.writeSync(new TextEncoder().encode(text));
+  return report.ok ? 0 : 1;
+}
+
 /**
  * Run one command line.
  *
@@ -61,6 +76,8 @@ export function runCli(
       case "generate":
         generateCommand(args);
         return 0;
+      case "verify":
+        return verifyCommand(args);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof CheckFailure) {

@@ -7,8 +7,12 @@
  */
 import { createHash, type Hash } from "node:crypto";
 
-/** UTF-16 code units buffered before a flush (~1 MiB of ASCII). */
-const FLUSH_CHARS = 1 << 17;
+/**
+ * UTF-16 code units buffered before a flush (64 Ki). Small enough that pending rows
+ * rarely survive two young-generation collections: measured at 300,000 sessions,
+ * 1 Mi gave 735 MB peak RSS and 64 Ki 256 MB, at equal or better speed.
+ */
+const FLUSH_CHARS = 1 << 16;
 const encoder = new TextEncoder();
 /** Shared by every sink: flushes are synchronous, so one buffer serves all (3 bytes
  * per UTF-16 code unit is the UTF-8 worst case). */
@@ -24,6 +28,16 @@ export interface SinkResult {
   rows: number;
   /** Lowercase hex SHA-256 of each file's bytes. */
   sha256: string;
+}
+
+/** Where rows go: a {@linkcode FileSink}, or a comparing sink (`verify`). */
+export interface RowSink {
+  /** Append one row (without its line ending). */
+  row(line: string): void;
+  /** Finish and report size, rows and digest. */
+  close(): SinkResult;
+  /** Release resources after a failure. */
+  abort(): void;
 }
 
 function writeAll(file: Deno.FsFile, data: Uint8Array): void {
@@ -42,7 +56,7 @@ export interface FileSinkOptions {
 }
 
 /** A streaming, hashing writer of one logical file (possibly several copies). */
-export class FileSink {
+export class FileSink implements RowSink {
   readonly names: string[];
   #files: Deno.FsFile[];
   #hash: Hash = createHash("sha256");

@@ -1,0 +1,74 @@
+/**
+ * Streaming SHA-256 of a file: read once in 1 MiB chunks, memory bounded whatever the
+ * file size.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+
+const CHUNK = 1 << 20;
+
+/**
+ * Size and SHA-256 of a file.
+ *
+ * @param path File path.
+ * @returns `bytes` and lowercase hex `sha256`.
+ * @throws {Deno.errors.NotFound | Deno.errors.PermissionDenied} From `Deno.openSync`.
+ */
+export function sha256File(path: string): { bytes: number; sha256: string } {
+  const file = Deno.openSync(path, { read: true });
+  try {
+    const hash = createHash("sha256");
+    const buf = new Uint8Array(CHUNK);
+    let bytes = 0;
+    for (;;) {
+      const n = file.readSync(buf);
+      if (n === null) break;
+      hash.update(buf.subarray(0, n));
+      bytes += n;
+    }
+    return { bytes, sha256: hash.digest("hex") };
+  } finally {
+    file.close();
+  }
+}
+
+/** Reads a text file line by line (LF), streaming, for first-difference reports. */
+export class LineReader {
+  #file: Deno.FsFile;
+  #decoder = new TextDecoder();
+  #buf = new Uint8Array(CHUNK);
+  #pending: string[] = [];
+  #tail = "";
+  #done = false;
+
+  /** @param path A UTF-8 text file. */
+  constructor(path: string) {
+    this.#file = Deno.openSync(path, { read: true });
+  }
+
+  /** The next line without its LF, or `undefined` at the end of the file. */
+  next(): string | undefined {
+    while (this.#pending.length === 0 && !this.#done) {
+      const n = this.#file.readSync(this.#buf);
+      if (n === null) {
+        this.#done = true;
+        this.#tail += this.#decoder.decode();
+        if (this.#tail !== "") this.#pending.push(this.#tail);
+        this.#tail = "";
+        break;
+      }
+      const text = this.#tail +
+        this.#decoder.decode(this.#buf.subarray(0, n), { stream: true });
+      const lines = text.split("\n");
+      this.#tail = lines.pop()!;
+      this.#pending = lines.reverse();
+    }
+    return this.#pending.pop();
+  }
+
+  /** Close the file. */
+  close(): void {
+    this.#file.close();
+  }
+}

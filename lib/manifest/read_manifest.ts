@@ -1,0 +1,146 @@
+/**
+ * Read and check a dataset's `manifest.json` before trusting anything in it: shape,
+ * types, and safe relative paths (SPEC.md §3 `verify`).
+ *
+ * @module
+ */
+import type { Manifest } from "./manifest.ts";
+import { UsageError } from "../errors.ts";
+
+/** Files that belong to a dataset folder but are not data files. */
+export const METADATA_FILES = ["manifest.json", "SHA256SUMS", "MANIFEST.md"];
+
+/**
+ * Reports written into a dataset folder after generation (SPEC.md §5): not part of the
+ * dataset, ignored by name by `verify`.
+ */
+export const REPORT_FILES = [
+  "validation.md",
+  "validation.json",
+  "bench.md",
+  "bench.json",
+  "bench.svg",
+  "bench.png",
+];
+
+function fail(path: string, why: string): never {
+  throw new UsageError(`Cannot use manifest "${path}": ${why}`);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Check that a manifest path is relative, forward-slashed and stays inside the folder.
+ *
+ * @returns An error fragment, or `undefined` when the path is safe.
+ */
+export function unsafePathReason(p: string): string | undefined {
+  if (p.length === 0) return "an empty path";
+  if (p.includes("\\")) return `a backslash in "${p}"`;
+  if (p.startsWith("/") || /^[A-Za-z]:/.test(p)) {
+    return `an absolute path "${p}"`;
+  }
+  if (p.split("/").some((s) => s === ".." || s === "." || s === "")) {
+    return `a path that is not a plain relative path "${p}"`;
+  }
+  if (/[\r\n\0]/.test(p)) return `a control character in ${JSON.stringify(p)}`;
+  return undefined;
+}
+
+/**
+ * Read `DIR/manifest.json`.
+ *
+ * @param dir Dataset folder.
+ * @returns The manifest and its exact bytes.
+ * @throws {UsageError} When the file is missing or unreadable, has CR characters, is not
+ *   JSON, lacks a field `verify` needs, or lists an absolute, backslashed or
+ *   escaping path, or the same path twice.
+ */
+export function readManifest(
+  dir: string,
+): { manifest: Manifest; bytes: Uint8Array } {
+  const path = `${dir}/manifest.json`;
+  let bytes: Uint8Array;
+  try {
+    bytes = Deno.readFileSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new UsageError(
+        `No manifest.json in "${dir}": not a chatsynth dataset folder (or the wrong folder)`,
+      );
+    }
+    if (e instanceof Deno.errors.IsADirectory) fail(path, "it is a directory");
+    if (
+      e instanceof Deno.errors.NotCapable ||
+      e instanceof Deno.errors.PermissionDenied
+    ) {
+      fail(path, "permission denied (grant --allow-read for this folder)");
+    }
+    throw e;
+  }
+  if (bytes.includes(13)) {
+    fail(path, "it has CR line endings (CRLF); manifests use LF");
+  }
+  let m: unknown;
+  try {
+    m = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (e) {
+    fail(path, `not valid JSON (${(e as Error).message})`);
+  }
+  if (!isRecord(m)) fail(path, "not a JSON object");
+  if (m.manifest_version !== 1) {
+    fail(
+      path,
+      `unknown manifest_version ${JSON.stringify(m.manifest_version)}`,
+    );
+  }
+  const need = (key: string, ok: (v: unknown) => boolean, what: string) => {
+    if (!ok(m[key])) fail(path, `"${key}" must be ${what}`);
+  };
+  const isInt = (v: unknown) =>
+    typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+  need("seed", isInt, "a non-negative integer");
+  need("sessions", isInt, "a non-negative integer");
+  need("users", isInt, "a non-negative integer");
+  need(
+    "formats",
+    (v) => Array.isArray(v) && v.every((x) => typeof x === "string"),
+    "a list of formats",
+  );
+  need(
+    "config",
+    (v) =>
+      isRecord(v) && typeof v.text === "string" && typeof v.sha256 === "string",
+    "an object with text and sha256",
+  );
+  need("parameters", isRecord, "an object");
+  need(
+    "generator",
+    (v) => isRecord(v) && typeof v.version === "string",
+    "an object with a version",
+  );
+  need("runtime", isRecord, "an object");
+  need("dependencies", isRecord, "an object");
+  need("files", Array.isArray, "a list");
+  need("fingerprint", (v) => typeof v === "string", "a string");
+  const seen = new Set<string>();
+  for (const [i, f] of (m.files as unknown[]).entries()) {
+    if (
+      !isRecord(f) || typeof f.path !== "string" || !isInt(f.bytes) ||
+      !isInt(f.rows) ||
+      typeof f.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(f.sha256)
+    ) {
+      fail(path, `files[${i}] must have path, bytes, rows and a hex sha256`);
+    }
+    const why = unsafePathReason(f.path);
+    if (why) fail(path, `files[${i}] has ${why}`);
+    if (seen.has(f.path)) fail(path, `files lists "${f.path}" twice`);
+    if (METADATA_FILES.includes(f.path) || REPORT_FILES.includes(f.path)) {
+      fail(path, `files lists the metadata file "${f.path}"`);
+    }
+    seen.add(f.path);
+  }
+  return { manifest: m as unknown as Manifest, bytes };
+}

@@ -1,0 +1,510 @@
+/**
+ * `verify`: prove a dataset folder is what the generator makes (SPEC.md §3, §6).
+ *
+ * 1. Integrity: every file in `manifest.json` exists with its size and SHA-256 (each
+ *    read once, streaming); `SHA256SUMS` and `MANIFEST.md` are what the manifest
+ *    implies; no unlisted file is present (reports named in `REPORT_FILES` excepted).
+ * 2. Reproduction: the dataset is regenerated from the manifest's recorded inputs
+ *    alone (config text, seed, counts, formats), hashed without writing anything, and
+ *    every digest compared.
+ * 3. On a difference: the first differing line of each differing file (regenerated
+ *    and compared line by line), and which recorded versions differ from this run's.
+ *
+ * @module
+ */
+import { isDeepStrictEqual } from "node:util";
+import { createHash } from "node:crypto";
+import type { Format } from "../config/schema.ts";
+import { parseConfig } from "../config/load.ts";
+import { compileModel } from "../model/model.ts";
+import { type DatasetTarget, generateDataset } from "../dataset.ts";
+import { effectiveConfig } from "../generate.ts";
+import { FileSink, type RowSink, type SinkResult } from "../sink/file_sink.ts";
+import {
+  fingerprint,
+  type Manifest,
+  type ManifestFile,
+  manifestMarkdown,
+  sha256sums,
+} from "./manifest.ts";
+import { METADATA_FILES, readManifest, REPORT_FILES } from "./read_manifest.ts";
+import { LineReader, sha256File } from "./file_digest.ts";
+import { collectVersions } from "./versions.ts";
+import { UsageError } from "../errors.ts";
+
+/** Result of one file in one check. */
+export type FileStatus = "ok" | "mismatch" | "missing" | "extra";
+
+/** One line of the report. */
+export interface FileCheck {
+  path: string;
+  status: FileStatus;
+  /** What differs, e.g. "SHA-256 differs (12,345 bytes, expected 12,346)". */
+  detail?: string;
+}
+
+/** The first line where a file on disk differs from the regenerated one. */
+export interface FirstDifference {
+  path: string;
+  /** 1-based line number (the CSV header is line 1). */
+  line: number;
+  /** Regenerated line, or `undefined` when the regenerated file ended first. */
+  expected?: string;
+  /** Line on disk, or `undefined` when the file on disk ended first. */
+  found?: string;
+}
+
+/** A recorded version that differs from this run's. */
+export interface VersionDifference {
+  what: string;
+  recorded: string;
+  current: string;
+}
+
+/** Everything `verify` found. */
+export interface VerifyReport {
+  dir: string;
+  manifest: Manifest;
+  integrity: FileCheck[];
+  /** Manifest-level problems found by the integrity check (e.g. a wrong fingerprint). */
+  integrityNotes: string[];
+  reproduction: FileCheck[];
+  /** Why the dataset could not be regenerated (config no longer valid, tampered inputs). */
+  reproductionErrors: string[];
+  differences: FirstDifference[];
+  versions: VersionDifference[];
+  ok: boolean;
+}
+
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+function listFiles(dir: string, prefix = ""): string[] {
+  const out: string[] = [];
+  for (const e of Deno.readDirSync(prefix ? `${dir}/${prefix}` : dir)) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory) out.push(...listFiles(dir, rel));
+    else out.push(rel);
+  }
+  return out;
+}
+
+function sha256Text(text: string): { bytes: number; sha256: string } {
+  const b = new TextEncoder().encode(text);
+  return {
+    bytes: b.length,
+    sha256: createHash("sha256").update(b).digest("hex"),
+  };
+}
+
+function checkFile(dir: string, f: ManifestFile): FileCheck {
+  let d;
+  try {
+    d = sha256File(`${dir}/${f.path}`);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      return { path: f.path, status: "missing" };
+    }
+    if (
+      e instanceof Deno.errors.NotCapable ||
+      e instanceof Deno.errors.PermissionDenied
+    ) {
+      throw new UsageError(
+        `Cannot read "${dir}/${f.path}": permission denied (grant --allow-read for this folder)`,
+      );
+    }
+    return { path: f.path, status: "mismatch", detail: (e as Error).message };
+  }
+  if (d.bytes !== f.bytes) {
+    return {
+      path: f.path,
+      status: "mismatch",
+      detail: `size ${thousands(d.bytes)} bytes, manifest says ${
+        thousands(f.bytes)
+      }`,
+    };
+  }
+  if (d.sha256 !== f.sha256) {
+    return {
+      path: f.path,
+      status: "mismatch",
+      detail: "SHA-256 differs (same size)",
+    };
+  }
+  return { path: f.path, status: "ok" };
+}
+
+function checkText(dir: string, path: string, expected: string): FileCheck {
+  let actual: string;
+  try {
+    actual = Deno.readTextFileSync(`${dir}/${path}`);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { path, status: "missing" };
+    throw e;
+  }
+  return actual === expected ? { path, status: "ok" } : {
+    path,
+    status: "mismatch",
+    detail: "differs from what manifest.json implies",
+  };
+}
+
+/** The integrity check: files on disk against the manifest. */
+function integrityCheck(
+  dir: string,
+  m: Manifest,
+  manifestBytes: Uint8Array,
+): { checks: FileCheck[]; notes: string[] } {
+  const checks = m.files.map((f) => checkFile(dir, f));
+  const notes: string[] = [];
+  if (fingerprint(m.files) !== m.fingerprint) {
+    notes.push(
+      "the fingerprint in manifest.json does not match its file digests",
+    );
+  }
+  const md = manifestMarkdown(m);
+  checks.push(checkText(dir, "MANIFEST.md", md));
+  const mj = {
+    path: "manifest.json",
+    bytes: manifestBytes.length,
+    rows: 0,
+    sha256: createHash("sha256").update(manifestBytes).digest("hex"),
+  };
+  const mdEntry = { path: "MANIFEST.md", rows: 0, ...sha256Text(md) };
+  checks.push(
+    checkText(dir, "SHA256SUMS", sha256sums([...m.files, mj, mdEntry])),
+  );
+  const known = new Set([
+    ...m.files.map((f) => f.path),
+    ...METADATA_FILES,
+    ...REPORT_FILES,
+  ]);
+  for (const p of listFiles(dir).sort()) {
+    if (!known.has(p)) checks.push({ path: p, status: "extra" });
+  }
+  return { checks, notes };
+}
+
+/** A sink that only hashes (regeneration without a second copy on disk). */
+function hashOnlyTarget(): DatasetTarget {
+  return {
+    open: (names, header) => new FileSink({ names, files: [], header }),
+    mkdir: () => {},
+  };
+}
+
+/** Compares generated rows with files on disk, line by line; records the first difference. */
+class CompareSink implements RowSink {
+  #names: string[];
+  #readers: {
+    path: string;
+    reader: LineReader;
+    line: number;
+    diff?: FirstDifference;
+  }[];
+  #rows = 0;
+
+  constructor(
+    dir: string,
+    names: string[],
+    watch: Set<string>,
+    header?: string,
+  ) {
+    this.#names = names;
+    this.#readers = names.filter((n) => watch.has(n)).map((path) => ({
+      path,
+      reader: new LineReader(`${dir}/${path}`),
+      line: 0,
+    }));
+    if (header !== undefined) this.#compare(header);
+  }
+
+  #compare(line: string): void {
+    for (const r of this.#readers) {
+      if (r.diff) continue;
+      r.line++;
+      const found = r.reader.next();
+      if (found !== line) {
+        r.diff = { path: r.path, line: r.line, expected: line, found };
+      }
+    }
+  }
+
+  row(line: string): void {
+    this.#rows++;
+    this.#compare(line);
+  }
+
+  /** First differences found (after {@linkcode close}). */
+  differences(): FirstDifference[] {
+    return this.#readers.flatMap((r) => (r.diff ? [r.diff] : []));
+  }
+
+  close(): SinkResult {
+    for (const r of this.#readers) {
+      if (!r.diff) {
+        const extra = r.reader.next();
+        if (extra !== undefined) {
+          r.diff = {
+            path: r.path,
+            line: r.line + 1,
+            expected: undefined,
+            found: extra,
+          };
+        }
+      }
+      r.reader.close();
+    }
+    return { names: this.#names, bytes: 0, rows: this.#rows, sha256: "" };
+  }
+
+  abort(): void {
+    for (const r of this.#readers) r.reader.close();
+  }
+}
+
+/** Regenerate once more, comparing the `watch` files with the disk line by line. */
+function firstDifferences(
+  dir: string,
+  spec: Parameters<typeof generateDataset>[0],
+  watch: Set<string>,
+): FirstDifference[] {
+  const sinks: CompareSink[] = [];
+  generateDataset(spec, {
+    open: (names, header) => {
+      if (!names.some((n) => watch.has(n))) {
+        return {
+          row() {},
+          close: () => ({ names, bytes: 0, rows: 0, sha256: "" }),
+          abort() {},
+        };
+      }
+      const s = new CompareSink(dir, names, watch, header);
+      sinks.push(s);
+      return s;
+    },
+    mkdir: () => {},
+  });
+  return sinks.flatMap((s) => s.differences()).sort((a, b) =>
+    a.path < b.path ? -1 : 1
+  );
+}
+
+function versionDifferences(m: Manifest): VersionDifference[] {
+  const v = collectVersions();
+  const out: VersionDifference[] = [];
+  const cmp = (what: string, recorded: unknown, current: unknown) => {
+    if (recorded !== current) {
+      out.push({
+        what,
+        recorded: recorded === undefined ? "(not recorded)" : String(recorded),
+        current: current === undefined ? "(absent)" : String(current),
+      });
+    }
+  };
+  cmp("generator version", m.generator.version, v.generator.version);
+  cmp("Deno", m.runtime?.deno, v.runtime.deno);
+  cmp("V8", m.runtime?.v8, v.runtime.v8);
+  cmp("TypeScript", m.runtime?.typescript, v.runtime.typescript);
+  const deps = new Set([
+    ...Object.keys(m.dependencies ?? {}),
+    ...Object.keys(v.dependencies),
+  ]);
+  for (const d of [...deps].sort()) {
+    cmp(d, m.dependencies?.[d], v.dependencies[d]);
+  }
+  cmp("deno.lock SHA-256", m.deno_lock_sha256, v.deno_lock_sha256);
+  return out;
+}
+
+/** Options of {@linkcode verifyDataset}. */
+export interface VerifyOptions {
+  /** Progress of the regeneration (sessions done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Verify a dataset folder.
+ *
+ * @param dir Dataset folder (holding `manifest.json`).
+ * @returns The report; `ok` is true only when every check passed.
+ * @throws {UsageError} When the folder has no usable manifest (see `readManifest`).
+ */
+export function verifyDataset(
+  dir: string,
+  opts: VerifyOptions = {},
+): VerifyReport {
+  const { manifest: m, bytes } = readManifest(dir);
+  const integ = integrityCheck(dir, m, bytes);
+  const errors: string[] = [];
+  const reproduction: FileCheck[] = [];
+  let differences: FirstDifference[] = [];
+
+  const configSha = createHash("sha256").update(
+    new TextEncoder().encode(m.config.text),
+  )
+    .digest("hex");
+  if (configSha !== m.config.sha256) {
+    errors.push(
+      "the config text in manifest.json does not match its recorded SHA-256",
+    );
+  }
+  let spec: Parameters<typeof generateDataset>[0] | undefined;
+  try {
+    const config = parseConfig(m.config.text, "manifest.json config");
+    const eff = effectiveConfig(config, {
+      seed: m.seed,
+      sessions: m.sessions,
+      users: m.users,
+      formats: m.formats as Format[],
+    });
+    const { out: _out, ...parameters } = eff;
+    if (!isDeepStrictEqual(parameters, m.parameters)) {
+      errors.push(
+        "the parameters in manifest.json are not its config text with the recorded seed, counts and formats",
+      );
+    }
+    spec = {
+      model: compileModel(eff),
+      seed: m.seed,
+      sessions: m.sessions,
+      users: m.users,
+      formats: eff.formats,
+    };
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    errors.push(`cannot regenerate: ${e.message}`);
+  }
+  if (spec) {
+    const regen = generateDataset(spec, hashOnlyTarget(), opts.onProgress);
+    const byPath = new Map(regen.files.map((f) => [f.path, f]));
+    for (const f of m.files) {
+      const g = byPath.get(f.path);
+      if (!g) {
+        reproduction.push({
+          path: f.path,
+          status: "missing",
+          detail: "the generator does not make this file",
+        });
+      } else if (
+        g.sha256 !== f.sha256 || g.bytes !== f.bytes || g.rows !== f.rows
+      ) {
+        reproduction.push({
+          path: f.path,
+          status: "mismatch",
+          detail: `regenerated ${thousands(g.bytes)} bytes, ${
+            thousands(g.rows)
+          } rows; manifest ${thousands(f.bytes)} bytes, ${
+            thousands(f.rows)
+          } rows`,
+        });
+      } else reproduction.push({ path: f.path, status: "ok" });
+      byPath.delete(f.path);
+    }
+    for (const g of byPath.values()) {
+      reproduction.push({
+        path: g.path,
+        status: "extra",
+        detail: "the generator makes this file; the manifest does not list it",
+      });
+    }
+    const onDisk = new Set(m.files.map((f) => f.path));
+    const watch = new Set<string>();
+    for (const c of [...integ.checks, ...reproduction]) {
+      if (c.status === "mismatch" && onDisk.has(c.path)) {
+        const exists = (() => {
+          try {
+            return Deno.statSync(`${dir}/${c.path}`).isFile;
+          } catch {
+            return false;
+          }
+        })();
+        if (exists) watch.add(c.path);
+      }
+    }
+    if (watch.size) differences = firstDifferences(dir, spec, watch);
+  }
+  const ok =
+    [...integ.checks, ...reproduction].every((c) => c.status === "ok") &&
+    integ.notes.length === 0 && errors.length === 0;
+  return {
+    dir,
+    manifest: m,
+    integrity: integ.checks,
+    integrityNotes: integ.notes,
+    reproduction,
+    reproductionErrors: errors,
+    differences,
+    versions: versionDifferences(m),
+    ok,
+  };
+}
+
+function clip(s: string | undefined): string {
+  if (s === undefined) return "(end of file)";
+  return s.length > 200 ? `${s.slice(0, 197)}...` : s;
+}
+
+/** The report as printed by `verify`: one line per file and check, then a summary. */
+export function formatVerifyReport(r: VerifyReport): string {
+  const m = r.manifest;
+  const line = (c: FileCheck) =>
+    `  ${c.status.padEnd(8)}  ${c.path}${c.detail ? `  (${c.detail})` : ""}`;
+  const out: string[] = [];
+  out.push(`Integrity: files in ${r.dir}/ against manifest.json`);
+  out.push(...r.integrity.map(line));
+  for (const n of r.integrityNotes) out.push(`  problem   ${n}`);
+  out.push(
+    `Reproduction: regenerated from the manifest (seed ${m.seed}, ${
+      thousands(m.sessions)
+    } sessions, ${thousands(m.users)} users, ${
+      m.formats.join("+")
+    }), hashed, nothing written`,
+  );
+  out.push(...r.reproduction.map(line));
+  for (const e of r.reproductionErrors) out.push(`  problem   ${e}`);
+  for (const d of r.differences) {
+    out.push(`First difference in ${d.path} at line ${d.line}:`);
+    out.push(`  generator makes: ${clip(d.expected)}`);
+    out.push(`  file has:        ${clip(d.found)}`);
+  }
+  if (r.ok && r.versions.length) {
+    out.push(
+      "Note: the dataset reproduces, but these recorded versions differ from this run's:",
+    );
+    for (const v of r.versions) {
+      out.push(`  ${v.what}: manifest ${v.recorded}, this run ${v.current}`);
+    }
+  }
+  if (!r.ok) {
+    if (r.versions.length) {
+      out.push(
+        "Versions that differ from the manifest's (may explain the difference):",
+      );
+      for (const v of r.versions) {
+        out.push(`  ${v.what}: manifest ${v.recorded}, this run ${v.current}`);
+      }
+    } else {
+      out.push(
+        "Generator, runtime and dependency versions all match the manifest: files that differ were changed after generation.",
+      );
+    }
+  }
+  const all = [...r.integrity, ...r.reproduction];
+  const count = (s: FileStatus) => all.filter((c) => c.status === s).length;
+  out.push(
+    r.ok
+      ? `verify: OK, ${r.integrity.length} files intact and ${r.reproduction.length} data files reproduced (fingerprint ${m.fingerprint})`
+      : `verify: FAILED, ${count("mismatch")} mismatch, ${
+        count("missing")
+      } missing, ${count("extra")} extra${
+        r.integrityNotes.length + r.reproductionErrors.length
+          ? `, ${
+            r.integrityNotes.length + r.reproductionErrors.length
+          } problem(s)`
+          : ""
+      }`,
+  );
+  return out.join("\n") + "\n";
+}

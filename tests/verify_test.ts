@@ -56,7 +56,7 @@ Deno.test("a fresh dataset verifies, with the command-line output and exit 0", (
       LC_ALL: "tr_TR.UTF-8",
     });
     assert.equal(cli.code, 0, cli.stdout + cli.stderr);
-    assert.match(cli.stdout, /^  ok {8}star\/fact_turn\.csv$/m);
+    assert.match(cli.stdout, /^ {2}ok {8}star\/fact_turn\.csv$/m);
     assert.match(
       cli.stdout,
       /^verify: OK, 28 files intact and 26 data files reproduced/m,

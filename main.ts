@@ -8,5 +8,5 @@ import { parseCli } from "./lib/cli/args.ts";
 import { runCli } from "./lib/cli/run.ts";
 
 if (import.meta.main) {
-  Deno.exit(runCli(Deno.args, parseCli));
+  Deno.exit(await runCli(Deno.args, parseCli));
 }

@@ -10,7 +10,7 @@ import { UsageError } from "../errors.ts";
 import type { Overrides } from "../generate.ts";
 
 /** Commands (SPEC.md §3). */
-export const COMMANDS = ["generate", "verify"] as const;
+export const COMMANDS = ["generate", "verify", "validate"] as const;
 /** One command. */
 export type Command = typeof COMMANDS[number];
 
@@ -21,6 +21,8 @@ export interface CliArgs {
   version: boolean;
   quiet: boolean;
   force: boolean;
+  /** `generate --validate`: validate right after generating. */
+  validate: boolean;
   /** Config path (default "config.yaml"). */
   config: string;
   overrides: Overrides;
@@ -36,6 +38,8 @@ Usage:
   deno run -P main.ts [generate] [options]   generate a dataset
   deno run -P main.ts verify [DIR]           check DIR (default: output) against its
                                              manifest and regenerate it to compare
+  deno run -P main.ts validate [DIR]         test DIR's data against its configured
+                                             model; writes validation.md and .json
 
 Options (flags override config.yaml; the manifest records the effective values):
   --sessions N      sessions to generate, integer >= 1 (config: sessions, 1000)
@@ -45,6 +49,7 @@ Options (flags override config.yaml; the manifest records the effective values):
   --out DIR         output folder (config: out, "output")
   --formats LIST    comma-separated subset of raw,star,snowflake (default: all)
   --force           replace a non-empty output folder (only once the new one is complete)
+  --validate        run validate on the new dataset right after generating
   --quiet           print nothing but errors
   -h, --help        show this help
   -V, --version     print the generator version
@@ -56,6 +61,11 @@ verify [DIR] prints one line per file and check (ok, mismatch, missing, extra): 
 files against manifest.json, then the dataset regenerated from the manifest's inputs
 alone (nothing is written); on a difference, the first differing line and any
 recorded version that differs from this run's. It exits 0 only when all match.
+
+validate [DIR] tests every modelled quantity against the distribution the config
+implies (chi-square, Kolmogorov-Smirnov, binomial; Holm-adjusted at 1%), checks the
+exact rules, reports the seed's quality figures, writes DIR/validation.md and
+DIR/validation.json, and exits 0 when every check passes, 1 otherwise.
 
 Exit codes: 0 success, 1 verification or validation failure, 2 usage or input error.
 
@@ -96,6 +106,7 @@ export function parseCli(argv: string[]): CliArgs {
         out: { type: "string" },
         formats: { type: "string" },
         force: { type: "boolean" },
+        validate: { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
@@ -197,6 +208,7 @@ export function parseCli(argv: string[]): CliArgs {
     version: v.version ?? false,
     quiet: v.quiet ?? false,
     force: v.force ?? false,
+    validate: v.validate ?? false,
     config: v.config ?? "config.yaml",
     overrides: {
       seed,

@@ -10,8 +10,34 @@ import { GENERATOR } from "../manifest/versions.ts";
 import { createProgress, thousands } from "./progress.ts";
 import { CheckFailure, UsageError } from "../errors.ts";
 import { formatVerifyReport, verifyDataset } from "../manifest/verify.ts";
+import { runValidate, type ValidationReport } from "../validate/validate.ts";
 
-function generateCommand(args: CliArgs): void {
+function printValidation(
+  r: ValidationReport,
+  dir: string,
+  quiet: boolean,
+): void {
+  if (quiet) return;
+  const failed = r.checks.filter((c) => !c.pass);
+  const rulesFailed = r.rules.filter((x) => !x.pass);
+  for (const c of failed) {
+    console.log(
+      `FAIL  ${c.quantity}: ${c.test}, statistic ${c.statistic}, Holm p ${c.pAdjusted}; target ${c.target}; observed ${c.observed}`,
+    );
+  }
+  for (const x of rulesFailed) {
+    console.log(`FAIL  ${x.rule}: ${x.violations} violations`);
+  }
+  console.log(
+    `validate: ${r.pass ? "PASS" : "FAIL"}, ${
+      r.checks.length - failed.length
+    }/${r.checks.length} statistical checks and ${
+      r.rules.length - rulesFailed.length
+    }/${r.rules.length} rules pass (Holm, family-wise 1%); report in ${dir}/validation.md and ${dir}/validation.json`,
+  );
+}
+
+async function generateCommand(args: CliArgs): Promise<number> {
   const loaded = loadConfig(args.config);
   const progress = createProgress(
     !args.quiet && Deno.stderr.isTerminal(),
@@ -35,6 +61,17 @@ function generateCommand(args: CliArgs): void {
     );
     console.log(`Dataset fingerprint ${manifest.fingerprint}`);
   }
+  if (!args.validate) return 0;
+  const r = await runValidate(out);
+  printValidation(r, out, args.quiet);
+  return r.pass ? 0 : 1;
+}
+
+async function validateCommand(args: CliArgs): Promise<number> {
+  const dir = (args.positionals[0] ?? "output").replace(/[\\/]+$/, "") || ".";
+  const r = await runValidate(dir);
+  printValidation(r, dir, args.quiet);
+  return r.pass ? 0 : 1;
 }
 
 function verifyCommand(args: CliArgs): number {
@@ -56,12 +93,12 @@ function verifyCommand(args: CliArgs): number {
  *
  * @param argv Arguments after the script name.
  * @param parse The command-line parser.
- * @returns The process exit code.
+ * @returns The process exit code (a promise).
  */
-export function runCli(
+export async function runCli(
   argv: string[],
   parse: (a: string[]) => CliArgs,
-): number {
+): Promise<number> {
   try {
     const args = parse(argv);
     if (args.help) {
@@ -74,10 +111,11 @@ export function runCli(
     }
     switch (args.command) {
       case "generate":
-        generateCommand(args);
-        return 0;
+        return await generateCommand(args);
       case "verify":
         return verifyCommand(args);
+      case "validate":
+        return await validateCommand(args);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof CheckFailure) {

@@ -1,0 +1,318 @@
+/**
+ * Streaming accumulation of everything `validate` tests: counts, histograms on the
+ * output grids, bounded samples for Kolmogorov–Smirnov, and per-session flags. Memory
+ * is bounded by the model's categories, a few bytes per session and per user, never
+ * by the number of turns.
+ *
+ * @module
+ */
+import type { Config } from "../config/schema.ts";
+import {
+  confidenceBins,
+  latencyBins,
+  satisfactionProbs,
+  sentimentMean,
+  sentimentPit,
+  thinkBins,
+} from "./targets.ts";
+
+/** Equiprobable bins for continuous quantities (chi-square). */
+export const CONTINUOUS_BINS = 20;
+/** Values kept per continuous quantity for the Kolmogorov–Smirnov test. */
+export const KS_SAMPLE = 5000;
+/** Bins of the sentiment probability integral transform. */
+export const PIT_BINS = 20;
+/** Latency histogram size (ms); larger values go to the last cell. */
+const LATENCY_HIST = 100_000;
+
+/** One turn as read from any representation. */
+export interface TurnObs {
+  session: number;
+  turnNumber: number;
+  intent: number;
+  channel: number;
+  confidence: number;
+  fallback: boolean;
+  latencyMs: number;
+  thinkMs: number;
+}
+
+/** One session as read from any representation. */
+export interface SessionObs {
+  session: number;
+  user: number;
+  channel: number;
+  device: number;
+  startTs: string;
+  turnCount: number;
+  fallbackRate: number;
+  meanConfidence: number;
+  sentimentScore: number;
+  sentimentLabel: string;
+  satisfaction: number;
+  escalated: boolean;
+  resolved: boolean;
+}
+
+/** One user as read from any representation. */
+export interface UserObs {
+  user: number;
+  age: number;
+  device: number;
+  country: number;
+  tenureDays: number;
+}
+
+class Binned {
+  readonly counts: Float64Array;
+  constructor(readonly upper: number[], readonly probs: number[]) {
+    this.counts = new Float64Array(upper.length);
+  }
+  add(v: number): void {
+    const u = this.upper;
+    let lo = 0, hi = u.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (v <= u[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    this.counts[lo]++;
+  }
+}
+
+/** Running sums for mean and variance. */
+export class Moments {
+  n = 0;
+  sum = 0;
+  sumSq = 0;
+  add(x: number): void {
+    this.n++;
+    this.sum += x;
+    this.sumSq += x * x;
+  }
+  get mean(): number {
+    return this.n ? this.sum / this.n : NaN;
+  }
+  get variance(): number {
+    return this.n > 1
+      ? (this.sumSq - this.sum * this.sum / this.n) / (this.n - 1)
+      : NaN;
+  }
+}
+
+function sample(arr: number[], v: number): void {
+  if (arr.length < KS_SAMPLE) arr.push(v);
+}
+
+/** Everything observed in one dataset. */
+export class Observations {
+  readonly c: Config;
+  // Turns.
+  turns = 0;
+  intentCounts: Float64Array;
+  fallbacksByIntent: Float64Array;
+  confBins: Binned[];
+  confSample: number[][];
+  confMoments: Moments[];
+  latencyBins: Binned[];
+  latencySample: number[][];
+  latencyMoments: Moments[];
+  latencyHist = new Float64Array(LATENCY_HIST);
+  thinkBins: Binned;
+  thinkSample: number[] = [];
+  thinkMoments = new Moments();
+  /** Per session, from its turns: max consecutive fallbacks, escalation turn, last fallback. */
+  maxRun: Uint8Array;
+  hasEscalation: Uint8Array;
+  lastFallback: Uint8Array;
+  turnsSeen: Uint32Array;
+  // Sessions.
+  sessions = 0;
+  turnCounts: Float64Array;
+  hours = new Float64Array(24);
+  weekdays = new Float64Array(7);
+  channelByDevice: Float64Array[];
+  sessionsPerUser: Uint32Array;
+  pitBins = new Float64Array(PIT_BINS);
+  sentimentClamped = 0;
+  sentimentLabelErrors = 0;
+  satisfactionObserved = new Float64Array(5);
+  satisfactionExpected = new Float64Array(5);
+  satisfactionMoments = new Moments();
+  escalationErrors = 0;
+  escalatedCount = 0;
+  resolutionEligible = 0;
+  resolvedEligible = 0;
+  resolvedIneligible = 0;
+  sentimentMoments = new Moments();
+  // Users.
+  users = 0;
+  deviceCounts: Float64Array;
+  countryCounts: Float64Array;
+  ageCounts: Float64Array;
+  tenureCounts: Float64Array;
+  /** Values outside the model's support, by quantity. */
+  outOfRange = new Map<string, number>();
+
+  /** @param c Effective config of the dataset; @param sessions, users its counts. */
+  constructor(c: Config, sessions: number, users: number) {
+    this.c = c;
+    const ni = c.intents.length, nc = c.channels.length;
+    this.intentCounts = new Float64Array(ni);
+    this.fallbacksByIntent = new Float64Array(ni);
+    this.confBins = c.intents.map((_, i) => {
+      const b = confidenceBins(c, i, CONTINUOUS_BINS);
+      return new Binned(b.upper, b.probs);
+    });
+    this.confSample = c.intents.map(() => []);
+    this.confMoments = c.intents.map(() => new Moments());
+    this.latencyBins = c.channels.map((_, i) => {
+      const b = latencyBins(c, i, CONTINUOUS_BINS);
+      return new Binned(b.upper, b.probs);
+    });
+    this.latencySample = c.channels.map(() => []);
+    this.latencyMoments = c.channels.map(() => new Moments());
+    const tb = thinkBins(c, CONTINUOUS_BINS);
+    this.thinkBins = new Binned(tb.upper, tb.probs);
+    this.maxRun = new Uint8Array(sessions);
+    this.hasEscalation = new Uint8Array(sessions);
+    this.lastFallback = new Uint8Array(sessions);
+    this.turnsSeen = new Uint32Array(sessions);
+    this.turnCounts = new Float64Array(c.turns.count.max + 1);
+    this.channelByDevice = c.population.devices.map(() => new Float64Array(nc));
+    this.sessionsPerUser = new Uint32Array(users);
+    this.deviceCounts = new Float64Array(c.population.devices.length);
+    this.countryCounts = new Float64Array(c.population.countries.length);
+    this.ageCounts = new Float64Array(
+      c.population.age.max - c.population.age.min + 1,
+    );
+    this.tenureCounts = new Float64Array(c.population.tenure_days.max_days + 1);
+  }
+
+  #outside(what: string): void {
+    this.outOfRange.set(what, (this.outOfRange.get(what) ?? 0) + 1);
+  }
+
+  /** Add one turn; turns of a session must come in order. */
+  turn(t: TurnObs): void {
+    this.turns++;
+    if (t.intent < 0 || t.intent >= this.intentCounts.length) {
+      return this.#outside("intent");
+    }
+    this.intentCounts[t.intent]++;
+    if (t.fallback) this.fallbacksByIntent[t.intent]++;
+    const grid = Math.round(t.confidence * 1e4);
+    this.confBins[t.intent].add(grid);
+    sample(this.confSample[t.intent], t.confidence);
+    this.confMoments[t.intent].add(t.confidence);
+    if (t.channel >= 0 && t.channel < this.latencyBins.length) {
+      this.latencyBins[t.channel].add(t.latencyMs);
+      sample(this.latencySample[t.channel], t.latencyMs);
+      this.latencyMoments[t.channel].add(t.latencyMs);
+    } else this.#outside("channel");
+    this.latencyHist[Math.min(LATENCY_HIST - 1, Math.max(0, t.latencyMs))]++;
+    if (t.turnNumber > 1) {
+      this.thinkBins.add(t.thinkMs);
+      sample(this.thinkSample, t.thinkMs);
+      this.thinkMoments.add(t.thinkMs);
+    }
+    const s = t.session - 1;
+    if (s < 0 || s >= this.maxRun.length) return this.#outside("session_key");
+    this.turnsSeen[s]++;
+    // Consecutive fallbacks: lastFallback holds the current run (0 = last turn answered).
+    const current = t.fallback
+      ? Math.min(255, (t.turnNumber === 1 ? 0 : this.lastFallback[s]) + 1)
+      : 0;
+    this.lastFallback[s] = current;
+    if (current > this.maxRun[s]) this.maxRun[s] = current;
+    if (this.c.intents[t.intent].name === "escalation") {
+      this.hasEscalation[s] = 1;
+    }
+  }
+
+  /** Add one session (after all turns, when turns and sessions come from separate files). */
+  session(o: SessionObs): void {
+    const c = this.c;
+    this.sessions++;
+    const tc = o.turnCount;
+    if (tc >= 1 && tc < this.turnCounts.length) this.turnCounts[tc]++;
+    else this.#outside("turn_count");
+    this.hours[Number(o.startTs.slice(11, 13))]++;
+    const day = Math.floor(Date.parse(o.startTs.slice(0, 10)) / 86_400_000);
+    this.weekdays[(((day + 3) % 7) + 7) % 7]++;
+    if (o.device >= 0 && o.device < this.channelByDevice.length) {
+      this.channelByDevice[o.device][o.channel]++;
+    } else this.#outside("device");
+    if (o.user >= 0 && o.user < this.sessionsPerUser.length) {
+      this.sessionsPerUser[o.user]++;
+    } else this.#outside("user_key");
+
+    const s = c.outcomes.sentiment;
+    const mean = sentimentMean(c, o.meanConfidence, o.fallbackRate);
+    this.sentimentMoments.add(o.sentimentScore);
+    if (o.sentimentScore > -1 && o.sentimentScore < 1) {
+      const u = sentimentPit(c, o.sentimentScore, mean);
+      this
+        .pitBins[
+          Math.min(PIT_BINS - 1, Math.max(0, Math.floor(u * PIT_BINS)))
+        ]++;
+    } else this.sentimentClamped++;
+    const label = o.sentimentScore < -s.label_cutoff
+      ? "negative"
+      : o.sentimentScore > s.label_cutoff
+      ? "positive"
+      : "neutral";
+    if (label !== o.sentimentLabel) this.sentimentLabelErrors++;
+    if (o.satisfaction >= 1 && o.satisfaction <= 5) {
+      this.satisfactionObserved[o.satisfaction - 1]++;
+    } else this.#outside("satisfaction");
+    this.satisfactionMoments.add(o.satisfaction);
+    const p = satisfactionProbs(c, o.sentimentScore, o.escalated);
+    for (let k = 0; k < 5; k++) this.satisfactionExpected[k] += p[k];
+
+    const i = o.session - 1;
+    if (i >= 0 && i < this.maxRun.length) {
+      const expectEscalated = this.hasEscalation[i] === 1 ||
+        this.maxRun[i] >= c.outcomes.escalation_consecutive_fallbacks;
+      if (expectEscalated !== o.escalated || this.turnsSeen[i] !== tc) {
+        this.escalationErrors++;
+      }
+      if (o.escalated) this.escalatedCount++;
+      const eligible = !o.escalated && this.lastFallback[i] === 0;
+      if (eligible) {
+        this.resolutionEligible++;
+        if (o.resolved) this.resolvedEligible++;
+      } else if (o.resolved) this.resolvedIneligible++;
+    }
+  }
+
+  /** Add one user. */
+  user(u: UserObs): void {
+    const p = this.c.population;
+    this.users++;
+    if (u.device >= 0 && u.device < this.deviceCounts.length) {
+      this.deviceCounts[u.device]++;
+    } else this.#outside("device");
+    if (u.country >= 0 && u.country < this.countryCounts.length) {
+      this.countryCounts[u.country]++;
+    } else this.#outside("country");
+    if (u.age >= p.age.min && u.age <= p.age.max) {
+      this.ageCounts[u.age - p.age.min]++;
+    } else this.#outside("age");
+    if (u.tenureDays >= 0 && u.tenureDays <= p.tenure_days.max_days) {
+      this.tenureCounts[u.tenureDays]++;
+    } else this.#outside("tenure_days");
+  }
+
+  /** Median latency from the histogram (whole ms). */
+  latencyMedian(): number {
+    let total = 0;
+    for (const v of this.latencyHist) total += v;
+    let acc = 0;
+    for (let i = 0; i < this.latencyHist.length; i++) {
+      acc += this.latencyHist[i];
+      if (acc >= total / 2) return i;
+    }
+    return NaN;
+  }
+}

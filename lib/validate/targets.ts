@@ -1,0 +1,281 @@
+/**
+ * What the configured model says each observed quantity should follow: probabilities,
+ * CDFs and analytic moments, all computed from the config with `@stdlib` distribution
+ * functions (SPEC.md §4).
+ *
+ * @module
+ */
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import lognormalCdf from "@stdlib/stats-base-dists-lognormal-cdf";
+import lognormalQuantile from "@stdlib/stats-base-dists-lognormal-quantile";
+import betaCdf from "@stdlib/stats-base-dists-beta-cdf";
+import negativeBinomialPmf from "@stdlib/stats-base-dists-negative-binomial-pmf";
+import type { Config } from "../config/schema.ts";
+import { WEEKDAYS } from "../config/schema.ts";
+import { parseIsoDate } from "../calendar/iso_date.ts";
+import { expectedFallbackRate } from "../model/expected.ts";
+
+/** Normalize non-negative weights to probabilities. */
+export function normalize(w: number[]): number[] {
+  const s = w.reduce((a, b) => a + b, 0);
+  return w.map((x) => x / s);
+}
+
+/**
+ * P(age = a) for a = min..max: the floor of Normal(mean, sd) truncated to
+ * [min, max + 1) (how `generateUser` draws it).
+ */
+export function agePmf(c: Config): number[] {
+  const { mean, sd, min, max } = c.population.age;
+  const z = normalCdf(max + 1, mean, sd) - normalCdf(min, mean, sd);
+  const out: number[] = [];
+  for (let a = min; a <= max; a++) {
+    out.push((normalCdf(a + 1, mean, sd) - normalCdf(a, mean, sd)) / z);
+  }
+  return out;
+}
+
+/**
+ * P(tenure = k) for k = 0..max_days: the floor of Lognormal(mu, sigma) conditioned on
+ * being at most max_days (how `generateUser` draws it).
+ */
+export function tenurePmf(c: Config): number[] {
+  const { mu, sigma, max_days } = c.population.tenure_days;
+  const z = lognormalCdf(max_days + 1, mu, sigma);
+  const out: number[] = [];
+  let prev = 0;
+  for (let k = 0; k <= max_days; k++) {
+    const f = lognormalCdf(k + 1, mu, sigma);
+    out.push((f - prev) / z);
+    prev = f;
+  }
+  return out;
+}
+
+/**
+ * P(turns = k) for k = 1..max: geometric with p = 1/mean, censored at max.
+ * Index 0 is k = 1.
+ */
+export function turnsPmf(c: Config): number[] {
+  const p = 1 / c.turns.count.mean;
+  const max = c.turns.count.max;
+  const out: number[] = [];
+  for (let k = 1; k < max; k++) {
+    out.push(Math.exp((k - 1) * Math.log1p(-p)) * p);
+  }
+  out.push(Math.exp((max - 1) * Math.log1p(-p)));
+  return out;
+}
+
+/**
+ * P(a user has k sessions), k = 0..kMax (the last entry holds the tail), under the
+ * Poisson–Gamma approximation: weights Gamma(shape) and N sessions over M users give
+ * a negative binomial with size = shape and mean N / M (exact as M grows).
+ */
+export function activityPmf(c: Config, kMax: number): number[] {
+  const k = c.population.activity_shape;
+  const mean = c.sessions / c.users;
+  const p = k / (k + mean);
+  const out: number[] = [];
+  let s = 0;
+  for (let x = 0; x < kMax; x++) {
+    const v = negativeBinomialPmf(x, k, p);
+    out.push(v);
+    s += v;
+  }
+  out.push(Math.max(0, 1 - s));
+  return out;
+}
+
+/** P(start hour = h), h = 0..23 (the intensity factorizes into hour × weekday). */
+export function hourProbs(c: Config): number[] {
+  return normalize(c.calendar.hour_weights);
+}
+
+/** P(start weekday = d), ISO weekday order: weekday weight × days of that weekday. */
+export function weekdayProbs(c: Config): number[] {
+  const start = parseIsoDate(c.calendar.start)!;
+  const end = parseIsoDate(c.calendar.end)!;
+  const days = new Array(7).fill(0);
+  for (let d = start; d <= end; d++) days[(((d + 3) % 7) + 7) % 7]++;
+  return normalize(
+    WEEKDAYS.map((w, i) => c.calendar.weekday_weights[w] * days[i]),
+  );
+}
+
+/** CDF of turn confidence for intent i: Beta(alpha, beta). */
+export function confidenceCdf(c: Config, i: number): (x: number) => number {
+  const { alpha, beta } = c.intents[i].confidence;
+  return (x) => betaCdf(x, alpha, beta);
+}
+
+/**
+ * Equiprobable bins of the confidence of intent i on the 4-decimal grid the output
+ * uses: edges are rounding boundaries (k + 0.5) / 10^4, probabilities exact.
+ *
+ * @returns `upper[j]`: largest grid index (value × 10^4) in bin j; `probs[j]`.
+ */
+export function confidenceBins(
+  c: Config,
+  i: number,
+  bins: number,
+): { upper: number[]; probs: number[] } {
+  const { alpha, beta } = c.intents[i].confidence;
+  return gridBins(
+    (q) => invert((x) => betaCdf(x, alpha, beta), q, 0, 1) * 1e4,
+    (k) => betaCdf((k + 0.5) / 1e4, alpha, beta),
+    1e4,
+    bins,
+  );
+}
+
+/**
+ * CDF of bot latency on a channel, ms: Lognormal(mu, sigma) × multiplier.
+ */
+export function latencyCdf(c: Config, channel: number): (x: number) => number {
+  const m = c.channels[channel].latency_multiplier;
+  const { mu, sigma } = c.latency_ms;
+  return (x) => lognormalCdf(x / m, mu, sigma);
+}
+
+/** Equiprobable bins of latency (whole ms; value k ≤ x means X × m < k + 0.5). */
+export function latencyBins(
+  c: Config,
+  channel: number,
+  bins: number,
+): { upper: number[]; probs: number[] } {
+  const m = c.channels[channel].latency_multiplier;
+  const { mu, sigma } = c.latency_ms;
+  return gridBins(
+    (q) => lognormalQuantile(q, mu, sigma) * m,
+    (k) => lognormalCdf((k + 0.5) / m, mu, sigma),
+    Infinity,
+    bins,
+  );
+}
+
+/** CDF of think time, ms: Lognormal(mu, sigma). */
+export function thinkCdf(c: Config): (x: number) => number {
+  const { mu, sigma } = c.turns.think_time_ms;
+  return (x) => lognormalCdf(x, mu, sigma);
+}
+
+/** Equiprobable bins of think time (whole ms). */
+export function thinkBins(
+  c: Config,
+  bins: number,
+): { upper: number[]; probs: number[] } {
+  const { mu, sigma } = c.turns.think_time_ms;
+  return gridBins(
+    (q) => lognormalQuantile(q, mu, sigma),
+    (k) => lognormalCdf(k + 0.5, mu, sigma),
+    Infinity,
+    bins,
+  );
+}
+
+/** Solve cdf(x) = q on [lo, hi] by bisection (60 halvings: below 1e-18 of the range). */
+function invert(
+  cdf: (x: number) => number,
+  q: number,
+  lo: number,
+  hi: number,
+): number {
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (cdf(mid) < q) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Bins over an integer grid with about equal probability.
+ *
+ * @param quantile q → value on the grid scale.
+ * @param cdfAtUpper k → P(grid value ≤ k).
+ * @param maxGrid Largest grid value (Infinity when unbounded).
+ */
+function gridBins(
+  quantile: (q: number) => number,
+  cdfAtUpper: (k: number) => number,
+  maxGrid: number,
+  bins: number,
+): { upper: number[]; probs: number[] } {
+  const upper: number[] = [];
+  for (let j = 1; j < bins; j++) {
+    const k = Math.round(quantile(j / bins));
+    if (upper.length === 0 || k > upper[upper.length - 1]) upper.push(k);
+  }
+  upper.push(maxGrid);
+  const probs: number[] = [];
+  let prev = 0;
+  for (const k of upper) {
+    const f = k === Infinity || k >= maxGrid ? 1 : cdfAtUpper(k);
+    probs.push(f - prev);
+    prev = f;
+  }
+  return { upper, probs };
+}
+
+/** Expected fallback rate of each intent (see `expectedFallbackRate`). */
+export function fallbackRates(c: Config): number[] {
+  return c.intents.map((i) =>
+    expectedFallbackRate(
+      i.confidence.alpha,
+      i.confidence.beta,
+      c.fallback.threshold,
+      c.fallback.noise_sd,
+    )
+  );
+}
+
+/**
+ * Predicted sentiment before noise: intercept + w_c (mean confidence − centre) − w_f
+ * fallback rate (SPEC.md §4.10, config `outcomes.sentiment`).
+ */
+export function sentimentMean(
+  c: Config,
+  meanConfidence: number,
+  fallbackRate: number,
+): number {
+  const s = c.outcomes.sentiment;
+  return s.intercept +
+    s.confidence_weight * (meanConfidence - s.confidence_center) -
+    s.fallback_weight * fallbackRate;
+}
+
+/**
+ * Probability integral transform of an unclamped sentiment score: given the session's
+ * predicted mean, a score strictly inside (−1, 1) comes from Normal(mean, sd)
+ * truncated to (−1, 1), so this value is Uniform(0, 1) under the model.
+ */
+export function sentimentPit(c: Config, score: number, mean: number): number {
+  const sd = c.outcomes.sentiment.noise_sd;
+  const lo = normalCdf(-1, mean, sd), hi = normalCdf(1, mean, sd);
+  return (normalCdf(score, mean, sd) - lo) / (hi - lo);
+}
+
+/**
+ * P(satisfaction = 1..5) for one session: round(intercept + w × sentiment − penalty ×
+ * escalated + Normal(0, sd)), clamped to 1..5.
+ */
+export function satisfactionProbs(
+  c: Config,
+  sentiment: number,
+  escalated: boolean,
+): number[] {
+  const q = c.outcomes.satisfaction;
+  const m = q.intercept + q.sentiment_weight * sentiment -
+    (escalated ? q.escalation_penalty : 0);
+  // Math.round rounds half up: value k for latent in [k − 0.5, k + 0.5).
+  const F = (x: number) =>
+    q.noise_sd > 0 ? normalCdf(x, m, q.noise_sd) : (x > m ? 1 : 0);
+  return [
+    F(1.5),
+    F(2.5) - F(1.5),
+    F(3.5) - F(2.5),
+    F(4.5) - F(3.5),
+    1 - F(4.5),
+  ];
+}

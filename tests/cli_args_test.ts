@@ -107,15 +107,15 @@ bad(
 );
 bad(
   ["foo"],
-  'Unknown command or argument "foo"; commands: generate (see --help)',
+  'Unknown command or argument "foo"; commands: generate, verify, validate (see --help)',
 );
 bad(
   ["generate", "--sessions", "5", "extra"],
-  'Unknown command or argument "extra"; commands: generate (see --help)',
+  'Unknown command or argument "extra"; commands: generate, verify, validate (see --help)',
 );
 bad(
   ["--force", "yes"],
-  'Unknown command or argument "yes"; commands: generate (see --help)',
+  'Unknown command or argument "yes"; commands: generate, verify, validate (see --help)',
 );
 bad(["--out", ""], "Invalid value for --out: the folder name is empty");
 bad(["--out", "  "], "Invalid value for --out: the folder name is empty");
@@ -130,6 +130,7 @@ Deno.test("parseCli: no arguments means generate with the config's values", () =
     version: false,
     quiet: false,
     force: false,
+    validate: false,
     config: "config.yaml",
     overrides: {
       seed: undefined,
@@ -150,6 +151,7 @@ Deno.test("parseCli: a full command line parses to the expected overrides", () =
     version: false,
     quiet: true,
     force: true,
+    validate: false,
     config: "other.yaml",
     overrides: {
       seed: 42,

@@ -93,8 +93,13 @@ bad(
 
 // --- flags, values and positionals ----------------------------------------------------
 
-bad(["--frobnicate"], /^Unknown option '--frobnicate'.*; see --help$/);
-bad(["-x"], /^Unknown option '-x'.*; see --help$/);
+bad(["--frobnicate"], "Unknown option --frobnicate; see --help");
+bad(["-x"], "Unknown option -x; see --help");
+bad(
+  ["--sessions", "3", "--sessions", "4"],
+  "--sessions is given more than once; give it once",
+);
+bad(["--force", "--force"], "--force is given more than once; give it once");
 bad(["--sessions"], "Option '--sessions <value>' argument missing; see --help");
 bad(
   ["--users", "5", "--seed"],

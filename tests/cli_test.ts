@@ -124,10 +124,61 @@ Deno.test("writing outside the permitted folder is a clear error, not a stack tr
   try {
     const r = cli(["--sessions", "5", "--users", "2", "--out", `${tmp}/x`]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /Cannot .*permission denied/);
+    assert.match(r.stderr, /Cannot .*Deno has no permission for this path/);
   } finally {
     Deno.removeSync(tmp, { recursive: true });
   }
+});
+
+Deno.test("the README's recipe for writing elsewhere works with exactly its flags", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-elsewhere-" });
+  const d = `${tmp}/ds`;
+  try {
+    const readme = Deno.readTextFileSync(`${ROOT}/README.md`);
+    const m =
+      /deno run (--allow-read=\S+) (--allow-write=\S+) \\\n\s+(--allow-env=\S+) main\.ts --out \/data\/ds/
+        .exec(readme);
+    assert.ok(m, "README recipe not found");
+    const flags = [m[1], m[2], m[3]].map((f) => f.replaceAll("/data/ds", d));
+    const run = () =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          ...flags,
+          "main.ts",
+          "--out",
+          d,
+          "--sessions",
+          "20",
+          "--users",
+          "5",
+          "--force",
+        ],
+        cwd: ROOT,
+        stdout: "piped",
+        stderr: "piped",
+      }).outputSync();
+    const first = run();
+    assert.equal(first.code, 0, new TextDecoder().decode(first.stderr));
+    const again = run();
+    assert.equal(again.code, 0, new TextDecoder().decode(again.stderr));
+    assert.ok(Deno.statSync(`${d}/manifest.json`).isFile);
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a permission a dependency needs but was not granted is exit 2, no stack trace", () => {
+  const r = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read=.", "main.ts", "--sessions", "5"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  const err = new TextDecoder().decode(r.stderr);
+  assert.equal(r.code, 2, err);
+  assert.match(err, /^error: Deno permission missing: /m);
+  assert.doesNotMatch(err, /\n\s+at /);
 });
 
 Deno.test("staged output: a failed run leaves no complete-looking folder and keeps the old one", () => {

@@ -71,7 +71,8 @@ Exit codes: 0 success, 1 verification or validation failure, 2 usage or input er
 
 Permissions: -P uses the "default" set in deno.json: read the project folder, write
 output/ (and its output.partial/ and output.old/ siblings). To write elsewhere, run
-  deno run --allow-read=. --allow-write=DIR,DIR.partial,DIR.old main.ts --out DIR
+  deno run --allow-read=.,DIR,DIR.partial,DIR.old --allow-write=DIR,DIR.partial,DIR.old \
+    --allow-env=NO_COLOR,TERM,LOG_TOKENS,LOG_STREAM main.ts --out DIR
 `;
 
 function parseCount(flag: string, v: string | undefined): number | undefined {
@@ -98,6 +99,7 @@ export function parseCli(argv: string[]): CliArgs {
       args: argv,
       allowPositionals: true,
       strict: true,
+      tokens: true,
       options: {
         sessions: { type: "string" },
         users: { type: "string" },
@@ -125,7 +127,21 @@ export function parseCli(argv: string[]): CliArgs {
         `Missing or ambiguous value for ${flag}: received "${value}"; to pass a value starting with "-", write ${flag}=${value}`,
       );
     }
+    const code = (e as { code?: string }).code;
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      const opt = /'([^']+)'/.exec(msg)?.[1] ?? msg;
+      throw new UsageError(`Unknown option ${opt}; see --help`);
+    }
     throw new UsageError(`${msg}; see --help`);
+  }
+  // A flag given twice is almost always a mistake: refuse rather than pick one.
+  const seen = new Set<string>();
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== "option") continue;
+    if (seen.has(t.name)) {
+      throw new UsageError(`--${t.name} is given more than once; give it once`);
+    }
+    seen.add(t.name);
   }
   const v = parsed.values;
   const positionals = [...parsed.positionals];

@@ -38,7 +38,7 @@ export function createProgress(enabled: boolean, label: string): Progress {
       const secs = (now - start) / 1000;
       const rate = done / Math.max(secs, 1e-3);
       const eta = rate > 0 ? (total - done) / rate : 0;
-      const pct = Math.floor((done / total) * 100);
+      const pct = Math.floor((done * 100) / total);
       Deno.stderr.writeSync(
         enc.encode(
           `\r\x1b[K${label} ${thousands(done)}/${

@@ -122,6 +122,16 @@ export async function runCli(
       console.error(`error: ${e.message}`);
       return e.exitCode;
     }
+    if (e instanceof Deno.errors.NotCapable) {
+      // A permission the command line did not grant (e.g. an environment variable a
+      // dependency reads): a usage error, not a crash.
+      console.error(
+        `error: Deno permission missing: ${
+          e.message.split("\n")[0]
+        } (run with -P, or see --help for the flags to grant)`,
+      );
+      return 2;
+    }
     throw e;
   }
 }

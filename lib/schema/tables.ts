@@ -30,7 +30,7 @@ const intentKey = col.int(
 const dateKeyOf = (name: string, what: string) =>
   col.int(name, `${what}, as YYYYMMDD (UTC)`);
 const timeKeyOf = (name: string, what: string) =>
-  col.int(name, `${what}, as HHMM (UTC minute of day)`);
+  col.int(name, `${what}, as the integer HHMM (UTC; 08:41 is 841)`);
 
 /** `fact_session`: one row per session (both schemas). */
 export const FACT_SESSION: Table = {

@@ -9,11 +9,11 @@
 import { UsageError } from "../errors.ts";
 
 function describeFsError(e: unknown): string {
-  if (
-    e instanceof Deno.errors.PermissionDenied ||
-    e instanceof Deno.errors.NotCapable
-  ) {
-    return "permission denied (the default permission set writes only output/, output.partial/ and output.old/; grant --allow-write for another folder)";
+  if (e instanceof Deno.errors.NotCapable) {
+    return "Deno has no permission for this path (-P covers only output/, output.partial/ and output.old/; for another folder grant --allow-read and --allow-write for DIR, DIR.partial and DIR.old, see --help)";
+  }
+  if (e instanceof Deno.errors.PermissionDenied) {
+    return "permission denied by the file system";
   }
   if (e instanceof Deno.errors.NotFound) return "no such file or directory";
   return e instanceof Error ? e.message : String(e);

@@ -20,6 +20,7 @@ import {
   sha256sums,
 } from "./manifest/manifest.ts";
 import { collectVersions } from "./manifest/versions.ts";
+import { dataPackageJson } from "./manifest/datapackage.ts";
 
 /** Command-line values that override the config file (SPEC.md §3). */
 export interface Overrides {
@@ -162,6 +163,11 @@ export function runGenerate(
         staged.path("MANIFEST.md"),
         "MANIFEST.md",
         manifestMarkdown(manifest),
+      ),
+      writeText(
+        staged.path("datapackage.json"),
+        "datapackage.json",
+        dataPackageJson(manifest),
       ),
     ];
     writeText(

@@ -104,3 +104,48 @@ Deno.test("manifest.json records seed, parameters, config hash, versions and eve
     ds.cleanup();
   }
 });
+
+Deno.test("datapackage.json describes every file: fields, keys, bytes and sha256", () => {
+  const ds = generateTemp({ sessions: 60, users: 20, seed: 17 });
+  try {
+    const dp = JSON.parse(Deno.readTextFileSync(`${ds.dir}/datapackage.json`));
+    assert.equal(
+      dp.$schema,
+      "https://datapackage.org/profiles/2.0/datapackage.json",
+    );
+    assert.equal(dp.created, "2025-04-01T00:00:00Z");
+    const byName = new Map(
+      dp.resources.map((r: { name: string }) => [r.name, r]),
+    );
+    assert.equal(dp.resources.length, ds.manifest.files.length);
+    for (const f of ds.manifest.files) {
+      const r = dp.resources.find((x: { path: string }) => x.path === f.path);
+      assert.ok(r, f.path);
+      assert.equal(r.hash, `sha256:${f.sha256}`);
+      assert.equal(r.bytes, Deno.statSync(`${ds.dir}/${f.path}`).size);
+      const names = r.schema.fields.map((x: { name: string }) => x.name);
+      if (f.path.endsWith(".csv")) {
+        const header =
+          Deno.readTextFileSync(`${ds.dir}/${f.path}`).split("\n")[0];
+        assert.equal(names.join(","), header, f.path);
+      } else {
+        const first = JSON.parse(
+          Deno.readTextFileSync(`${ds.dir}/${f.path}`).split("\n")[0],
+        );
+        assert.deepEqual(names, Object.keys(first));
+      }
+      for (const k of r.schema.primaryKey) assert.ok(names.includes(k));
+      for (const fk of r.schema.foreignKeys ?? []) {
+        const target = byName.get(fk.reference.resource) as
+          | { schema: { fields: { name: string }[] } }
+          | undefined;
+        assert.ok(target, `${r.name} → ${fk.reference.resource}`);
+        for (const x of fk.reference.fields) {
+          assert.ok(target.schema.fields.some((y) => y.name === x));
+        }
+      }
+    }
+  } finally {
+    ds.cleanup();
+  }
+});

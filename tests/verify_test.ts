@@ -12,6 +12,7 @@ import {
 } from "../lib/manifest/verify.ts";
 import { UsageError } from "../lib/errors.ts";
 import { manifestMarkdown, sha256sums } from "../lib/manifest/manifest.ts";
+import { dataPackageJson } from "../lib/manifest/datapackage.ts";
 
 function sha256sumFailures(dir: string): string[] {
   const r = new Deno.Command("sha256sum", {
@@ -59,7 +60,7 @@ Deno.test("a fresh dataset verifies, with the command-line output and exit 0", (
     assert.match(cli.stdout, /^ {2}ok {8}star\/fact_turn\.csv$/m);
     assert.match(
       cli.stdout,
-      /^verify: OK, 28 files intact and 26 data files reproduced/m,
+      /^verify: OK, 29 files intact and 26 data files reproduced/m,
     );
     assert.deepEqual(sha256sumFailures(ds.dir), []);
   } finally {
@@ -164,8 +165,13 @@ Deno.test("a manifest from another generator version is reported as such", () =>
     m.dependencies.prando = "5.0.0";
     Deno.writeTextFileSync(p, JSON.stringify(m, null, 2) + "\n");
     const r = verifyDataset(ds.dir);
-    // MANIFEST.md shows the versions; SHA256SUMS records the original manifest.json.
-    assert.deepEqual(bad(r), ["mismatch MANIFEST.md", "mismatch SHA256SUMS"]);
+    // MANIFEST.md and datapackage.json show the versions; SHA256SUMS records the
+    // original manifest.json.
+    assert.deepEqual(bad(r), [
+      "mismatch MANIFEST.md",
+      "mismatch datapackage.json",
+      "mismatch SHA256SUMS",
+    ]);
     const text = formatVerifyReport(r);
     assert.match(
       text,
@@ -175,6 +181,7 @@ Deno.test("a manifest from another generator version is reported as such", () =>
     // Same data, metadata rewritten consistently: the dataset reproduces, and a note
     // still names the differing versions.
     Deno.writeTextFileSync(`${ds.dir}/MANIFEST.md`, manifestMarkdown(m));
+    Deno.writeTextFileSync(`${ds.dir}/datapackage.json`, dataPackageJson(m));
     const digest = (name: string) => {
       const out = new Deno.Command("sha256sum", {
         args: [name],
@@ -184,7 +191,9 @@ Deno.test("a manifest from another generator version is reported as such", () =>
         .outputSync();
       return new TextDecoder().decode(out.stdout).slice(0, 64);
     };
-    const meta = ["manifest.json", "MANIFEST.md"].map((path) => ({
+    const meta = ["manifest.json", "MANIFEST.md", "datapackage.json"].map((
+      path,
+    ) => ({
       path,
       bytes: 0,
       rows: 0,

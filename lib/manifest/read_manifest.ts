@@ -8,7 +8,12 @@ import type { Manifest } from "./manifest.ts";
 import { UsageError } from "../errors.ts";
 
 /** Files that belong to a dataset folder but are not data files. */
-export const METADATA_FILES = ["manifest.json", "SHA256SUMS", "MANIFEST.md"];
+export const METADATA_FILES = [
+  "manifest.json",
+  "SHA256SUMS",
+  "MANIFEST.md",
+  "datapackage.json",
+];
 
 /**
  * Reports written into a dataset folder after generation (SPEC.md §5): not part of the

@@ -29,6 +29,7 @@ import {
 } from "./manifest.ts";
 import { METADATA_FILES, readManifest, REPORT_FILES } from "./read_manifest.ts";
 import { LineReader, sha256File } from "./file_digest.ts";
+import { dataPackageJson } from "./datapackage.ts";
 import { collectVersions } from "./versions.ts";
 import { UsageError } from "../errors.ts";
 
@@ -172,8 +173,15 @@ function integrityCheck(
     sha256: createHash("sha256").update(manifestBytes).digest("hex"),
   };
   const mdEntry = { path: "MANIFEST.md", rows: 0, ...sha256Text(md) };
+  const dp = dataPackageJson(m);
+  checks.push(checkText(dir, "datapackage.json", dp));
+  const dpEntry = { path: "datapackage.json", rows: 0, ...sha256Text(dp) };
   checks.push(
-    checkText(dir, "SHA256SUMS", sha256sums([...m.files, mj, mdEntry])),
+    checkText(
+      dir,
+      "SHA256SUMS",
+      sha256sums([...m.files, mj, mdEntry, dpEntry]),
+    ),
   );
   const known = new Set([
     ...m.files.map((f) => f.path),

@@ -1,0 +1,134 @@
+/**
+ * `datapackage.json`: the dataset as a Frictionless Data Package v2
+ * (https://datapackage.org/standard/data-package/): every table with its fields,
+ * types, primary and foreign keys, and each file's `sha256:` hash (SPEC.md §5). Built
+ * from the manifest and `lib/schema/tables.ts` alone, so it is deterministic and
+ * `verify` can recompute it.
+ *
+ * @module
+ */
+import type { Manifest } from "./manifest.ts";
+import type { Table } from "../schema/table.ts";
+import { RAW_TURN, SNOWFLAKE_TABLES, STAR_TABLES } from "../schema/tables.ts";
+
+/** Profiles of Data Package v2. */
+const PROFILE = {
+  package: "https://datapackage.org/profiles/2.0/datapackage.json",
+  resource: "https://datapackage.org/profiles/2.0/dataresource.json",
+  schema: "https://datapackage.org/profiles/2.0/tableschema.json",
+  dialect: "https://datapackage.org/profiles/2.0/tabledialect.json",
+};
+
+function resourceName(path: string): string {
+  return path.replace(/\.(csv|jsonl)$/, "").replace("/", "-").replaceAll(
+    "_",
+    "-",
+  );
+}
+
+function fields(t: Table) {
+  return t.columns.map((c) => ({
+    name: c.name,
+    type: c.type,
+    description: c.unit ? `${c.description} (unit: ${c.unit})` : c.description,
+    ...(c.type === "boolean"
+      ? { trueValues: ["true"], falseValues: ["false"] }
+      : {}),
+    constraints: { required: true },
+  }));
+}
+
+function tableOf(path: string): Table | undefined {
+  const [folder, file] = path.split("/");
+  const name = file.replace(/\.(csv|jsonl)$/, "");
+  if (folder === "raw") return name === RAW_TURN.name ? RAW_TURN : undefined;
+  const tables = folder === "star"
+    ? STAR_TABLES
+    : folder === "snowflake"
+    ? SNOWFLAKE_TABLES
+    : [];
+  return tables.find((t) => t.name === name);
+}
+
+/**
+ * The Data Package of a dataset.
+ *
+ * @param m The dataset's manifest.
+ * @returns A JSON-serializable object; `created` is the config's `reference_date`
+ *   (never the run time).
+ */
+export function dataPackage(m: Manifest): Record<string, unknown> {
+  const resources = m.files.map((f) => {
+    const t = tableOf(f.path);
+    const folder = f.path.split("/")[0];
+    const jsonl = f.path.endsWith(".jsonl");
+    const base = {
+      $schema: PROFILE.resource,
+      name: resourceName(f.path),
+      path: f.path,
+      type: "table",
+      format: jsonl ? "jsonl" : "csv",
+      mediatype: jsonl ? "application/jsonl" : "text/csv",
+      encoding: "utf-8",
+      bytes: f.bytes,
+      hash: `sha256:${f.sha256}`,
+    };
+    if (!t) return base;
+    return {
+      ...base,
+      ...(t.grain ? { description: t.grain } : {}),
+      ...(jsonl ? {} : {
+        dialect: {
+          $schema: PROFILE.dialect,
+          header: true,
+          delimiter: ",",
+          lineTerminator: "\n",
+          quoteChar: '"',
+          doubleQuote: true,
+        },
+      }),
+      schema: {
+        $schema: PROFILE.schema,
+        fields: fields(t),
+        primaryKey: t.primaryKey,
+        ...(t.foreignKeys.length
+          ? {
+            foreignKeys: t.foreignKeys.map((k) => ({
+              fields: k.fields,
+              reference: {
+                resource: resourceName(`${folder}/${k.table}.csv`),
+                fields: k.references,
+              },
+            })),
+          }
+          : {}),
+      },
+    };
+  });
+  return {
+    $schema: PROFILE.package,
+    name: `chatsynth-${m.fingerprint.slice(0, 12)}`,
+    title: "chatsynth synthetic chatbot conversations",
+    description:
+      `Synthetic chatbot sessions (seed ${m.seed}, ${m.sessions} sessions, ${m.users} users) as raw JSONL logs, a star schema and a snowflake schema. Dataset fingerprint ${m.fingerprint}.`,
+    version: m.generator.version,
+    created: `${
+      (m.parameters as { reference_date: string }).reference_date
+    }T00:00:00Z`,
+    licenses: [{
+      name: "CC0-1.0",
+      path: "https://creativecommons.org/publicdomain/zero/1.0/",
+      title: "Creative Commons Zero v1.0 Universal (synthetic data)",
+    }],
+    contributors: [{
+      title: `${m.generator.name} ${m.generator.version}`,
+      roles: ["creator"],
+    }],
+    resources,
+  };
+}
+
+/** `datapackage.json` text: two-space JSON, LF, trailing newline. */
+export function dataPackageJson(m: Manifest): string {
+  return JSON.stringify(dataPackage(m), null, 2) + "\n";
+}

@@ -4,7 +4,7 @@
  * locale), and an in-process run with the clock moved 400 days ahead.
  */
 import assert from "node:assert/strict";
-import { generateTemp, listFiles, ROOT } from "./helpers.ts";
+import { generateTemp, listFiles, ROOT, withClockShifted } from "./helpers.ts";
 
 function run(out: string, env: Record<string, string>): void {
   const r = new Deno.Command(Deno.execPath(), {
@@ -62,28 +62,10 @@ Deno.test("two runs, the second under TZ=Asia/Kolkata and de_DE, give identical 
 
 Deno.test("output does not depend on the current date", () => {
   const a = generateTemp({ sessions: 300, users: 80, seed: 5 });
-  const RealDate = Date;
-  const later = RealDate.now() + 400 * 86_400_000;
-  class LaterDate extends RealDate {
-    constructor(...args: ConstructorParameters<typeof Date> | []) {
-      super(
-        ...((args.length === 0 ? [later] : args) as ConstructorParameters<
-          typeof Date
-        >),
-      );
-    }
-    static override now(): number {
-      return later;
-    }
-  }
-  globalThis.Date = LaterDate as DateConstructor;
-  let b;
-  try {
-    assert.equal(new Date().getTime(), later);
-    b = generateTemp({ sessions: 300, users: 80, seed: 5 });
-  } finally {
-    globalThis.Date = RealDate;
-  }
+  const b = withClockShifted(
+    400 * 86_400_000,
+    () => generateTemp({ sessions: 300, users: 80, seed: 5 }),
+  );
   try {
     assertSameTree(a.dir, b.dir);
   } finally {

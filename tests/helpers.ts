@@ -63,3 +63,31 @@ export function listFiles(dir: string, prefix = ""): string[] {
   }
   return out.sort();
 }
+
+/**
+ * Run `fn` with the clock moved forward by `ms` (both `Date.now()` and `new Date()`),
+ * restoring the real clock afterwards.
+ */
+export function withClockShifted<T>(ms: number, fn: () => T): T {
+  const RealDate = Date;
+  const later = RealDate.now() + ms;
+  class LaterDate extends RealDate {
+    constructor(...args: ConstructorParameters<typeof Date> | []) {
+      super(
+        ...((args.length === 0 ? [later] : args) as ConstructorParameters<
+          typeof Date
+        >),
+      );
+    }
+    static override now(): number {
+      return later;
+    }
+  }
+  globalThis.Date = LaterDate as DateConstructor;
+  try {
+    if (new Date().getTime() < later) throw new Error("clock not shifted");
+    return fn();
+  } finally {
+    globalThis.Date = RealDate;
+  }
+}

@@ -4,7 +4,7 @@
  * time zone, locale or clock; unusable manifests exit 2.
  */
 import assert from "node:assert/strict";
-import { generateTemp, listFiles, ROOT } from "./helpers.ts";
+import { generateTemp, listFiles, ROOT, withClockShifted } from "./helpers.ts";
 import {
   formatVerifyReport,
   verifyDataset,
@@ -125,27 +125,11 @@ Deno.test("deleted, added and changed metadata files are named; reports are igno
 
 Deno.test("verification passes under another TZ, locale and a clock a day later", () => {
   const ds = generateTemp({ sessions: 80, users: 20, seed: 12 });
-  const RealDate = Date;
-  const later = RealDate.now() + 86_400_000;
-  class LaterDate extends RealDate {
-    constructor(...args: ConstructorParameters<typeof Date> | []) {
-      super(
-        ...((args.length === 0 ? [later] : args) as ConstructorParameters<
-          typeof Date
-        >),
-      );
-    }
-    static override now(): number {
-      return later;
-    }
-  }
   try {
-    globalThis.Date = LaterDate as DateConstructor;
-    try {
-      assert.equal(verifyDataset(ds.dir).ok, true);
-    } finally {
-      globalThis.Date = RealDate;
-    }
+    assert.equal(
+      withClockShifted(86_400_000, () => verifyDataset(ds.dir)).ok,
+      true,
+    );
     const cli = verifyCli(ds.dir, {
       TZ: "Pacific/Chatham",
       LC_ALL: "de_DE.UTF-8",

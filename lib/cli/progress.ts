@@ -6,15 +6,12 @@
  * @module
  */
 
+import { thousands } from "../sink/number_format.ts";
+
 /** A progress callback for `generateDataset`, and `done()` to end the line. */
 export interface Progress {
   update(done: number, total: number): void;
   done(): void;
-}
-
-/** Group thousands with commas. */
-export function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /**

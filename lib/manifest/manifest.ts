@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { thousands } from "../sink/number_format.ts";
 import { createHash } from "node:crypto";
 import type { Config, Format } from "../config/schema.ts";
 import type { Versions } from "./versions.ts";
@@ -70,10 +71,6 @@ export function sha256sums(files: ManifestFile[]): string {
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0
   )
     .map((f) => `${f.sha256}  ${f.path}\n`).join("");
-}
-
-function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /** `MANIFEST.md`: the human-readable manifest. */

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { thousands } from "../sink/number_format.ts";
 import { isDeepStrictEqual } from "node:util";
 import { createHash } from "node:crypto";
 import type { Format } from "../config/schema.ts";
@@ -75,10 +76,6 @@ export interface VerifyReport {
   differences: FirstDifference[];
   versions: VersionDifference[];
   ok: boolean;
-}
-
-function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 function listFiles(dir: string, prefix = ""): string[] {

@@ -85,3 +85,11 @@ export function csvField(s: string): string {
   }
   return s;
 }
+
+/**
+ * Group an integer's digits in thousands with commas, for messages and reports
+ * (never for data files): 1234567 → "1,234,567".
+ */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}

@@ -120,7 +120,7 @@ function writeText(path: string, rel: string, text: string): ManifestFile {
  */
 export function runGenerate(
   opts: GenerateOptions,
-): { manifest: Manifest; out: string } {
+): { manifest: Manifest; out: string; notes: string[] } {
   const config = effectiveConfig(opts.loaded.config, opts.overrides);
   config.formats = orderedFormats(config.formats);
   const model = compileModel(config);
@@ -176,7 +176,15 @@ export function runGenerate(
       sha256sums([...manifest.files, ...meta]),
     );
     staged.commit();
-    return { manifest, out: config.out };
+    const notes = [...staged.warnings];
+    if (staged.leftovers.length) {
+      notes.push(
+        `"${staged.workRoot}" also holds ${staged.leftovers.length} folder(s) of interrupted or concurrent runs (${
+          staged.leftovers.join(", ")
+        }); remove them when no run is writing there`,
+      );
+    }
+    return { manifest, out: config.out, notes };
   } catch (e) {
     staged.abort();
     if (e instanceof UsageError) throw e;

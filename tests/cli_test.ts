@@ -188,17 +188,23 @@ Deno.test("staged output: a failed run leaves no complete-looking folder and kee
     Deno.mkdirSync(target);
     Deno.writeTextFileSync(`${target}/old.txt`, "old dataset");
     const staged = new StagedOutput(target, true);
+    assert.match(staged.staging, /\/ds\.partial\/run-\d+-[0-9a-f]{8}$/);
     Deno.writeTextFileSync(staged.path("half.csv"), "a,b\n");
-    // The run fails here.
+    // The run fails here: its staging folder goes, the old dataset stays.
     staged.abort();
     assert.deepEqual(listFiles(tmp), ["ds/old.txt"]);
-    // A stale .partial from an interrupted run is cleared by the next run.
-    Deno.mkdirSync(`${target}.partial`);
-    Deno.writeTextFileSync(`${target}.partial/stale`, "x");
+    // A leftover of a killed run is reported and kept, never deleted by another run.
+    Deno.mkdirSync(`${target}.partial/run-1-deadbeef`, { recursive: true });
+    Deno.writeTextFileSync(`${target}.partial/run-1-deadbeef/stale`, "x");
     const again = new StagedOutput(target, true);
+    assert.deepEqual(again.leftovers, [`${target}.partial/run-1-deadbeef`]);
     Deno.writeTextFileSync(again.path("new.csv"), "x\n");
     again.commit();
-    assert.deepEqual(listFiles(tmp), ["ds/new.csv"]);
+    assert.deepEqual(listFiles(tmp), [
+      "ds.partial/run-1-deadbeef/stale",
+      "ds/new.csv",
+    ]);
+    Deno.removeSync(`${target}.partial`, { recursive: true });
     // Without force a non-empty target is refused; a file target is refused.
     assert.throws(() => new StagedOutput(target, false), UsageError);
     Deno.writeTextFileSync(`${tmp}/file`, "x");
@@ -208,6 +214,34 @@ Deno.test("staged output: a failed run leaves no complete-looking folder and kee
     const e = new StagedOutput(`${tmp}/empty`, false);
     e.commit();
     assert.ok(Deno.statSync(`${tmp}/empty`).isDirectory);
+    assert.ok(!listFiles(tmp).some((f) => f.startsWith("empty.partial")));
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("concurrent runs: a target filled meanwhile is not replaced without --force", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-race-" });
+  try {
+    const target = `${tmp}/ds`;
+    const a = new StagedOutput(target, false);
+    const b = new StagedOutput(target, false);
+    assert.notEqual(a.staging, b.staging);
+    Deno.writeTextFileSync(a.path("manifest.json"), "A\n");
+    Deno.writeTextFileSync(b.path("manifest.json"), "B\n");
+    a.commit();
+    assert.throws(
+      () => b.commit(),
+      (e: Error) => /filled by another run/.test(e.message),
+    );
+    assert.equal(Deno.readTextFileSync(`${target}/manifest.json`), "A\n");
+    assert.deepEqual(listFiles(tmp), ["ds/manifest.json"]);
+    // With force the later run replaces the earlier one whole.
+    const c = new StagedOutput(target, true);
+    Deno.writeTextFileSync(c.path("manifest.json"), "C\n");
+    c.commit();
+    assert.deepEqual(listFiles(tmp), ["ds/manifest.json"]);
+    assert.equal(Deno.readTextFileSync(`${target}/manifest.json`), "C\n");
   } finally {
     Deno.removeSync(tmp, { recursive: true });
   }

@@ -70,8 +70,8 @@ DIR/validation.json, and exits 0 when every check passes, 1 otherwise.
 Exit codes: 0 success, 1 verification or validation failure, 2 usage or input error.
 
 Permissions: -P uses the "default" set in deno.json: read the project folder, write
-output/ (and its output.partial/ and output.old/ siblings). To write elsewhere, run
-  deno run --allow-read=.,DIR,DIR.partial,DIR.old --allow-write=DIR,DIR.partial,DIR.old \
+output/ and its staging folder output.partial/. To write elsewhere, run
+  deno run --allow-read=.,DIR,DIR.partial --allow-write=DIR,DIR.partial \
     --allow-env=NO_COLOR,TERM,LOG_TOKENS,LOG_STREAM main.ts --out DIR
 `;
 

@@ -44,13 +44,19 @@ async function generateCommand(args: CliArgs): Promise<number> {
     !args.quiet && Deno.stderr.isTerminal(),
     "Generating",
   );
-  const { manifest, out } = runGenerate({
-    loaded,
-    overrides: args.overrides,
-    force: args.force,
-    onProgress: progress.update,
-  });
-  progress.done();
+  let result;
+  try {
+    result = runGenerate({
+      loaded,
+      overrides: args.overrides,
+      force: args.force,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.done();
+  }
+  const { manifest, out, notes } = result;
+  for (const n of notes) console.error(`note: ${n}`);
   if (!args.quiet) {
     const bytes = manifest.files.reduce((a, f) => a + f.bytes, 0);
     console.log(
@@ -81,8 +87,12 @@ function verifyCommand(args: CliArgs): number {
     !args.quiet && Deno.stderr.isTerminal(),
     "Regenerating",
   );
-  const report = verifyDataset(dir, { onProgress: progress.update });
-  progress.done();
+  let report;
+  try {
+    report = verifyDataset(dir, { onProgress: progress.update });
+  } finally {
+    progress.done();
+  }
   const text = formatVerifyReport(report);
   if (args.quiet && report.ok) return 0;
   Deno.stdout.writeSync(new TextEncoder().encode(text));

@@ -1,8 +1,9 @@
 /**
- * Atomic output folder (SPEC.md §8): the dataset is written into `<out>.partial` next
- * to the target and renamed into place only when complete. An existing non-empty
- * target is refused unless `force`; with `force` it is replaced only after the new
- * dataset is complete (`<out>` → `<out>.old`, `<out>.partial` → `<out>`, remove `.old`).
+ * Atomic output folder (SPEC.md §8): the dataset is written into a staging folder
+ * inside `<out>.partial/` next to the target and renamed into place only when
+ * complete. An existing non-empty target is refused unless `force`; with `force` it is
+ * replaced only after the new dataset is complete (the old one is moved aside into
+ * `<out>.partial/`, the new one renamed into place, then the old one removed).
  *
  * @module
  */
@@ -10,7 +11,7 @@ import { UsageError } from "../errors.ts";
 
 function describeFsError(e: unknown): string {
   if (e instanceof Deno.errors.NotCapable) {
-    return "Deno has no permission for this path (-P covers only output/, output.partial/ and output.old/; for another folder grant --allow-read and --allow-write for DIR, DIR.partial and DIR.old, see --help)";
+    return "Deno has no permission for this path (-P covers only output/ and output.partial/; for another folder grant --allow-read and --allow-write for DIR and DIR.partial, see --help)";
   }
   if (e instanceof Deno.errors.PermissionDenied) {
     return "permission denied by the file system";
@@ -43,20 +44,34 @@ function isEmptyDir(path: string): boolean {
   return true;
 }
 
-function removeIfExists(path: string): void {
-  try {
-    Deno.removeSync(path, { recursive: true });
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw fsError("remove", path, e);
-  }
+function randomId(): string {
+  // A per-run folder name only (never in any output): process id plus 32 random bits.
+  const b = crypto.getRandomValues(new Uint8Array(4));
+  return `${Deno.pid}-${
+    Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("")
+  }`;
 }
 
-/** A dataset being written into a staging folder. */
+/**
+ * A dataset being written into its own staging folder, `<out>.partial/run-<id>/`.
+ *
+ * Each run has its own staging folder, so concurrent runs to the same target never
+ * write into each other's files; the last one to finish wins, and only with `force`
+ * (or into an empty target). Folders left by killed runs stay in `<out>.partial/`
+ * (they never look like a dataset) and are reported by {@linkcode leftovers}.
+ */
 export class StagedOutput {
   /** The final folder. */
   readonly target: string;
+  /** `<target>.partial`: holds the staging folders of runs in progress. */
+  readonly workRoot: string;
   /** Where files are written until {@linkcode commit}. */
   readonly staging: string;
+  /** Folders in `workRoot` that belong to other (interrupted or concurrent) runs. */
+  readonly leftovers: string[];
+  /** Warnings from {@linkcode commit} that did not make the run fail. */
+  readonly warnings: string[] = [];
+  #force: boolean;
 
   /**
    * Check the target and create an empty staging folder.
@@ -68,7 +83,9 @@ export class StagedOutput {
    */
   constructor(target: string, force: boolean) {
     this.target = target.replace(/[\\/]+$/, "") || target;
-    this.staging = `${this.target}.partial`;
+    this.#force = force;
+    this.workRoot = `${this.target}.partial`;
+    this.staging = `${this.workRoot}/run-${randomId()}`;
     const info = statOrUndefined(this.target);
     if (info && !info.isDirectory) {
       throw new UsageError(
@@ -80,9 +97,18 @@ export class StagedOutput {
         `Output folder "${target}" is not empty; pass --force to replace it, or choose another --out`,
       );
     }
-    removeIfExists(this.staging);
+    const root = statOrUndefined(this.workRoot);
+    if (root && !root.isDirectory) {
+      throw new UsageError(
+        `Cannot write output folder "${target}": "${this.workRoot}" exists and is not a folder`,
+      );
+    }
     try {
-      Deno.mkdirSync(this.staging, { recursive: true });
+      Deno.mkdirSync(this.workRoot, { recursive: true });
+      this.leftovers = [...Deno.readDirSync(this.workRoot)].map((e) =>
+        `${this.workRoot}/${e.name}`
+      ).sort();
+      Deno.mkdirSync(this.staging);
     } catch (e) {
       throw fsError("create output folder", this.staging, e);
     }
@@ -102,20 +128,48 @@ export class StagedOutput {
     }
   }
 
-  /** Move the complete dataset into place, replacing the old one. */
+  /**
+   * Move the complete dataset into place. An existing target (created or filled by
+   * another run meanwhile) is replaced only with `force` or when empty; the old
+   * dataset is moved aside first and removed after the new one is in place.
+   *
+   * @throws {UsageError} When the target became non-empty and `force` is off, or a
+   *   rename fails; the staging folder is then removed and the target untouched.
+   */
   commit(): void {
-    const old = `${this.target}.old`;
-    const exists = statOrUndefined(this.target) !== undefined;
+    const info = statOrUndefined(this.target);
+    if (info && !this.#force && !isEmptyDir(this.target)) {
+      this.abort();
+      throw new UsageError(
+        `Output folder "${this.target}" was filled by another run while this one was writing; nothing was replaced (pass --force to replace it)`,
+      );
+    }
+    const aside = `${this.staging}-replaced`;
     try {
-      if (exists) {
-        removeIfExists(old);
-        Deno.renameSync(this.target, old);
-      }
+      if (info) Deno.renameSync(this.target, aside);
       Deno.renameSync(this.staging, this.target);
     } catch (e) {
+      this.abort();
       throw fsError("move the dataset into", this.target, e);
     }
-    if (exists) removeIfExists(old);
+    if (info) {
+      try {
+        Deno.removeSync(aside, { recursive: true });
+      } catch (e) {
+        this.warnings.push(
+          `the new dataset is in place, but the previous one could not be removed from "${aside}": ${
+            e instanceof Error ? e.message : String(e)
+          }`,
+        );
+      }
+    }
+    this.#removeRootIfEmpty();
+  }
+
+  #removeRootIfEmpty(): void {
+    try {
+      Deno.removeSync(this.workRoot); // not recursive: only when no other run uses it
+    } catch { /* another run's folder, or a leftover: keep */ }
   }
 
   /** Remove the staging folder after a failure; the target is untouched. */
@@ -123,5 +177,6 @@ export class StagedOutput {
     try {
       Deno.removeSync(this.staging, { recursive: true });
     } catch { /* best effort */ }
+    this.#removeRootIfEmpty();
   }
 }

@@ -9,7 +9,7 @@ import type { Model } from "./model/model.ts";
 import { StreamFactory } from "./random/mod.ts";
 import { Categorical } from "./random/mod.ts";
 import { FakerPool } from "./model/faker_pool.ts";
-import { generateUser, userActivityWeight } from "./model/user.ts";
+import { generateUser, userActivityLogWeight } from "./model/user.ts";
 import {
   generateSession,
   type SessionContext,
@@ -157,12 +157,12 @@ export function generateDataset(
       )
       : undefined;
     const weights = new Float64Array(spec.users);
-    const userDevice = new Uint8Array(spec.users);
+    const userDevice = new Int32Array(spec.users);
     const userRaw: string[] = raw ? new Array(spec.users) : [];
     const starUserTable = tableByName(STAR_TABLES, "dim_user");
     const snowUserTable = tableByName(SNOWFLAKE_TABLES, "dim_user");
     for (let u = 0; u < spec.users; u++) {
-      weights[u] = userActivityWeight(model, streams, u);
+      weights[u] = userActivityLogWeight(model, streams, u);
       const user = generateUser(model, streams, fakers, u);
       userDevice[u] = user.device;
       starUser?.row(csvRow(starUserTable, starUserRow(model, user)));
@@ -170,6 +170,14 @@ export function generateDataset(
       if (raw) userRaw[u] = rawUserFragment(model, user);
     }
 
+    // Weights relative to the largest: at least one is 1, so the total is positive.
+    let maxLog = -Infinity;
+    for (let u = 0; u < spec.users; u++) {
+      if (weights[u] > maxLog) maxLog = weights[u];
+    }
+    for (let u = 0; u < spec.users; u++) {
+      weights[u] = Math.exp(weights[u] - maxLog);
+    }
     const ctx: SessionContext = {
       model,
       streams,

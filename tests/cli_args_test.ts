@@ -28,14 +28,23 @@ function bad(argv: string[], expected: string | RegExp): void {
   });
 }
 
+const MAX: Record<string, number> = {
+  sessions: 100000000000,
+  users: 100000000,
+};
 const COUNT = (flag: string, v: string) =>
-  `Invalid value for --${flag}: expected an integer >= 1, received "${v}"`;
+  `Invalid value for --${flag}: expected an integer from 1 to ${
+    MAX[flag]
+  }, received "${v}"`;
 const SEED = (v: string) =>
   `Invalid value for --seed: expected an integer from 0 to 9007199254740991, received "${v}"`;
 const DASH = (flag: string, v: string) =>
   `Missing or ambiguous value for --${flag}: received "${v}"; to pass a value starting with "-", write --${flag}=${v}`;
 
 // --- counts ----------------------------------------------------------------------
+
+bad(["--users", "100000001"], COUNT("users", "100000001"));
+bad(["--sessions", "100000000001"], COUNT("sessions", "100000000001"));
 
 bad(["--sessions", "abc"], COUNT("sessions", "abc"));
 bad(["--sessions", "0"], COUNT("sessions", "0"));

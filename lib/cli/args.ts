@@ -42,8 +42,8 @@ Usage:
                                              model; writes validation.md and .json
 
 Options (flags override config.yaml; the manifest records the effective values):
-  --sessions N      sessions to generate, integer >= 1 (config: sessions, 1000)
-  --users M         users, integer >= 1 (config: users, 500)
+  --sessions N      sessions to generate, 1..100000000000 (config: sessions, 1000)
+  --users M         users, 1..100000000 (config: users, 500)
   --seed S          dataset seed, integer 0..9007199254740991 (config: seed)
   --config PATH     configuration file (default: config.yaml)
   --out DIR         output folder (config: out, "output")
@@ -75,11 +75,18 @@ output/ and its staging folder output.partial/. To write elsewhere, run
     --allow-env=NO_COLOR,TERM,LOG_TOKENS,LOG_STREAM main.ts --out DIR
 `;
 
+/** Largest --sessions and --users (the config schema enforces the same). */
+const COUNT_LIMITS: Record<string, number> = {
+  sessions: 100_000_000_000,
+  users: 100_000_000,
+};
+
 function parseCount(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
+  const max = COUNT_LIMITS[flag];
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) {
     throw new UsageError(
-      `Invalid value for --${flag}: expected an integer >= 1, received "${v}"`,
+      `Invalid value for --${flag}: expected an integer from 1 to ${max}, received "${v}"`,
     );
   }
   return Number(v);

@@ -73,14 +73,21 @@ function duplicateKeyPath(
  */
 export function parseConfig(text: string, source: string): Config {
   const lineCounter = new YAML.LineCounter();
-  const docs = YAML.parseAllDocuments(text, {
-    version: "1.2",
-    schema: "core",
-    uniqueKeys: true,
-    merge: false,
-    prettyErrors: false,
-    lineCounter,
-  });
+  let docs;
+  try {
+    docs = YAML.parseAllDocuments(text, {
+      version: "1.2",
+      schema: "core",
+      uniqueKeys: true,
+      merge: false,
+      prettyErrors: false,
+      lineCounter,
+    });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotCapable) throw e;
+    // E.g. "Maximum call stack size exceeded" on absurdly deep nesting.
+    throw new UsageError(`${source}: cannot parse (${(e as Error).message})`);
+  }
   if (docs.length === 0) {
     throw new UsageError(`${source}: the file is empty`);
   }
@@ -111,7 +118,7 @@ export function parseConfig(text: string, source: string): Config {
     Scalar(_key, node) {
       if (
         node.type === "PLAIN" && typeof node.source === "string" &&
-        /^[-+]?0[0-9_]+$/.test(node.source)
+        /^[-+]?(0[0-9_]+|0o[0-7_]+)$/i.test(node.source)
       ) {
         throw new UsageError(
           `${source}${
@@ -122,7 +129,26 @@ export function parseConfig(text: string, source: string): Config {
     },
   });
 
-  const data = doc.toJS({ maxAliasCount: 100 });
+  for (const w of doc.warnings) {
+    // E.g. an unknown tag such as `!foo`, which the parser would otherwise drop.
+    const first = w.message.split("\n")[0].replace(
+      / at line \d+, column \d+:?$/,
+      "",
+    );
+    throw new UsageError(`${source}${lineOf(w.pos[0])}: ${first}`);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new UsageError(
+      `${source}: ${
+        /alias/i.test((e as Error).message)
+          ? "more than 100 alias expansions (*name); write the values out"
+          : (e as Error).message
+      }`,
+    );
+  }
   const nodeLine = (path: Path): string => {
     for (let n = path.length; n >= 0; n--) {
       const node = doc.getIn(path.slice(0, n), true) as
@@ -202,7 +228,11 @@ export function loadConfig(path: string): LoadedConfig {
   }
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // Keep a byte-order mark in the text, so the text recorded in the manifest
+    // re-encodes to exactly the bytes whose SHA-256 it records.
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(
+      bytes,
+    );
   } catch {
     throw new UsageError(`Cannot read config "${path}": it is not valid UTF-8`);
   }

@@ -6,8 +6,23 @@
  * @module
  */
 import { allLocales } from "@faker-js/faker";
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import lognormalCdf from "@stdlib/stats-base-dists-lognormal-cdf";
 import type { Config } from "./schema.ts";
-import { parseIsoDate } from "../calendar/iso_date.ts";
+import { DAY_MS, parseIsoDate } from "../calendar/iso_date.ts";
+import { longestSessionMs } from "./derived.ts";
+
+/** Smallest share of a distribution a truncation may keep (rejection sampling then
+ * needs about 1 / share draws; 100,000 attempts fail with probability e^−100). */
+export const MIN_TRUNCATED_MASS = 1e-3;
+/** Largest relative weight: sums of weights must stay far from overflow. */
+export const MAX_WEIGHT = 1e12;
+/** Latest day a dataset may reach (formats stay four-digit years). */
+const LAST_DAY = Date.UTC(9999, 11, 31) / DAY_MS;
+/** The longest session allowed, so `dim_date` stays small: one year. */
+const MAX_SESSION_DAYS = 366;
+/** Names that would collide with JavaScript object internals in lookups. */
+const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
 
 /** A rule violation: the key path in the config and what is wrong. */
 export interface ConfigIssue {
@@ -62,13 +77,17 @@ export function checkConfigRules(c: Config): ConfigIssue[] {
     issues.push({ path: ["formats"], message: "lists a format twice" });
   }
 
-  for (const key of ["reference_date"] as const) {
-    if (parseIsoDate(c[key]) === undefined) {
-      issues.push({
-        path: [key],
-        message: `"${c[key]}" is not a calendar date`,
-      });
-    }
+  const ref = parseIsoDate(c.reference_date);
+  if (ref === undefined) {
+    issues.push({
+      path: ["reference_date"],
+      message: `"${c.reference_date}" is not a calendar date`,
+    });
+  } else if (ref < 0) {
+    issues.push({
+      path: ["reference_date"],
+      message: `must be 1970-01-01 or later, got ${c.reference_date}`,
+    });
   }
   const start = parseIsoDate(c.calendar.start);
   const end = parseIsoDate(c.calendar.end);
@@ -84,39 +103,77 @@ export function checkConfigRules(c: Config): ConfigIssue[] {
       message: `"${c.calendar.end}" is not a calendar date`,
     });
   }
+  if (start !== undefined && start < 0) {
+    issues.push({
+      path: ["calendar", "start"],
+      message: `must be 1970-01-01 or later, got ${c.calendar.start}`,
+    });
+  }
   if (start !== undefined && end !== undefined && start > end) {
     issues.push({
       path: ["calendar", "end"],
       message: `must not be before calendar.start (${c.calendar.start})`,
     });
   }
+  c.calendar.hour_weights.forEach((w, i) => {
+    if (w > MAX_WEIGHT) {
+      issues.push({
+        path: ["calendar", "hour_weights", i],
+        message: `weights are relative: use at most ${MAX_WEIGHT}, got ${w}`,
+      });
+    }
+  });
+  for (const [k, w] of Object.entries(c.calendar.weekday_weights)) {
+    if (w > MAX_WEIGHT) {
+      issues.push({
+        path: ["calendar", "weekday_weights", k],
+        message: `weights are relative: use at most ${MAX_WEIGHT}, got ${w}`,
+      });
+    }
+  }
   if (!c.calendar.hour_weights.some((w) => w > 0)) {
     issues.push({
       path: ["calendar", "hour_weights"],
       message: "all weights are 0: no hour can hold a session",
     });
-  }
-  if (!Object.values(c.calendar.weekday_weights).some((w) => w > 0)) {
-    issues.push({
-      path: ["calendar", "weekday_weights"],
-      message: "all weights are 0: no day can hold a session",
-    });
+  } else if (start !== undefined && end !== undefined && start <= end) {
+    // Some day of the range must have a weekday with positive weight.
+    const w = Object.values(c.calendar.weekday_weights);
+    let any = false;
+    for (let d = start; d <= end && d < start + 7; d++) {
+      if (w[(((d + 3) % 7) + 7) % 7] > 0) any = true;
+    }
+    if (!any) {
+      issues.push({
+        path: ["calendar", "weekday_weights"],
+        message:
+          `no day from ${c.calendar.start} to ${c.calendar.end} has a weekday with positive weight: no session can start`,
+      });
+    }
   }
 
   const p = c.population;
-  if (p.age.min > p.age.max) {
+  if (p.age.min < 0) {
+    issues.push({
+      path: ["population", "age", "min"],
+      message: `must be >= 0, got ${p.age.min}`,
+    });
+  } else if (p.age.min > p.age.max) {
     issues.push({
       path: ["population", "age", "max"],
       message: `must be >= age.min (${p.age.min}), got ${p.age.max}`,
     });
-  } else if (
-    (p.age.min - p.age.mean) / p.age.sd > 6 ||
-    (p.age.max + 1 - p.age.mean) / p.age.sd < -6
-  ) {
-    issues.push({
-      path: ["population", "age"],
-      message: "the range [min, max] lies more than 6 sd from the mean",
-    });
+  } else {
+    const mass = normalCdf(p.age.max + 1, p.age.mean, p.age.sd) -
+      normalCdf(p.age.min, p.age.mean, p.age.sd);
+    if (!(mass >= MIN_TRUNCATED_MASS)) {
+      issues.push({
+        path: ["population", "age"],
+        message: `[min, max + 1) holds ${
+          mass.toPrecision(2)
+        } of Normal(mean, sd); it must hold at least ${MIN_TRUNCATED_MASS}`,
+      });
+    }
   }
   let expectMin = p.age.min;
   p.age_bands.forEach((b, i) => {
@@ -173,7 +230,7 @@ export function checkConfigRules(c: Config): ConfigIssue[] {
     "country code",
   );
   p.countries.forEach((ctry, i) => {
-    if (!(ctry.locale in allLocales)) {
+    if (!Object.hasOwn(allLocales, ctry.locale)) {
       issues.push({
         path: ["population", "countries", i, "locale"],
         message:
@@ -181,13 +238,21 @@ export function checkConfigRules(c: Config): ConfigIssue[] {
       });
     }
   });
-  if (
-    Math.log(p.tenure_days.max_days + 1) - p.tenure_days.mu <
-      -6 * p.tenure_days.sigma
-  ) {
+  const t = p.tenure_days;
+  const tenureMass = lognormalCdf(t.max_days + 1, t.mu, t.sigma);
+  if (!(tenureMass >= MIN_TRUNCATED_MASS)) {
     issues.push({
       path: ["population", "tenure_days", "max_days"],
-      message: "the range [0, max_days] holds almost none of the lognormal",
+      message: `[0, max_days + 1) holds ${
+        tenureMass.toPrecision(2)
+      } of Lognormal(mu, sigma); it must hold at least ${MIN_TRUNCATED_MASS}`,
+    });
+  }
+  if (start !== undefined && start - t.max_days < 0) {
+    issues.push({
+      path: ["population", "tenure_days", "max_days"],
+      message:
+        `signups could fall before 1970-01-01 (calendar.start ${c.calendar.start} − ${t.max_days} days)`,
     });
   }
 
@@ -195,7 +260,7 @@ export function checkConfigRules(c: Config): ConfigIssue[] {
   checkUnique(issues, ["channels"], channelNames, "channel");
   const deviceNames = p.devices.map((d) => d.name);
   for (const d of deviceNames) {
-    if (!(d in c.channel_given_device)) {
+    if (!Object.hasOwn(c.channel_given_device, d)) {
       issues.push({
         path: ["channel_given_device"],
         message: `has no row for device "${d}"`,
@@ -221,10 +286,52 @@ export function checkConfigRules(c: Config): ConfigIssue[] {
     checkSum(issues, ["channel_given_device", d], Object.values(row));
   }
 
-  if (c.turns.count.max < 1) {
-    issues.push({ path: ["turns", "count", "max"], message: "must be >= 1" });
+  const longest = longestSessionMs(c);
+  if (!(longest <= MAX_SESSION_DAYS * DAY_MS)) {
+    issues.push({
+      path: ["turns"],
+      message:
+        `the longest possible session (turns.count.max × the largest latency and think time) is ${
+          (longest / DAY_MS).toPrecision(3)
+        } days; it must stay within ${MAX_SESSION_DAYS} (lower sigma, mu, latency_multiplier or count.max)`,
+    });
+  } else if (
+    end !== undefined && end + Math.ceil(longest / DAY_MS) > LAST_DAY
+  ) {
+    issues.push({
+      path: ["calendar", "end"],
+      message:
+        `sessions could run past 9999-12-31; end earlier than ${c.calendar.end}`,
+    });
   }
   checkSum(issues, ["intents"], c.intents.map((i) => i.probability));
   checkUnique(issues, ["intents"], c.intents.map((i) => i.name), "intent");
+  const named: [(string | number)[], string][] = [
+    ...p.devices.map((d, i) => [["population", "devices", i, "name"], d.name]),
+    ...p.devices.map((
+      d,
+      i,
+    ) => [["population", "devices", i, "platform"], d.platform]),
+    ...p.countries.map((
+      d,
+      i,
+    ) => [["population", "countries", i, "region"], d.region]),
+    ...p.age_bands.map((
+      d,
+      i,
+    ) => [["population", "age_bands", i, "label"], d.label]),
+    ...c.channels.map((d, i) => [["channels", i, "name"], d.name]),
+    ...c.channels.map((d, i) => [["channels", i, "type"], d.type]),
+    ...c.intents.map((d, i) => [["intents", i, "name"], d.name]),
+    ...c.intents.map((d, i) => [["intents", i, "category"], d.category]),
+  ] as [(string | number)[], string][];
+  for (const [path, name] of named) {
+    if (RESERVED_NAMES.has(name)) {
+      issues.push({
+        path,
+        message: `"${name}" is reserved; choose another name`,
+      });
+    }
+  }
   return issues;
 }

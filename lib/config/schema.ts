@@ -49,8 +49,8 @@ export const configSchema = z.strictObject({
   seed: int.gte(0, { error: "must be >= 0" }).lte(Number.MAX_SAFE_INTEGER, {
     error: "must be <= 9007199254740991",
   }),
-  sessions: count,
-  users: count,
+  sessions: count.lte(100_000_000_000, { error: "must be <= 100000000000" }),
+  users: count.lte(100_000_000, { error: "must be <= 100000000" }),
   out: text,
   formats: z.array(z.enum(FORMATS, { error: "must be raw, star or snowflake" }))
     .min(1, { error: "must not be empty" }),
@@ -98,13 +98,19 @@ export const configSchema = z.strictObject({
     activity_shape: positive,
   }),
   channels: z.array(
-    z.strictObject({ name: text, type: text, latency_multiplier: positive }),
+    z.strictObject({
+      name: text,
+      type: text,
+      latency_multiplier: positive.lte(1000, { error: "must be <= 1000" }),
+    }),
   ).min(1, { error: "must not be empty" }),
   channel_given_device: z.record(z.string(), z.record(z.string(), probability)),
   turns: z.strictObject({
     count: z.strictObject({
-      mean: num.gt(1, { error: "must be > 1" }),
-      max: count,
+      mean: num.gt(1, { error: "must be > 1" }).lte(1_000_000, {
+        error: "must be <= 1000000",
+      }),
+      max: count.lte(10_000, { error: "must be <= 10000" }),
     }),
     think_time_ms: lognormalParams,
   }),

@@ -8,10 +8,7 @@ import type { Config } from "../config/schema.ts";
 import { WEEKDAYS } from "../config/schema.ts";
 import { Categorical } from "../random/mod.ts";
 import { DAY_MS, parseIsoDate } from "../calendar/iso_date.ts";
-
-/** Largest |z| a standard normal from our streams can reach: uniforms are ≥ 2^−33, so
- * Box–Muller gives |z| ≤ sqrt(−2 ln 2^−33) ≈ 6.77. Used to bound session length. */
-const MAX_ABS_Z = Math.sqrt(-2 * Math.log(2 ** -33));
+import { longestSessionMs } from "../config/derived.ts";
 
 /** Compiled sampling tables and lookups of one run. */
 export interface Model {
@@ -48,7 +45,9 @@ export function compileModel(config: Config): Model {
   const channelNames = config.channels.map((c) => c.name);
   const channelGivenDevice = deviceNames.map((d) => {
     const row = config.channel_given_device[d];
-    return new Categorical(channelNames.map((c) => row[c] ?? 0));
+    return new Categorical(
+      channelNames.map((c) => (Object.hasOwn(row, c) ? row[c] : 0)),
+    );
   });
   const ageBandOfAge = new Int32Array(p.age.max + 1).fill(-1);
   p.age_bands.forEach((b, i) => {
@@ -67,17 +66,7 @@ export function compileModel(config: Config): Model {
     }
   }
 
-  const maxMultiplier = Math.max(
-    ...config.channels.map((c) => c.latency_multiplier),
-  );
-  const maxLatency = Math.exp(
-    config.latency_ms.mu + config.latency_ms.sigma * MAX_ABS_Z,
-  ) * maxMultiplier;
-  const maxThink = Math.exp(
-    config.turns.think_time_ms.mu +
-      config.turns.think_time_ms.sigma * MAX_ABS_Z,
-  );
-  const maxSessionMs = config.turns.count.max * (maxLatency + maxThink + 2);
+  const maxSessionMs = longestSessionMs(config);
   return {
     config,
     channelGivenDevice,

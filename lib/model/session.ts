@@ -99,7 +99,7 @@ export interface SessionContext {
   /** Session → user table over activity weights (see `userActivityWeight`). */
   userCat: Categorical;
   /** Device index of every user, by user index. */
-  userDevice: Uint8Array;
+  userDevice: Int32Array;
   text: TextTables;
   /**
    * Whether to generate turn text. Text has its own stream ("session.text", index),

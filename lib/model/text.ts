@@ -260,7 +260,9 @@ export function textTables(
 ): TextTables {
   return {
     byIntent: intentNames.map((n) => {
-      const t = INTENT_TEMPLATES[n] ?? GENERIC_TEMPLATES;
+      const t = Object.hasOwn(INTENT_TEMPLATES, n)
+        ? INTENT_TEMPLATES[n]
+        : GENERIC_TEMPLATES;
       return {
         user: t.user.map(compileTemplate),
         bot: t.bot.map(compileTemplate),

@@ -5,7 +5,7 @@
  */
 import type { Model } from "./model.ts";
 import {
-  gamma,
+  logGamma,
   lognormal,
   type StreamFactory,
   truncatedNormal,
@@ -34,16 +34,18 @@ export interface UserRecord {
 }
 
 /**
- * Activity weight of one user, Gamma(activity_shape, 1): a session picks its user with
- * probability weight / total. Drawn from its own stream ("user.activity", index) so the
+ * Log of the activity weight of one user, weight ~ Gamma(activity_shape, 1): a
+ * session picks its user with probability weight / total. In logs so tiny shapes
+ * (whose weights underflow to 0) still rank users; `dataset.ts` exponentiates
+ * relative to the largest. Drawn from its own stream ("user.activity", index) so the
  * session → user table needs no other user attribute.
  */
-export function userActivityWeight(
+export function userActivityLogWeight(
   model: Model,
   streams: StreamFactory,
   index: number,
 ): number {
-  return gamma(
+  return logGamma(
     streams.stream("user.activity", index),
     model.config.population.activity_shape,
   );
@@ -66,12 +68,18 @@ export function generateUser(
   const age = Math.floor(
     truncatedNormal(rng, p.age.mean, p.age.sd, p.age.min, p.age.max + 1),
   );
-  let tenureDays: number;
-  do {
+  // Rejection: the config rules guarantee the range holds ≥ 0.1% of the mass.
+  let tenureDays = Infinity;
+  for (let i = 0; i < 100_000 && tenureDays > p.tenure_days.max_days; i++) {
     tenureDays = Math.floor(
       lognormal(rng, p.tenure_days.mu, p.tenure_days.sigma),
     );
-  } while (tenureDays > p.tenure_days.max_days);
+  }
+  if (tenureDays > p.tenure_days.max_days) {
+    throw new RangeError(
+      `Cannot sample tenure within 0..${p.tenure_days.max_days} days after 100,000 draws`,
+    );
+  }
   const faker = fakers.use(p.countries[country].locale, rng);
   const firstName = faker.person.firstName();
   const lastName = faker.person.lastName();

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Uniform } from "./stream.ts";
-import { gamma } from "./gamma.ts";
+import { gamma, logGamma } from "./gamma.ts";
 
 /**
  * One draw from Beta(alpha, beta), a probability in (0, 1).
@@ -15,6 +15,13 @@ import { gamma } from "./gamma.ts";
  * @param beta Second shape (> 0).
  */
 export function betaVariate(rng: Uniform, alpha: number, beta: number): number {
+  if (alpha < 1 || beta < 1) {
+    // Shapes below 1 can underflow both gammas to 0 (0 / 0); in logs,
+    // X / (X + Y) = 1 / (1 + e^(log Y − log X)).
+    const lx = logGamma(rng, alpha);
+    const ly = logGamma(rng, beta);
+    return 1 / (1 + Math.exp(ly - lx));
+  }
   const x = gamma(rng, alpha);
   const y = gamma(rng, beta);
   return x / (x + y);

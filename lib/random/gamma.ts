@@ -8,6 +8,22 @@ import type { Uniform } from "./stream.ts";
 import { standardNormal } from "./normal.ts";
 
 /**
+ * Natural log of one draw from Gamma(shape, 1), finite even for tiny shapes whose
+ * draws underflow to 0 as plain numbers (shape 0.001: U^(1/shape) < 1e-308 for most U).
+ * Consumes the same uniforms as {@linkcode gamma}.
+ *
+ * @param rng Uniform source.
+ * @param shape Shape k > 0.
+ */
+export function logGamma(rng: Uniform, shape: number): number {
+  if (shape < 1) {
+    const g = gamma(rng, shape + 1);
+    return Math.log(g) + Math.log(rng.next()) / shape;
+  }
+  return Math.log(gamma(rng, shape));
+}
+
+/**
  * One draw from Gamma(shape, 1) (unit scale; multiply for another scale).
  *
  * @param rng Uniform source.

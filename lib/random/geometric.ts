@@ -18,7 +18,7 @@ import type { Uniform } from "./stream.ts";
  */
 export function geometric(rng: Uniform, mean: number, max: number): number {
   const p = 1 / mean;
-  const t = 1 + Math.floor(Math.log(rng.next()) / Math.log(1 - p));
+  const t = 1 + Math.floor(Math.log(rng.next()) / Math.log1p(-p));
   return t > max ? max : t;
 }
 
@@ -30,5 +30,5 @@ export function geometric(rng: Uniform, mean: number, max: number): number {
  */
 export function censoredGeometricMean(mean: number, max: number): number {
   const p = 1 / mean;
-  return (1 - Math.exp(max * Math.log(1 - p))) / p;
+  return (1 - Math.exp(max * Math.log1p(-p))) / p;
 }

@@ -10,7 +10,7 @@ export type { Uniform } from "./stream.ts";
 export { normal, standardNormal } from "./normal.ts";
 export { truncatedNormal } from "./truncated_normal.ts";
 export { lognormal } from "./lognormal.ts";
-export { gamma } from "./gamma.ts";
+export { gamma, logGamma } from "./gamma.ts";
 export { betaVariate } from "./beta.ts";
 export { censoredGeometricMean, geometric } from "./geometric.ts";
 export { Categorical } from "./categorical.ts";

@@ -161,7 +161,12 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
   );
   const chNames = c.channels.map((x) => x.name);
   c.population.devices.forEach((d, i) => {
-    const row = chNames.map((n) => c.channel_given_device[d.name][n] ?? 0);
+    const row = chNames.map((
+      n,
+    ) => (Object.hasOwn(c.channel_given_device[d.name], n)
+      ? c.channel_given_device[d.name][n]
+      : 0)
+    );
     add(
       `channel | device=${d.name} (per session)`,
       chiSquare(o.channelByDevice[i], row, false),
@@ -415,7 +420,10 @@ export function qualityFigures(
   const chMix = c.channels.map((ch) =>
     c.population.devices.reduce(
       (a, d) =>
-        a + d.probability * (c.channel_given_device[d.name][ch.name] ?? 0),
+        a +
+        d.probability * (Object.hasOwn(c.channel_given_device[d.name], ch.name)
+            ? c.channel_given_device[d.name][ch.name]
+            : 0),
       0,
     )
   );

@@ -300,3 +300,65 @@ Deno.test("verify rejects generation flags and extra folders", () => {
   }
   void listFiles;
 });
+
+Deno.test("generate --from-manifest rebuilds a dataset from its manifest.json alone", () => {
+  const ds = generateTemp({
+    sessions: 120,
+    users: 30,
+    seed: 31,
+    formats: ["star", "raw"],
+  });
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-fromm-" });
+  try {
+    Deno.copyFileSync(`${ds.dir}/manifest.json`, `${tmp}/manifest.json`);
+    const run = (args: string[]) =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--allow-read",
+          `--allow-write=${tmp}`,
+          "--allow-env",
+          "main.ts",
+          ...args,
+        ],
+        cwd: ROOT,
+        stdout: "piped",
+        stderr: "piped",
+      }).outputSync();
+    const r = run([
+      "--from-manifest",
+      `${tmp}/manifest.json`,
+      "--out",
+      `${tmp}/rebuilt`,
+    ]);
+    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+    assert.match(
+      new TextDecoder().decode(r.stdout),
+      /Reproduced: the fingerprint matches/,
+    );
+    for (const f of ds.manifest.files) {
+      assert.deepEqual(
+        Deno.readFileSync(`${tmp}/rebuilt/${f.path}`),
+        Deno.readFileSync(`${ds.dir}/${f.path}`),
+        f.path,
+      );
+    }
+    assert.equal(verifyDataset(`${tmp}/rebuilt`).ok, true);
+    const bad = run([
+      "--from-manifest",
+      tmp,
+      "--seed",
+      "3",
+      "--out",
+      `${tmp}/x`,
+    ]);
+    assert.equal(bad.code, 2);
+    assert.match(
+      new TextDecoder().decode(bad.stderr),
+      /--seed cannot be combined with --from-manifest/,
+    );
+  } finally {
+    ds.cleanup();
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});

@@ -23,6 +23,8 @@ export interface CliArgs {
   force: boolean;
   /** `generate --validate`: validate right after generating. */
   validate: boolean;
+  /** `generate --from-manifest PATH`: the inputs of an existing dataset. */
+  fromManifest?: string;
   /** Config path (default "config.yaml"). */
   config: string;
   overrides: Overrides;
@@ -50,6 +52,9 @@ Options (flags override config.yaml; the manifest records the effective values):
   --formats LIST    comma-separated subset of raw,star,snowflake (default: all)
   --force           replace a non-empty output folder (only once the new one is complete)
   --validate        run validate on the new dataset right after generating
+  --from-manifest M regenerate the dataset a manifest.json (file or its folder)
+                    describes, from its recorded config, seed, counts and formats
+                    alone (with --out; no --config/--seed/--sessions/--users/--formats)
   --quiet           print nothing but errors
   -h, --help        show this help
   -V, --version     print the generator version
@@ -116,6 +121,7 @@ export function parseCli(argv: string[]): CliArgs {
         formats: { type: "string" },
         force: { type: "boolean" },
         validate: { type: "boolean" },
+        "from-manifest": { type: "string" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
@@ -183,6 +189,8 @@ export function parseCli(argv: string[]): CliArgs {
         "out",
         "force",
         "config",
+        "validate",
+        "from-manifest",
       ] as const
     ) {
       if (v[flag] !== undefined) {
@@ -219,6 +227,17 @@ export function parseCli(argv: string[]): CliArgs {
     }
     formats = list as Format[];
   }
+  if (v["from-manifest"] !== undefined) {
+    for (
+      const flag of ["config", "seed", "sessions", "users", "formats"] as const
+    ) {
+      if (v[flag] !== undefined) {
+        throw new UsageError(
+          `--${flag} cannot be combined with --from-manifest: the manifest fixes it`,
+        );
+      }
+    }
+  }
   if (v.out !== undefined && v.out.trim() === "") {
     throw new UsageError("Invalid value for --out: the folder name is empty");
   }
@@ -232,6 +251,9 @@ export function parseCli(argv: string[]): CliArgs {
     quiet: v.quiet ?? false,
     force: v.force ?? false,
     validate: v.validate ?? false,
+    ...(v["from-manifest"] !== undefined
+      ? { fromManifest: v["from-manifest"] }
+      : {}),
     config: v.config ?? "config.yaml",
     overrides: {
       seed,

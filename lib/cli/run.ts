@@ -4,7 +4,9 @@
  * @module
  */
 import { type CliArgs, HELP } from "./args.ts";
-import { loadConfig } from "../config/load.ts";
+import { loadConfig, parseConfig } from "../config/load.ts";
+import { readManifest } from "../manifest/read_manifest.ts";
+import type { Format } from "../config/schema.ts";
 import { runGenerate } from "../generate.ts";
 import { GENERATOR } from "../manifest/versions.ts";
 import { createProgress } from "./progress.ts";
@@ -39,7 +41,30 @@ function printValidation(
 }
 
 async function generateCommand(args: CliArgs): Promise<number> {
-  const loaded = loadConfig(args.config);
+  let loaded = undefined;
+  let overrides = args.overrides;
+  let expected: string | undefined;
+  if (args.fromManifest !== undefined) {
+    const dir = args.fromManifest.replace(/[\\/]+$/, "").replace(
+      /\/?manifest\.json$/,
+      "",
+    ) || ".";
+    const { manifest } = readManifest(dir);
+    const text = manifest.config.text;
+    loaded = {
+      config: parseConfig(text, `${dir}/manifest.json config`),
+      bytes: new TextEncoder().encode(text),
+      text,
+    };
+    overrides = {
+      seed: manifest.seed,
+      sessions: manifest.sessions,
+      users: manifest.users,
+      formats: manifest.formats as Format[],
+      out: args.overrides.out,
+    };
+    expected = manifest.fingerprint;
+  } else loaded = loadConfig(args.config);
   const progress = createProgress(
     !args.quiet && Deno.stderr.isTerminal(),
     "Generating",
@@ -48,7 +73,7 @@ async function generateCommand(args: CliArgs): Promise<number> {
   try {
     result = runGenerate({
       loaded,
-      overrides: args.overrides,
+      overrides,
       force: args.force,
       onProgress: progress.update,
     });
@@ -67,6 +92,17 @@ async function generateCommand(args: CliArgs): Promise<number> {
       }; ${manifest.files.length} files, ${thousands(bytes)} bytes)`,
     );
     console.log(`Dataset fingerprint ${manifest.fingerprint}`);
+  }
+  if (expected !== undefined) {
+    if (manifest.fingerprint !== expected) {
+      console.error(
+        `error: the regenerated dataset differs from the manifest's (fingerprint ${expected}); run verify on the original folder for details`,
+      );
+      return 1;
+    }
+    if (!args.quiet) {
+      console.log("Reproduced: the fingerprint matches the manifest's.");
+    }
   }
   if (!args.validate) return 0;
   const r = await runValidate(out);

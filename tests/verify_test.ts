@@ -362,3 +362,33 @@ Deno.test("generate --from-manifest rebuilds a dataset from its manifest.json al
     Deno.removeSync(tmp, { recursive: true });
   }
 });
+
+Deno.test("a one-byte change in a metadata file is named too", () => {
+  const ds = generateTemp({ sessions: 20, users: 8, seed: 33 });
+  try {
+    for (const name of ["MANIFEST.md", "datapackage.json", "SHA256SUMS"]) {
+      const p = `${ds.dir}/${name}`;
+      const original = Deno.readFileSync(p);
+      const changed = original.slice();
+      changed[10] ^= 1;
+      Deno.writeFileSync(p, changed);
+      try {
+        assert.deepEqual(
+          bad(verifyDataset(ds.dir)),
+          [`mismatch ${name}`],
+          name,
+        );
+      } finally {
+        Deno.writeFileSync(p, original);
+      }
+    }
+    // manifest.json itself: SHA256SUMS records its digest.
+    const p = `${ds.dir}/manifest.json`;
+    const text = Deno.readTextFileSync(p);
+    Deno.writeTextFileSync(p, text.replace('"bytes": ', '"bytes":  '));
+    assert.deepEqual(bad(verifyDataset(ds.dir)), ["mismatch SHA256SUMS"]);
+    assert.deepEqual(sha256sumFailures(ds.dir), ["manifest.json"]);
+  } finally {
+    ds.cleanup();
+  }
+});

@@ -3,27 +3,15 @@
  * refusal to overwrite, --force, --formats, and the atomic output folder.
  */
 import assert from "node:assert/strict";
-import { listFiles, ROOT } from "./helpers.ts";
+import { listFiles, ROOT, runMain } from "./helpers.ts";
 import { StagedOutput } from "../lib/sink/output_dir.ts";
 import { UsageError } from "../lib/errors.ts";
 
 function cli(args: string[], writable?: string) {
   const allow = writable
-    ? [`--allow-write=${writable},${writable}.partial,${writable}.old`]
+    ? [`--allow-write=${writable},${writable}.partial`]
     : [];
-  const r = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", ...allow, "--allow-env", "main.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).outputSync();
-  const dec = new TextDecoder();
-  return {
-    code: r.code,
-    stdout: dec.decode(r.stdout),
-    stderr: dec.decode(r.stderr),
-  };
+  return runMain(["--allow-read", ...allow, "--allow-env"], args);
 }
 
 Deno.test("--help explains every flag; --version prints the version", () => {

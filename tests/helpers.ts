@@ -91,3 +91,37 @@ export function withClockShifted<T>(ms: number, fn: () => T): T {
     globalThis.Date = RealDate;
   }
 }
+
+/** Output of one `deno run main.ts ...` subprocess. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Run `main.ts` in a subprocess from the repository root.
+ *
+ * @param permissions Deno permission flags, e.g. `["--allow-read", "--allow-env"]`.
+ * @param args Command-line arguments of chatsynth.
+ * @param env Extra environment variables (NO_COLOR is always set).
+ */
+export function runMain(
+  permissions: string[],
+  args: string[],
+  env: Record<string, string> = {},
+): CliRun {
+  const r = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...permissions, "main.ts", ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  const d = new TextDecoder();
+  return {
+    code: r.code,
+    stdout: d.decode(r.stdout),
+    stderr: d.decode(r.stderr),
+  };
+}

@@ -3,7 +3,7 @@
  * shifted model fails, naming the quantity; the analytic targets match known values.
  */
 import assert from "node:assert/strict";
-import { generateTemp, ROOT } from "./helpers.ts";
+import { generateTemp, ROOT, runMain } from "./helpers.ts";
 import { runValidate, validateDataset } from "../lib/validate/validate.ts";
 import {
   activityPmf,
@@ -113,19 +113,7 @@ Deno.test("a dataset from a shifted intent mix fails on the intent mix", async (
 Deno.test("the CLI exits 0 on a pass and 1 on a failure; generate --validate runs it", () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-val-" });
   const run = (args: string[]) =>
-    new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-read",
-        `--allow-write=${tmp}`,
-        "--allow-env",
-        "main.ts",
-        ...args,
-      ],
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "piped",
-    }).outputSync();
+    runMain(["--allow-read", `--allow-write=${tmp}`, "--allow-env"], args);
   try {
     const g = run([
       "--sessions",
@@ -136,8 +124,8 @@ Deno.test("the CLI exits 0 on a pass and 1 on a failure; generate --validate run
       `${tmp}/ds`,
       "--validate",
     ]);
-    assert.equal(g.code, 0, new TextDecoder().decode(g.stderr));
-    assert.match(new TextDecoder().decode(g.stdout), /validate: PASS/);
+    assert.equal(g.code, 0, g.stderr);
+    assert.match(g.stdout, /validate: PASS/);
     // Break an exact rule: mark a session escalated that is not.
     const p = `${tmp}/ds/star/fact_session.csv`;
     const lines = Deno.readTextFileSync(p).split("\n");
@@ -147,14 +135,14 @@ Deno.test("the CLI exits 0 on a pass and 1 on a failure; generate --validate run
     const v = run(["validate", `${tmp}/ds`]);
     assert.equal(v.code, 1);
     assert.match(
-      new TextDecoder().decode(v.stdout),
+      v.stdout,
       /FAIL {2}escalated = an escalation turn/,
     );
     // verify ignores the reports but sees the edit.
     const ver = run(["verify", `${tmp}/ds`]);
     assert.equal(ver.code, 1);
     assert.doesNotMatch(
-      new TextDecoder().decode(ver.stdout),
+      ver.stdout,
       /extra {5}validation/,
     );
   } finally {

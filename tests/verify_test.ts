@@ -4,7 +4,13 @@
  * time zone, locale or clock; unusable manifests exit 2.
  */
 import assert from "node:assert/strict";
-import { generateTemp, listFiles, ROOT, withClockShifted } from "./helpers.ts";
+import {
+  generateTemp,
+  listFiles,
+  ROOT,
+  runMain,
+  withClockShifted,
+} from "./helpers.ts";
 import {
   formatVerifyReport,
   verifyDataset,
@@ -31,19 +37,7 @@ function bad(r: VerifyReport): string[] {
 }
 
 function verifyCli(dir: string, env: Record<string, string> = {}) {
-  const r = new Deno.Command(Deno.execPath(), {
-    args: ["run", `--allow-read`, "--allow-env", "main.ts", "verify", dir],
-    cwd: ROOT,
-    env: { NO_COLOR: "1", ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).outputSync();
-  const d = new TextDecoder();
-  return {
-    code: r.code,
-    stdout: d.decode(r.stdout),
-    stderr: d.decode(r.stderr),
-  };
+  return runMain(["--allow-read", "--allow-env"], ["verify", dir], env);
 }
 
 Deno.test("a fresh dataset verifies, with the command-line output and exit 0", () => {
@@ -312,28 +306,16 @@ Deno.test("generate --from-manifest rebuilds a dataset from its manifest.json al
   try {
     Deno.copyFileSync(`${ds.dir}/manifest.json`, `${tmp}/manifest.json`);
     const run = (args: string[]) =>
-      new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--allow-read",
-          `--allow-write=${tmp}`,
-          "--allow-env",
-          "main.ts",
-          ...args,
-        ],
-        cwd: ROOT,
-        stdout: "piped",
-        stderr: "piped",
-      }).outputSync();
+      runMain(["--allow-read", `--allow-write=${tmp}`, "--allow-env"], args);
     const r = run([
       "--from-manifest",
       `${tmp}/manifest.json`,
       "--out",
       `${tmp}/rebuilt`,
     ]);
-    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+    assert.equal(r.code, 0, r.stderr);
     assert.match(
-      new TextDecoder().decode(r.stdout),
+      r.stdout,
       /Reproduced: the fingerprint matches/,
     );
     for (const f of ds.manifest.files) {
@@ -354,7 +336,7 @@ Deno.test("generate --from-manifest rebuilds a dataset from its manifest.json al
     ]);
     assert.equal(bad.code, 2);
     assert.match(
-      new TextDecoder().decode(bad.stderr),
+      bad.stderr,
       /--seed cannot be combined with --from-manifest/,
     );
   } finally {

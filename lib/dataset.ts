@@ -81,8 +81,154 @@ export function productPool(
   return out;
 }
 
+/** Opens sinks and remembers them, so a failure can release every file. */
+class SinkSet {
+  readonly open: RowSink[] = [];
+  readonly results: SinkResult[] = [];
+  constructor(readonly target: DatasetTarget) {}
+
+  sink(names: string[], header?: string): RowSink {
+    const s = this.target.open(names, header);
+    this.open.push(s);
+    return s;
+  }
+
+  closeAll(): void {
+    for (const s of this.open) this.results.push(s.close());
+    this.open.length = 0;
+  }
+
+  abortAll(): void {
+    for (const s of this.open) s.abort();
+  }
+}
+
+function tableByName(tables: Table[], name: string): Table {
+  return tables.find((t) => t.name === name)!;
+}
+
+/** Dimensions that come from the config and the calendar (all but dim_user). */
+function writeDimensions(
+  model: Model,
+  formats: Format[],
+  sinks: SinkSet,
+): void {
+  const write = (folder: string, tables: Table[], dims: Map<string, Rows>) => {
+    for (const [name, rows] of dims) {
+      const t = tableByName(tables, name);
+      const s = sinks.sink([`${folder}/${t.name}.csv`], csvHeader(t));
+      for (const r of rows) s.row(csvRow(t, r));
+    }
+  };
+  if (formats.includes("star")) {
+    write("star", STAR_TABLES, starDimensions(model));
+  }
+  if (formats.includes("snowflake")) {
+    write("snowflake", SNOWFLAKE_TABLES, snowflakeDimensions(model));
+  }
+}
+
+/** What sessions need to know of the users, held compactly. */
+interface UserTables {
+  /** Session → user table over activity weights. */
+  userCat: Categorical;
+  /** Device index by user index. */
+  userDevice: Int32Array;
+  /** Raw JSON fragment by user index (empty without raw output). */
+  userRaw: string[];
+}
+
+/** Generate every user: `dim_user` rows now, and the tables sessions need later. */
+function writeUsers(
+  spec: DatasetSpec,
+  streams: StreamFactory,
+  fakers: FakerPool,
+  sinks: SinkSet,
+): UserTables {
+  const { model, formats, users } = spec;
+  const starTable = tableByName(STAR_TABLES, "dim_user");
+  const snowTable = tableByName(SNOWFLAKE_TABLES, "dim_user");
+  const starUser = formats.includes("star")
+    ? sinks.sink(["star/dim_user.csv"], csvHeader(starTable))
+    : undefined;
+  const snowUser = formats.includes("snowflake")
+    ? sinks.sink(["snowflake/dim_user.csv"], csvHeader(snowTable))
+    : undefined;
+  const raw = formats.includes("raw");
+  const logWeights = new Float64Array(users);
+  const userDevice = new Int32Array(users);
+  const userRaw: string[] = raw ? new Array(users) : [];
+  for (let u = 0; u < users; u++) {
+    logWeights[u] = userActivityLogWeight(model, streams, u);
+    const user = generateUser(model, streams, fakers, u);
+    userDevice[u] = user.device;
+    starUser?.row(csvRow(starTable, starUserRow(model, user)));
+    snowUser?.row(csvRow(snowTable, snowflakeUserRow(user)));
+    if (raw) userRaw[u] = rawUserFragment(model, user);
+  }
+  // Weights relative to the largest: at least one is 1, so the total is positive.
+  let maxLog = -Infinity;
+  for (let u = 0; u < users; u++) {
+    if (logWeights[u] > maxLog) maxLog = logWeights[u];
+  }
+  for (let u = 0; u < users; u++) {
+    logWeights[u] = Math.exp(logWeights[u] - maxLog);
+  }
+  return { userCat: new Categorical(logWeights), userDevice, userRaw };
+}
+
+/** Generate every session, streaming its fact rows and raw lines; returns the turns. */
+function writeSessions(
+  spec: DatasetSpec,
+  ctx: SessionContext,
+  userRaw: string[],
+  sinks: SinkSet,
+  onProgress?: (done: number, total: number) => void,
+): number {
+  const { model, formats } = spec;
+  const star = formats.includes("star");
+  const snow = formats.includes("snowflake");
+  const raw = formats.includes("raw");
+  // Facts are identical in both schemas: one sink writes both copies, hashes once.
+  const factPaths = (name: string) => [
+    ...(star ? [`star/${name}.csv`] : []),
+    ...(snow ? [`snowflake/${name}.csv`] : []),
+  ];
+  const facts = star || snow;
+  const factSession = facts
+    ? sinks.sink(factPaths("fact_session"), csvHeader(FACT_SESSION))
+    : undefined;
+  const factTurn = facts
+    ? sinks.sink(factPaths("fact_turn"), csvHeader(FACT_TURN))
+    : undefined;
+  const rawTurns = raw ? sinks.sink([`raw/${RAW_TURN.name}.jsonl`]) : undefined;
+  const rows = new SessionRowWriter(model);
+  const s = new SessionRecord(model.config.turns.count.max);
+  let turns = 0;
+  for (let i = 0; i < spec.sessions; i++) {
+    generateSession(ctx, i, s);
+    const startTs = timestamp(s.startMs);
+    const endTs = timestamp(s.endMs);
+    factSession?.row(rows.factSession(s, startTs, endTs));
+    const sessionPart = raw ? rows.rawSession(s, startTs, endTs) : "";
+    for (let t = 0; t < s.turnCount; t++) {
+      const userTs = t === 0 ? startTs : timestamp(s.userMs[t]);
+      const botTs = t === s.turnCount - 1 ? endTs : timestamp(s.botMs[t]);
+      factTurn?.row(rows.factTurn(s, t, userTs, botTs));
+      rawTurns?.row(
+        rows.rawTurn(s, t, userRaw[s.user], sessionPart, userTs, botTs),
+      );
+    }
+    turns += s.turnCount;
+    if (onProgress && ((i + 1) % 1000 === 0 || i + 1 === spec.sessions)) {
+      onProgress(i + 1, spec.sessions);
+    }
+  }
+  return turns;
+}
+
 /**
- * Generate a dataset into `target`.
+ * Generate a dataset into `target`: dimensions, then users, then sessions (SPEC.md §4).
  *
  * @param spec Model, seed, counts and formats.
  * @param target Where bytes go.
@@ -90,6 +236,7 @@ export function productPool(
  *   and at the end.
  * @returns Every file written (a file shared by star and snowflake appears twice, with
  *   its two paths) and the row counts.
+ * @throws Whatever the target or the model throws; every open file is released first.
  */
 export function generateDataset(
   spec: DatasetSpec,
@@ -98,143 +245,42 @@ export function generateDataset(
 ): DatasetResult {
   const { model, formats } = spec;
   const c = model.config;
-  const raw = formats.includes("raw");
-  const star = formats.includes("star");
-  const snow = formats.includes("snowflake");
   const streams = new StreamFactory(spec.seed);
   const fakers = new FakerPool(
     new Date(parseIsoDate(c.reference_date)! * DAY_MS),
   );
-  const results: SinkResult[] = [];
-  const open: RowSink[] = [];
-  const sink = (paths: string[], header?: string) => {
-    const s = target.open(paths, header);
-    open.push(s);
-    return s;
-  };
-  const closeAll = () => {
-    for (const s of open) results.push(s.close());
-    open.length = 0;
-  };
+  const sinks = new SinkSet(target);
+  let turns: number;
   try {
-    return writeAll();
-  } catch (e) {
-    for (const s of open) s.abort();
-    throw e;
-  }
-
-  function writeAll(): DatasetResult {
     for (const f of formats) target.mkdir(f);
-
-    const writeTable = (folder: string, t: Table, rows: Rows) => {
-      const s = sink([`${folder}/${t.name}.csv`], csvHeader(t));
-      for (const r of rows) s.row(csvRow(t, r));
-    };
-    const tableByName = (tables: Table[], name: string) =>
-      tables.find((t) => t.name === name)!;
-    if (star) {
-      for (const [name, rows] of starDimensions(model)) {
-        writeTable("star", tableByName(STAR_TABLES, name), rows);
-      }
-    }
-    if (snow) {
-      for (const [name, rows] of snowflakeDimensions(model)) {
-        writeTable("snowflake", tableByName(SNOWFLAKE_TABLES, name), rows);
-      }
-    }
-
-    // Users: dimension rows now, and what sessions need later, compactly.
-    const starUser = star
-      ? sink(
-        ["star/dim_user.csv"],
-        csvHeader(tableByName(STAR_TABLES, "dim_user")),
-      )
-      : undefined;
-    const snowUser = snow
-      ? sink(
-        ["snowflake/dim_user.csv"],
-        csvHeader(tableByName(SNOWFLAKE_TABLES, "dim_user")),
-      )
-      : undefined;
-    const weights = new Float64Array(spec.users);
-    const userDevice = new Int32Array(spec.users);
-    const userRaw: string[] = raw ? new Array(spec.users) : [];
-    const starUserTable = tableByName(STAR_TABLES, "dim_user");
-    const snowUserTable = tableByName(SNOWFLAKE_TABLES, "dim_user");
-    for (let u = 0; u < spec.users; u++) {
-      weights[u] = userActivityLogWeight(model, streams, u);
-      const user = generateUser(model, streams, fakers, u);
-      userDevice[u] = user.device;
-      starUser?.row(csvRow(starUserTable, starUserRow(model, user)));
-      snowUser?.row(csvRow(snowUserTable, snowflakeUserRow(user)));
-      if (raw) userRaw[u] = rawUserFragment(model, user);
-    }
-
-    // Weights relative to the largest: at least one is 1, so the total is positive.
-    let maxLog = -Infinity;
-    for (let u = 0; u < spec.users; u++) {
-      if (weights[u] > maxLog) maxLog = weights[u];
-    }
-    for (let u = 0; u < spec.users; u++) {
-      weights[u] = Math.exp(weights[u] - maxLog);
-    }
+    writeDimensions(model, formats, sinks);
+    const users = writeUsers(spec, streams, fakers, sinks);
     const ctx: SessionContext = {
       model,
       streams,
-      userCat: new Categorical(weights),
-      userDevice,
+      userCat: users.userCat,
+      userDevice: users.userDevice,
       text: textTables(
         c.intents.map((i) => i.name),
         productPool(streams, fakers),
       ),
-      withText: raw,
+      withText: formats.includes("raw"),
     };
-    const factPaths = (name: string) => [
-      ...(star ? [`star/${name}.csv`] : []),
-      ...(snow ? [`snowflake/${name}.csv`] : []),
-    ];
-    const facts = star || snow;
-    const factSession = facts
-      ? sink(factPaths("fact_session"), csvHeader(FACT_SESSION))
-      : undefined;
-    const factTurn = facts
-      ? sink(factPaths("fact_turn"), csvHeader(FACT_TURN))
-      : undefined;
-    const rawTurns = raw ? sink([`raw/${RAW_TURN.name}.jsonl`]) : undefined;
-    const rows = new SessionRowWriter(model);
-    const s = new SessionRecord(c.turns.count.max);
-    let turns = 0;
-    for (let i = 0; i < spec.sessions; i++) {
-      generateSession(ctx, i, s);
-      const startTs = timestamp(s.startMs);
-      const endTs = timestamp(s.endMs);
-      factSession?.row(rows.factSession(s, startTs, endTs));
-      const sessionPart = raw ? rows.rawSession(s, startTs, endTs) : "";
-      for (let t = 0; t < s.turnCount; t++) {
-        const userTs = t === 0 ? startTs : timestamp(s.userMs[t]);
-        const botTs = t === s.turnCount - 1 ? endTs : timestamp(s.botMs[t]);
-        factTurn?.row(rows.factTurn(s, t, userTs, botTs));
-        rawTurns?.row(
-          rows.rawTurn(s, t, userRaw[s.user], sessionPart, userTs, botTs),
-        );
-      }
-      turns += s.turnCount;
-      if (onProgress && ((i + 1) % 1000 === 0 || i + 1 === spec.sessions)) {
-        onProgress(i + 1, spec.sessions);
-      }
-    }
-    closeAll();
-
-    const files: ManifestFile[] = [];
-    for (const r of results) {
-      for (const p of r.names) {
-        files.push({ path: p, bytes: r.bytes, rows: r.rows, sha256: r.sha256 });
-      }
-    }
-    files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-    return {
-      files,
-      counts: { users: spec.users, sessions: spec.sessions, turns },
-    };
+    turns = writeSessions(spec, ctx, users.userRaw, sinks, onProgress);
+    sinks.closeAll();
+  } catch (e) {
+    sinks.abortAll();
+    throw e;
   }
+  const files: ManifestFile[] = [];
+  for (const r of sinks.results) {
+    for (const p of r.names) {
+      files.push({ path: p, bytes: r.bytes, rows: r.rows, sha256: r.sha256 });
+    }
+  }
+  files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return {
+    files,
+    counts: { users: spec.users, sessions: spec.sessions, turns },
+  };
 }

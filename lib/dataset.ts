@@ -41,6 +41,9 @@ import type { RowSink, SinkResult } from "./sink/file_sink.ts";
 import { timestamp } from "./sink/number_format.ts";
 import type { ManifestFile } from "./manifest/manifest.ts";
 
+/** Progress callback: units done, units total, and the unit ("users", "sessions"). */
+export type Progress = (done: number, total: number, unit?: string) => void;
+
 /** Number of product names drawn from Faker for the `{product}` text slot. */
 export const PRODUCT_POOL_SIZE = 120;
 
@@ -144,6 +147,7 @@ function writeUsers(
   streams: StreamFactory,
   fakers: FakerPool,
   sinks: SinkSet,
+  onProgress?: Progress,
 ): UserTables {
   const { model, formats, users } = spec;
   const starTable = tableByName(STAR_TABLES, "dim_user");
@@ -165,6 +169,9 @@ function writeUsers(
     starUser?.row(csvRow(starTable, starUserRow(model, user)));
     snowUser?.row(csvRow(snowTable, snowflakeUserRow(user)));
     if (raw) userRaw[u] = rawUserFragment(model, user);
+    if (onProgress && ((u + 1) % 1000 === 0 || u + 1 === users)) {
+      onProgress(u + 1, users, "users");
+    }
   }
   // Weights relative to the largest: at least one is 1, so the total is positive.
   let maxLog = -Infinity;
@@ -183,7 +190,7 @@ function writeSessions(
   ctx: SessionContext,
   userRaw: string[],
   sinks: SinkSet,
-  onProgress?: (done: number, total: number) => void,
+  onProgress?: Progress,
 ): number {
   const { model, formats } = spec;
   const star = formats.includes("star");
@@ -221,7 +228,7 @@ function writeSessions(
     }
     turns += s.turnCount;
     if (onProgress && ((i + 1) % 1000 === 0 || i + 1 === spec.sessions)) {
-      onProgress(i + 1, spec.sessions);
+      onProgress(i + 1, spec.sessions, "sessions");
     }
   }
   return turns;
@@ -232,8 +239,8 @@ function writeSessions(
  *
  * @param spec Model, seed, counts and formats.
  * @param target Where bytes go.
- * @param onProgress Called with (sessions done, sessions total) every 1,000 sessions
- *   and at the end.
+ * @param onProgress Called with (done, total, "users" | "sessions") every 1,000 users
+ *   or sessions and at the end of each phase.
  * @returns Every file written (a file shared by star and snowflake appears twice, with
  *   its two paths) and the row counts.
  * @throws Whatever the target or the model throws; every open file is released first.
@@ -241,7 +248,7 @@ function writeSessions(
 export function generateDataset(
   spec: DatasetSpec,
   target: DatasetTarget,
-  onProgress?: (done: number, total: number) => void,
+  onProgress?: Progress,
 ): DatasetResult {
   const { model, formats } = spec;
   const c = model.config;
@@ -254,7 +261,7 @@ export function generateDataset(
   try {
     for (const f of formats) target.mkdir(f);
     writeDimensions(model, formats, sinks);
-    const users = writeUsers(spec, streams, fakers, sinks);
+    const users = writeUsers(spec, streams, fakers, sinks, onProgress);
     const ctx: SessionContext = {
       model,
       streams,

@@ -38,7 +38,7 @@ export interface GenerateOptions {
   /** Replace a non-empty output folder. */
   force: boolean;
   /** Progress callback (sessions done, total). */
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (done: number, total: number, unit?: string) => void;
 }
 
 /** Apply command-line overrides to a validated config. */

@@ -10,7 +10,7 @@ import { thousands } from "../sink/number_format.ts";
 
 /** A progress callback for `generateDataset`, and `done()` to end the line. */
 export interface Progress {
-  update(done: number, total: number): void;
+  update(done: number, total: number, unit?: string): void;
   done(): void;
 }
 
@@ -26,23 +26,28 @@ export function createProgress(enabled: boolean, label: string): Progress {
   const start = performance.now();
   let last = -Infinity;
   let shown = false;
+  let phase = "";
+  let phaseStart = start;
   return {
-    update(done, total) {
+    update(done, total, unit = "sessions") {
       const now = performance.now();
+      if (unit !== phase) {
+        // A new phase: its rate and time left start afresh.
+        phase = unit;
+        phaseStart = now;
+      }
       if (now - last < 100 && done !== total) return;
       last = now;
       shown = true;
       const secs = (now - start) / 1000;
-      const rate = done / Math.max(secs, 1e-3);
+      const rate = done / Math.max((now - phaseStart) / 1000, 1e-3);
       const eta = rate > 0 ? (total - done) / rate : 0;
       const pct = Math.floor((done * 100) / total);
       Deno.stderr.writeSync(
         enc.encode(
           `\r\x1b[K${label} ${thousands(done)}/${
             thousands(total)
-          } sessions (${pct}%)  ${secs.toFixed(1)} s, ~${
-            eta.toFixed(0)
-          } s left`,
+          } ${unit} (${pct}%)  ${secs.toFixed(1)} s, ~${eta.toFixed(0)} s left`,
         ),
       );
     },

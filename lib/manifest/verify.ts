@@ -326,7 +326,7 @@ function versionDifferences(m: Manifest): VersionDifference[] {
 /** Options of {@linkcode verifyDataset}. */
 export interface VerifyOptions {
   /** Progress of the regeneration (sessions done, total). */
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (done: number, total: number, unit?: string) => void;
 }
 
 /**

@@ -153,11 +153,16 @@ export class Observations {
   tenureCounts: Float64Array;
   /** Values outside the model's support, by quantity. */
   outOfRange = new Map<string, number>();
+  /** Index of the `escalation` intent (−1 when the config has none). */
+  #escalationIntent: number;
 
   /** @param c Effective config of the dataset; @param sessions, users its counts. */
   constructor(c: Config, sessions: number, users: number) {
     this.c = c;
     const ni = c.intents.length, nc = c.channels.length;
+    this.#escalationIntent = c.intents.findIndex((i) =>
+      i.name === "escalation"
+    );
     this.intentCounts = new Float64Array(ni);
     this.fallbacksByIntent = new Float64Array(ni);
     this.confBins = c.intents.map((_, i) => {
@@ -225,7 +230,7 @@ export class Observations {
       : 0;
     this.lastFallback[s] = current;
     if (current > this.maxRun[s]) this.maxRun[s] = current;
-    if (this.c.intents[t.intent].name === "escalation") {
+    if (t.intent === this.#escalationIntent) {
       this.hasEscalation[s] = 1;
     }
   }

@@ -57,16 +57,26 @@ export interface DatasetTarget {
 
 /** What to generate. */
 export interface DatasetSpec {
+  /** Compiled model of the effective config. */
   model: Model;
+  /** Dataset seed, an integer in [0, 2^53 − 1]: keys every random stream. */
   seed: number;
+  /** Sessions to generate, count. */
   sessions: number;
+  /** Users to generate, count. */
   users: number;
+  /** Representations to write (each its own folder). */
   formats: Format[];
 }
 
 /** Counts and files of a generated dataset. */
 export interface DatasetResult {
+  /**
+   * Manifest entries of the data files, sorted by path (a shared fact file under each
+   * of its paths).
+   */
   files: ManifestFile[];
+  /** Users, sessions and turns generated, counts. */
   counts: { users: number; sessions: number; turns: number };
 }
 

@@ -9,6 +9,11 @@
 export class UsageError extends Error {
   /** Process exit code for this error. */
   readonly exitCode = 2;
+  /**
+   * An error the CLI prints as `error: <message>`, exiting with code 2.
+   *
+   * @param message One sentence naming what is wrong and where.
+   */
   constructor(message: string) {
     super(message);
     this.name = "UsageError";
@@ -19,6 +24,11 @@ export class UsageError extends Error {
 export class CheckFailure extends Error {
   /** Process exit code for this error. */
   readonly exitCode = 1;
+  /**
+   * An error the CLI prints as `error: <message>`, exiting with code 1.
+   *
+   * @param message One sentence naming what differs.
+   */
   constructor(message: string) {
     super(message);
     this.name = "CheckFailure";

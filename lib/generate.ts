@@ -24,16 +24,23 @@ import { dataPackageJson } from "./manifest/datapackage.ts";
 
 /** Command-line values that override the config file (SPEC.md §3). */
 export interface Overrides {
+  /** `--seed`: dataset seed, an integer in [0, 2^53 − 1]. */
   seed?: number;
+  /** `--sessions`: sessions to generate, count. */
   sessions?: number;
+  /** `--users`: users to generate, count. */
   users?: number;
+  /** `--formats`: representations to write. */
   formats?: Format[];
+  /** `--out`: output folder. */
   out?: string;
 }
 
 /** Options of {@linkcode runGenerate}. */
 export interface GenerateOptions {
+  /** The config file, loaded and validated. */
   loaded: LoadedConfig;
+  /** Command-line values applied on top of the config. */
   overrides: Overrides;
   /** Replace a non-empty output folder. */
   force: boolean;

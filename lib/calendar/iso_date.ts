@@ -45,6 +45,7 @@ export interface DayParts {
   iso: string;
   /** Surrogate key YYYYMMDD. */
   dateKey: number;
+  /** Calendar year, e.g. 2025. */
   year: number;
   /** 1..4 */
   quarter: number;

@@ -16,10 +16,15 @@ export type Command = typeof COMMANDS[number];
 
 /** A parsed command line. */
 export interface CliArgs {
+  /** The command; `generate` when none is given. */
   command: Command;
+  /** `-h`, `--help`: print the help text and exit. */
   help: boolean;
+  /** `-V`, `--version`: print the generator version and exit. */
   version: boolean;
+  /** `-q`, `--quiet`: print nothing but errors. */
   quiet: boolean;
+  /** `--force`: replace a non-empty output folder. */
   force: boolean;
   /** `generate --validate`: validate right after generating. */
   validate: boolean;
@@ -27,6 +32,7 @@ export interface CliArgs {
   fromManifest?: string;
   /** Config path (default "config.yaml"). */
   config: string;
+  /** `--seed`, `--sessions`, `--users`, `--formats`, `--out`: values that override the config. */
   overrides: Overrides;
   /** Positional arguments after the command (e.g. a folder). */
   positionals: string[];

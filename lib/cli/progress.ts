@@ -10,7 +10,9 @@ import { thousands } from "../sink/number_format.ts";
 
 /** A progress callback for `generateDataset`, and `done()` to end the line. */
 export interface Progress {
+  /** Show `done` of `total` units (`unit` default "sessions"), with rate and time left. */
   update(done: number, total: number, unit?: string): void;
+  /** Clear the progress line, if one was shown. */
   done(): void;
 }
 

@@ -9,7 +9,7 @@ import type { Config } from "./schema.ts";
  * Largest |z| a standard normal can reach from chatsynth's streams: uniforms are at
  * least 2^−33, so Box–Muller gives |z| ≤ sqrt(−2 ln 2^−33) ≈ 6.77.
  */
-export const MAX_ABS_Z = Math.sqrt(-2 * Math.log(2 ** -33));
+export const MAX_ABS_Z: number = Math.sqrt(-2 * Math.log(2 ** -33));
 
 /**
  * The longest session the model can produce, ms: the largest turn count times the

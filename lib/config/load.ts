@@ -11,6 +11,7 @@ import { UsageError } from "../errors.ts";
 
 /** A loaded config with the exact bytes it came from (hashed into the manifest). */
 export interface LoadedConfig {
+  /** The validated config (schema and cross-field rules passed). */
   config: Config;
   /** The file's bytes as read. */
   bytes: Uint8Array;

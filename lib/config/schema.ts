@@ -44,7 +44,12 @@ const isoDate = z.string({ error: 'must be a quoted date "YYYY-MM-DD"' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date YYYY-MM-DD" });
 const lognormalParams = z.strictObject({ mu: num, sigma: positive });
 
-/** zod schema of the whole file; unknown keys are errors everywhere. */
+/**
+ * zod schema of the whole file; unknown keys are errors everywhere.
+ *
+ * @internal Read by `load.ts` only (use `parseConfig`). Its type stays zod's inferred
+ *   one: {@linkcode Config} is derived from it.
+ */
 export const configSchema = z.strictObject({
   seed: int.gte(0, { error: "must be >= 0" }).lte(Number.MAX_SAFE_INTEGER, {
     error: "must be <= 9007199254740991",
@@ -145,5 +150,13 @@ export const configSchema = z.strictObject({
   }),
 });
 
+/**
+ * zod's output type of {@linkcode configSchema}. Internal only because `deno doc
+ * --lint` reports every npm type as a private type (denoland/deno#27364).
+ *
+ * @internal
+ */
+type ConfigOutput = z.infer<typeof configSchema>;
+
 /** The validated configuration: every parameter of the model (SPEC.md §4). */
-export type Config = z.infer<typeof configSchema>;
+export type Config = ConfigOutput;

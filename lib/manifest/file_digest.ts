@@ -42,7 +42,11 @@ export class LineReader {
   #tail = "";
   #done = false;
 
-  /** @param path A UTF-8 text file. */
+  /**
+   * Open a file for reading.
+   *
+   * @param path A UTF-8 text file.
+   */
   constructor(path: string) {
     this.#file = Deno.openSync(path, { read: true });
   }

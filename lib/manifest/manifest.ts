@@ -13,6 +13,7 @@ import type { Versions } from "./versions.ts";
 export interface ManifestFile {
   /** Relative path with forward slashes, e.g. "star/fact_turn.csv". */
   path: string;
+  /** File size, bytes. */
   bytes: number;
   /** Data rows (CSV: excluding the header). */
   rows: number;
@@ -22,14 +23,23 @@ export interface ManifestFile {
 
 /** Contents of `manifest.json`. */
 export interface Manifest {
+  /** Version of this manifest format, always 1. */
   manifest_version: 1;
+  /** Generator name and version (from `deno.json`). */
   generator: Versions["generator"];
+  /** Deno, V8 and TypeScript versions of the run. */
   runtime: Versions["runtime"];
+  /** npm package → version, as pinned in `deno.lock`. */
   dependencies: Versions["dependencies"];
+  /** SHA-256 of `deno.lock` (lowercase hex), or "unavailable" when it could not be read. */
   deno_lock_sha256: string;
+  /** Dataset seed, after command-line overrides. */
   seed: number;
+  /** Sessions generated, count. */
   sessions: number;
+  /** Users generated, count. */
   users: number;
+  /** Representations written, in canonical order (raw, star, snowflake). */
   formats: Format[];
   /** The config file as given: its SHA-256 and its full text (UTF-8). */
   config: { sha256: string; text: string };
@@ -38,6 +48,7 @@ export interface Manifest {
    * (where a dataset was written is not part of it; no path enters the manifest).
    */
   parameters: Omit<Config, "out">;
+  /** Users, sessions and turns generated, counts. */
   counts: { users: number; sessions: number; turns: number };
   /** Sorted by path. */
   files: ManifestFile[];

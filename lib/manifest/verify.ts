@@ -39,7 +39,9 @@ export type FileStatus = "ok" | "mismatch" | "missing" | "extra";
 
 /** One line of the report. */
 export interface FileCheck {
+  /** Path relative to the dataset folder, with forward slashes. */
   path: string;
+  /** The file's outcome in this check. */
   status: FileStatus;
   /** What differs, e.g. "SHA-256 differs (12,345 bytes, expected 12,346)". */
   detail?: string;
@@ -47,6 +49,7 @@ export interface FileCheck {
 
 /** The first line where a file on disk differs from the regenerated one. */
 export interface FirstDifference {
+  /** Path relative to the dataset folder, with forward slashes. */
   path: string;
   /** 1-based line number (the CSV header is line 1). */
   line: number;
@@ -58,23 +61,36 @@ export interface FirstDifference {
 
 /** A recorded version that differs from this run's. */
 export interface VersionDifference {
+  /**
+   * What is versioned: "generator version", "Deno", "V8", "TypeScript", an npm package
+   * or "deno.lock SHA-256".
+   */
   what: string;
+  /** Value recorded in the manifest, or "(not recorded)". */
   recorded: string;
+  /** Value of this run, or "(absent)". */
   current: string;
 }
 
 /** Everything `verify` found. */
 export interface VerifyReport {
+  /** The dataset folder verified. */
   dir: string;
+  /** Its `manifest.json`, parsed. */
   manifest: Manifest;
+  /** Integrity, per file: the listed files, the metadata files, then unlisted files (`extra`). */
   integrity: FileCheck[];
   /** Manifest-level problems found by the integrity check (e.g. a wrong fingerprint). */
   integrityNotes: string[];
+  /** Reproduction, per file: regenerated size, rows and SHA-256 against the manifest's. */
   reproduction: FileCheck[];
   /** Why the dataset could not be regenerated (config no longer valid, tampered inputs). */
   reproductionErrors: string[];
+  /** First differing line of each mismatching file present on disk, sorted by path. */
   differences: FirstDifference[];
+  /** Recorded versions that differ from this run's (explains a reproduction mismatch). */
   versions: VersionDifference[];
+  /** Whether every file is `ok` and there is no integrity note or reproduction error. */
   ok: boolean;
 }
 

@@ -12,7 +12,9 @@ export const GENERATOR = { name: "chatsynth", version: denoJson.version };
 
 /** Versions of everything that can change the output bytes. */
 export interface Versions {
+  /** Generator name and version (from `deno.json`). */
   generator: { name: string; version: string };
+  /** Versions of the Deno runtime, its V8 and its TypeScript. */
   runtime: { deno: string; v8: string; typescript: string };
   /** npm package → version, from the lock file's `specifiers`. */
   dependencies: Record<string, string>;

@@ -42,9 +42,13 @@ export function expectedFallbackRate(
 
 /** Analytic expectations of one intent. */
 export interface IntentTarget {
+  /** Intent name (config). */
   name: string;
+  /** Share of turns with this intent, probability (config). */
   probability: number;
+  /** Beta shape α of the intent's confidence (config). */
   alpha: number;
+  /** Beta shape β of the intent's confidence (config). */
   beta: number;
   /** alpha / (alpha + beta). */
   meanConfidence: number;
@@ -54,6 +58,7 @@ export interface IntentTarget {
 
 /** Analytic expectations of a config. */
 export interface ModelTargets {
+  /** Per intent, in config order. */
   intents: IntentTarget[];
   /** Σ probability × fallback rate. */
   overallFallbackRate: number;

@@ -8,13 +8,25 @@
 import { allLocales, Faker, type LocaleDefinition } from "@faker-js/faker";
 import type { Uniform } from "../random/mod.ts";
 
+/**
+ * Faker's class. Internal only because `deno doc --lint` reports every npm type as a
+ * private type (denoland/deno#27364).
+ *
+ * @internal
+ */
+type FakerInstance = Faker;
+
 /** Faker instances keyed by locale, sharing one switchable randomness source. */
 export class FakerPool {
   #current: Uniform | undefined;
   #fakers = new Map<string, Faker>();
   #refDate: Date;
 
-  /** @param referenceDate The config's `reference_date` as a UTC midnight Date. */
+  /**
+   * An empty pool; Faker instances are created on first use.
+   *
+   * @param referenceDate The config's `reference_date` as a UTC midnight Date.
+   */
   constructor(referenceDate: Date) {
     this.#refDate = referenceDate;
   }
@@ -25,7 +37,7 @@ export class FakerPool {
    * @param locale A Faker locale id, e.g. "en_US" (checked by the config rules).
    * @param rng The unit stream Faker must draw from.
    */
-  use(locale: string, rng: Uniform): Faker {
+  use(locale: string, rng: Uniform): FakerInstance {
     this.#current = rng;
     let f = this.#fakers.get(locale);
     if (!f) {

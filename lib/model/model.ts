@@ -12,11 +12,15 @@ import { longestSessionMs } from "../config/derived.ts";
 
 /** Compiled sampling tables and lookups of one run. */
 export interface Model {
+  /** The validated, effective config the tables are compiled from. */
   config: Config;
   /** Device index → categorical over channel indices (config `channel_given_device`). */
   channelGivenDevice: Categorical[];
+  /** Categorical over device indices (`population.devices` probabilities), per user. */
   deviceCat: Categorical;
+  /** Categorical over country indices (`population.countries` probabilities), per user. */
   countryCat: Categorical;
+  /** Categorical over intent indices (`intents` probabilities), per turn. */
   intentCat: Categorical;
   /** Age in years → index into `population.age_bands`. */
   ageBandOfAge: Int32Array;

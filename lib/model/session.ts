@@ -44,7 +44,9 @@ export class SessionRecord {
   startMs = 0;
   /** Last bot response time, ms since epoch. */
   endMs = 0;
+  /** Turns in the session, count (1..`turns.count.max`). */
   turnCount = 0;
+  /** Turns that fell back, count. */
   fallbackCount = 0;
   /** Mean turn confidence, probability. */
   meanConfidence = 0;
@@ -56,7 +58,12 @@ export class SessionRecord {
   sentimentLabel = 0;
   /** 1..5. */
   satisfaction = 0;
+  /**
+   * Escalated to a human: an `escalation` turn, or `escalation_consecutive_fallbacks`
+   * fallbacks in a row.
+   */
   escalated = false;
+  /** Resolved: not escalated, last turn answered, and a draw below `resolution_probability`. */
   resolved = false;
 
   /** Per turn: intent index. */
@@ -78,7 +85,11 @@ export class SessionRecord {
   /** Per turn: bot response. */
   botText: string[];
 
-  /** @param maxTurns Capacity: the config's `turns.count.max`. */
+  /**
+   * An empty record with room for `maxTurns` turns.
+   *
+   * @param maxTurns Capacity: the config's `turns.count.max`.
+   */
   constructor(maxTurns: number) {
     this.intent = new Int32Array(maxTurns);
     this.confidence = new Float64Array(maxTurns);
@@ -94,12 +105,15 @@ export class SessionRecord {
 
 /** Per-run inputs of {@linkcode generateSession} besides the model. */
 export interface SessionContext {
+  /** The compiled model of the run. */
   model: Model;
+  /** Random streams of the dataset seed. */
   streams: StreamFactory;
   /** Session → user table over activity weights (see `userActivityWeight`). */
   userCat: Categorical;
   /** Device index of every user, by user index. */
   userDevice: Int32Array;
+  /** Compiled text templates and the product name pool. */
   text: TextTables;
   /**
    * Whether to generate turn text. Text has its own stream ("session.text", index),

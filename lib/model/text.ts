@@ -15,7 +15,9 @@ export const PLANS = ["Basic", "Plus", "Premium", "Family", "Business"];
 
 /** User and bot templates of one intent. */
 export interface IntentTemplates {
+  /** User utterance templates, with `{slot}` placeholders. */
   user: string[];
+  /** Bot response templates, with `{slot}` placeholders. */
   bot: string[];
 }
 
@@ -155,7 +157,9 @@ export const SLOT_NAMES = [
  * with `parts.length === slots.length + 1`.
  */
 export interface CompiledTemplate {
+  /** Literal text around the slots, in order. */
   parts: string[];
+  /** Slot ids in order of appearance: indices into {@linkcode SLOT_NAMES}. */
   slots: number[];
 }
 
@@ -236,15 +240,23 @@ export function fillTemplate(
 }
 
 /** Compiled templates of one intent. */
-interface CompiledIntent {
+export interface CompiledIntent {
+  /** Compiled user utterance templates. */
   user: CompiledTemplate[];
+  /** Compiled bot response templates. */
   bot: CompiledTemplate[];
 }
 
 /** Templates resolved and compiled per intent index. */
 export interface TextTables {
+  /**
+   * Compiled templates by intent index (config order); generic ones for an intent
+   * without its own.
+   */
   byIntent: CompiledIntent[];
+  /** Bot responses of a fallback turn ({@linkcode FALLBACK_RESPONSES}). */
   fallback: string[];
+  /** Product names for the `{product}` slot (Faker, see `dataset.ts`). */
   products: readonly string[];
 }
 

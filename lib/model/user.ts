@@ -16,6 +16,7 @@ import type { FakerPool } from "./faker_pool.ts";
 export interface UserRecord {
   /** Surrogate key, index + 1. */
   userKey: number;
+  /** Full name, "First Last", from Faker in the country's locale. */
   name: string;
   /** Synthetic address at the reserved domain example.com (RFC 2606). */
   email: string;

@@ -143,9 +143,13 @@ export function starDimensions(model: Model): Map<string, Rows> {
 
 /** Snowflake hierarchy keys shared by dimensions and `dim_user`. */
 export interface SnowflakeKeys {
+  /** Country regions (`dim_region`), from `population.countries[].region`. */
   region: ReturnType<typeof levelKeys>;
+  /** Intent categories (`dim_intent_category`), from `intents[].category`. */
   category: ReturnType<typeof levelKeys>;
+  /** Channel types (`dim_channel_type`), from `channels[].type`. */
   channelType: ReturnType<typeof levelKeys>;
+  /** Device platforms (`dim_platform`), from `population.devices[].platform`. */
   platform: ReturnType<typeof levelKeys>;
 }
 

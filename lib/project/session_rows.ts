@@ -22,6 +22,7 @@ export class SessionRowWriter {
   #channelJson: string[];
   #sentimentJson: string[];
 
+  /** Precompute the date keys and JSON literals of `model`'s config. */
   constructor(model: Model) {
     this.#firstDay = model.dimDateFirstDay;
     const n = model.dimDateLastDay - model.dimDateFirstDay + 1;

@@ -12,9 +12,12 @@ import type { Uniform } from "./stream.ts";
 export class Categorical {
   /** Cumulative weights; `cdf[n − 1]` is the total. */
   readonly cdf: Float64Array;
+  /** Sum of the weights (> 0). */
   readonly total: number;
 
   /**
+   * Build the cumulative table of `weights`.
+   *
    * @param weights Non-negative finite weights, at least one positive. They need
    *   not sum to 1: probabilities are weight / total.
    * @throws {RangeError} When a weight is negative or not finite, or all are zero.

@@ -35,7 +35,7 @@ const PrandoClass = PrandoModule as unknown as new (seed: number) => Prando;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 /** The int32 seed whose first xorshift step is 0 (found by exhaustive search). */
-export const FREEZING_SEED = -67100673;
+export const FREEZING_SEED: number = -67100673;
 /** 2^32 − 1: the divisor prando's `map()` uses (MAX − MIN). */
 const PRANDO_SPAN = 4294967295;
 

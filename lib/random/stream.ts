@@ -54,6 +54,8 @@ export class RandomStream implements Uniform {
   #b: Prando;
 
   /**
+   * The stream of one unit key.
+   *
    * @param hi High key half, unsigned 32-bit.
    * @param lo Low key half, unsigned 32-bit.
    */
@@ -83,10 +85,15 @@ export class RandomStream implements Uniform {
  * ```
  */
 export class StreamFactory {
+  /** Dataset seed, an integer in [0, 2^53 − 1]. */
   readonly seed: number;
   #ids = new Map<string, number>();
 
-  /** @param seed Dataset seed, an integer in [0, 2^53 − 1] (validated by the caller). */
+  /**
+   * Streams of one dataset.
+   *
+   * @param seed Dataset seed, an integer in [0, 2^53 − 1] (validated by the caller).
+   */
   constructor(seed: number) {
     this.seed = seed;
   }

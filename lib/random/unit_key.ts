@@ -11,7 +11,7 @@
  */
 
 /** Largest dataset seed: seeds are non-negative safe integers. */
-export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+export const MAX_SEED: number = Number.MAX_SAFE_INTEGER;
 
 /** Hash seeds for the two halves (the first words of SHA-256's IV, any fixed odd constants do). */
 const HASH_SEED_HI = 0x6a09e667;

@@ -16,7 +16,9 @@ export type ColumnType =
 
 /** One column. */
 export interface Column {
+  /** Column name, snake_case, e.g. "latency_ms". */
   name: string;
+  /** Value type (Frictionless Table Schema). */
   type: ColumnType;
   /** What the value means. */
   description: string;
@@ -28,8 +30,11 @@ export interface Column {
 
 /** A foreign key: `fields` of this table reference `fields` of `table`. */
 export interface ForeignKey {
+  /** Columns of this table. */
   fields: string[];
+  /** Name of the referenced table, e.g. "dim_user". */
   table: string;
+  /** Columns of the referenced table, in the order of `fields`. */
   references: string[];
 }
 
@@ -39,8 +44,11 @@ export interface Table {
   name: string;
   /** One sentence: what a row is (the grain). */
   grain: string;
+  /** Columns in file order. */
   columns: Column[];
+  /** Columns whose values identify a row. */
   primaryKey: string[];
+  /** References to other tables of the same schema. */
   foreignKeys: ForeignKey[];
 }
 

@@ -57,6 +57,7 @@ export interface FileSinkOptions {
 
 /** A streaming, hashing writer of one logical file (possibly several copies). */
 export class FileSink implements RowSink {
+  /** Names reported in the result ({@linkcode FileSinkOptions.names}). */
   readonly names: string[];
   #files: Deno.FsFile[];
   #hash: Hash = createHash("sha256");

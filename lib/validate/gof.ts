@@ -17,9 +17,14 @@ export const MIN_EXPECTED = 5;
 export interface TestResult {
   /** "chi-square", "Kolmogorov-Smirnov" or "binomial (exact)". */
   test: string;
+  /**
+   * Statistic: chi-square X², Kolmogorov–Smirnov D, observed proportion (binomial) or z
+   * (normal approximation).
+   */
   statistic: number;
   /** Degrees of freedom (chi-square only). */
   df?: number;
+  /** Unadjusted p-value, in [0, 1]. */
   pValue: number;
   /** Observations used. */
   n: number;

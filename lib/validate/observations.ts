@@ -27,47 +27,86 @@ const LATENCY_HIST = 100_000;
 
 /** One turn as read from any representation. */
 export interface TurnObs {
+  /** Session key, 1-based (session index + 1). */
   session: number;
+  /** Turn number within the session, 1-based. */
   turnNumber: number;
+  /** Index into the config's `intents` (0-based; −1 when the name is unknown). */
   intent: number;
+  /** Index into the config's `channels` (0-based; −1 when the name is unknown). */
   channel: number;
+  /** NLU confidence, probability in (0, 1) with 4 decimals. */
   confidence: number;
+  /** Whether the bot fell back on this turn. */
   fallback: boolean;
+  /** Bot response latency, whole ms. */
   latencyMs: number;
+  /** User think time before this message, whole ms (0 on turn 1). */
   thinkMs: number;
 }
 
 /** One session as read from any representation. */
 export interface SessionObs {
+  /** Session key, 1-based (session index + 1). */
   session: number;
+  /** User index, 0-based (user key − 1). */
   user: number;
+  /** Index into the config's `channels` (0-based; −1 when the name is unknown). */
   channel: number;
+  /** Index into `population.devices` (0-based; −1 when the name is unknown). */
   device: number;
+  /** Session start as written: ISO 8601 UTC text, `YYYY-MM-DDTHH:mm:ss.sssZ`. */
   startTs: string;
+  /** Turns in the session, count (1..`turns.count.max`). */
   turnCount: number;
+  /** Share of the session's turns that fell back, in [0, 1]. */
   fallbackRate: number;
+  /** Mean turn confidence of the session, probability. */
   meanConfidence: number;
+  /** Sentiment score, in [−1, 1]. */
   sentimentScore: number;
+  /** Sentiment label as written: "negative", "neutral" or "positive". */
   sentimentLabel: string;
+  /** Satisfaction rating, integer 1..5. */
   satisfaction: number;
+  /** Whether the session was escalated to a human agent. */
   escalated: boolean;
+  /** Whether the session is marked resolved. */
   resolved: boolean;
 }
 
 /** One user as read from any representation. */
 export interface UserObs {
+  /** User index, 0-based (user key − 1). */
   user: number;
+  /** Age, integer years. */
   age: number;
+  /** Index into `population.devices` (0-based; −1 when the name is unknown). */
   device: number;
+  /** Index into `population.countries` (0-based; −1 when the code is unknown). */
   country: number;
+  /** Tenure before `calendar.start`, whole days. */
   tenureDays: number;
 }
 
-class Binned {
+/**
+ * A histogram over bins given by inclusive upper bounds, with the probability the
+ * model gives each bin (for a chi-square test).
+ */
+export class Binned {
+  /** Values counted per bin. */
   readonly counts: Float64Array;
+  /**
+   * Empty bins.
+   *
+   * @param upper Inclusive upper bound of each bin on the value's grid, ascending; the
+   *   last bin also takes every larger value.
+   * @param probs Model probability of each bin (sum 1).
+   */
   constructor(readonly upper: number[], readonly probs: number[]) {
     this.counts = new Float64Array(upper.length);
   }
+  /** Count value `v` in the first bin whose upper bound is ≥ `v`. */
   add(v: number): void {
     const u = this.upper;
     let lo = 0, hi = u.length - 1;
@@ -82,17 +121,23 @@ class Binned {
 
 /** Running sums for mean and variance. */
 export class Moments {
+  /** Values added, count. */
   n = 0;
+  /** Sum of the values added. */
   sum = 0;
+  /** Sum of the squares of the values added. */
   sumSq = 0;
+  /** Add one value. */
   add(x: number): void {
     this.n++;
     this.sum += x;
     this.sumSq += x * x;
   }
+  /** Sample mean; NaN when no value was added. */
   get mean(): number {
     return this.n ? this.sum / this.n : NaN;
   }
+  /** Sample variance with the n − 1 divisor; NaN with fewer than two values. */
   get variance(): number {
     return this.n > 1
       ? (this.sumSq - this.sum * this.sum / this.n) / (this.n - 1)
@@ -106,57 +151,116 @@ function sample(arr: number[], v: number): void {
 
 /** Everything observed in one dataset. */
 export class Observations {
+  /** Effective config of the dataset: the model every quantity is tested against. */
   readonly c: Config;
   // Turns.
+  /** Turns added, count. */
   turns = 0;
+  /** Turns per intent index, count. */
   intentCounts: Float64Array;
+  /** Fallback turns per intent index, count. */
   fallbacksByIntent: Float64Array;
+  /**
+   * Per intent index: confidence on the 4-decimal grid (value × 10^4) in
+   * {@linkcode CONTINUOUS_BINS} equiprobable bins.
+   */
   confBins: Binned[];
+  /** Per intent index: the first {@linkcode KS_SAMPLE} confidences, probabilities. */
   confSample: number[][];
+  /** Per intent index: running mean and variance of confidence. */
   confMoments: Moments[];
+  /** Per channel index: latency (whole ms) in {@linkcode CONTINUOUS_BINS} equiprobable bins. */
   latencyBins: Binned[];
+  /** Per channel index: the first {@linkcode KS_SAMPLE} latencies, ms. */
   latencySample: number[][];
+  /** Per channel index: running mean and variance of latency, ms. */
   latencyMoments: Moments[];
+  /**
+   * Turns by latency, index = whole ms (the last cell takes 99,999 ms and more), for
+   * the median.
+   */
   latencyHist = new Float64Array(LATENCY_HIST);
+  /** Think time of turns ≥ 2 (whole ms) in {@linkcode CONTINUOUS_BINS} equiprobable bins. */
   thinkBins: Binned;
+  /** The first {@linkcode KS_SAMPLE} think times of turns ≥ 2, ms. */
   thinkSample: number[] = [];
+  /** Running mean and variance of the think time of turns ≥ 2, ms. */
   thinkMoments = new Moments();
   /** Per session, from its turns: max consecutive fallbacks, escalation turn, last fallback. */
   maxRun: Uint8Array;
+  /** Per session index: 1 when one of its turns has the `escalation` intent. */
   hasEscalation: Uint8Array;
+  /**
+   * Per session index: the current run of consecutive fallbacks, capped at 255 (0 =
+   * last turn answered).
+   */
   lastFallback: Uint8Array;
+  /** Per session index: turns added, count (compared with the session's `turn_count`). */
   turnsSeen: Uint32Array;
   // Sessions.
+  /** Sessions added, count. */
   sessions = 0;
+  /** Sessions by turn count, index = turns (0..`turns.count.max`; index 0 stays empty). */
   turnCounts: Float64Array;
+  /** Sessions by start hour (UTC), index 0..23. */
   hours = new Float64Array(24);
+  /** Sessions by start weekday (UTC), index 0 = Monday .. 6 = Sunday. */
   weekdays = new Float64Array(7);
+  /** Sessions by device index, then channel index, count. */
   channelByDevice: Float64Array[];
+  /** Sessions per user index, count. */
   sessionsPerUser: Uint32Array;
+  /**
+   * Sessions by the sentiment score's PIT value in {@linkcode PIT_BINS} equal bins of
+   * [0, 1] (scores inside (−1, 1) only).
+   */
   pitBins = new Float64Array(PIT_BINS);
+  /** Sessions whose sentiment score is clamped at −1 or 1 (left out of the PIT), count. */
   sentimentClamped = 0;
+  /** Sessions whose sentiment label does not follow from the score and `label_cutoff`, count. */
   sentimentLabelErrors = 0;
+  /** Sessions by satisfaction rating, index = rating − 1 (ratings 1..5). */
   satisfactionObserved = new Float64Array(5);
+  /**
+   * Expected sessions by satisfaction rating (index = rating − 1): per-session model
+   * probabilities, summed.
+   */
   satisfactionExpected = new Float64Array(5);
+  /** Running mean and variance of the satisfaction rating (1..5). */
   satisfactionMoments = new Moments();
+  /** Sessions whose `escalated` flag or turn count disagrees with their turns, count. */
   escalationErrors = 0;
+  /** Escalated sessions, count. */
   escalatedCount = 0;
+  /** Sessions eligible for resolution (not escalated, last turn answered), count. */
   resolutionEligible = 0;
+  /** Eligible sessions marked resolved, count. */
   resolvedEligible = 0;
+  /** Ineligible sessions marked resolved (rule violations), count. */
   resolvedIneligible = 0;
+  /** Running mean and variance of the sentiment score. */
   sentimentMoments = new Moments();
   // Users.
+  /** Users added, count. */
   users = 0;
+  /** Users per device index, count. */
   deviceCounts: Float64Array;
+  /** Users per country index, count. */
   countryCounts: Float64Array;
+  /** Users by age, index = age − `population.age.min` (years). */
   ageCounts: Float64Array;
+  /** Users by tenure, index = whole days (0..`tenure_days.max_days`). */
   tenureCounts: Float64Array;
   /** Values outside the model's support, by quantity. */
   outOfRange = new Map<string, number>();
   /** Index of the `escalation` intent (−1 when the config has none). */
   #escalationIntent: number;
 
-  /** @param c Effective config of the dataset; @param sessions, users its counts. */
+  /**
+   * Empty observations, sized for the dataset's config and counts.
+   *
+   * @param c Effective config of the dataset; @param sessions, users its counts.
+   */
   constructor(c: Config, sessions: number, users: number) {
     this.c = c;
     const ni = c.intents.length, nc = c.channels.length;

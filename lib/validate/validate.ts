@@ -50,27 +50,37 @@ export interface Check extends TestResult {
   observed: string;
   /** Holm-adjusted p-value. */
   pAdjusted: number;
+  /** Whether the check passed: skipped, or a Holm-adjusted p-value ≥ {@linkcode ALPHA}. */
   pass: boolean;
 }
 
 /** One exact (deterministic) rule. */
 export interface RuleCheck {
+  /** The rule, in words. */
   rule: string;
+  /** Sessions or values breaking the rule, count. */
   violations: number;
+  /** Whether the rule holds everywhere (no violation). */
   pass: boolean;
 }
 
 /** One of the seed document's quality figures. */
 export interface QualityFigure {
+  /** What the figure is, e.g. "fallback rate". */
   figure: string;
+  /** The figure as the seed document states it, in words. */
   seed: string;
+  /** What the config implies for it, in numbers or words. */
   configured: string;
+  /** What the dataset shows. */
   observed: string;
+  /** Whether the observed value is within `qualityFigures`' tolerance of the seed's figure. */
   consistentWithSeed: boolean;
 }
 
 /** The validation report (written as validation.json and validation.md). */
 export interface ValidationReport {
+  /** The dataset tested: its fingerprint, seed and counts, and the files read. */
   dataset: {
     fingerprint: string;
     seed: number;
@@ -79,14 +89,19 @@ export interface ValidationReport {
     turns: number;
     source: string;
   };
+  /** How it was tested: family-wise level, p-value correction, tests of continuous quantities. */
   method: {
     alpha: number;
     correction: string;
     continuous: string;
   };
+  /** Every statistical check, with its Holm-adjusted p-value. */
   checks: Check[];
+  /** The deterministic rules. */
   rules: RuleCheck[];
+  /** The seed document's quality figures (reported, not tested). */
   quality: QualityFigure[];
+  /** Whether every check and every rule passed. */
   pass: boolean;
 }
 
@@ -123,7 +138,8 @@ function histMoments(start: number, counts: ArrayLike<number>): Moments {
   return mo;
 }
 
-type Pending = Omit<Check, "pAdjusted" | "pass">;
+/** A statistical check before Holm's adjustment: no `pAdjusted` or `pass` yet. */
+export type Pending = Omit<Check, "pAdjusted" | "pass">;
 
 /** Build every statistical check from the observations. */
 export function buildChecks(c: Config, o: Observations): Pending[] {

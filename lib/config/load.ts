@@ -150,19 +150,10 @@ export function parseConfig(text: string, source: string): Config {
       }`,
     );
   }
-  const nodeLine = (path: Path): string => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as
-        | { range?: [number, number, number] }
-        | undefined;
-      if (node && typeof node === "object" && node.range) {
-        return lineOf(node.range[0]);
-      }
-    }
-    return "";
-  };
-  const keyLine = (path: Path, key: string): string => {
-    const parent = path.length ? doc.getIn(path, true) : doc.contents;
+  const keyLine = (parentPath: Path, key: string): string | undefined => {
+    const parent = parentPath.length
+      ? doc.getIn(parentPath, true)
+      : doc.contents;
     if (YAML.isMap(parent)) {
       for (const pair of parent.items) {
         if (YAML.isScalar(pair.key) && pair.key.value === key) {
@@ -170,9 +161,29 @@ export function parseConfig(text: string, source: string): Config {
         }
       }
     }
-    return nodeLine(path);
+    return undefined;
   };
-
+  /**
+   * The line to blame for a key path: a scalar's own line; for a list or map, the line
+   * of the key that holds it (not its first entry); for a missing key, the nearest
+   * existing parent's key; nothing at the top level.
+   */
+  const nodeLine = (path: Path): string => {
+    for (let n = path.length; n > 0; n--) {
+      const prefix = path.slice(0, n);
+      const node = doc.getIn(prefix, true);
+      if (node === undefined) continue;
+      const last = prefix[n - 1];
+      if (YAML.isScalar(node) && node.range) return lineOf(node.range[0]);
+      if (typeof last === "string") {
+        const line = keyLine(prefix.slice(0, -1), last);
+        if (line !== undefined) return line;
+      }
+      const r = (node as { range?: [number, number, number] }).range;
+      if (r) return lineOf(r[0]);
+    }
+    return "";
+  };
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as typeof parsed.error.issues[0] & {
@@ -182,7 +193,7 @@ export function parseConfig(text: string, source: string): Config {
     if (issue.code === "unrecognized_keys" && issue.keys?.length) {
       const key = issue.keys[0];
       throw new UsageError(
-        `${source}${keyLine(path, key)}: unknown key "${
+        `${source}${keyLine(path, key) ?? nodeLine(path)}: unknown key "${
           formatPath([...path, key])
         }"`,
       );

@@ -6,6 +6,8 @@
  */
 import type { Manifest } from "./manifest.ts";
 import { UsageError } from "../errors.ts";
+import { notRegularFileReason } from "./regular_file.ts";
+import { FORMATS } from "../config/schema.ts";
 
 /** Files that belong to a dataset folder but are not data files. */
 export const METADATA_FILES = [
@@ -66,17 +68,53 @@ export function unsafePathReason(p: string): string | undefined {
 export function readManifest(
   dir: string,
 ): { manifest: Manifest; bytes: Uint8Array } {
-  const path = `${dir}/manifest.json`;
-  let bytes: Uint8Array;
+  let info: Deno.FileInfo;
   try {
-    bytes = Deno.readFileSync(path);
+    info = Deno.statSync(dir);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
+      throw new UsageError(`No dataset folder "${dir}": no such folder`);
+    }
+    if (
+      e instanceof Deno.errors.NotCapable ||
+      e instanceof Deno.errors.PermissionDenied
+    ) {
+      throw new UsageError(
+        `Cannot read "${dir}": permission denied (grant --allow-read for it)`,
+      );
+    }
+    throw e;
+  }
+  if (!info.isDirectory) {
+    throw new UsageError(
+      `"${dir}" is a file, not a dataset folder (give the folder holding manifest.json)`,
+    );
+  }
+  return readManifestFile(`${dir}/manifest.json`, dir);
+}
+
+/**
+ * Read a manifest file (see {@linkcode readManifest}).
+ *
+ * @param path The manifest's path.
+ * @param dir The folder it describes (for messages).
+ */
+export function readManifestFile(
+  path: string,
+  dir: string,
+): { manifest: Manifest; bytes: Uint8Array } {
+  let bytes: Uint8Array;
+  try {
+    const why = notRegularFileReason(dir, path.slice(dir.length + 1));
+    if (why === "missing") {
       throw new UsageError(
         `No manifest.json in "${dir}": not a chatsynth dataset folder (or the wrong folder)`,
       );
     }
-    if (e instanceof Deno.errors.IsADirectory) fail(path, "it is a directory");
+    if (why) fail(path, `it is ${why}`);
+    bytes = Deno.readFileSync(path);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
     if (
       e instanceof Deno.errors.NotCapable ||
       e instanceof Deno.errors.PermissionDenied
@@ -107,12 +145,28 @@ export function readManifest(
   const isInt = (v: unknown) =>
     typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
   need("seed", isInt, "a non-negative integer");
-  need("sessions", isInt, "a non-negative integer");
-  need("users", isInt, "a non-negative integer");
+  need(
+    "sessions",
+    (v) => isInt(v) && (v as number) >= 1 && (v as number) <= 100_000_000_000,
+    "an integer from 1 to 100000000000",
+  );
+  need(
+    "users",
+    (v) => isInt(v) && (v as number) >= 1 && (v as number) <= 100_000_000,
+    "an integer from 1 to 100000000",
+  );
+  need(
+    "counts",
+    (v) => isRecord(v) && isInt(v.users) && isInt(v.sessions) && isInt(v.turns),
+    "an object with users, sessions and turns",
+  );
   need(
     "formats",
-    (v) => Array.isArray(v) && v.every((x) => typeof x === "string"),
-    "a list of formats",
+    (v) =>
+      Array.isArray(v) && v.length > 0 &&
+      v.every((x) => (FORMATS as readonly unknown[]).includes(x)) &&
+      new Set(v).size === v.length,
+    "a non-empty list of distinct formats among raw, star, snowflake",
   );
   need(
     "config",
@@ -141,6 +195,18 @@ export function readManifest(
     }
     const why = unsafePathReason(f.path);
     if (why) fail(path, `files[${i}] has ${why}`);
+    const folder = f.path.split("/");
+    if (
+      folder.length !== 2 || !(m.formats as string[]).includes(folder[0]) ||
+      !/\.(csv|jsonl)$/.test(folder[1])
+    ) {
+      fail(
+        path,
+        `files[${i}] "${f.path}" is not a .csv or .jsonl file in a format folder (${
+          (m.formats as string[]).join(", ")
+        })`,
+      );
+    }
     if (seen.has(f.path)) fail(path, `files lists "${f.path}" twice`);
     if (METADATA_FILES.includes(f.path) || REPORT_FILES.includes(f.path)) {
       fail(path, `files lists the metadata file "${f.path}"`);

@@ -13,13 +13,9 @@
  * @module
  */
 import { thousands } from "../sink/number_format.ts";
-import { isDeepStrictEqual } from "node:util";
 import { createHash } from "node:crypto";
-import type { Format } from "../config/schema.ts";
-import { parseConfig } from "../config/load.ts";
 import { compileModel } from "../model/model.ts";
 import { type DatasetTarget, generateDataset } from "../dataset.ts";
-import { effectiveConfig } from "../generate.ts";
 import { FileSink, type RowSink, type SinkResult } from "../sink/file_sink.ts";
 import {
   fingerprint,
@@ -33,6 +29,8 @@ import { LineReader, sha256File } from "./file_digest.ts";
 import { dataPackageJson } from "./datapackage.ts";
 import { collectVersions } from "./versions.ts";
 import { UsageError } from "../errors.ts";
+import { notRegularFileReason } from "./regular_file.ts";
+import { manifestInputs } from "./inputs.ts";
 
 /** Result of one file in one check. */
 export type FileStatus = "ok" | "mismatch" | "missing" | "extra";
@@ -94,14 +92,35 @@ export interface VerifyReport {
   ok: boolean;
 }
 
-function listFiles(dir: string, prefix = ""): string[] {
+function listFiles(dir: string): string[] {
   const out: string[] = [];
-  for (const e of Deno.readDirSync(prefix ? `${dir}/${prefix}` : dir)) {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory) out.push(...listFiles(dir, rel));
-    else out.push(rel);
+  const stack = [""];
+  while (stack.length) {
+    const prefix = stack.pop()!;
+    for (const e of Deno.readDirSync(prefix ? `${dir}/${prefix}` : dir)) {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isDirectory) stack.push(rel);
+      else out.push(rel);
+    }
   }
   return out;
+}
+
+/** `notRegularFileReason`, with a permission failure as a usage error. */
+function regularOrMissing(dir: string, rel: string): string | undefined {
+  try {
+    return notRegularFileReason(dir, rel);
+  } catch (e) {
+    if (
+      e instanceof Deno.errors.NotCapable ||
+      e instanceof Deno.errors.PermissionDenied
+    ) {
+      throw new UsageError(
+        `Cannot read "${dir}/${rel}": permission denied (grant --allow-read for this folder)`,
+      );
+    }
+    throw e;
+  }
 }
 
 function sha256Text(text: string): { bytes: number; sha256: string } {
@@ -113,6 +132,9 @@ function sha256Text(text: string): { bytes: number; sha256: string } {
 }
 
 function checkFile(dir: string, f: ManifestFile): FileCheck {
+  const why = regularOrMissing(dir, f.path);
+  if (why === "missing") return { path: f.path, status: "missing" };
+  if (why) return { path: f.path, status: "mismatch", detail: why };
   let d;
   try {
     d = sha256File(`${dir}/${f.path}`);
@@ -150,6 +172,9 @@ function checkFile(dir: string, f: ManifestFile): FileCheck {
 }
 
 function checkText(dir: string, path: string, expected: string): FileCheck {
+  const why = regularOrMissing(dir, path);
+  if (why === "missing") return { path, status: "missing" };
+  if (why) return { path, status: "mismatch", detail: why };
   let actual: string;
   try {
     actual = Deno.readTextFileSync(`${dir}/${path}`);
@@ -362,41 +387,17 @@ export function verifyDataset(
   const reproduction: FileCheck[] = [];
   let differences: FirstDifference[] = [];
 
-  const configSha = createHash("sha256").update(
-    new TextEncoder().encode(m.config.text),
-  )
-    .digest("hex");
-  if (configSha !== m.config.sha256) {
-    errors.push(
-      "the config text in manifest.json does not match its recorded SHA-256",
-    );
-  }
-  let spec: Parameters<typeof generateDataset>[0] | undefined;
-  try {
-    const config = parseConfig(m.config.text, "manifest.json config");
-    const eff = effectiveConfig(config, {
+  const inputs = manifestInputs(m);
+  errors.push(...inputs.problems);
+  const spec = inputs.config
+    ? {
+      model: compileModel(inputs.config),
       seed: m.seed,
       sessions: m.sessions,
       users: m.users,
-      formats: m.formats as Format[],
-    });
-    const { out: _out, ...parameters } = eff;
-    if (!isDeepStrictEqual(parameters, m.parameters)) {
-      errors.push(
-        "the parameters in manifest.json are not its config text with the recorded seed, counts and formats",
-      );
+      formats: inputs.config.formats,
     }
-    spec = {
-      model: compileModel(eff),
-      seed: m.seed,
-      sessions: m.sessions,
-      users: m.users,
-      formats: eff.formats,
-    };
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    errors.push(`cannot regenerate: ${e.message}`);
-  }
+    : undefined;
   if (spec) {
     const regen = generateDataset(spec, hashOnlyTarget(), opts.onProgress);
     const byPath = new Map(regen.files.map((f) => [f.path, f]));
@@ -474,7 +475,7 @@ export function formatVerifyReport(r: VerifyReport): string {
     `  ${c.status.padEnd(8)}  ${c.path}${c.detail ? `  (${c.detail})` : ""}`;
   const out: string[] = [];
   out.push(`Integrity: files in ${r.dir}/ against manifest.json`);
-  out.push(...r.integrity.map(line));
+  for (const c of r.integrity) out.push(line(c));
   for (const n of r.integrityNotes) out.push(`  problem   ${n}`);
   out.push(
     `Reproduction: regenerated from the manifest (seed ${m.seed}, ${
@@ -483,7 +484,7 @@ export function formatVerifyReport(r: VerifyReport): string {
       m.formats.join("+")
     }), hashed, nothing written`,
   );
-  out.push(...r.reproduction.map(line));
+  for (const c of r.reproduction) out.push(line(c));
   for (const e of r.reproductionErrors) out.push(`  problem   ${e}`);
   for (const d of r.differences) {
     out.push(`First difference in ${d.path} at line ${d.line}:`);

@@ -10,7 +10,7 @@ import { compileModel } from "./model/model.ts";
 import { type DatasetResult, generateDataset } from "./dataset.ts";
 import { FileSink } from "./sink/file_sink.ts";
 import { fsError, StagedOutput } from "./sink/output_dir.ts";
-import { UsageError } from "./errors.ts";
+import { CheckFailure, UsageError } from "./errors.ts";
 import {
   fingerprint,
   type Manifest,
@@ -44,6 +44,11 @@ export interface GenerateOptions {
   overrides: Overrides;
   /** Replace a non-empty output folder. */
   force: boolean;
+  /**
+   * Fingerprint the new dataset must have (`--from-manifest`); on a difference nothing
+   * is moved into place and a `CheckFailure` is thrown.
+   */
+  expectFingerprint?: string;
   /** Progress callback (sessions done, total). */
   onProgress?: (done: number, total: number, unit?: string) => void;
 }
@@ -160,6 +165,14 @@ export function runGenerate(
       opts.loaded.text,
       result,
     );
+    if (
+      opts.expectFingerprint !== undefined &&
+      manifest.fingerprint !== opts.expectFingerprint
+    ) {
+      throw new CheckFailure(
+        `The regenerated dataset differs from the manifest's: fingerprint ${manifest.fingerprint}, manifest says ${opts.expectFingerprint}; nothing was written (run verify on the original folder for details)`,
+      );
+    }
     const meta = [
       writeText(
         staged.path("manifest.json"),
@@ -194,7 +207,7 @@ export function runGenerate(
     return { manifest, out: config.out, notes };
   } catch (e) {
     staged.abort();
-    if (e instanceof UsageError) throw e;
+    if (e instanceof UsageError || e instanceof CheckFailure) throw e;
     if (
       e instanceof Deno.errors.NotCapable ||
       e instanceof Deno.errors.PermissionDenied

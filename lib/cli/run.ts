@@ -5,7 +5,8 @@
  */
 import { type CliArgs, HELP } from "./args.ts";
 import { loadConfig, parseConfig } from "../config/load.ts";
-import { readManifest } from "../manifest/read_manifest.ts";
+import { readManifestAt } from "../manifest/read_manifest.ts";
+import { manifestInputs } from "../manifest/inputs.ts";
 import type { Format } from "../config/schema.ts";
 import { runGenerate } from "../generate.ts";
 import { GENERATOR } from "../manifest/versions.ts";
@@ -45,11 +46,15 @@ async function generateCommand(args: CliArgs): Promise<number> {
   let overrides = args.overrides;
   let expected: string | undefined;
   if (args.fromManifest !== undefined) {
-    const dir = args.fromManifest.replace(/[\\/]+$/, "").replace(
-      /\/?manifest\.json$/,
-      "",
-    ) || ".";
-    const { manifest } = readManifest(dir);
+    const { manifest, dir } = readManifestAt(args.fromManifest);
+    const inputs = manifestInputs(manifest);
+    if (inputs.problems.length || !inputs.config) {
+      throw new UsageError(
+        `Cannot regenerate from "${dir}/manifest.json": ${
+          inputs.problems.join("; ")
+        }`,
+      );
+    }
     const text = manifest.config.text;
     loaded = {
       config: parseConfig(text, `${dir}/manifest.json config`),
@@ -61,7 +66,8 @@ async function generateCommand(args: CliArgs): Promise<number> {
       sessions: manifest.sessions,
       users: manifest.users,
       formats: manifest.formats as Format[],
-      out: args.overrides.out,
+      // Never the out recorded in someone else's config: ours, or output/.
+      out: args.overrides.out ?? "output",
     };
     expected = manifest.fingerprint;
   } else loaded = loadConfig(args.config);
@@ -75,6 +81,7 @@ async function generateCommand(args: CliArgs): Promise<number> {
       loaded,
       overrides,
       force: args.force,
+      expectFingerprint: expected,
       onProgress: progress.update,
     });
   } finally {
@@ -111,14 +118,14 @@ async function generateCommand(args: CliArgs): Promise<number> {
 }
 
 async function validateCommand(args: CliArgs): Promise<number> {
-  const dir = (args.positionals[0] ?? "output").replace(/[\\/]+$/, "") || ".";
+  const dir = datasetDir(args.positionals[0]);
   const r = await runValidate(dir);
   printValidation(r, dir, args.quiet);
   return r.pass ? 0 : 1;
 }
 
 function verifyCommand(args: CliArgs): number {
-  const dir = (args.positionals[0] ?? "output").replace(/[\\/]+$/, "") || ".";
+  const dir = datasetDir(args.positionals[0]);
   const progress = createProgress(
     !args.quiet && Deno.stderr.isTerminal(),
     "Regenerating",
@@ -133,6 +140,13 @@ function verifyCommand(args: CliArgs): number {
   if (args.quiet && report.ok) return 0;
   Deno.stdout.writeSync(new TextEncoder().encode(text));
   return report.ok ? 0 : 1;
+}
+
+/** The folder argument of verify/validate: default `output`, trailing slashes dropped. */
+function datasetDir(arg: string | undefined): string {
+  if (arg === undefined) return "output";
+  if (arg === "") throw new UsageError("The dataset folder argument is empty");
+  return arg.replace(/(.)[\\/]+$/, "$1");
 }
 
 /**

@@ -90,22 +90,23 @@ export function readManifest(
       `"${dir}" is a file, not a dataset folder (give the folder holding manifest.json)`,
     );
   }
-  return readManifestFile(`${dir}/manifest.json`, dir);
+  return readManifestFile(dir, "manifest.json");
 }
 
 /**
  * Read a manifest file (see {@linkcode readManifest}).
  *
- * @param path The manifest's path.
- * @param dir The folder it describes (for messages).
+ * @param dir The folder holding it (the dataset folder it describes).
+ * @param name Its file name in that folder, usually "manifest.json".
  */
 export function readManifestFile(
-  path: string,
   dir: string,
+  name: string,
 ): { manifest: Manifest; bytes: Uint8Array } {
+  const path = `${dir}/${name}`;
   let bytes: Uint8Array;
   try {
-    const why = notRegularFileReason(dir, path.slice(dir.length + 1));
+    const why = notRegularFileReason(dir, name);
     if (why === "missing") {
       throw new UsageError(
         `No manifest.json in "${dir}": not a chatsynth dataset folder (or the wrong folder)`,
@@ -214,4 +215,41 @@ export function readManifestFile(
     seen.add(f.path);
   }
   return { manifest: m as unknown as Manifest, bytes };
+}
+
+/**
+ * Read a manifest given either its file or the folder holding `manifest.json`
+ * (`generate --from-manifest`).
+ *
+ * @returns The manifest, its bytes and the folder it sits in.
+ * @throws {UsageError} When nothing usable is at `location`.
+ */
+export function readManifestAt(
+  location: string,
+): { manifest: Manifest; bytes: Uint8Array; dir: string } {
+  const loc = location.length > 1 ? location.replace(/\/+$/, "") : location;
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(loc);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new UsageError(
+        `No manifest at "${location}": no such file or folder`,
+      );
+    }
+    if (
+      e instanceof Deno.errors.NotCapable ||
+      e instanceof Deno.errors.PermissionDenied
+    ) {
+      throw new UsageError(
+        `Cannot read "${location}": permission denied (grant --allow-read for it)`,
+      );
+    }
+    throw e;
+  }
+  if (info.isDirectory) return { ...readManifest(loc), dir: loc };
+  const slash = loc.lastIndexOf("/");
+  const dir = slash < 0 ? "." : slash === 0 ? "/" : loc.slice(0, slash);
+  const name = slash < 0 ? loc : loc.slice(slash + 1);
+  return { ...readManifestFile(dir, name), dir };
 }

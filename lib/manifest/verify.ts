@@ -435,14 +435,8 @@ export function verifyDataset(
     const watch = new Set<string>();
     for (const c of [...integ.checks, ...reproduction]) {
       if (c.status === "mismatch" && onDisk.has(c.path)) {
-        const exists = (() => {
-          try {
-            return Deno.statSync(`${dir}/${c.path}`).isFile;
-          } catch {
-            return false;
-          }
-        })();
-        if (exists) watch.add(c.path);
+        // Only regular files inside the folder are read line by line.
+        if (regularOrMissing(dir, c.path) === undefined) watch.add(c.path);
       }
     }
     if (watch.size) differences = firstDifferences(dir, spec, watch);

@@ -188,5 +188,9 @@ export function binomial(x: number, n: number, p: number): TestResult {
  */
 export function holm(pValues: number[]): number[] {
   if (pValues.length === 0) return [];
-  return padjust(pValues, "holm") as number[];
+  // A NaN p-value (a test on damaged data) counts as 0: that check fails.
+  return padjust(
+    pValues.map((p) => (Number.isNaN(p) ? 0 : p)),
+    "holm",
+  ) as number[];
 }

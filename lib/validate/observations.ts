@@ -305,8 +305,13 @@ export class Observations {
   /** Add one turn; turns of a session must come in order. */
   turn(t: TurnObs): void {
     this.turns++;
-    if (t.intent < 0 || t.intent >= this.intentCounts.length) {
-      return this.#outside("intent");
+    if (
+      !Number.isInteger(t.intent) || t.intent < 0 ||
+      t.intent >= this.intentCounts.length ||
+      !(t.confidence >= 0 && t.confidence <= 1) ||
+      !Number.isInteger(t.latencyMs) || !Number.isInteger(t.thinkMs)
+    ) {
+      return this.#outside("turn values");
     }
     this.intentCounts[t.intent]++;
     if (t.fallback) this.fallbacksByIntent[t.intent]++;
@@ -399,6 +404,12 @@ export class Observations {
   user(u: UserObs): void {
     const p = this.c.population;
     this.users++;
+    if (
+      !Number.isInteger(u.user) || u.user < 0 ||
+      u.user >= this.sessionsPerUser.length
+    ) {
+      this.#outside("user_key");
+    }
     if (u.device >= 0 && u.device < this.deviceCounts.length) {
       this.deviceCounts[u.device]++;
     } else this.#outside("device");

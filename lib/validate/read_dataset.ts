@@ -12,6 +12,7 @@ import type { Format } from "../config/schema.ts";
 import { LineReader } from "../manifest/file_digest.ts";
 import { Observations } from "./observations.ts";
 import { UsageError } from "../errors.ts";
+import { notRegularFileReason } from "../manifest/regular_file.ts";
 
 function columnIndex(header: string, path: string, need: string[]) {
   const cols = header.split(",");
@@ -24,6 +25,15 @@ function columnIndex(header: string, path: string, need: string[]) {
     idx[n] = i;
   }
   return idx;
+}
+
+/** Check that `dir/rel` is a regular file inside the dataset; returns its path. */
+function datasetFile(dir: string, rel: string): string {
+  const why = notRegularFileReason(dir, rel);
+  if (why) {
+    throw new UsageError(`Cannot validate "${dir}": ${rel} is ${why}`);
+  }
+  return `${dir}/${rel}`;
 }
 
 function readFacts(
@@ -44,7 +54,15 @@ function readFacts(
           `Cannot validate "${path}": unexpected quoted field in a fact row`,
         );
       }
-      each(line.split(","), ix);
+      const f = line.split(",");
+      if (f.length !== header.split(",").length) {
+        throw new UsageError(
+          `Cannot validate "${path}": a row has ${f.length} fields, the header ${
+            header.split(",").length
+          } (truncated or damaged file)`,
+        );
+      }
+      each(f, ix);
     }
   } finally {
     r.close();
@@ -56,7 +74,25 @@ async function readUsers(
   each: (row: Record<string, string>) => void,
 ): Promise<void> {
   const parser = createReadStream(path).pipe(parse({ columns: true }));
-  for await (const row of parser) each(row as Record<string, string>);
+  let first = true;
+  try {
+    for await (const row of parser) {
+      if (first) {
+        for (const c of ["user_key", "age", "tenure_days"]) {
+          if (!(c in row)) {
+            throw new UsageError(`Cannot validate "${path}": no column ${c}`);
+          }
+        }
+        first = false;
+      }
+      each(row as Record<string, string>);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(
+      `Cannot validate "${path}": ${(e as Error).message.split("\n")[0]}`,
+    );
+  }
 }
 
 /**
@@ -88,7 +124,7 @@ export async function readDataset(
     : undefined;
   if (folder) {
     readFacts(
-      `${dir}/${folder}/fact_turn.csv`,
+      datasetFile(dir, `${folder}/fact_turn.csv`),
       [
         "session_key",
         "turn_number",
@@ -112,7 +148,7 @@ export async function readDataset(
         }),
     );
     readFacts(
-      `${dir}/${folder}/fact_session.csv`,
+      datasetFile(dir, `${folder}/fact_session.csv`),
       [
         "session_key",
         "user_key",
@@ -145,18 +181,21 @@ export async function readDataset(
           resolved: f[ix.resolved] === "true",
         }),
     );
-    await readUsers(`${dir}/${folder}/dim_user.csv`, (r) =>
-      obs.user({
-        user: Number(r.user_key) - 1,
-        age: Number(r.age),
-        device: folder === "star"
-          ? deviceIndex.get(r.device_name) ?? -1
-          : Number(r.device_key) - 1,
-        country: folder === "star"
-          ? countryIndex.get(r.country_code) ?? -1
-          : Number(r.country_key) - 1,
-        tenureDays: Number(r.tenure_days),
-      }));
+    await readUsers(
+      datasetFile(dir, `${folder}/dim_user.csv`),
+      (r) =>
+        obs.user({
+          user: Number(r.user_key) - 1,
+          age: Number(r.age),
+          device: folder === "star"
+            ? deviceIndex.get(r.device_name) ?? -1
+            : Number(r.device_key) - 1,
+          country: folder === "star"
+            ? countryIndex.get(r.country_code) ?? -1
+            : Number(r.country_key) - 1,
+          tenureDays: Number(r.tenure_days),
+        }),
+    );
     return {
       obs,
       source:
@@ -164,7 +203,7 @@ export async function readDataset(
     };
   }
   // Raw only: each line carries its turn, session and user.
-  const path = `${dir}/raw/turns.jsonl`;
+  const path = datasetFile(dir, "raw/turns.jsonl");
   const seenUser = new Uint8Array(users);
   const r = new LineReader(path);
   type Line = Record<string, unknown>;
@@ -193,6 +232,11 @@ export async function readDataset(
         l = JSON.parse(text);
       } catch {
         throw new UsageError(`Cannot validate "${path}": a line is not JSON`);
+      }
+      if (typeof l !== "object" || l === null || Array.isArray(l)) {
+        throw new UsageError(
+          `Cannot validate "${path}": a line is not a JSON object`,
+        );
       }
       if (pending && pending.session_id !== l.session_id) flushSession(pending);
       pending = l;

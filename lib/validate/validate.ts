@@ -15,8 +15,6 @@
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import type { Config, Format } from "../config/schema.ts";
-import { parseConfig } from "../config/load.ts";
-import { effectiveConfig } from "../generate.ts";
 import { readManifest } from "../manifest/read_manifest.ts";
 import { modelTargets } from "../model/expected.ts";
 import { binomial, chiSquare, holm, ksTest, type TestResult } from "./gof.ts";
@@ -36,6 +34,10 @@ import {
 import { Moments, type Observations, PIT_BINS } from "./observations.ts";
 import { readDataset } from "./read_dataset.ts";
 import { UsageError } from "../errors.ts";
+import { manifestInputs } from "../manifest/inputs.ts";
+
+/** Largest dataset `validate` reads (it keeps a few bytes per session). */
+export const MAX_VALIDATE_SESSIONS = 500_000_000;
 
 /** Family-wise significance level. */
 export const ALPHA = 0.01;
@@ -515,16 +517,19 @@ export async function validateDataset(
   opts: ValidateOptions = {},
 ): Promise<ValidationReport> {
   const { manifest: m } = readManifest(dir);
+  if (m.sessions > MAX_VALIDATE_SESSIONS) {
+    throw new UsageError(
+      `Cannot validate "${dir}": ${m.sessions} sessions is more than validate holds per-session flags for (${MAX_VALIDATE_SESSIONS})`,
+    );
+  }
+  const inputs = manifestInputs(m);
   let config: Config;
   if (opts.againstConfig) config = opts.againstConfig;
+  else if (inputs.config) config = inputs.config;
   else {
-    const base = parseConfig(m.config.text, "manifest.json config");
-    config = effectiveConfig(base, {
-      seed: m.seed,
-      sessions: m.sessions,
-      users: m.users,
-      formats: m.formats as Format[],
-    });
+    throw new UsageError(
+      `Cannot validate "${dir}": ${inputs.problems.join("; ")}`,
+    );
   }
   config = { ...config, sessions: m.sessions, users: m.users };
   const { obs, source } = await readDataset(
@@ -542,6 +547,26 @@ export async function validateDataset(
     pass: p.skipped !== undefined || adjusted[i] >= ALPHA,
   }));
   const rules = buildRules(obs);
+  rules.push({
+    rule:
+      "manifest inputs agree (config text, its SHA-256 and the recorded parameters)",
+    violations: opts.againstConfig ? 0 : inputs.problems.length,
+    pass: opts.againstConfig ? true : inputs.problems.length === 0,
+  });
+  const expected: [string, number, number][] = [
+    ["sessions", obs.sessions, m.sessions],
+    ["turns", obs.turns, m.counts.turns],
+    ...(source.startsWith("raw")
+      ? []
+      : [["users", obs.users, m.users] as [string, number, number]]),
+  ];
+  for (const [what, seen, want] of expected) {
+    rules.push({
+      rule: `${what} read equal the manifest's count (${want})`,
+      violations: Math.abs(seen - want),
+      pass: seen === want,
+    });
+  }
   return {
     dataset: {
       fingerprint: m.fingerprint,
@@ -643,8 +668,21 @@ export async function runValidate(
 ): Promise<ValidationReport> {
   const r = await validateDataset(dir, opts);
   try {
-    Deno.writeTextFileSync(`${dir}/validation.md`, validationMarkdown(r));
-    Deno.writeTextFileSync(`${dir}/validation.json`, validationJson(r));
+    for (
+      const [name, text] of [
+        ["validation.md", validationMarkdown(r)],
+        ["validation.json", validationJson(r)],
+      ]
+    ) {
+      const path = `${dir}/${name}`;
+      // Replace, never write through: a symbolic link here must not redirect the report.
+      try {
+        Deno.removeSync(path);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+      Deno.writeTextFileSync(path, text, { createNew: true });
+    }
   } catch (e) {
     throw new UsageError(
       `Cannot write the validation report into "${dir}": ${

@@ -11,7 +11,7 @@ function run(out: string, env: Record<string, string>): void {
     args: [
       "run",
       "--allow-read",
-      `--allow-write=${out}.partial,${out},${out}.old`,
+      `--allow-write=${out}.partial,${out}`,
       "--allow-env",
       "main.ts",
       "--sessions",

@@ -28,6 +28,17 @@ Deno.test("fixed: exact digits, no exponent, no negative zero", () => {
   }
 });
 
+Deno.test("fixed(x, 4) on the 4-decimal grid equals toFixed (oracle), on and off the grid", () => {
+  for (let k = 0; k <= 10_000; k++) {
+    const x = k / 1e4;
+    assert.equal(fixed(x, 4), x.toFixed(4));
+    const off = x + 3e-7;
+    if (off <= 1) assert.equal(fixed(off, 4), off.toFixed(4));
+  }
+  assert.equal(fixed(1, 4), "1.0000");
+  assert.equal(fixed(0, 4), "0.0000");
+});
+
 Deno.test("integer: safe integers only, -0 prints 0", () => {
   assert.equal(integer(0), "0");
   assert.equal(integer(-0), "0");

@@ -6,6 +6,9 @@
  * @module
  */
 
+/** `(k / 10^4).toFixed(4)` for k = 0..10^4: the 4-decimal grid of [0, 1]. */
+const GRID4 = Array.from({ length: 10_001 }, (_, k) => (k / 1e4).toFixed(4));
+
 /**
  * Format a number with exactly `decimals` digits after the point.
  *
@@ -15,6 +18,12 @@
  * @throws {RangeError} When `x` is NaN, infinite or |x| ≥ 1e21.
  */
 export function fixed(x: number, decimals: number): string {
+  if (decimals === 4 && x >= 0 && x <= 1) {
+    // Confidences are already on the 4-decimal grid: a table lookup gives the very
+    // string toFixed would (the table is built with toFixed), ~10× faster.
+    const k = Math.round(x * 1e4);
+    if (k / 1e4 === x) return GRID4[k];
+  }
   if (!(Math.abs(x) < 1e21)) {
     throw new RangeError(`Cannot format number: received ${x}`);
   }

@@ -30,6 +30,29 @@ export const REPORT_FILES = [
   "bench.png",
 ];
 
+/**
+ * `Deno.statSync` with the two failures a user can cause as one-sentence usage errors.
+ *
+ * @param notFound The message when nothing is at `path`.
+ * @throws {UsageError} When `path` does not exist or may not be read.
+ */
+function statOrUsageError(path: string, notFound: string): Deno.FileInfo {
+  try {
+    return Deno.statSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) throw new UsageError(notFound);
+    if (
+      e instanceof Deno.errors.NotCapable ||
+      e instanceof Deno.errors.PermissionDenied
+    ) {
+      throw new UsageError(
+        `Cannot read "${path}": permission denied (grant --allow-read for it)`,
+      );
+    }
+    throw e;
+  }
+}
+
 function fail(path: string, why: string): never {
   throw new UsageError(`Cannot use manifest "${path}": ${why}`);
 }
@@ -68,23 +91,10 @@ export function unsafePathReason(p: string): string | undefined {
 export function readManifest(
   dir: string,
 ): { manifest: Manifest; bytes: Uint8Array } {
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.statSync(dir);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new UsageError(`No dataset folder "${dir}": no such folder`);
-    }
-    if (
-      e instanceof Deno.errors.NotCapable ||
-      e instanceof Deno.errors.PermissionDenied
-    ) {
-      throw new UsageError(
-        `Cannot read "${dir}": permission denied (grant --allow-read for it)`,
-      );
-    }
-    throw e;
-  }
+  const info = statOrUsageError(
+    dir,
+    `No dataset folder "${dir}": no such folder`,
+  );
   if (!info.isDirectory) {
     throw new UsageError(
       `"${dir}" is a file, not a dataset folder (give the folder holding manifest.json)`,
@@ -228,25 +238,10 @@ export function readManifestAt(
   location: string,
 ): { manifest: Manifest; bytes: Uint8Array; dir: string } {
   const loc = location.length > 1 ? location.replace(/\/+$/, "") : location;
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.statSync(loc);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new UsageError(
-        `No manifest at "${location}": no such file or folder`,
-      );
-    }
-    if (
-      e instanceof Deno.errors.NotCapable ||
-      e instanceof Deno.errors.PermissionDenied
-    ) {
-      throw new UsageError(
-        `Cannot read "${location}": permission denied (grant --allow-read for it)`,
-      );
-    }
-    throw e;
-  }
+  const info = statOrUsageError(
+    loc,
+    `No manifest at "${location}": no such file or folder`,
+  );
   if (info.isDirectory) return { ...readManifest(loc), dir: loc };
   const slash = loc.lastIndexOf("/");
   const dir = slash < 0 ? "." : slash === 0 ? "/" : loc.slice(0, slash);

@@ -129,9 +129,13 @@ export class Moments {
   sumSq = 0;
   /** Add one value. */
   add(x: number): void {
-    this.n++;
-    this.sum += x;
-    this.sumSq += x * x;
+    this.addRepeated(x, 1);
+  }
+  /** Add the value `x` `count` times (a histogram cell). */
+  addRepeated(x: number, count: number): void {
+    this.n += count;
+    this.sum += x * count;
+    this.sumSq += x * x * count;
   }
   /** Sample mean; NaN when no value was added. */
   get mean(): number {

@@ -135,7 +135,7 @@ function discreteMoments(
 function histMoments(start: number, counts: ArrayLike<number>): Moments {
   const mo = new Moments();
   for (let i = 0; i < counts.length; i++) {
-    for (let k = 0; k < counts[i]; k++) mo.add(start + i);
+    mo.addRepeated(start + i, counts[i]);
   }
   return mo;
 }

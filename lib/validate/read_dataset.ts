@@ -48,6 +48,7 @@ function readFacts(
       throw new UsageError(`Cannot validate "${path}": empty file`);
     }
     const ix = columnIndex(header, path, need);
+    const width = header.split(",").length;
     for (let line = r.next(); line !== undefined; line = r.next()) {
       if (line.includes('"')) {
         throw new UsageError(
@@ -55,11 +56,9 @@ function readFacts(
         );
       }
       const f = line.split(",");
-      if (f.length !== header.split(",").length) {
+      if (f.length !== width) {
         throw new UsageError(
-          `Cannot validate "${path}": a row has ${f.length} fields, the header ${
-            header.split(",").length
-          } (truncated or damaged file)`,
+          `Cannot validate "${path}": a row has ${f.length} fields, the header ${width} (truncated or damaged file)`,
         );
       }
       each(f, ix);

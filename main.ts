@@ -1,6 +1,6 @@
 /**
  * chatsynth entry point: parse the command line, call one function from `lib/`, map
- * errors to exit codes (0 ok, 1 check failed, 2 usage or input error; SPEC.md §3).
+ * errors to exit codes (0 ok, 1 check failed, 2 usage or input error; docs/design.md §2.1).
  *
  * @module
  */

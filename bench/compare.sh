@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Speed and memory of chatsynth against the machine's floor and the seed's Python peer,
+# Speed and memory of chatsynth against the machine's floor and a Python peer
+# (the original brief's generator, docs/design.md §9),
 # as ratios measured in one run (these machines are noisy).
 #
 # usage: bench/compare.sh [SESSIONS] [USERS]     (default 100000 20000)

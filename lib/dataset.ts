@@ -1,5 +1,5 @@
 /**
- * One dataset, end to end: config → model → projections → sinks (SPEC.md §4–§5).
+ * One dataset, end to end: config → model → projections → sinks (docs/design.md §3, §5).
  * Data flows one way; this module only wires the layers together.
  *
  * @module
@@ -245,7 +245,7 @@ function writeSessions(
 }
 
 /**
- * Generate a dataset into `target`: dimensions, then users, then sessions (SPEC.md §4).
+ * Generate a dataset into `target`: dimensions, then users, then sessions (docs/design.md §3).
  *
  * @param spec Model, seed, counts and formats.
  * @param target Where bytes go.

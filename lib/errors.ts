@@ -1,5 +1,5 @@
 /**
- * Error kinds that map to exit codes (SPEC.md §3): `main.ts` prints their message
+ * Error kinds that map to exit codes (docs/design.md §2.1): `main.ts` prints their message
  * as one sentence, without a stack trace.
  *
  * @module

@@ -22,7 +22,7 @@ import {
 import { collectVersions } from "./manifest/versions.ts";
 import { dataPackageJson } from "./manifest/datapackage.ts";
 
-/** Command-line values that override the config file (SPEC.md §3). */
+/** Command-line values that override the config file (docs/design.md §2). */
 export interface Overrides {
   /** `--seed`: dataset seed, an integer in [0, 2^53 − 1]. */
   seed?: number;

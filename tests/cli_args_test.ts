@@ -1,5 +1,5 @@
 /**
- * Bad command lines (SPEC.md §3, §8): every rejection is a `UsageError` (exit code
+ * Bad command lines (docs/design.md §2, §2.1): every rejection is a `UsageError` (exit code
  * 2) whose message names the flag and the value at fault.
  */
 import assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 /**
- * Bad config input (SPEC.md §8): every rejection is a `UsageError` whose message
+ * Bad config input (docs/design.md §7): every rejection is a `UsageError` whose message
  * names the file, the line and the key path. Each case makes one targeted edit to
  * the default `config.yaml`; expected line numbers are computed from the edited
  * text, so they stay right when comments are added to the file.

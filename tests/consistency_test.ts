@@ -1,5 +1,5 @@
 /**
- * The three representations agree (SPEC.md §5): row counts, keys, foreign keys,
+ * The three representations agree (docs/design.md §5): row counts, keys, foreign keys,
  * strict CSV, types and precision per column, and the facts rebuilt from the raw
  * JSONL byte for byte.
  */

@@ -1,6 +1,6 @@
 /**
  * Byte-identical output across runs, time zones, locales and the current date
- * (SPEC.md §6): two subprocess runs (the second under TZ=Asia/Kolkata and a German
+ * (docs/design.md §6): two subprocess runs (the second under TZ=Asia/Kolkata and a German
  * locale), and an in-process run with the clock moved 400 days ahead.
  */
 import assert from "node:assert/strict";

@@ -1,6 +1,6 @@
 /**
  * The manifest: golden digests of the canonical run (root MANIFEST.md), SHA256SUMS
- * checked by the independent `sha256sum`, and every field SPEC.md §6 lists.
+ * checked by the independent `sha256sum`, and every field docs/design.md §6.2 lists.
  */
 import assert from "node:assert/strict";
 import { canonicalRun, digestLines } from "../tools/canonical_manifest.ts";

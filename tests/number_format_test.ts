@@ -1,5 +1,5 @@
 /**
- * The shared formatter (SPEC.md §5): fixed precision, no exponent, no -0, no NaN or
+ * The shared formatter (docs/design.md §5.3): fixed precision, no exponent, no -0, no NaN or
  * Infinity, RFC 4180 quoting checked by a strict CSV parser.
  */
 import assert from "node:assert/strict";

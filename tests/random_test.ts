@@ -1,5 +1,5 @@
 /**
- * The RNG module against prando 6.0.1's measured defects (SPEC.md §6) and the
+ * The RNG module against prando 6.0.1's measured defects (docs/design.md §4.2) and the
  * samplers against their analytic moments.
  */
 import assert from "node:assert/strict";

@@ -171,7 +171,7 @@ Deno.test("tiny state space: counts agree with the definitions", () => {
   assert.equal(counts.sessionsSharing, 300);
 });
 
-Deno.test("single mode reproduces SPEC §6: about 0.5% of 100,000 sessions reuse", () => {
+Deno.test("single mode reproduces docs/design.md §4.5: about 0.5% of 100,000 sessions reuse", () => {
   const counts = countReuse(100_000, 100, sessionFill("single", SEED));
   assertConsistent(counts);
   assert.ok(

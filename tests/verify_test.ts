@@ -1,5 +1,5 @@
 /**
- * `verify` (SPEC.md §3, §6): a fresh dataset verifies; every kind of damage is named,
+ * `verify` (docs/design.md §6.3): a fresh dataset verifies; every kind of damage is named,
  * and agrees with the independent `sha256sum -c`; verification does not depend on the
  * time zone, locale or clock; unusable manifests exit 2.
  */

@@ -1,5 +1,5 @@
 /**
- * The canonical run (SPEC.md §6): the default `config.yaml` with its default seed and
+ * The canonical run (docs/design.md §6.2): the default `config.yaml` with its default seed and
  * counts. Its `MANIFEST.md` is kept at the repository root; the test suite regenerates
  * it and fails when any digest changes, so a change in output is always deliberate.
  *

@@ -1,6 +1,6 @@
 /**
- * Count reused random states across sessions (SPEC.md §6: "the project must carry a
- * tool or test that counts reuse").
+ * Count reused random states across sessions (docs/design.md §4.5: the project carries
+ * the tool that counts reuse).
  *
  * What it measures. Every session draws from its own stream, keyed by
  * `unitKey(seed, streamId("session"), index)`. A draw's *state* is what determines
@@ -9,7 +9,7 @@
  * - `combined` (the real design, `lib/random/stream.ts`): two prando generators
  *   seeded with `halfToSeed(hi)` and `halfToSeed(lo)` step together; the state of a
  *   draw is the pair `(prandoState32(a), prandoState32(b))`, 64 bits;
- * - `single` (the naive baseline SPEC §6 measured): one prando seeded with
+ * - `single` (the naive baseline of docs/design.md §4.5): one prando seeded with
  *   `halfToSeed(hi)`; the state of a draw is its 32-bit state.
  *
  * Sessions are taken in index order and draws in order within a session. For each
@@ -24,7 +24,7 @@
  *   cross-session reused draws);
  * - sessions reusing: sessions with at least one draw whose state an earlier
  *   session already drew (the later side of each coincidence). This is the
- *   "sessions touched" of SPEC §6 (4.5% at 1,000,000 × 100, 0.5% at 100,000);
+ *   "sessions touched" of docs/design.md §4.5 (4.5% at 1,000,000 × 100, 0.5% at 100,000);
  * - sessions sharing: sessions with at least one shared draw, i.e. sessions drawing
  *   a state that any other session also draws (both sides; about twice the above).
  *
@@ -51,7 +51,7 @@
  * | 1,000,000 × 100   | single   | 2,276,234 (2.276%) | 44,841 (4.484%)  | 4,517,192 (4.517%) | 88,289 (8.829%)  | 15 s  | 1.02 GB  |
  * | 10,000,000 × 100  | combined | 0                  | 0                | 0                  | 0                | 101 s | 8.06 GB  |
  *
- * The single mode reproduces SPEC §6 (2.3% of draws, 4.5% of sessions). It is
+ * The single mode reproduces docs/design.md §4.5 (2.3% of draws, 4.5% of sessions). It is
  * twice what 2^32 states would give because prando's step is 2-to-1 (its
  * sign-extending `>> 17` always clears bit 31 of the intermediate value), so only
  * 2^31 states follow the first step.
@@ -101,7 +101,7 @@ export interface ReuseCounts {
   sharedDraws: number;
   /**
    * Sessions with at least one draw whose state an earlier session already drew
-   * (the later side of each coincidence; SPEC §6's "sessions touched").
+   * (the later side of each coincidence; the "sessions touched" of docs/design.md §4.5).
    */
   sessionsReusing: number;
   /**
@@ -322,7 +322,7 @@ export function combinedStates(hi: number, lo: number, out: Uint32Array): void {
 
 /**
  * Write the states of a single prando seeded from one 32-bit key half (the
- * baseline of SPEC §6).
+ * baseline of docs/design.md §4.5).
  *
  * @param half Key half, unsigned 32-bit.
  * @param out Buffer of length 2 × draws, written as in {@linkcode SessionFill}:
@@ -374,7 +374,7 @@ export interface Options {
 
 /** The `--help` text. */
 export const HELP =
-  `state_reuse: count reused random states across sessions (SPEC.md §6).
+  `state_reuse: count reused random states across sessions (docs/design.md §4.5).
 
 Usage:
   deno run -A tools/state_reuse.ts [options]

@@ -37,7 +37,7 @@ export function formatIsoDate(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Calendar attributes of one day, as `dim_date` carries them (SPEC.md §5). */
+/** Calendar attributes of one day, as `dim_date` carries them (docs/design.md §5.3). */
 export interface DayParts {
   /** Days since 1970-01-01. */
   epochDay: number;

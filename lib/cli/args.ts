@@ -9,7 +9,7 @@ import { type Format, FORMATS } from "../config/schema.ts";
 import { UsageError } from "../errors.ts";
 import type { Overrides } from "../generate.ts";
 
-/** Commands (SPEC.md §3). */
+/** Commands (docs/design.md §2). */
 export const COMMANDS = ["generate", "verify", "validate"] as const;
 /** One command. */
 export type Command = typeof COMMANDS[number];
@@ -75,10 +75,12 @@ recorded version that differs from this run's. It exits 0 only when all match.
 
 validate [DIR] tests every modelled quantity against the distribution the config
 implies (chi-square, Kolmogorov-Smirnov, binomial; Holm-adjusted at 1%), checks the
-exact rules, reports the seed's quality figures, writes DIR/validation.md and
-DIR/validation.json, and exits 0 when every check passes, 1 otherwise.
+exact rules, reports the original brief's quality figures, writes DIR/validation.md
+and DIR/validation.json, and exits 0 when every check passes, 1 otherwise.
 
 Exit codes: 0 success, 1 verification or validation failure, 2 usage or input error.
+
+The model, file formats and reproducibility contract: docs/design.md.
 
 Permissions: -P uses the "default" set in deno.json: read the project folder, write
 output/ and its staging folder output.partial/. To write elsewhere, run

@@ -1,5 +1,5 @@
 /**
- * Cross-field rules of the configuration that a type cannot express (SPEC.md §8):
+ * Cross-field rules of the configuration that a type cannot express (docs/design.md §7):
  * probabilities summing to 1, unique names, contiguous age bands, valid calendar
  * dates, references between sections, usable truncations.
  *

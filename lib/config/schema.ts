@@ -1,12 +1,12 @@
 /**
- * The typed schema of `config.yaml` (SPEC.md §4, §8): shapes and types via zod; the
+ * The typed schema of `config.yaml` (docs/design.md §3, §7): shapes and types via zod; the
  * cross-field rules (sums, ranges, references) live in `rules.ts`.
  *
  * @module
  */
 import { z } from "zod";
 
-/** Output representations (SPEC.md §5). */
+/** Output representations (docs/design.md §5). */
 export const FORMATS = ["raw", "star", "snowflake"] as const;
 /** One output representation. */
 export type Format = typeof FORMATS[number];
@@ -158,5 +158,5 @@ export const configSchema = z.strictObject({
  */
 type ConfigOutput = z.infer<typeof configSchema>;
 
-/** The validated configuration: every parameter of the model (SPEC.md §4). */
+/** The validated configuration: every parameter of the model (docs/design.md §3). */
 export type Config = ConfigOutput;

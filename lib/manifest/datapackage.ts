@@ -1,7 +1,7 @@
 /**
  * `datapackage.json`: the dataset as a Frictionless Data Package v2
  * (https://datapackage.org/standard/data-package/): every table with its fields,
- * types, primary and foreign keys, and each file's `sha256:` hash (SPEC.md §5). Built
+ * types, primary and foreign keys, and each file's `sha256:` hash (docs/design.md §5.5). Built
  * from the manifest and `lib/schema/tables.ts` alone, so it is deterministic and
  * `verify` can recompute it.
  *

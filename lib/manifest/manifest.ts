@@ -1,5 +1,5 @@
 /**
- * The dataset manifest (SPEC.md §6): `manifest.json`, `SHA256SUMS` and `MANIFEST.md`,
+ * The dataset manifest (docs/design.md §6.2): `manifest.json`, `SHA256SUMS` and `MANIFEST.md`,
  * all deterministic (no time, host or absolute path).
  *
  * @module

@@ -1,6 +1,6 @@
 /**
  * Read and check a dataset's `manifest.json` before trusting anything in it: shape,
- * types, and safe relative paths (SPEC.md §3 `verify`).
+ * types, and safe relative paths (docs/design.md §6.3).
  *
  * @module
  */
@@ -18,7 +18,7 @@ export const METADATA_FILES = [
 ];
 
 /**
- * Reports written into a dataset folder after generation (SPEC.md §5): not part of the
+ * Reports written into a dataset folder after generation (docs/design.md §5.5): not part of the
  * dataset, ignored by name by `verify`.
  */
 export const REPORT_FILES = [

@@ -1,5 +1,5 @@
 /**
- * `verify`: prove a dataset folder is what the generator makes (SPEC.md §3, §6).
+ * `verify`: prove a dataset folder is what the generator makes (docs/design.md §6.3).
  *
  * 1. Integrity: every file in `manifest.json` exists with its size and SHA-256 (each
  *    read once, streaming); `SHA256SUMS` and `MANIFEST.md` are what the manifest

@@ -1,5 +1,5 @@
 /**
- * Versions recorded in the manifest (SPEC.md §6): generator, runtime, and the npm
+ * Versions recorded in the manifest (docs/design.md §6.2): generator, runtime, and the npm
  * dependencies as pinned in `deno.lock`, plus the lock file's SHA-256.
  *
  * @module

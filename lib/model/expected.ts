@@ -13,7 +13,7 @@ const NOISE_NODES = 4000;
 
 /**
  * Expected fallback rate of one intent: P(C < t + e) with C ~ Beta(alpha, beta) and
- * e ~ Normal(0, noiseSd) independent, i.e. E_e[F_Beta(t + e)] (SPEC.md §4.6).
+ * e ~ Normal(0, noiseSd) independent, i.e. E_e[F_Beta(t + e)] (docs/design.md §3.7).
  * Integrated numerically with the midpoint rule on ±8 sd (error < 1e-9 for the
  * default parameters); F_Beta from `@stdlib/stats-base-dists-beta-cdf`.
  *

@@ -1,5 +1,5 @@
 /**
- * Faker driven by chatsynth's own streams (SPEC.md §6): one Faker instance per
+ * Faker driven by chatsynth's own streams (docs/design.md §4): one Faker instance per
  * locale, all reading uniforms from whichever stream is current, and a fixed
  * reference date so nothing reads the clock.
  *

@@ -1,6 +1,6 @@
 /**
  * Sessions and their turns: a pure function from (model, session index) to a session
- * (SPEC.md §4.2–§4.10). The record is reused between calls (struct of arrays), so the
+ * (docs/design.md §3.2–§3.12). The record is reused between calls (struct of arrays), so the
  * hot path allocates only the strings it produces.
  *
  * @module

@@ -1,6 +1,6 @@
 /**
  * Turn text: a user utterance and a bot response per turn, from per-intent templates
- * filled with synthetic values (SPEC.md §4.9). Templates deliberately contain commas,
+ * filled with synthetic values (docs/design.md §3.10). Templates deliberately contain commas,
  * double quotes and apostrophes, so every writer's escaping is exercised.
  *
  * Slots: `{order}` order number, `{amount}` money amount, `{product}` a Faker product

@@ -1,5 +1,5 @@
 /**
- * Users: pure functions from (model, user index) to a user record (SPEC.md §4.1).
+ * Users: pure functions from (model, user index) to a user record (docs/design.md §3.1).
  *
  * @module
  */

@@ -13,7 +13,7 @@ import type { Uniform } from "./stream.ts";
  * Mean of the censored variable: (1 − (1 − p)^max) / p.
  *
  * @param rng Uniform source; consumes one value.
- * @param mean Uncensored mean 1/p (> 1; e.g. 7 turns, SPEC.md §4.3).
+ * @param mean Uncensored mean 1/p (> 1; e.g. 7 turns, docs/design.md §3.4).
  * @param max Censoring point, an integer ≥ 1.
  */
 export function geometric(rng: Uniform, mean: number, max: number): number {

@@ -1,6 +1,6 @@
 /**
  * The one place prando is constructed. Guards the measured defects of prando 6.0.1
- * (SPEC.md §6) so no caller can meet them:
+ * (docs/design.md §4.2) so no caller can meet them:
  *
  * - a numeric seed is used as `ToInt32(seed)`, so seeds that truncate to 0
  *   (0.5, 2^32, NaN) give the all-zero xorshift state and a frozen stream; so does

@@ -1,7 +1,7 @@
 /**
  * Derivation of a unit's 64-bit random key from (dataset seed, stream name, unit index),
  * so every unit (a user, a session, ...) has its own stream and can be regenerated alone,
- * in any order, on any machine (SPEC.md §6).
+ * in any order, on any machine (docs/design.md §4.1).
  *
  * The key is two 32-bit halves computed by MurmurHash3 (x86, 32-bit; Austin Appleby,
  * public domain) over the same five input words with two different hash seeds. Two

@@ -1,6 +1,6 @@
 /**
  * Table definitions: the one source for CSV headers, the data dictionary, the
- * Frictionless `datapackage.json` and (later) the SQL DDL (SPEC.md §5).
+ * Frictionless `datapackage.json` and (later) the SQL DDL (docs/design.md §5).
  *
  * @module
  */

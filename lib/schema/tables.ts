@@ -1,7 +1,7 @@
 /**
  * Every output table and the raw record: columns in output order, keys, units.
  *
- * Star (SPEC.md §5): two facts and six denormalized dimensions. Snowflake: the same
+ * Star (docs/design.md §5.1): two facts and six denormalized dimensions. Snowflake: the same
  * facts, dimensions normalized into hierarchies (user → country → region, user → age
  * band, date → month → quarter → year, intent → intent category, channel → channel
  * type, device → platform).

@@ -1,5 +1,5 @@
 /**
- * The one number and timestamp formatter every writer uses (SPEC.md §5): no exponent
+ * The one number and timestamp formatter every writer uses (docs/design.md §5.3): no exponent
  * notation, no `-0`, no NaN or Infinity, fixed precision per column, timestamps in
  * ISO 8601 UTC with milliseconds and `Z`. Output never depends on locale or time zone.
  *

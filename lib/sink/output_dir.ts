@@ -1,5 +1,5 @@
 /**
- * Atomic output folder (SPEC.md §8): the dataset is written into a staging folder
+ * Atomic output folder (docs/design.md §6.4): the dataset is written into a staging folder
  * inside `<out>.partial/` next to the target and renamed into place only when
  * complete. An existing non-empty target is refused unless `force`; with `force` it is
  * replaced only after the new dataset is complete (the old one is moved aside into

@@ -1,5 +1,5 @@
 /**
- * Goodness-of-fit tests, delegated to `@stdlib` (SPEC.md §3 `validate`): Pearson's
+ * Goodness-of-fit tests, delegated to `@stdlib` (docs/design.md §8): Pearson's
  * chi-square for categorical and binned quantities, the one-sample Kolmogorov–Smirnov
  * test for continuous ones, the exact binomial test for rates, Holm's correction.
  *

@@ -1,7 +1,7 @@
 /**
  * What the configured model says each observed quantity should follow: probabilities,
  * CDFs and analytic moments, all computed from the config with `@stdlib` distribution
- * functions (SPEC.md §4).
+ * functions (docs/design.md §3).
  *
  * @module
  */
@@ -232,7 +232,7 @@ export function fallbackRates(c: Config): number[] {
 
 /**
  * Predicted sentiment before noise: intercept + w_c (mean confidence − centre) − w_f
- * fallback rate (SPEC.md §4.10, config `outcomes.sentiment`).
+ * fallback rate (docs/design.md §3.11, config `outcomes.sentiment`).
  */
 export function sentimentMean(
   c: Config,

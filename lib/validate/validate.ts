@@ -1,6 +1,6 @@
 /**
  * `validate`: statistical evidence that a dataset follows its configured model
- * (SPEC.md §3–§4; the seed document's "Validation Evidence").
+ * (docs/design.md §8; the original brief's validation evidence, §9.1).
  *
  * Every modelled quantity is tested against the distribution the config implies:
  * chi-square goodness of fit for categorical and binned quantities, one-sample
@@ -8,7 +8,7 @@
  * tests for rates. The p-values form one family, adjusted with Holm's method at a
  * family-wise level of 1%: a correct generator fails with probability at most 1% per
  * dataset. Deterministic rules (escalation, resolution eligibility, sentiment labels,
- * values inside the model's support) are checked exactly. The seed's quality figures
+ * values inside the model's support) are checked exactly. The original brief's quality figures
  * are reported separately and do not decide pass or fail.
  *
  * @module
@@ -66,17 +66,17 @@ export interface RuleCheck {
   pass: boolean;
 }
 
-/** One of the seed document's quality figures. */
+/** One of the original brief's quality figures (docs/design.md §9.1). */
 export interface QualityFigure {
   /** What the figure is, e.g. "fallback rate". */
   figure: string;
-  /** The figure as the seed document states it, in words. */
+  /** The figure as the original brief states it, in words. */
   seed: string;
   /** What the config implies for it, in numbers or words. */
   configured: string;
   /** What the dataset shows. */
   observed: string;
-  /** Whether the observed value is within `qualityFigures`' tolerance of the seed's figure. */
+  /** Whether the observed value is within `qualityFigures`' tolerance of the brief's figure. */
   consistentWithSeed: boolean;
 }
 
@@ -101,7 +101,7 @@ export interface ValidationReport {
   checks: Check[];
   /** The deterministic rules. */
   rules: RuleCheck[];
-  /** The seed document's quality figures (reported, not tested). */
+  /** The original brief's quality figures (reported, not tested). */
   quality: QualityFigure[];
   /** Whether every check and every rule passed. */
   pass: boolean;
@@ -422,7 +422,7 @@ export function buildRules(o: Observations): RuleCheck[] {
   return rules;
 }
 
-/** The seed document's quality figures, reported next to what the config implies. */
+/** The original brief's quality figures, reported next to what the config implies. */
 export function qualityFigures(
   c: Config,
   o: Observations,
@@ -629,11 +629,11 @@ export function validationMarkdown(r: ValidationReport): string {
       `| ${x.rule} | ${x.violations} | ${x.pass ? "pass" : "**FAIL**"} |`
     ),
     "",
-    "## The seed document's quality figures",
+    "## The original brief's quality figures",
     "",
-    "Reported, not tested: they describe the default configuration.",
+    "Reported, not tested: they describe the default configuration (the brief and where chatsynth departs from it: docs/design.md §9 in the generator's repository).",
     "",
-    "| figure | seed document | configured | observed | consistent with the seed |",
+    "| figure | original brief | configured | observed | consistent with the brief |",
     "| --- | --- | --- | --- | --- |",
     ...r.quality.map((q) =>
       `| ${q.figure} | ${q.seed} | ${q.configured} | ${q.observed} | ${
@@ -641,7 +641,7 @@ export function validationMarkdown(r: ValidationReport): string {
       } |`
     ),
     "",
-    "Latency: the seed's stated mean (900–1050 ms) is not reachable with its own parameters μ = 6.6, σ = 0.35, whose mean is e^(μ + σ²/2) ≈ 781 ms; the parameters win (SPEC.md §4.7).",
+    "Latency: the brief's stated mean (900–1050 ms) is not reachable with its own parameters μ = 6.6, σ = 0.35, whose mean is e^(μ + σ²/2) ≈ 781 ms; the parameters win (docs/design.md §9.2).",
     "",
   ];
   return lines.join("\n");

@@ -32,6 +32,13 @@ function printValidation(
   for (const x of rulesFailed) {
     console.log(`FAIL  ${x.rule}: ${x.violations} violations`);
   }
+  if (r.dataset.differs.length) {
+    console.log(
+      `files read differ from the manifest: ${
+        r.dataset.differs.join(", ")
+      }; the figures describe the files as read (integrity: run verify)`,
+    );
+  }
   console.log(
     `validate: ${r.pass ? "PASS" : "FAIL"}, ${
       r.checks.length - failed.length

@@ -1,41 +1,70 @@
 /**
  * Streaming accumulation of everything `validate` tests: counts, histograms on the
- * output grids, bounded samples for Kolmogorov–Smirnov, and per-session flags. Memory
- * is bounded by the model's categories, a few bytes per session and per user, never
- * by the number of turns.
+ * output grids, bounded samples for Kolmogorov–Smirnov, and the exact rules that link
+ * a session to its turns (checked one session at a time). Memory is bounded by the
+ * model's categories, 8 bytes per session (a hash for the duplicate check) and 5 per
+ * user, never by the number of turns.
  *
  * @module
  */
 import type { Config } from "../config/schema.ts";
 import {
+  addSentimentCellProbs,
   confidenceBins,
   latencyBins,
   satisfactionProbs,
+  SENTIMENT_CELLS,
+  sentimentCell,
   sentimentMean,
-  sentimentPit,
   thinkBins,
 } from "./targets.ts";
+import { parseIsoDate } from "../calendar/iso_date.ts";
 
 /** Equiprobable bins for continuous quantities (chi-square). */
 export const CONTINUOUS_BINS = 20;
 /** Values kept per continuous quantity for the Kolmogorov–Smirnov test. */
 export const KS_SAMPLE = 5000;
-/** Bins of the sentiment probability integral transform. */
-export const PIT_BINS = 20;
 /** Latency histogram size (ms); larger values go to the last cell. */
 const LATENCY_HIST = 100_000;
 
+/**
+ * The exact (deterministic) rules `validate` checks on every row, by id, in words.
+ * Each is counted in {@linkcode Observations.violations}.
+ */
+export const RULES = {
+  order:
+    "rows in key order: sessions 1..N once each, each session's turns next to it and numbered 1..turn_count, users once each",
+  timeOrder: "user_ts < bot_ts on every turn",
+  latency: "bot_ts − user_ts = latency_ms on every turn",
+  think:
+    "each next user_ts = the previous bot_ts + think_time_ms (think_time_ms 0 on turn 1)",
+  span:
+    "start_ts = the first turn's user_ts, end_ts = the last turn's bot_ts, duration_ms = end_ts − start_ts",
+  aggregates:
+    "turn_count, fallback_count, fallback_rate, mean_confidence and mean_latency_ms equal their exact recomputation from the turns (rounded half away from zero)",
+  agree:
+    "each turn's user, channel, device, date and time keys agree with its session and user_ts; each session's start keys with start_ts and its device with its user's",
+  keys:
+    "every fact foreign key resolves in its dimension (and every turn in fact_session)",
+  duplicates:
+    "no duplicate sessions (all columns but the key, with their turns; 64-bit hash)",
+  escalation: "escalated = an escalation turn or enough consecutive fallbacks",
+  resolved: "resolved only when not escalated and the last turn was answered",
+  sentimentLabel: "sentiment_label follows sentiment_score",
+} as const;
+
+/** Id of one of the {@linkcode RULES}. */
+export type RuleId = keyof typeof RULES;
+
 /** One turn as read from any representation. */
 export interface TurnObs {
-  /** Session key, 1-based (session index + 1). */
-  session: number;
-  /** Turn number within the session, 1-based. */
+  /** Turn number within the session as written, 1-based. */
   turnNumber: number;
-  /** Index into the config's `intents` (0-based; −1 when the name is unknown). */
+  /** Index into the config's `intents` (0-based; −1 when the name or key is unknown). */
   intent: number;
-  /** Index into the config's `channels` (0-based; −1 when the name is unknown). */
+  /** Index into the config's `channels` (0-based; −1 when the name or key is unknown). */
   channel: number;
-  /** NLU confidence, probability in (0, 1) with 4 decimals. */
+  /** NLU confidence as written, probability with 4 decimals. */
   confidence: number;
   /** Whether the bot fell back on this turn. */
   fallback: boolean;
@@ -43,6 +72,10 @@ export interface TurnObs {
   latencyMs: number;
   /** User think time before this message, whole ms (0 on turn 1). */
   thinkMs: number;
+  /** `user_ts`, ms since 1970-01-01T00:00:00Z (NaN when not a timestamp). */
+  userMs: number;
+  /** `bot_ts`, ms since 1970-01-01T00:00:00Z (NaN when not a timestamp). */
+  botMs: number;
 }
 
 /** One session as read from any representation. */
@@ -57,12 +90,22 @@ export interface SessionObs {
   device: number;
   /** Session start as written: ISO 8601 UTC text, `YYYY-MM-DDTHH:mm:ss.sssZ`. */
   startTs: string;
-  /** Turns in the session, count (1..`turns.count.max`). */
+  /** `start_ts`, ms since the epoch (NaN when not a timestamp). */
+  startMs: number;
+  /** `end_ts`, ms since the epoch (NaN when not a timestamp). */
+  endMs: number;
+  /** `duration_ms` as written, ms; undefined when the representation has none (raw). */
+  durationMs?: number;
+  /** Turns in the session as written, count. */
   turnCount: number;
-  /** Share of the session's turns that fell back, in [0, 1]. */
-  fallbackRate: number;
-  /** Mean turn confidence of the session, probability. */
+  /** Fallback turns as written, count. */
+  fallbackCount: number;
+  /** `fallback_rate` as written; undefined when the representation has none (raw). */
+  fallbackRate?: number;
+  /** Mean turn confidence as written (4 decimals), probability. */
   meanConfidence: number;
+  /** Mean turn latency as written (1 decimal), ms. */
+  meanLatencyMs: number;
   /** Sentiment score, in [−1, 1]. */
   sentimentScore: number;
   /** Sentiment label as written: "negative", "neutral" or "positive". */
@@ -87,6 +130,14 @@ export interface UserObs {
   country: number;
   /** Tenure before `calendar.start`, whole days. */
   tenureDays: number;
+}
+
+/**
+ * Round num / den half away from zero (num ≥ 0 integer, den ≥ 1 integer), exactly for
+ * the small sums of one session (|num| < 2^50).
+ */
+function roundedRatio(num: number, den: number): number {
+  return Math.floor((2 * num + den) / (2 * den));
 }
 
 /**
@@ -158,7 +209,7 @@ export class Observations {
   /** Effective config of the dataset: the model every quantity is tested against. */
   readonly c: Config;
   // Turns.
-  /** Turns added, count. */
+  /** Turns read, count (including turns no session row claims). */
   turns = 0;
   /** Turns per intent index, count. */
   intentCounts: Float64Array;
@@ -169,13 +220,13 @@ export class Observations {
    * {@linkcode CONTINUOUS_BINS} equiprobable bins.
    */
   confBins: Binned[];
-  /** Per intent index: the first {@linkcode KS_SAMPLE} confidences, probabilities. */
+  /** Per intent index: the first {@linkcode KS_SAMPLE} confidences on the grid (× 10^4). */
   confSample: number[][];
   /** Per intent index: running mean and variance of confidence. */
   confMoments: Moments[];
   /** Per channel index: latency (whole ms) in {@linkcode CONTINUOUS_BINS} equiprobable bins. */
   latencyBins: Binned[];
-  /** Per channel index: the first {@linkcode KS_SAMPLE} latencies, ms. */
+  /** Per channel index: the first {@linkcode KS_SAMPLE} latencies, whole ms. */
   latencySample: number[][];
   /** Per channel index: running mean and variance of latency, ms. */
   latencyMoments: Moments[];
@@ -186,23 +237,12 @@ export class Observations {
   latencyHist = new Float64Array(LATENCY_HIST);
   /** Think time of turns ≥ 2 (whole ms) in {@linkcode CONTINUOUS_BINS} equiprobable bins. */
   thinkBins: Binned;
-  /** The first {@linkcode KS_SAMPLE} think times of turns ≥ 2, ms. */
+  /** The first {@linkcode KS_SAMPLE} think times of turns ≥ 2, whole ms. */
   thinkSample: number[] = [];
   /** Running mean and variance of the think time of turns ≥ 2, ms. */
   thinkMoments = new Moments();
-  /** Per session, from its turns: max consecutive fallbacks, escalation turn, last fallback. */
-  maxRun: Uint8Array;
-  /** Per session index: 1 when one of its turns has the `escalation` intent. */
-  hasEscalation: Uint8Array;
-  /**
-   * Per session index: the current run of consecutive fallbacks, capped at 255 (0 =
-   * last turn answered).
-   */
-  lastFallback: Uint8Array;
-  /** Per session index: turns added, count (compared with the session's `turn_count`). */
-  turnsSeen: Uint32Array;
   // Sessions.
-  /** Sessions added, count. */
+  /** Session rows read, count. */
   sessions = 0;
   /** Sessions by turn count, index = turns (0..`turns.count.max`; index 0 stays empty). */
   turnCounts: Float64Array;
@@ -210,19 +250,28 @@ export class Observations {
   hours = new Float64Array(24);
   /** Sessions by start weekday (UTC), index 0 = Monday .. 6 = Sunday. */
   weekdays = new Float64Array(7);
+  /** Sessions by start weekday and hour (UTC), index weekday × 24 + hour. */
+  startCells = new Float64Array(7 * 24);
   /** Sessions by device index, then channel index, count. */
   channelByDevice: Float64Array[];
-  /** Sessions per user index, count. */
+  /** Sessions per user index, count (4 bytes per user). */
   sessionsPerUser: Uint32Array;
   /**
-   * Sessions by the sentiment score's PIT value in {@linkcode PIT_BINS} equal bins of
-   * [0, 1] (scores inside (−1, 1) only).
+   * Device index of each user as read (255 = user not read), to check each session's
+   * device against its user's and its user key against the users read (1 byte per user).
    */
-  pitBins = new Float64Array(PIT_BINS);
-  /** Sessions whose sentiment score is clamped at −1 or 1 (left out of the PIT), count. */
+  userDevice: Uint8Array;
+  /**
+   * Per session row: a 64-bit hash of the row without its key and of its turns
+   * without the session key, for the duplicate check (8 bytes per session).
+   */
+  sessionHashes: BigUint64Array;
+  /** Sessions by sentiment cell (see `sentimentCell`), count. */
+  sentimentObserved = new Float64Array(SENTIMENT_CELLS);
+  /** Expected sessions by sentiment cell: per-session model probabilities, summed. */
+  sentimentExpected = new Float64Array(SENTIMENT_CELLS);
+  /** Sessions whose sentiment score is clamped at −1 or 1, count. */
   sentimentClamped = 0;
-  /** Sessions whose sentiment label does not follow from the score and `label_cutoff`, count. */
-  sentimentLabelErrors = 0;
   /** Sessions by satisfaction rating, index = rating − 1 (ratings 1..5). */
   satisfactionObserved = new Float64Array(5);
   /**
@@ -232,16 +281,12 @@ export class Observations {
   satisfactionExpected = new Float64Array(5);
   /** Running mean and variance of the satisfaction rating (1..5). */
   satisfactionMoments = new Moments();
-  /** Sessions whose `escalated` flag or turn count disagrees with their turns, count. */
-  escalationErrors = 0;
   /** Escalated sessions, count. */
   escalatedCount = 0;
   /** Sessions eligible for resolution (not escalated, last turn answered), count. */
   resolutionEligible = 0;
   /** Eligible sessions marked resolved, count. */
   resolvedEligible = 0;
-  /** Ineligible sessions marked resolved (rule violations), count. */
-  resolvedIneligible = 0;
   /** Running mean and variance of the sentiment score. */
   sentimentMoments = new Moments();
   // Users.
@@ -257,20 +302,33 @@ export class Observations {
   tenureCounts: Float64Array;
   /** Values outside the model's support, by quantity. */
   outOfRange = new Map<string, number>();
+  /** Violations of each exact rule, count (rows or sessions). */
+  violations: Record<RuleId, number>;
   /** Index of the `escalation` intent (−1 when the config has none). */
   #escalationIntent: number;
+  /** Epoch days of the calendar's first and last day. */
+  #calendar: [number, number];
+  /** Session key the next session row should have. */
+  #nextSession = 1;
 
   /**
-   * Empty observations, sized for the dataset's config and counts.
+   * Empty observations, sized for the dataset's config and counts. Memory: 8 bytes per
+   * session and 5 per user, plus tables sized by the config.
    *
-   * @param c Effective config of the dataset; @param sessions, users its counts.
+   * @param c Effective config of the dataset.
+   * @param sessions Sessions the manifest records, count.
+   * @param users Users the manifest records, count.
    */
   constructor(c: Config, sessions: number, users: number) {
     this.c = c;
-    const ni = c.intents.length, nc = c.channels.length;
+    const nc = c.channels.length, ni = c.intents.length;
     this.#escalationIntent = c.intents.findIndex((i) =>
       i.name === "escalation"
     );
+    this.#calendar = [
+      parseIsoDate(c.calendar.start)!,
+      parseIsoDate(c.calendar.end)!,
+    ];
     this.intentCounts = new Float64Array(ni);
     this.fallbacksByIntent = new Float64Array(ni);
     this.confBins = c.intents.map((_, i) => {
@@ -287,41 +345,56 @@ export class Observations {
     this.latencyMoments = c.channels.map(() => new Moments());
     const tb = thinkBins(c, CONTINUOUS_BINS);
     this.thinkBins = new Binned(tb.upper, tb.probs);
-    this.maxRun = new Uint8Array(sessions);
-    this.hasEscalation = new Uint8Array(sessions);
-    this.lastFallback = new Uint8Array(sessions);
-    this.turnsSeen = new Uint32Array(sessions);
     this.turnCounts = new Float64Array(c.turns.count.max + 1);
     this.channelByDevice = c.population.devices.map(() => new Float64Array(nc));
     this.sessionsPerUser = new Uint32Array(users);
+    this.userDevice = new Uint8Array(users).fill(255);
+    this.sessionHashes = new BigUint64Array(sessions);
     this.deviceCounts = new Float64Array(c.population.devices.length);
     this.countryCounts = new Float64Array(c.population.countries.length);
     this.ageCounts = new Float64Array(
       c.population.age.max - c.population.age.min + 1,
     );
     this.tenureCounts = new Float64Array(c.population.tenure_days.max_days + 1);
+    this.violations = Object.fromEntries(
+      Object.keys(RULES).map((k) => [k, 0]),
+    ) as Record<RuleId, number>;
   }
 
   #outside(what: string): void {
     this.outOfRange.set(what, (this.outOfRange.get(what) ?? 0) + 1);
   }
 
-  /** Add one turn; turns of a session must come in order. */
-  turn(t: TurnObs): void {
-    this.turns++;
+  /** Count `n` violations of rule `id` found by the reader (keys, agreement, order). */
+  violate(id: RuleId, n = 1): void {
+    this.violations[id] += n;
+  }
+
+  /** Count turn rows that no session row claims (wrong session key or out of order). */
+  orphanTurns(n: number): void {
+    this.turns += n;
+    this.violations.order += n;
+  }
+
+  /** Statistics of one turn. */
+  #turnStats(t: TurnObs): void {
     if (
       !Number.isInteger(t.intent) || t.intent < 0 ||
       t.intent >= this.intentCounts.length ||
       !(t.confidence >= 0 && t.confidence <= 1) ||
-      !Number.isInteger(t.latencyMs) || !Number.isInteger(t.thinkMs)
+      !Number.isInteger(t.latencyMs) || !Number.isInteger(t.thinkMs) ||
+      t.latencyMs < 1 || t.thinkMs < 0
     ) {
       return this.#outside("turn values");
     }
+    const grid = Math.round(t.confidence * 1e4);
+    if (Math.abs(t.confidence * 1e4 - grid) > 1e-6) {
+      this.#outside("confidence (4 decimals)");
+    }
     this.intentCounts[t.intent]++;
     if (t.fallback) this.fallbacksByIntent[t.intent]++;
-    const grid = Math.round(t.confidence * 1e4);
     this.confBins[t.intent].add(grid);
-    sample(this.confSample[t.intent], t.confidence);
+    sample(this.confSample[t.intent], grid);
     this.confMoments[t.intent].add(t.confidence);
     if (t.channel >= 0 && t.channel < this.latencyBins.length) {
       this.latencyBins[t.channel].add(t.latencyMs);
@@ -334,53 +407,116 @@ export class Observations {
       sample(this.thinkSample, t.thinkMs);
       this.thinkMoments.add(t.thinkMs);
     }
-    const s = t.session - 1;
-    if (s < 0 || s >= this.maxRun.length) return this.#outside("session_key");
-    this.turnsSeen[s]++;
-    // Consecutive fallbacks: lastFallback holds the current run (0 = last turn answered).
-    const current = t.fallback
-      ? Math.min(255, (t.turnNumber === 1 ? 0 : this.lastFallback[s]) + 1)
-      : 0;
-    this.lastFallback[s] = current;
-    if (current > this.maxRun[s]) this.maxRun[s] = current;
-    if (t.intent === this.#escalationIntent) {
-      this.hasEscalation[s] = 1;
-    }
   }
 
-  /** Add one session (after all turns, when turns and sessions come from separate files). */
-  session(o: SessionObs): void {
+  /**
+   * Add one session row with the turn rows that carry its key (in file order), and
+   * check every rule that links them.
+   *
+   * @param o The session row.
+   * @param turns Its turns; only the first `n` entries are used.
+   * @param n Turns of the session read, count.
+   * @param hashHi High 32 bits of the hash of the session (see {@linkcode sessionHashes}).
+   * @param hashLo Low 32 bits.
+   */
+  session(
+    o: SessionObs,
+    turns: TurnObs[],
+    n: number,
+    hashHi: number,
+    hashLo: number,
+  ): void {
     const c = this.c;
+    const v = this.violations;
+    if (this.sessions < this.sessionHashes.length) {
+      this.sessionHashes[this.sessions] = (BigInt(hashHi >>> 0) << 32n) |
+        BigInt(hashLo >>> 0);
+    }
     this.sessions++;
+    this.turns += n;
+    if (o.session !== this.#nextSession) v.order++;
+    this.#nextSession = o.session + 1;
+
+    // The turns: statistics, numbering, timestamps, and what the session aggregates.
+    let fallbacks = 0, confE4 = 0, latSum = 0, run = 0, maxRun = 0;
+    let hasEscalation = false, badOrder = false, prevBot = NaN;
+    for (let i = 0; i < n; i++) {
+      const t = turns[i];
+      this.#turnStats(t);
+      if (t.turnNumber !== i + 1) badOrder = true;
+      if (!(t.userMs < t.botMs)) v.timeOrder++;
+      if (t.botMs - t.userMs !== t.latencyMs) v.latency++;
+      if (i === 0 ? t.thinkMs !== 0 : t.userMs !== prevBot + t.thinkMs) {
+        v.think++;
+      }
+      prevBot = t.botMs;
+      if (t.fallback) fallbacks++;
+      confE4 += Math.round(t.confidence * 1e4);
+      latSum += t.latencyMs;
+      run = t.fallback ? run + 1 : 0;
+      if (run > maxRun) maxRun = run;
+      if (t.intent === this.#escalationIntent) hasEscalation = true;
+    }
+    if (badOrder) v.order++;
+    if (
+      n === 0 || turns[0].userMs !== o.startMs ||
+      turns[n - 1].botMs !== o.endMs ||
+      (o.durationMs !== undefined && o.durationMs !== o.endMs - o.startMs)
+    ) v.span++;
+    if (
+      n === 0 || o.turnCount !== n || o.fallbackCount !== fallbacks ||
+      (o.fallbackRate !== undefined &&
+        o.fallbackRate !== roundedRatio(fallbacks * 1e4, n) / 1e4) ||
+      o.meanConfidence !== roundedRatio(confE4, n) / 1e4 ||
+      o.meanLatencyMs !== roundedRatio(latSum * 10, n) / 10
+    ) v.aggregates++;
+
     const tc = o.turnCount;
     if (tc >= 1 && tc < this.turnCounts.length) this.turnCounts[tc]++;
     else this.#outside("turn_count");
-    this.hours[Number(o.startTs.slice(11, 13))]++;
+    const hour = Number(o.startTs.slice(11, 13));
     const day = Math.floor(Date.parse(o.startTs.slice(0, 10)) / 86_400_000);
-    this.weekdays[(((day + 3) % 7) + 7) % 7]++;
-    if (o.device >= 0 && o.device < this.channelByDevice.length) {
+    const wd = (((day + 3) % 7) + 7) % 7;
+    if (
+      Number.isInteger(hour) && hour >= 0 && hour < 24 &&
+      day >= this.#calendar[0] && day <= this.#calendar[1]
+    ) {
+      this.hours[hour]++;
+      this.weekdays[wd]++;
+      this.startCells[wd * 24 + hour]++;
+    } else this.#outside("start_ts (calendar)");
+    if (
+      o.device >= 0 && o.device < this.channelByDevice.length &&
+      o.channel >= 0 && o.channel < c.channels.length
+    ) {
       this.channelByDevice[o.device][o.channel]++;
-    } else this.#outside("device");
+    } else this.#outside("device or channel");
     if (o.user >= 0 && o.user < this.sessionsPerUser.length) {
       this.sessionsPerUser[o.user]++;
-    } else this.#outside("user_key");
+      const ud = this.userDevice[o.user];
+      if (ud === 255) v.keys++;
+      else if (ud !== o.device) v.agree++;
+    } else v.keys++;
 
     const s = c.outcomes.sentiment;
-    const mean = sentimentMean(c, o.meanConfidence, o.fallbackRate);
+    const mean = sentimentMean(
+      c,
+      o.meanConfidence,
+      tc > 0 ? fallbacks / tc : 0,
+    );
     this.sentimentMoments.add(o.sentimentScore);
-    if (o.sentimentScore > -1 && o.sentimentScore < 1) {
-      const u = sentimentPit(c, o.sentimentScore, mean);
-      this
-        .pitBins[
-          Math.min(PIT_BINS - 1, Math.max(0, Math.floor(u * PIT_BINS)))
-        ]++;
-    } else this.sentimentClamped++;
+    const cell = sentimentCell(o.sentimentScore);
+    if (cell >= 0) {
+      this.sentimentObserved[cell]++;
+      addSentimentCellProbs(c, mean, this.sentimentExpected);
+      if (cell === 0 || cell === SENTIMENT_CELLS - 1) this.sentimentClamped++;
+    } else this.#outside("sentiment_score");
     const label = o.sentimentScore < -s.label_cutoff
       ? "negative"
       : o.sentimentScore > s.label_cutoff
       ? "positive"
       : "neutral";
-    if (label !== o.sentimentLabel) this.sentimentLabelErrors++;
+    if (label !== o.sentimentLabel) v.sentimentLabel++;
     if (o.satisfaction >= 1 && o.satisfaction <= 5) {
       this.satisfactionObserved[o.satisfaction - 1]++;
     } else this.#outside("satisfaction");
@@ -388,20 +524,15 @@ export class Observations {
     const p = satisfactionProbs(c, o.sentimentScore, o.escalated);
     for (let k = 0; k < 5; k++) this.satisfactionExpected[k] += p[k];
 
-    const i = o.session - 1;
-    if (i >= 0 && i < this.maxRun.length) {
-      const expectEscalated = this.hasEscalation[i] === 1 ||
-        this.maxRun[i] >= c.outcomes.escalation_consecutive_fallbacks;
-      if (expectEscalated !== o.escalated || this.turnsSeen[i] !== tc) {
-        this.escalationErrors++;
-      }
-      if (o.escalated) this.escalatedCount++;
-      const eligible = !o.escalated && this.lastFallback[i] === 0;
-      if (eligible) {
-        this.resolutionEligible++;
-        if (o.resolved) this.resolvedEligible++;
-      } else if (o.resolved) this.resolvedIneligible++;
-    }
+    const expectEscalated = hasEscalation ||
+      maxRun >= c.outcomes.escalation_consecutive_fallbacks;
+    if (expectEscalated !== o.escalated) v.escalation++;
+    if (o.escalated) this.escalatedCount++;
+    const eligible = !o.escalated && n > 0 && !turns[n - 1].fallback;
+    if (eligible) {
+      this.resolutionEligible++;
+      if (o.resolved) this.resolvedEligible++;
+    } else if (o.resolved) v.resolved++;
   }
 
   /** Add one user. */
@@ -413,7 +544,11 @@ export class Observations {
       u.user >= this.sessionsPerUser.length
     ) {
       this.#outside("user_key");
-    }
+    } else if (this.userDevice[u.user] !== 255) {
+      this.violations.order++;
+    } else {this.userDevice[u.user] = u.device >= 0 && u.device < 255
+        ? u.device
+        : 254;}
     if (u.device >= 0 && u.device < this.deviceCounts.length) {
       this.deviceCounts[u.device]++;
     } else this.#outside("device");
@@ -426,6 +561,20 @@ export class Observations {
     if (u.tenureDays >= 0 && u.tenureDays <= p.tenure_days.max_days) {
       this.tenureCounts[u.tenureDays]++;
     } else this.#outside("tenure_days");
+  }
+
+  /**
+   * Session rows identical to an earlier one in every column but the key, turns
+   * included (equal 64-bit hashes), count. Sorts {@linkcode sessionHashes} in place.
+   */
+  duplicateSessions(): number {
+    const h = this.sessionHashes.subarray(
+      0,
+      Math.min(this.sessions, this.sessionHashes.length),
+    ).sort();
+    let d = 0;
+    for (let i = 1; i < h.length; i++) if (h[i] === h[i - 1]) d++;
+    return d;
   }
 
   /** Median latency from the histogram (whole ms). */

@@ -1,18 +1,163 @@
 /**
  * Stream a dataset folder into {@linkcode Observations}: from the fact tables and
- * `dim_user` (star or snowflake), or from the raw JSONL when that is all there is.
- * Files are read line by line; nothing is held per row.
+ * their dimensions (star or snowflake), or from the raw JSONL when that is all there
+ * is. Files are read line by line and hashed (SHA-256) as they are read, so the report
+ * can say exactly which bytes it describes. `fact_session` and `fact_turn` are read
+ * side by side (a merge on the session key, both files being in key order), so each
+ * session is checked against its turns with nothing held per row.
  *
  * @module
  */
+import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { parse } from "csv-parse";
 import type { Config } from "../config/schema.ts";
 import type { Format } from "../config/schema.ts";
-import { LineReader } from "../manifest/file_digest.ts";
-import { Observations } from "./observations.ts";
+import { Observations, type SessionObs, type TurnObs } from "./observations.ts";
 import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "../manifest/regular_file.ts";
+
+const CHUNK = 1 << 20;
+
+/** One file `validate` read: its path in the dataset, size and SHA-256 of the bytes read. */
+export interface FileRead {
+  /** Relative path with forward slashes, e.g. "star/fact_turn.csv". */
+  path: string;
+  /** Bytes read (the whole file). */
+  bytes: number;
+  /** Lowercase hex SHA-256 of the bytes read. */
+  sha256: string;
+}
+
+/** Reads a UTF-8 text file line by line (LF), streaming, hashing every byte read. */
+class HashingLineReader {
+  #file: Deno.FsFile;
+  #decoder = new TextDecoder();
+  #buf = new Uint8Array(CHUNK);
+  #pending: string[] = [];
+  #at = 0;
+  #tail = "";
+  #done = false;
+  #hash: Hash = createHash("sha256");
+  /** Bytes read so far. */
+  bytes = 0;
+
+  constructor(readonly rel: string, path: string) {
+    this.#file = Deno.openSync(path, { read: true });
+  }
+
+  /** The next line without its LF, or `undefined` at the end of the file. */
+  next(): string | undefined {
+    while (this.#at >= this.#pending.length && !this.#done) {
+      const n = this.#file.readSync(this.#buf);
+      if (n === null) {
+        this.#done = true;
+        this.#tail += this.#decoder.decode();
+        this.#pending = this.#tail === "" ? [] : [this.#tail];
+        this.#at = 0;
+        this.#tail = "";
+        break;
+      }
+      const chunk = this.#buf.subarray(0, n);
+      this.#hash.update(chunk);
+      this.bytes += n;
+      const lines = (this.#tail + this.#decoder.decode(chunk, { stream: true }))
+        .split("\n");
+      this.#tail = lines.pop()!;
+      this.#pending = lines;
+      this.#at = 0;
+    }
+    return this.#at < this.#pending.length
+      ? this.#pending[this.#at++]
+      : undefined;
+  }
+
+  /** Read to the end (hashing the rest) and close; returns what was read. */
+  finish(): FileRead {
+    while (this.next() !== undefined);
+    this.#file.close();
+    return {
+      path: this.rel,
+      bytes: this.bytes,
+      sha256: this.#hash.digest("hex"),
+    };
+  }
+
+  /** Close without finishing (after an error). */
+  close(): void {
+    try {
+      this.#file.close();
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
+/**
+ * `YYYY-MM-DDTHH:mm:ss.sssZ` → ms since the epoch; NaN for anything else (wrong
+ * length, separators, digits or field ranges).
+ */
+export function parseTimestamp(s: string): number {
+  if (
+    s.length !== 24 || s[4] !== "-" || s[7] !== "-" || s[10] !== "T" ||
+    s[13] !== ":" || s[16] !== ":" || s[19] !== "." || s[23] !== "Z"
+  ) return NaN;
+  const num = (from: number, to: number) => {
+    let v = 0;
+    for (let i = from; i < to; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return NaN;
+      v = v * 10 + d;
+    }
+    return v;
+  };
+  const y = num(0, 4), mo = num(5, 7), d = num(8, 10);
+  const h = num(11, 13), mi = num(14, 16), se = num(17, 19), ms = num(20, 23);
+  if (
+    !(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 &&
+      se < 60 && ms >= 0 && y >= 0)
+  ) return NaN;
+  const t = Date.UTC(y, mo - 1, d, h, mi, se, ms);
+  // Reject days the month does not have (Date.UTC would roll them over).
+  return new Date(t).getUTCDate() === d ? t : NaN;
+}
+
+/** The date key (YYYYMMDD) of a timestamp's text. */
+function dateKeyOf(ts: string): string {
+  return ts.slice(0, 4) + ts.slice(5, 7) + ts.slice(8, 10);
+}
+
+/** The time key (integer HHMM, no leading zeros) of a timestamp's text. */
+function timeKeyOf(ts: string): string {
+  return String(Number(ts.slice(11, 13)) * 100 + Number(ts.slice(14, 16)));
+}
+
+// A 64-bit hash of a session's text in two 32-bit lanes (FNV-1a style with different
+// multipliers, then a murmur3 finalizer each), for the duplicate-session check.
+let laneA = 0, laneB = 0;
+function hashReset(): void {
+  laneA = 0x811c9dc5 | 0;
+  laneB = 0x9747b28c | 0;
+}
+function hashText(s: string, from: number): void {
+  let a = laneA, b = laneB;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  // A line separator, so ("ab", "c") and ("a", "bc") differ.
+  laneA = Math.imul(a ^ 10, 0x01000193);
+  laneB = Math.imul(b ^ 10, 0x5bd1e995);
+}
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
 
 function columnIndex(header: string, path: string, need: string[]) {
   const cols = header.split(",");
@@ -36,43 +181,84 @@ function datasetFile(dir: string, rel: string): string {
   return `${dir}/${rel}`;
 }
 
-function readFacts(
-  path: string,
-  need: string[],
-  each: (f: string[], ix: Record<string, number>) => void,
-) {
-  const r = new LineReader(path);
-  try {
-    const header = r.next();
+/** A CSV fact file read row by row (fields split on commas; facts have no quoted fields). */
+class FactReader {
+  readonly r: HashingLineReader;
+  readonly ix: Record<string, number>;
+  readonly width: number;
+  /** The current row's text, or undefined at the end. */
+  line: string | undefined;
+  /** The current row's fields. */
+  f: string[] = [];
+
+  constructor(dir: string, readonly rel: string, need: string[]) {
+    this.r = new HashingLineReader(rel, datasetFile(dir, rel));
+    const header = this.r.next();
     if (header === undefined) {
-      throw new UsageError(`Cannot validate "${path}": empty file`);
+      this.r.close();
+      throw new UsageError(`Cannot validate "${dir}/${rel}": empty file`);
     }
-    const ix = columnIndex(header, path, need);
-    const width = header.split(",").length;
-    for (let line = r.next(); line !== undefined; line = r.next()) {
-      if (line.includes('"')) {
-        throw new UsageError(
-          `Cannot validate "${path}": unexpected quoted field in a fact row`,
-        );
-      }
-      const f = line.split(",");
-      if (f.length !== width) {
-        throw new UsageError(
-          `Cannot validate "${path}": a row has ${f.length} fields, the header ${width} (truncated or damaged file)`,
-        );
-      }
-      each(f, ix);
+    this.ix = columnIndex(header, `${dir}/${rel}`, need);
+    this.width = header.split(",").length;
+    this.advance();
+  }
+
+  /** Move to the next row. */
+  advance(): void {
+    const line = this.r.next();
+    this.line = line;
+    if (line === undefined) return;
+    if (line.includes('"')) {
+      throw new UsageError(
+        `Cannot validate "${this.rel}": unexpected quoted field in a fact row`,
+      );
     }
-  } finally {
-    r.close();
+    this.f = line.split(",");
+    if (this.f.length !== this.width) {
+      throw new UsageError(
+        `Cannot validate "${this.rel}": a row has ${this.f.length} fields, the header ${this.width} (truncated or damaged file)`,
+      );
+    }
   }
 }
 
+/** The first column of a dimension file: its keys as written. */
+function dimensionKeys(
+  dir: string,
+  rel: string,
+  files: FileRead[],
+): Set<string> {
+  const r = new HashingLineReader(rel, datasetFile(dir, rel));
+  const keys = new Set<string>();
+  try {
+    if (r.next() === undefined) {
+      throw new UsageError(`Cannot validate "${dir}/${rel}": empty file`);
+    }
+    for (let line = r.next(); line !== undefined; line = r.next()) {
+      const comma = line.indexOf(",");
+      keys.add(comma < 0 ? line : line.slice(0, comma));
+    }
+    files.push(r.finish());
+  } finally {
+    r.close();
+  }
+  return keys;
+}
+
 async function readUsers(
-  path: string,
+  dir: string,
+  rel: string,
   each: (row: Record<string, string>) => void,
-): Promise<void> {
-  const parser = createReadStream(path).pipe(parse({ columns: true }));
+): Promise<FileRead> {
+  const path = datasetFile(dir, rel);
+  const hash = createHash("sha256");
+  let bytes = 0;
+  const stream = createReadStream(path);
+  stream.on("data", (chunk) => {
+    hash.update(chunk as Uint8Array);
+    bytes += (chunk as Uint8Array).length;
+  });
+  const parser = stream.pipe(parse({ columns: true }));
   let first = true;
   try {
     for await (const row of parser) {
@@ -87,11 +273,37 @@ async function readUsers(
       each(row as Record<string, string>);
     }
   } catch (e) {
+    stream.destroy();
     if (e instanceof UsageError) throw e;
     throw new UsageError(
       `Cannot validate "${path}": ${(e as Error).message.split("\n")[0]}`,
     );
   }
+  return { path: rel, bytes, sha256: hash.digest("hex") };
+}
+
+function emptyTurn(): TurnObs {
+  return {
+    turnNumber: 0,
+    intent: -1,
+    channel: -1,
+    confidence: 0,
+    fallback: false,
+    latencyMs: 0,
+    thinkMs: 0,
+    userMs: NaN,
+    botMs: NaN,
+  };
+}
+
+/** What {@linkcode readDataset} read. */
+export interface DatasetRead {
+  /** Everything observed. */
+  obs: Observations;
+  /** The representation read, in words. */
+  source: string;
+  /** Every file read, with the SHA-256 of the bytes read, in reading order. */
+  files: FileRead[];
 }
 
 /**
@@ -100,7 +312,10 @@ async function readUsers(
  * @param dir Dataset folder.
  * @param c Effective config (the manifest's parameters).
  * @param formats Formats present; star is preferred, then snowflake, then raw.
- * @throws {UsageError} When a needed file or column is missing.
+ * @param sessions Sessions the manifest records, count.
+ * @param users Users the manifest records, count.
+ * @throws {UsageError} When a needed file or column is missing, or a fact row is
+ *   damaged (wrong field count, quoted field, a line that is not a JSON object).
  */
 export async function readDataset(
   dir: string,
@@ -108,122 +323,271 @@ export async function readDataset(
   formats: Format[],
   sessions: number,
   users: number,
-): Promise<{ obs: Observations; source: string }> {
+): Promise<DatasetRead> {
   const obs = new Observations(c, sessions, users);
+  const folder = formats.includes("star")
+    ? "star"
+    : formats.includes("snowflake")
+    ? "snowflake"
+    : undefined;
+  const files: FileRead[] = [];
+  if (folder) {
+    await readFacts(dir, folder, obs, files);
+    return {
+      obs,
+      source:
+        `${folder}/fact_turn.csv, ${folder}/fact_session.csv and their dimensions`,
+      files,
+    };
+  }
+  readRaw(dir, c, users, obs, files);
+  return {
+    obs,
+    source: "raw/turns.jsonl (users: those with sessions)",
+    files,
+  };
+}
+
+async function readFacts(
+  dir: string,
+  folder: string,
+  obs: Observations,
+  files: FileRead[],
+): Promise<void> {
+  const c = obs.c;
+  const deviceIndex = new Map(c.population.devices.map((x, i) => [x.name, i]));
+  const countryIndex = new Map(
+    c.population.countries.map((x, i) => [x.code, i]),
+  );
+  files.push(
+    await readUsers(dir, `${folder}/dim_user.csv`, (r) =>
+      obs.user({
+        user: Number(r.user_key) - 1,
+        age: Number(r.age),
+        device: folder === "star"
+          ? deviceIndex.get(r.device_name) ?? -1
+          : Number(r.device_key) - 1,
+        country: folder === "star"
+          ? countryIndex.get(r.country_code) ?? -1
+          : Number(r.country_key) - 1,
+        tenureDays: Number(r.tenure_days),
+      })),
+  );
+  const dims = Object.fromEntries(
+    ["dim_date", "dim_time", "dim_intent", "dim_channel", "dim_device"].map((
+      d,
+    ) => [d, dimensionKeys(dir, `${folder}/${d}.csv`, files)]),
+  );
+  const dateKeys = dims.dim_date, timeKeys = dims.dim_time;
+  const intentKeys = dims.dim_intent, channelKeys = dims.dim_channel;
+  const deviceKeys = dims.dim_device;
+
+  const S = new FactReader(dir, `${folder}/fact_session.csv`, [
+    "session_key",
+    "user_key",
+    "channel_key",
+    "device_key",
+    "start_date_key",
+    "start_time_key",
+    "start_ts",
+    "end_ts",
+    "duration_ms",
+    "turn_count",
+    "fallback_count",
+    "fallback_rate",
+    "mean_confidence",
+    "mean_latency_ms",
+    "sentiment_score",
+    "sentiment_label",
+    "satisfaction",
+    "escalated",
+    "resolved",
+  ]);
+  let T: FactReader;
+  try {
+    T = new FactReader(dir, `${folder}/fact_turn.csv`, [
+      "session_key",
+      "turn_number",
+      "user_key",
+      "date_key",
+      "time_key",
+      "intent_key",
+      "channel_key",
+      "device_key",
+      "user_ts",
+      "bot_ts",
+      "confidence",
+      "is_fallback",
+      "latency_ms",
+      "think_time_ms",
+    ]);
+  } catch (e) {
+    S.r.close();
+    throw e;
+  }
+  const sx = S.ix, tx = T.ix;
+  const turns: TurnObs[] = [];
+  const session = {} as SessionObs;
+  try {
+    let tKey = T.line === undefined ? NaN : Number(T.f[tx.session_key]);
+    let orphans = 0;
+    for (; S.line !== undefined; S.advance()) {
+      const f = S.f, sl = S.line;
+      const key = Number(f[sx.session_key]);
+      while (T.line !== undefined && tKey < key) {
+        orphans++;
+        T.advance();
+        tKey = T.line === undefined ? NaN : Number(T.f[tx.session_key]);
+      }
+      const startTs = f[sx.start_ts];
+      const userKey = f[sx.user_key], channelKey = f[sx.channel_key];
+      const deviceKey = f[sx.device_key];
+      if (
+        !channelKeys.has(channelKey) || !deviceKeys.has(deviceKey) ||
+        !dateKeys.has(f[sx.start_date_key]) ||
+        !timeKeys.has(f[sx.start_time_key])
+      ) obs.violate("keys");
+      if (
+        f[sx.start_date_key] !== dateKeyOf(startTs) ||
+        f[sx.start_time_key] !== timeKeyOf(startTs)
+      ) obs.violate("agree");
+      hashReset();
+      hashText(sl, sl.indexOf(","));
+      let n = 0;
+      while (T.line !== undefined && tKey === key) {
+        const t = T.f, tl = T.line;
+        if (n === turns.length) turns.push(emptyTurn());
+        const o = turns[n++];
+        const userTs = t[tx.user_ts];
+        o.turnNumber = Number(t[tx.turn_number]);
+        o.intent = Number(t[tx.intent_key]) - 1;
+        o.channel = Number(t[tx.channel_key]) - 1;
+        o.confidence = Number(t[tx.confidence]);
+        o.fallback = t[tx.is_fallback] === "true";
+        o.latencyMs = Number(t[tx.latency_ms]);
+        o.thinkMs = Number(t[tx.think_time_ms]);
+        o.userMs = parseTimestamp(userTs);
+        o.botMs = parseTimestamp(t[tx.bot_ts]);
+        const tUser = Number(t[tx.user_key]) - 1;
+        if (
+          !(tUser >= 0 && tUser < obs.userDevice.length &&
+            obs.userDevice[tUser] !== 255) ||
+          !dateKeys.has(t[tx.date_key]) || !timeKeys.has(t[tx.time_key]) ||
+          !intentKeys.has(t[tx.intent_key]) ||
+          !channelKeys.has(t[tx.channel_key]) ||
+          !deviceKeys.has(t[tx.device_key])
+        ) obs.violate("keys");
+        if (
+          t[tx.user_key] !== userKey || t[tx.channel_key] !== channelKey ||
+          t[tx.device_key] !== deviceKey ||
+          t[tx.date_key] !== dateKeyOf(userTs) ||
+          t[tx.time_key] !== timeKeyOf(userTs)
+        ) obs.violate("agree");
+        hashText(tl, tl.indexOf(","));
+        T.advance();
+        tKey = T.line === undefined ? NaN : Number(T.f[tx.session_key]);
+      }
+      session.session = key;
+      session.user = Number(userKey) - 1;
+      session.channel = Number(channelKey) - 1;
+      session.device = Number(deviceKey) - 1;
+      session.startTs = startTs;
+      session.startMs = parseTimestamp(startTs);
+      session.endMs = parseTimestamp(f[sx.end_ts]);
+      session.durationMs = Number(f[sx.duration_ms]);
+      session.turnCount = Number(f[sx.turn_count]);
+      session.fallbackCount = Number(f[sx.fallback_count]);
+      session.fallbackRate = Number(f[sx.fallback_rate]);
+      session.meanConfidence = Number(f[sx.mean_confidence]);
+      session.meanLatencyMs = Number(f[sx.mean_latency_ms]);
+      session.sentimentScore = Number(f[sx.sentiment_score]);
+      session.sentimentLabel = f[sx.sentiment_label];
+      session.satisfaction = Number(f[sx.satisfaction]);
+      session.escalated = f[sx.escalated] === "true";
+      session.resolved = f[sx.resolved] === "true";
+      obs.session(session, turns, n, fmix(laneA), fmix(laneB));
+    }
+    while (T.line !== undefined) {
+      orphans++;
+      T.advance();
+    }
+    if (orphans) {
+      obs.orphanTurns(orphans);
+      obs.violate("keys", orphans);
+    }
+    files.push(S.r.finish(), T.r.finish());
+  } finally {
+    S.r.close();
+    T.r.close();
+  }
+}
+
+/** Session-level fields every line of a session repeats (raw JSONL). */
+const RAW_SESSION_FIELDS = [
+  "user_id",
+  "channel",
+  "session_start",
+  "session_end",
+  "session_turns",
+  "session_fallbacks",
+  "session_mean_confidence",
+  "session_mean_latency_ms",
+  "session_sentiment_score",
+  "session_sentiment",
+  "session_satisfaction",
+  "session_escalated",
+  "session_resolved",
+];
+
+function readRaw(
+  dir: string,
+  c: Config,
+  users: number,
+  obs: Observations,
+  files: FileRead[],
+): void {
   const intentIndex = new Map(c.intents.map((x, i) => [x.name, i]));
   const channelIndex = new Map(c.channels.map((x, i) => [x.name, i]));
   const deviceIndex = new Map(c.population.devices.map((x, i) => [x.name, i]));
   const countryIndex = new Map(
     c.population.countries.map((x, i) => [x.code, i]),
   );
-  const folder = formats.includes("star")
-    ? "star"
-    : formats.includes("snowflake")
-    ? "snowflake"
-    : undefined;
-  if (folder) {
-    readFacts(
-      datasetFile(dir, `${folder}/fact_turn.csv`),
-      [
-        "session_key",
-        "turn_number",
-        "intent_key",
-        "channel_key",
-        "confidence",
-        "is_fallback",
-        "latency_ms",
-        "think_time_ms",
-      ],
-      (f, ix) =>
-        obs.turn({
-          session: Number(f[ix.session_key]),
-          turnNumber: Number(f[ix.turn_number]),
-          intent: Number(f[ix.intent_key]) - 1,
-          channel: Number(f[ix.channel_key]) - 1,
-          confidence: Number(f[ix.confidence]),
-          fallback: f[ix.is_fallback] === "true",
-          latencyMs: Number(f[ix.latency_ms]),
-          thinkMs: Number(f[ix.think_time_ms]),
-        }),
-    );
-    readFacts(
-      datasetFile(dir, `${folder}/fact_session.csv`),
-      [
-        "session_key",
-        "user_key",
-        "channel_key",
-        "device_key",
-        "start_ts",
-        "turn_count",
-        "fallback_rate",
-        "mean_confidence",
-        "sentiment_score",
-        "sentiment_label",
-        "satisfaction",
-        "escalated",
-        "resolved",
-      ],
-      (f, ix) =>
-        obs.session({
-          session: Number(f[ix.session_key]),
-          user: Number(f[ix.user_key]) - 1,
-          channel: Number(f[ix.channel_key]) - 1,
-          device: Number(f[ix.device_key]) - 1,
-          startTs: f[ix.start_ts],
-          turnCount: Number(f[ix.turn_count]),
-          fallbackRate: Number(f[ix.fallback_rate]),
-          meanConfidence: Number(f[ix.mean_confidence]),
-          sentimentScore: Number(f[ix.sentiment_score]),
-          sentimentLabel: f[ix.sentiment_label],
-          satisfaction: Number(f[ix.satisfaction]),
-          escalated: f[ix.escalated] === "true",
-          resolved: f[ix.resolved] === "true",
-        }),
-    );
-    await readUsers(
-      datasetFile(dir, `${folder}/dim_user.csv`),
-      (r) =>
-        obs.user({
-          user: Number(r.user_key) - 1,
-          age: Number(r.age),
-          device: folder === "star"
-            ? deviceIndex.get(r.device_name) ?? -1
-            : Number(r.device_key) - 1,
-          country: folder === "star"
-            ? countryIndex.get(r.country_code) ?? -1
-            : Number(r.country_key) - 1,
-          tenureDays: Number(r.tenure_days),
-        }),
-    );
-    return {
-      obs,
-      source:
-        `${folder}/fact_turn.csv, ${folder}/fact_session.csv, ${folder}/dim_user.csv`,
-    };
-  }
-  // Raw only: each line carries its turn, session and user.
-  const path = datasetFile(dir, "raw/turns.jsonl");
+  const rel = "raw/turns.jsonl";
+  const path = datasetFile(dir, rel);
   const seenUser = new Uint8Array(users);
-  const r = new LineReader(path);
+  const r = new HashingLineReader(rel, path);
   type Line = Record<string, unknown>;
-  let pending: Line | undefined;
-  const flushSession = (l: Line) =>
-    obs.session({
-      session: l.session_id as number,
-      user: (l.user_id as number) - 1,
-      channel: channelIndex.get(l.channel as string) ?? -1,
-      device: deviceIndex.get(l.user_device as string) ?? -1,
-      startTs: l.session_start as string,
-      turnCount: l.session_turns as number,
-      fallbackRate: (l.session_fallbacks as number) /
-        (l.session_turns as number),
-      meanConfidence: l.session_mean_confidence as number,
-      sentimentScore: l.session_sentiment_score as number,
-      sentimentLabel: l.session_sentiment as string,
-      satisfaction: l.session_satisfaction as number,
-      escalated: l.session_escalated as boolean,
-      resolved: l.session_resolved as boolean,
-    });
+  let first: Line | undefined;
+  const turns: TurnObs[] = [];
+  let n = 0;
+  const flushSession = (l: Line) => {
+    const startTs = String(l.session_start);
+    obs.session(
+      {
+        session: l.session_id as number,
+        user: (l.user_id as number) - 1,
+        channel: channelIndex.get(l.channel as string) ?? -1,
+        device: deviceIndex.get(l.user_device as string) ?? -1,
+        startTs,
+        startMs: parseTimestamp(startTs),
+        endMs: parseTimestamp(String(l.session_end)),
+        turnCount: l.session_turns as number,
+        fallbackCount: l.session_fallbacks as number,
+        meanConfidence: l.session_mean_confidence as number,
+        meanLatencyMs: l.session_mean_latency_ms as number,
+        sentimentScore: l.session_sentiment_score as number,
+        sentimentLabel: l.session_sentiment as string,
+        satisfaction: l.session_satisfaction as number,
+        escalated: l.session_escalated as boolean,
+        resolved: l.session_resolved as boolean,
+      },
+      turns,
+      n,
+      fmix(laneA),
+      fmix(laneB),
+    );
+    n = 0;
+  };
   try {
     for (let text = r.next(); text !== undefined; text = r.next()) {
       let l: Line;
@@ -237,18 +601,28 @@ export async function readDataset(
           `Cannot validate "${path}": a line is not a JSON object`,
         );
       }
-      if (pending && pending.session_id !== l.session_id) flushSession(pending);
-      pending = l;
-      obs.turn({
-        session: l.session_id as number,
-        turnNumber: l.turn_number as number,
-        intent: intentIndex.get(l.intent as string) ?? -1,
-        channel: channelIndex.get(l.channel as string) ?? -1,
-        confidence: l.confidence as number,
-        fallback: l.is_fallback as boolean,
-        latencyMs: l.latency_ms as number,
-        thinkMs: l.think_time_ms as number,
-      });
+      if (first && first.session_id !== l.session_id) {
+        flushSession(first);
+        first = undefined;
+      }
+      if (!first) {
+        first = l;
+        hashReset();
+      } else if (RAW_SESSION_FIELDS.some((k) => l[k] !== first![k])) {
+        obs.violate("agree");
+      }
+      hashText(text, text.indexOf(","));
+      if (n === turns.length) turns.push(emptyTurn());
+      const o = turns[n++];
+      o.turnNumber = l.turn_number as number;
+      o.intent = intentIndex.get(l.intent as string) ?? -1;
+      o.channel = channelIndex.get(l.channel as string) ?? -1;
+      o.confidence = l.confidence as number;
+      o.fallback = l.is_fallback as boolean;
+      o.latencyMs = l.latency_ms as number;
+      o.thinkMs = l.think_time_ms as number;
+      o.userMs = parseTimestamp(String(l.user_ts));
+      o.botMs = parseTimestamp(String(l.bot_ts));
       const u = (l.user_id as number) - 1;
       if (u >= 0 && u < users && !seenUser[u]) {
         seenUser[u] = 1;
@@ -261,9 +635,9 @@ export async function readDataset(
         });
       }
     }
-    if (pending) flushSession(pending);
+    if (first) flushSession(first);
+    files.push(r.finish());
   } finally {
     r.close();
   }
-  return { obs, source: "raw/turns.jsonl (users: those with sessions)" };
 }

@@ -87,6 +87,33 @@ export function activityPmf(c: Config, kMax: number): number[] {
   return out;
 }
 
+/**
+ * P(start weekday = d and start hour = h), index d × 24 + h (d: 0 = Monday .. 6 =
+ * Sunday; h: 0..23, UTC). A session's start cell (day, hour) is drawn with weight
+ * weekday_weight × hour_weight over every day of the calendar, so the joint
+ * probability is (days of weekday d × its weight × hour weight h) / total: the product
+ * of {@linkcode weekdayProbs} and {@linkcode hourProbs}, which this computes cell by cell.
+ *
+ * @returns 168 probabilities summing to 1.
+ * @example
+ * ```ts
+ * const p = startCellProbs(config); // p[0 * 24 + 9]: Monday 09:00–09:59 UTC
+ * ```
+ */
+export function startCellProbs(c: Config): number[] {
+  const start = parseIsoDate(c.calendar.start)!;
+  const end = parseIsoDate(c.calendar.end)!;
+  const w = new Array(7 * 24).fill(0);
+  for (let d = start; d <= end; d++) {
+    const wd = (((d + 3) % 7) + 7) % 7;
+    const dw = c.calendar.weekday_weights[WEEKDAYS[wd]];
+    for (let h = 0; h < 24; h++) {
+      w[wd * 24 + h] += dw * c.calendar.hour_weights[h];
+    }
+  }
+  return normalize(w);
+}
+
 /** P(start hour = h), h = 0..23 (the intensity factorizes into hour × weekday). */
 export function hourProbs(c: Config): number[] {
   return normalize(c.calendar.hour_weights);
@@ -127,6 +154,88 @@ export function confidenceBins(
     1e4,
     bins,
   );
+}
+
+/**
+ * CDF of a stored confidence of intent i on its grid: k ↦ P(stored value × 10^4 ≤ k)
+ * for integer k. The generator stores round(X × 10^4) / 10^4 with X ~ Beta(alpha, beta)
+ * (half up), so the value k/10^4 stands for X in [(k − 0.5)/10^4, (k + 0.5)/10^4).
+ *
+ * @returns A non-decreasing step CDF on grid indices 0..10^4 (1 from 10^4 on).
+ */
+export function confidenceGridCdf(
+  c: Config,
+  i: number,
+): (k: number) => number {
+  const { alpha, beta } = c.intents[i].confidence;
+  return (k) =>
+    k < 0 ? 0 : k >= 1e4 ? 1 : betaCdf((k + 0.5) / 1e4, alpha, beta);
+}
+
+/**
+ * CDF of a stored latency on a channel, whole ms: k ↦ P(latency ≤ k). The generator
+ * stores max(1, round(X × multiplier)) with X ~ Lognormal(mu, sigma).
+ */
+export function latencyGridCdf(
+  c: Config,
+  channel: number,
+): (k: number) => number {
+  const m = c.channels[channel].latency_multiplier;
+  const { mu, sigma } = c.latency_ms;
+  return (k) => (k < 1 ? 0 : lognormalCdf((k + 0.5) / m, mu, sigma));
+}
+
+/**
+ * CDF of a stored think time (turns ≥ 2), whole ms: k ↦ P(think ≤ k), the value being
+ * round(X) with X ~ Lognormal(mu, sigma).
+ */
+export function thinkGridCdf(c: Config): (k: number) => number {
+  const { mu, sigma } = c.turns.think_time_ms;
+  return (k) => (k < 0 ? 0 : lognormalCdf(k + 0.5, mu, sigma));
+}
+
+/** Cells of the stored sentiment score: −1, 20 cells of width 0.1 inside (−1, 1), and 1. */
+export const SENTIMENT_CELLS = 22;
+
+/**
+ * Cell of a stored sentiment score (4 decimals, in [−1, 1]): 0 for −1, 21 for 1, else
+ * 1 + ⌊(score + 1) × 10⌋, computed on the 4-decimal grid so no cell edge falls
+ * between two grid values by floating-point error.
+ *
+ * @returns 0..21, or −1 when the score is outside [−1, 1].
+ */
+export function sentimentCell(score: number): number {
+  const k = Math.round(score * 1e4);
+  if (!(k >= -1e4 && k <= 1e4)) return -1;
+  if (k === -1e4) return 0;
+  if (k === 1e4) return SENTIMENT_CELLS - 1;
+  return 1 + Math.floor((k + 1e4) / 1000);
+}
+
+/**
+ * Adds one session's probability of each sentiment cell ({@linkcode sentimentCell}) to
+ * `out`. The stored score is round(clamp(mean + Normal(0, sd), −1, 1) × 10^4) / 10^4
+ * (half up), so cell 0 holds the raw values below −0.99995, cell c ∈ 1..20 holds the raw values in [−1 + 0.1(c − 1) − 0.00005,
+ * −1 + 0.1c − 0.00005) and cell 21 those from 0.99995 on: the
+ * discretized distribution, not the continuous one.
+ *
+ * @param mean The session's predicted score ({@linkcode sentimentMean}).
+ * @param out Expected counts per cell, length {@linkcode SENTIMENT_CELLS}.
+ */
+export function addSentimentCellProbs(
+  c: Config,
+  mean: number,
+  out: Float64Array,
+): void {
+  const sd = c.outcomes.sentiment.noise_sd;
+  let prev = 0;
+  for (let cell = 0; cell < SENTIMENT_CELLS - 1; cell++) {
+    const edge = cell === 0 ? -0.99995 : -1 + 0.1 * cell - 0.00005;
+    const f = sd > 0 ? normalCdf(edge, mean, sd) : (edge > mean ? 1 : 0);
+    out[cell] += f - prev;
+    prev = f;
+  }
+  out[SENTIMENT_CELLS - 1] += 1 - prev;
 }
 
 /**
@@ -243,17 +352,6 @@ export function sentimentMean(
   return s.intercept +
     s.confidence_weight * (meanConfidence - s.confidence_center) -
     s.fallback_weight * fallbackRate;
-}
-
-/**
- * Probability integral transform of an unclamped sentiment score: given the session's
- * predicted mean, a score strictly inside (−1, 1) comes from Normal(mean, sd)
- * truncated to (−1, 1), so this value is Uniform(0, 1) under the model.
- */
-export function sentimentPit(c: Config, score: number, mean: number): number {
-  const sd = c.outcomes.sentiment.noise_sd;
-  const lo = normalCdf(-1, mean, sd), hi = normalCdf(1, mean, sd);
-  return (normalCdf(score, mean, sd) - lo) / (hi - lo);
 }
 
 /**

@@ -5,11 +5,15 @@
  * Every modelled quantity is tested against the distribution the config implies:
  * chi-square goodness of fit for categorical and binned quantities, one-sample
  * Kolmogorov–Smirnov (on the first 5,000 values) for continuous ones, exact binomial
- * tests for rates. The p-values form one family, adjusted with Holm's method at a
+ * tests for rates; a continuous value is tested as stored, against the distribution
+ * of its rounded value. The p-values form one family, adjusted with Holm's method at a
  * family-wise level of 1%: a correct generator fails with probability at most 1% per
- * dataset. Deterministic rules (escalation, resolution eligibility, sentiment labels,
- * values inside the model's support) are checked exactly. The original brief's quality figures
- * are reported separately and do not decide pass or fail.
+ * dataset. Deterministic rules are checked exactly on every row: key order, the
+ * timestamp identities, every session aggregate against its recomputation from the
+ * turns, keys resolving in their dimensions, no duplicate sessions, escalation,
+ * resolution eligibility, sentiment labels, values inside the model's support. The
+ * files read are hashed as they are read and compared with the manifest. The original
+ * brief's quality figures are reported separately and do not decide pass or fail.
  *
  * @module
  */
@@ -17,26 +21,41 @@ import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import type { Config, Format } from "../config/schema.ts";
 import { readManifest } from "../manifest/read_manifest.ts";
 import { modelTargets } from "../model/expected.ts";
-import { binomial, chiSquare, holm, ksTest, type TestResult } from "./gof.ts";
+import {
+  binomial,
+  chiSquare,
+  holm,
+  ksTestGrid,
+  type TestResult,
+} from "./gof.ts";
 import {
   activityPmf,
   agePmf,
-  confidenceCdf,
+  confidenceGridCdf,
   fallbackRates,
   hourProbs,
-  latencyCdf,
+  latencyGridCdf,
   normalize,
+  startCellProbs,
   tenurePmf,
-  thinkCdf,
+  thinkGridCdf,
   turnsPmf,
   weekdayProbs,
 } from "./targets.ts";
-import { Moments, type Observations, PIT_BINS } from "./observations.ts";
-import { readDataset } from "./read_dataset.ts";
+import {
+  Moments,
+  type Observations,
+  type RuleId,
+  RULES,
+} from "./observations.ts";
+import { type FileRead, readDataset } from "./read_dataset.ts";
 import { UsageError } from "../errors.ts";
 import { manifestInputs } from "../manifest/inputs.ts";
 
-/** Largest dataset `validate` reads (it keeps a few bytes per session). */
+/**
+ * Largest dataset `validate` reads: it keeps 8 bytes per session (a hash for the
+ * duplicate check) and 5 bytes per user.
+ */
 export const MAX_VALIDATE_SESSIONS = 500_000_000;
 
 /** Family-wise significance level. */
@@ -80,9 +99,23 @@ export interface QualityFigure {
   consistentWithSeed: boolean;
 }
 
+/** One file `validate` read, compared with the manifest's record of it. */
+export interface FileChecked extends FileRead {
+  /**
+   * "matches" when size and SHA-256 equal the manifest's, "differs" when not, "not in
+   * the manifest" when the manifest does not list it.
+   */
+  manifest: "matches" | "differs" | "not in the manifest";
+}
+
 /** The validation report (written as validation.json and validation.md). */
 export interface ValidationReport {
-  /** The dataset tested: its fingerprint, seed and counts, and the files read. */
+  /**
+   * The dataset tested: the manifest's fingerprint, seed and counts, and the files
+   * read with the SHA-256 of the bytes read. `differs` lists the files read whose bytes
+   * are not what the manifest records: the report then describes the files as read,
+   * not the dataset the fingerprint names (`verify` checks integrity).
+   */
   dataset: {
     fingerprint: string;
     seed: number;
@@ -90,6 +123,8 @@ export interface ValidationReport {
     users: number;
     turns: number;
     source: string;
+    files: FileChecked[];
+    differs: string[];
   };
   /** How it was tested: family-wise level, p-value correction, tests of continuous quantities. */
   method: {
@@ -265,6 +300,24 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     probsText(wdNames, wp),
     probsText(wdNames, shares(o.weekdays)),
   );
+  const cellP = startCellProbs(c);
+  let worst = 0, worstCell = 0;
+  const nStarts = o.startCells.reduce((a, b) => a + b, 0);
+  cellP.forEach((p, i) => {
+    const e = p * nStarts;
+    const z = e > 0 ? Math.abs(o.startCells[i] - e) / Math.sqrt(e) : 0;
+    if (z > worst) [worst, worstCell] = [z, i];
+  });
+  add(
+    "session start weekday × hour (UTC)",
+    chiSquare(o.startCells, cellP, false),
+    "168 cells: days of each weekday in the calendar × weekday weight × hour weight, normalized",
+    `largest deviation ${wdNames[Math.floor(worstCell / 24)]} ${
+      worstCell % 24
+    }h: ${o.startCells[worstCell]} sessions, expected ${
+      (cellP[worstCell] * nStarts).toFixed(1)
+    }`,
+  );
 
   const rates = fallbackRates(c);
   c.intents.forEach((intent, i) => {
@@ -285,7 +338,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     );
     add(
       `confidence | intent=${intent.name}`,
-      ksTest(o.confSample[i], confidenceCdf(c, i)),
+      ksTestGrid(o.confSample[i], confidenceGridCdf(c, i)),
       target,
       obs,
     );
@@ -341,7 +394,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     );
     add(
       `latency_ms | channel=${ch.name}`,
-      ksTest(o.latencySample[i], latencyCdf(c, i)),
+      ksTestGrid(o.latencySample[i], latencyGridCdf(c, i)),
       target,
       obs,
     );
@@ -359,18 +412,22 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
   );
   add(
     "think_time_ms (turns ≥ 2)",
-    ksTest(o.thinkSample, thinkCdf(c)),
+    ksTestGrid(o.thinkSample, thinkGridCdf(c)),
     thTarget,
     thObs,
   );
 
   add(
-    "sentiment_score (PIT given mean confidence and fallback rate)",
-    chiSquare(o.pitBins, new Array(PIT_BINS).fill(1 / PIT_BINS), true),
-    `Normal(prediction, ${c.outcomes.sentiment.noise_sd}) clamped to [−1, 1]: PIT uniform`,
+    "sentiment_score (given mean confidence and fallback rate)",
+    chiSquare(
+      o.sentimentObserved,
+      normalize(Array.from(o.sentimentExpected)),
+      true,
+    ),
+    `round(clamp(prediction + Normal(0, ${c.outcomes.sentiment.noise_sd}), −1, 1), 4 decimals): expected counts in 22 cells (−1, 20 of width 0.1, 1), summed over sessions`,
     `mean score ${
       f3(o.sentimentMoments.mean)
-    }, ${o.sentimentClamped} sessions clamped at ±1`,
+    }, ${o.sentimentClamped} sessions at ±1`,
   );
   const satP = normalize(Array.from(o.satisfactionExpected));
   add(
@@ -393,32 +450,36 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
   return out;
 }
 
-/** The deterministic rules. */
+/** Rules in the order they are reported. */
+const RULE_ORDER: RuleId[] = [
+  "order",
+  "timeOrder",
+  "latency",
+  "think",
+  "span",
+  "aggregates",
+  "agree",
+  "keys",
+  "duplicates",
+  "escalation",
+  "resolved",
+  "sentimentLabel",
+];
+
+/** The deterministic rules, from the violations the observations counted. */
 export function buildRules(o: Observations): RuleCheck[] {
-  const rules: RuleCheck[] = [
-    {
-      rule:
-        "escalated = an escalation turn or enough consecutive fallbacks; turn counts match",
-      violations: o.escalationErrors,
-      pass: false,
-    },
-    {
-      rule: "resolved only when not escalated and the last turn was answered",
-      violations: o.resolvedIneligible,
-      pass: false,
-    },
-    {
-      rule: "sentiment_label follows sentiment_score",
-      violations: o.sentimentLabelErrors,
-      pass: false,
-    },
-    {
-      rule: "every value inside the model's support",
-      violations: [...o.outOfRange.values()].reduce((a, b) => a + b, 0),
-      pass: false,
-    },
-  ];
-  for (const r of rules) r.pass = r.violations === 0;
+  const violations = { ...o.violations, duplicates: o.duplicateSessions() };
+  const rules: RuleCheck[] = RULE_ORDER.map((id) => ({
+    rule: RULES[id],
+    violations: violations[id],
+    pass: violations[id] === 0,
+  }));
+  const support = [...o.outOfRange.values()].reduce((a, b) => a + b, 0);
+  rules.push({
+    rule: "every value inside the model's support",
+    violations: support,
+    pass: support === 0,
+  });
   return rules;
 }
 
@@ -532,7 +593,7 @@ export async function validateDataset(
     );
   }
   config = { ...config, sessions: m.sessions, users: m.users };
-  const { obs, source } = await readDataset(
+  const { obs, source, files } = await readDataset(
     dir,
     config,
     m.formats as Format[],
@@ -567,6 +628,18 @@ export async function validateDataset(
       pass: seen === want,
     });
   }
+  const recorded = new Map(m.files.map((f) => [f.path, f]));
+  const checked: FileChecked[] = files.map((f) => {
+    const r = recorded.get(f.path);
+    return {
+      ...f,
+      manifest: !r
+        ? "not in the manifest"
+        : r.sha256 === f.sha256 && r.bytes === f.bytes
+        ? "matches"
+        : "differs",
+    };
+  });
   return {
     dataset: {
       fingerprint: m.fingerprint,
@@ -575,12 +648,16 @@ export async function validateDataset(
       users: m.users,
       turns: obs.turns,
       source,
+      files: checked,
+      differs: checked.filter((f) => f.manifest !== "matches").map((f) =>
+        f.path
+      ),
     },
     method: {
       alpha: ALPHA,
       correction: "Holm (family-wise error rate) over all p-values",
       continuous:
-        "chi-square on 20 equiprobable bins of the exact discretized distribution (all values) and Kolmogorov-Smirnov on the first 5,000 values",
+        "Every continuous value is tested as stored, on its rounding grid: chi-square on 20 equiprobable bins of the exact discretized distribution (all values) and Kolmogorov-Smirnov against the discretized CDF (first 5,000 values; p-value from the continuous Kolmogorov distribution, conservative for discrete data)",
     },
     checks,
     rules,
@@ -605,7 +682,19 @@ export function validationMarkdown(r: ValidationReport): string {
     "",
     `Result: **${
       r.pass ? "PASS" : "FAIL"
-    }**. Dataset fingerprint \`${d.fingerprint}\`: seed ${d.seed}, ${d.sessions} sessions, ${d.users} users, ${d.turns} turns (read from ${d.source}).`,
+    }**. Dataset fingerprint \`${d.fingerprint}\` (from the manifest): seed ${d.seed}, ${d.sessions} sessions, ${d.users} users, ${d.turns} turns (read from ${d.source}).`,
+    "",
+    d.differs.length
+      ? `**Files read differ from the manifest: ${
+        d.differs.join(", ")
+      }.** The figures describe the files as read, not the dataset the fingerprint names. Integrity is checked by \`verify\`.`
+      : "Every file read has the size and SHA-256 the manifest records. (Integrity of the whole dataset is checked by `verify`.)",
+    "",
+    "| file read | bytes | SHA-256 | manifest |",
+    "| --- | ---: | --- | --- |",
+    ...d.files.map((f) =>
+      `| ${f.path} | ${f.bytes} | \`${f.sha256}\` | ${f.manifest} |`
+    ),
     "",
     `Method: each quantity against the distribution the configuration implies. ${r.method.continuous}. p-values adjusted by ${r.method.correction}; a check fails when its adjusted p-value is below ${r.method.alpha}.`,
     "",

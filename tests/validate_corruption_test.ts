@@ -1,0 +1,334 @@
+/**
+ * `validate` is blind to nothing: a valid dataset passes, and each corruption of a
+ * copy of it (timestamps swapped, latency shuffled within its channel, intents
+ * replaced, latency scaled, turn rows dropped, a duplicated session, sessions moved
+ * between weekday × hour cells with both marginals unchanged) makes the CLI exit 1 and
+ * name the failed check. Every corruption is first confirmed on the file itself with
+ * independent code (Date.parse, plain string handling), and the report's digest of
+ * the file it read is compared with `sha256sum`.
+ */
+import assert from "node:assert/strict";
+import { generateTemp, listFiles, runMain } from "./helpers.ts";
+import { validateDataset } from "../lib/validate/validate.ts";
+import { StreamFactory } from "../lib/random/mod.ts";
+
+const TURN = "star/fact_turn.csv";
+const SESSION = "star/fact_session.csv";
+
+function copyDataset(from: string): { dir: string; cleanup: () => void } {
+  const parent = Deno.makeTempDirSync({ prefix: "chatsynth-corrupt-" });
+  const dir = `${parent}/ds`;
+  for (const rel of listFiles(from)) {
+    const to = `${dir}/${rel}`;
+    Deno.mkdirSync(to.slice(0, to.lastIndexOf("/")), { recursive: true });
+    Deno.copyFileSync(`${from}/${rel}`, to);
+  }
+  return { dir, cleanup: () => Deno.removeSync(parent, { recursive: true }) };
+}
+
+/** A CSV file of the dataset as header and rows of fields (fact tables have no quotes). */
+function readTable(
+  dir: string,
+  rel: string,
+): { head: string[]; rows: string[][] } {
+  const lines = Deno.readTextFileSync(`${dir}/${rel}`).split("\n");
+  assert.equal(lines.pop(), "", `${rel} ends with LF`);
+  return {
+    head: lines[0].split(","),
+    rows: lines.slice(1).map((l) => l.split(",")),
+  };
+}
+
+function writeTable(
+  dir: string,
+  rel: string,
+  head: string[],
+  rows: string[][],
+) {
+  Deno.writeTextFileSync(
+    `${dir}/${rel}`,
+    [head, ...rows].map((r) => r.join(",")).join("\n") + "\n",
+  );
+}
+
+function sha256sum(path: string): string {
+  const r = new Deno.Command("sha256sum", { args: [path], stdout: "piped" })
+    .outputSync();
+  assert.equal(r.code, 0);
+  return new TextDecoder().decode(r.stdout).split(" ")[0];
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Validate a corrupted copy with the CLI; returns its stdout after checking exit 1. */
+function validateFails(dir: string, changed: string[]): string {
+  const v = runMain(
+    ["--allow-read", `--allow-write=${dir}`, "--allow-env"],
+    ["validate", dir],
+  );
+  assert.equal(v.code, 1, v.stdout + v.stderr);
+  assert.equal(v.stderr, "");
+  // The report says which bytes it read: each changed file's SHA-256 as sha256sum
+  // computes it, marked as differing from the manifest, also on the terminal.
+  assert.match(
+    v.stdout,
+    new RegExp(
+      `files read differ from the manifest: ${escape(changed.join(", "))};`,
+    ),
+  );
+  const report = JSON.parse(Deno.readTextFileSync(`${dir}/validation.json`));
+  for (const rel of changed) {
+    const f = report.dataset.files.find((x: { path: string }) =>
+      x.path === rel
+    );
+    assert.equal(f.sha256, sha256sum(`${dir}/${rel}`));
+    assert.equal(f.manifest, "differs");
+  }
+  return v.stdout;
+}
+
+function failsRule(stdout: string, rule: string): void {
+  assert.match(stdout, new RegExp(`FAIL {2}${escape(rule)}: \\d+ violations`));
+}
+
+Deno.test("validate catches every corruption of a valid dataset, naming the check", async (t) => {
+  const ds = generateTemp({
+    seed: 7,
+    sessions: 3000,
+    users: 600,
+    formats: ["star"],
+  });
+  const streams = new StreamFactory(99);
+  const corrupt = (
+    name: string,
+    edit: (dir: string) => string[],
+    check: (stdout: string) => void,
+  ) =>
+    t.step(name, () => {
+      const copy = copyDataset(ds.dir);
+      try {
+        const changed = edit(copy.dir);
+        check(validateFails(copy.dir, changed));
+      } finally {
+        copy.cleanup();
+      }
+    });
+  try {
+    await t.step(
+      "the valid dataset passes and matches its manifest",
+      async () => {
+        const r = await validateDataset(ds.dir);
+        assert.equal(r.pass, true);
+        assert.deepEqual(r.dataset.differs, []);
+        assert.ok(r.rules.every((x) => x.violations === 0));
+        for (const f of r.dataset.files) {
+          assert.equal(f.sha256, sha256sum(`${ds.dir}/${f.path}`), f.path);
+        }
+      },
+    );
+
+    await corrupt("user_ts and bot_ts swapped in 1% of turns", (dir) => {
+      const { head, rows } = readTable(dir, TURN);
+      const u = head.indexOf("user_ts"), b = head.indexOf("bot_ts");
+      const rng = streams.stream("swap", 0);
+      let swapped = 0;
+      for (const r of rows) {
+        if (rng.next() < 0.01) {
+          [r[u], r[b]] = [r[b], r[u]];
+          swapped++;
+        }
+      }
+      writeTable(dir, TURN, head, rows);
+      const later = rows.filter((r) => Date.parse(r[u]) > Date.parse(r[b]));
+      assert.equal(later.length, swapped);
+      assert.ok(swapped > 100);
+      return [TURN];
+    }, (out) => failsRule(out, "user_ts < bot_ts on every turn"));
+
+    await corrupt("latency_ms shuffled within each channel", (dir) => {
+      const { head, rows } = readTable(dir, TURN);
+      const l = head.indexOf("latency_ms"), ch = head.indexOf("channel_key");
+      const rng = streams.stream("shuffle", 0);
+      const byChannel = new Map<string, string[][]>();
+      for (const r of rows) {
+        byChannel.set(r[ch], [...(byChannel.get(r[ch]) ?? []), r]);
+      }
+      for (const group of byChannel.values()) {
+        const before = group.map((r) => r[l]).sort().join();
+        for (let i = group.length - 1; i > 0; i--) {
+          const j = Math.floor(rng.next() * (i + 1));
+          [group[i][l], group[j][l]] = [group[j][l], group[i][l]];
+        }
+        // The latencies of each channel are the same multiset: only their
+        // link to the timestamps is broken.
+        assert.equal(group.map((r) => r[l]).sort().join(), before);
+      }
+      writeTable(dir, TURN, head, rows);
+      return [TURN];
+    }, (out) => {
+      failsRule(out, "bot_ts − user_ts = latency_ms on every turn");
+      assert.doesNotMatch(out, /FAIL {2}latency_ms \| channel/);
+    });
+
+    await corrupt("3% of intents replaced by another intent", (dir) => {
+      const { head, rows } = readTable(dir, TURN);
+      const k = head.indexOf("intent_key");
+      const rng = streams.stream("intent", 0);
+      let replaced = 0;
+      for (const r of rows) {
+        if (rng.next() < 0.03) {
+          const others = [1, 2, 3, 4, 5, 6, 7, 8].filter((x) =>
+            String(x) !== r[k]
+          );
+          r[k] = String(others[Math.floor(rng.next() * others.length)]);
+          replaced++;
+        }
+      }
+      assert.ok(replaced > 400);
+      writeTable(dir, TURN, head, rows);
+      return [TURN];
+    }, (out) =>
+      failsRule(
+        out,
+        "escalated = an escalation turn or enough consecutive fallbacks",
+      ));
+
+    await corrupt("latency_ms × 1.1", (dir) => {
+      const { head, rows } = readTable(dir, TURN);
+      const l = head.indexOf("latency_ms");
+      for (const r of rows) r[l] = String(Math.round(Number(r[l]) * 1.1));
+      writeTable(dir, TURN, head, rows);
+      return [TURN];
+    }, (out) => {
+      failsRule(out, "bot_ts − user_ts = latency_ms on every turn");
+      assert.match(out, /FAIL {2}latency_ms \| channel=/);
+    });
+
+    await corrupt("1% of turn rows dropped", (dir) => {
+      const { head, rows } = readTable(dir, TURN);
+      const rng = streams.stream("drop", 0);
+      const kept = rows.filter(() => rng.next() >= 0.01);
+      assert.ok(rows.length - kept.length > 100);
+      writeTable(dir, TURN, head, kept);
+      return [TURN];
+    }, (out) => {
+      failsRule(
+        out,
+        "turn_count, fallback_count, fallback_rate, mean_confidence and mean_latency_ms equal their exact recomputation from the turns (rounded half away from zero)",
+      );
+      assert.match(out, /FAIL {2}turns read equal the manifest's count/);
+    });
+
+    await corrupt("a session replaced by a copy of session 2", (dir) => {
+      const s = readTable(dir, SESSION), tr = readTable(dir, TURN);
+      // The first later session with as many turns, so every count stays the same.
+      const tc = s.head.indexOf("turn_count");
+      const k = s.rows.findIndex((r, i) => i > 1 && r[tc] === s.rows[1][tc]);
+      const key = s.rows[k][0];
+      s.rows[k] = [key, ...s.rows[1].slice(1)];
+      const of2 = tr.rows.filter((r) => r[0] === "2").map((r) => [
+        key,
+        ...r.slice(1),
+      ]);
+      const first = tr.rows.findIndex((r) => r[0] === key);
+      tr.rows.splice(first, of2.length, ...of2);
+      assert.equal(
+        tr.rows.filter((r) => r[0] === key).map((r) => r.slice(1).join())
+          .join(),
+        of2.map((r) => r.slice(1).join()).join(),
+      );
+      writeTable(dir, SESSION, s.head, s.rows);
+      writeTable(dir, TURN, tr.head, tr.rows);
+      return [SESSION, TURN];
+    }, (out) => {
+      failsRule(
+        out,
+        "no duplicate sessions (all columns but the key, with their turns; 64-bit hash)",
+      );
+      // Nothing else is wrong with the copy.
+      assert.equal(out.match(/^FAIL/gm)?.length, 1, out);
+    });
+
+    await corrupt(
+      "sessions moved between weekday × hour cells, both marginals kept",
+      (dir) => {
+        const s = readTable(dir, SESSION), tr = readTable(dir, TURN);
+        const st = s.head.indexOf("start_ts");
+        const cell = (ts: string) => {
+          const d = new Date(ts);
+          return `${d.getUTCDay()} ${d.getUTCHours()}`;
+        };
+        // Monday 09h ↔ Tuesday 14h and Saturday 20h ↔ Sunday 10h: sessions of the first
+        // cell of each pair move by +5 h / +14 h, as many of the second by −5 h / −14 h,
+        // so every weekday and every hour keeps its count.
+        const shift = new Map<string, number>();
+        for (
+          const [from, to, hours] of [["1 9", "2 14", 5], [
+            "6 20",
+            "0 10",
+            -10,
+          ]] as [
+            string,
+            string,
+            number,
+          ][]
+        ) {
+          const a = s.rows.filter((r) => cell(r[st]) === from);
+          const b = s.rows.filter((r) => cell(r[st]) === to);
+          const n = Math.min(a.length, b.length);
+          assert.ok(n > 10, `${from}: ${a.length}, ${to}: ${b.length}`);
+          a.slice(0, n).forEach((r) => shift.set(r[0], hours * 3_600_000));
+          b.slice(0, n).forEach((r) => shift.set(r[0], -hours * 3_600_000));
+        }
+        const iso = (ts: string, ms: number) =>
+          new Date(Date.parse(ts) + ms).toISOString();
+        const dateKey = (ts: string) => ts.slice(0, 10).replaceAll("-", "");
+        const timeKey = (ts: string) =>
+          String(Number(ts.slice(11, 13)) * 100 + Number(ts.slice(14, 16)));
+        const move = (
+          t: { head: string[]; rows: string[][] },
+          tsCols: string[],
+          dateCol: string,
+          timeCol: string,
+        ) => {
+          const ix = tsCols.map((c) => t.head.indexOf(c));
+          const d = t.head.indexOf(dateCol), h = t.head.indexOf(timeCol);
+          for (const r of t.rows) {
+            const ms = shift.get(r[0]);
+            if (ms === undefined) continue;
+            for (const i of ix) r[i] = iso(r[i], ms);
+            r[d] = dateKey(r[ix[0]]);
+            r[h] = timeKey(r[ix[0]]);
+          }
+        };
+        const hoursBefore = s.rows.map((r) => r[st].slice(11, 13)).sort()
+          .join();
+        const daysBefore = s.rows.map((r) => new Date(r[st]).getUTCDay()).sort()
+          .join();
+        move(s, ["start_ts", "end_ts"], "start_date_key", "start_time_key");
+        move(tr, ["user_ts", "bot_ts"], "date_key", "time_key");
+        assert.equal(
+          s.rows.map((r) => r[st].slice(11, 13)).sort().join(),
+          hoursBefore,
+        );
+        assert.equal(
+          s.rows.map((r) => new Date(r[st]).getUTCDay()).sort().join(),
+          daysBefore,
+        );
+        writeTable(dir, SESSION, s.head, s.rows);
+        writeTable(dir, TURN, tr.head, tr.rows);
+        return [SESSION, TURN];
+      },
+      (out) => {
+        assert.match(out, /FAIL {2}session start weekday × hour \(UTC\)/);
+        assert.doesNotMatch(out, /FAIL {2}session start hour \(UTC\):/);
+        assert.doesNotMatch(out, /FAIL {2}session start weekday:/);
+        assert.doesNotMatch(out, /violations/);
+      },
+    );
+  } finally {
+    ds.cleanup();
+  }
+});

@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { generateTemp, listFiles, runMain } from "./helpers.ts";
 import { validateDataset } from "../lib/validate/validate.ts";
+import { parseTimestamp } from "../lib/validate/read_dataset.ts";
 import { StreamFactory } from "../lib/random/mod.ts";
 
 const TURN = "star/fact_turn.csv";
@@ -331,4 +332,28 @@ Deno.test("validate catches every corruption of a valid dataset, naming the chec
   } finally {
     ds.cleanup();
   }
+});
+
+Deno.test("validate's timestamp parser agrees with Date.parse and rejects what is not a timestamp", () => {
+  const rng = new StreamFactory(3).stream("timestamps", 0);
+  for (let i = 0; i < 20_000; i++) {
+    const ms = Math.floor((rng.next() * 2 - 1) * 4e12);
+    const ts = new Date(ms).toISOString();
+    assert.equal(parseTimestamp(ts), Date.parse(ts), ts);
+  }
+  for (
+    const bad of [
+      "2025-02-29T00:00:00.000Z",
+      "2025-13-01T00:00:00.000Z",
+      "2025-01-01T24:00:00.000Z",
+      "2025-01-01 00:00:00.000Z",
+      "2025-01-01T00:00:00.000",
+      "2025-01-01T00:00:0x.000Z",
+      "",
+    ]
+  ) assert.ok(Number.isNaN(parseTimestamp(bad)), bad);
+  assert.equal(
+    parseTimestamp("2024-02-29T23:59:59.999Z"),
+    Date.parse("2024-02-29T23:59:59.999Z"),
+  );
 });

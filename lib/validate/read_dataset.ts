@@ -117,23 +117,45 @@ export function parseTimestamp(s: string): number {
     !(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 &&
       se < 60 && ms >= 0 && y >= 0)
   ) return NaN;
-  const t = Date.UTC(y, mo - 1, d, h, mi, se, ms);
-  // Reject days the month does not have (Date.UTC would roll them over).
-  return new Date(t).getUTCDate() === d ? t : NaN;
+  // Days in the month (Gregorian), then days since 1970-01-01 (Hinnant's algorithm).
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const dim = mo === 2
+    ? (leap ? 29 : 28)
+    : (mo === 4 || mo === 6 || mo === 9 || mo === 11)
+    ? 30
+    : 31;
+  if (d > dim) return NaN;
+  const yy = mo <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const days = era * 146097 + doe - 719468;
+  return days * 86_400_000 + h * 3_600_000 + mi * 60_000 + se * 1000 + ms;
 }
 
-/** The date key (YYYYMMDD) of a timestamp's text. */
-function dateKeyOf(ts: string): string {
-  return ts.slice(0, 4) + ts.slice(5, 7) + ts.slice(8, 10);
+/** Whether `key` is the date key (YYYYMMDD) of the timestamp text `ts`. */
+function isDateKeyOf(key: string, ts: string): boolean {
+  return key.length === 8 && key.charCodeAt(0) === ts.charCodeAt(0) &&
+    key.charCodeAt(1) === ts.charCodeAt(1) &&
+    key.charCodeAt(2) === ts.charCodeAt(2) &&
+    key.charCodeAt(3) === ts.charCodeAt(3) &&
+    key.charCodeAt(4) === ts.charCodeAt(5) &&
+    key.charCodeAt(5) === ts.charCodeAt(6) &&
+    key.charCodeAt(6) === ts.charCodeAt(8) &&
+    key.charCodeAt(7) === ts.charCodeAt(9);
 }
 
-/** The time key (integer HHMM, no leading zeros) of a timestamp's text. */
-function timeKeyOf(ts: string): string {
-  return String(Number(ts.slice(11, 13)) * 100 + Number(ts.slice(14, 16)));
+/** Whether `key` is the time key (integer HHMM, no leading zero) of the timestamp text `ts`. */
+function isTimeKeyOf(key: string, ts: string): boolean {
+  const hhmm = (ts.charCodeAt(11) - 48) * 1000 +
+    (ts.charCodeAt(12) - 48) * 100 +
+    (ts.charCodeAt(14) - 48) * 10 + (ts.charCodeAt(15) - 48);
+  return Number(key) === hhmm && (key === "0" || key.charCodeAt(0) !== 48);
 }
 
-// A 64-bit hash of a session's text in two 32-bit lanes (FNV-1a style with different
-// multipliers, then a murmur3 finalizer each), for the duplicate-session check.
+// A 64-bit hash of a session's text in two 32-bit lanes (FNV-1a and a murmur3 body
+// per UTF-16 code unit, then a murmur3 finalizer each), for the duplicate-session check.
 let laneA = 0, laneB = 0;
 function hashReset(): void {
   laneA = 0x811c9dc5 | 0;
@@ -144,12 +166,15 @@ function hashText(s: string, from: number): void {
   for (let i = from; i < s.length; i++) {
     const c = s.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
+    b ^= Math.imul(
+      Math.imul(c, 0xcc9e2d51) << 15 | Math.imul(c, 0xcc9e2d51) >>> 17,
+      0x1b873593,
+    );
+    b = (Math.imul(b << 13 | b >>> 19, 5) + 0xe6546b64) | 0;
   }
   // A line separator, so ("ab", "c") and ("a", "bc") differ.
   laneA = Math.imul(a ^ 10, 0x01000193);
-  laneB = Math.imul(b ^ 10, 0x5bd1e995);
+  laneB = (Math.imul((b ^ 0x2d) << 13 | (b ^ 0x2d) >>> 19, 5) + 0xe6546b64) | 0;
 }
 function fmix(h: number): number {
   h ^= h >>> 16;
@@ -448,8 +473,8 @@ async function readFacts(
         !timeKeys.has(f[sx.start_time_key])
       ) obs.violate("keys");
       if (
-        f[sx.start_date_key] !== dateKeyOf(startTs) ||
-        f[sx.start_time_key] !== timeKeyOf(startTs)
+        !isDateKeyOf(f[sx.start_date_key], startTs) ||
+        !isTimeKeyOf(f[sx.start_time_key], startTs)
       ) obs.violate("agree");
       hashReset();
       hashText(sl, sl.indexOf(","));
@@ -480,8 +505,8 @@ async function readFacts(
         if (
           t[tx.user_key] !== userKey || t[tx.channel_key] !== channelKey ||
           t[tx.device_key] !== deviceKey ||
-          t[tx.date_key] !== dateKeyOf(userTs) ||
-          t[tx.time_key] !== timeKeyOf(userTs)
+          !isDateKeyOf(t[tx.date_key], userTs) ||
+          !isTimeKeyOf(t[tx.time_key], userTs)
         ) obs.violate("agree");
         hashText(tl, tl.indexOf(","));
         T.advance();

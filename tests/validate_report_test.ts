@@ -101,6 +101,27 @@ Deno.test("--report DIR writes the report into DIR (created), nothing into the d
   }
 });
 
+Deno.test("--report naming a file, not a folder: a warning naming it, the file untouched, exit 0", () => {
+  const ds = generateTemp({ sessions: 3, users: 2, seed: 1 });
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-" });
+  try {
+    const file = `${tmp}/notes.txt`;
+    Deno.writeTextFileSync(file, "keep\n");
+    const r = validateAs([tmp], ["validate", ds.dir, "--report", file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^validate: PASS, /m);
+    assert.equal(
+      r.stderr,
+      `warning: Cannot write the validation report "${file}/validation.md": "${file}" is not a folder; write the report to another folder with --report DIR\n`,
+    );
+    assert.equal(Deno.readTextFileSync(file), "keep\n");
+    assert.deepEqual(listFiles(tmp), ["notes.txt"]);
+  } finally {
+    ds.cleanup();
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
 Deno.test("generate --validate --report DIR: the dataset in --out, the report in DIR", () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-" });
   try {

@@ -797,8 +797,15 @@ export function writeValidationReport(
   folder: string,
 ): string[] {
   try {
-    Deno.statSync(folder);
+    if (!Deno.statSync(folder).isDirectory) {
+      throw new ReportNotWritten(
+        folder,
+        `${folder}/${VALIDATION_FILES[0]}`,
+        new Error(`"${folder}" is not a folder`),
+      );
+    }
   } catch (e) {
+    if (e instanceof ReportNotWritten) throw e;
     if (!(e instanceof Deno.errors.NotFound)) {
       throw new ReportNotWritten(folder, folder, e);
     }

@@ -14,31 +14,33 @@ import { createProgress } from "./progress.ts";
 import { thousands } from "../sink/number_format.ts";
 import { CheckFailure, UsageError } from "../errors.ts";
 import { formatVerifyReport, verifyDataset } from "../manifest/verify.ts";
-import { runValidate, type ValidationReport } from "../validate/validate.ts";
+import {
+  ReportNotWritten,
+  validateDataset,
+  validationSummary,
+  writeValidationReport,
+} from "../validate/validate.ts";
 
-function printValidation(
-  r: ValidationReport,
+/**
+ * Validate `dir`, print the verdict, then write the report into `reportDir`: the
+ * verdict is shown even when the report cannot be written (then a warning naming the
+ * path and the permission to add). Returns the exit code of the verdict.
+ */
+async function validateAndReport(
   dir: string,
+  reportDir: string,
   quiet: boolean,
-): void {
-  if (quiet) return;
-  const failed = r.checks.filter((c) => !c.pass);
-  const rulesFailed = r.rules.filter((x) => !x.pass);
-  for (const c of failed) {
-    console.log(
-      `FAIL  ${c.quantity}: ${c.test}, statistic ${c.statistic}, Holm p ${c.pAdjusted}; target ${c.target}; observed ${c.observed}`,
-    );
+): Promise<number> {
+  const r = await validateDataset(dir);
+  if (!quiet) { for (const line of validationSummary(r)) console.log(line); }
+  try {
+    const written = writeValidationReport(r, reportDir);
+    if (!quiet) console.log(`Report: ${written.join(" and ")}`);
+  } catch (e) {
+    if (!(e instanceof ReportNotWritten)) throw e;
+    console.error(`warning: ${e.message}`);
   }
-  for (const x of rulesFailed) {
-    console.log(`FAIL  ${x.rule}: ${x.violations} violations`);
-  }
-  console.log(
-    `validate: ${r.pass ? "PASS" : "FAIL"}, ${
-      r.checks.length - failed.length
-    }/${r.checks.length} statistical checks and ${
-      r.rules.length - rulesFailed.length
-    }/${r.rules.length} rules pass (Holm, family-wise 1%); report in ${dir}/validation.md and ${dir}/validation.json`,
-  );
+  return r.pass ? 0 : 1;
 }
 
 async function generateCommand(args: CliArgs): Promise<number> {
@@ -112,16 +114,21 @@ async function generateCommand(args: CliArgs): Promise<number> {
     }
   }
   if (!args.validate) return 0;
-  const r = await runValidate(out);
-  printValidation(r, out, args.quiet);
-  return r.pass ? 0 : 1;
+  return await validateAndReport(
+    out,
+    reportDir(args.report) ?? out,
+    args.quiet,
+  );
 }
 
-async function validateCommand(args: CliArgs): Promise<number> {
+function validateCommand(args: CliArgs): Promise<number> {
   const dir = datasetDir(args.positionals[0]);
-  const r = await runValidate(dir);
-  printValidation(r, dir, args.quiet);
-  return r.pass ? 0 : 1;
+  return validateAndReport(dir, reportDir(args.report) ?? dir, args.quiet);
+}
+
+/** The `--report` folder, trailing slashes dropped (as for the dataset folder). */
+function reportDir(arg: string | undefined): string | undefined {
+  return arg?.replace(/(.)[\\/]+$/, "$1");
 }
 
 function verifyCommand(args: CliArgs): number {

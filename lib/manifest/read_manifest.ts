@@ -17,13 +17,15 @@ export const METADATA_FILES = [
   "datapackage.json",
 ];
 
+/** The report `validate` writes (into the dataset folder unless `--report DIR`). */
+export const VALIDATION_FILES = ["validation.md", "validation.json"];
+
 /**
  * Reports written into a dataset folder after generation (docs/design.md §5.5): not part of the
  * dataset, ignored by name by `verify`.
  */
 export const REPORT_FILES = [
-  "validation.md",
-  "validation.json",
+  ...VALIDATION_FILES,
   "bench.md",
   "bench.json",
   "bench.svg",

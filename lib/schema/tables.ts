@@ -492,3 +492,20 @@ export const RAW_TURN: Table = {
   primaryKey: ["session_id", "turn_number"],
   foreignKeys: [],
 };
+
+/**
+ * The data files each format writes, relative to the output folder, in output order
+ * (`raw/turns.jsonl`, `star/<table>.csv`, `snowflake/<table>.csv`).
+ *
+ * @example
+ * ```ts
+ * FORMAT_FILES.raw; // ["raw/turns.jsonl"]
+ * ```
+ */
+export const FORMAT_FILES: Readonly<
+  Record<"raw" | "star" | "snowflake", readonly string[]>
+> = {
+  raw: [`raw/${RAW_TURN.name}.jsonl`],
+  star: STAR_TABLES.map((t) => `star/${t.name}.csv`),
+  snowflake: SNOWFLAKE_TABLES.map((t) => `snowflake/${t.name}.csv`),
+};

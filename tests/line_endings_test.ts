@@ -112,3 +112,62 @@ Deno.test({
     }
   },
 });
+
+Deno.test("a CRLF copy of config.yaml gives the same data files, and verify and --from-manifest reproduce it", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-crlf-" });
+  const counts = { sessions: 40, users: 15 };
+  const lf = generateTemp(counts);
+  try {
+    const lfText = Deno.readTextFileSync(`${ROOT}/config.yaml`);
+    assert.ok(!lfText.includes("\r"), "config.yaml is checked out with LF");
+    const crlfPath = `${tmp}/config.yaml`;
+    Deno.writeTextFileSync(crlfPath, lfText.replaceAll("\n", "\r\n"));
+    const crlf = generateTemp(counts, crlfPath);
+    try {
+      // The data files: the same names and the same bytes, compared on disk.
+      const data = (dir: string) =>
+        listFiles(dir).filter((f) => f.includes("/"));
+      assert.deepEqual(data(crlf.dir), data(lf.dir));
+      assert.ok(data(lf.dir).length >= 26, "raw, star and snowflake files");
+      for (const f of data(lf.dir)) {
+        assert.deepEqual(
+          Deno.readFileSync(`${crlf.dir}/${f}`),
+          Deno.readFileSync(`${lf.dir}/${f}`),
+          f,
+        );
+      }
+      // The manifest records the config as it is: CRLF text, and the SHA-256 the
+      // independent tool computes for the CRLF file (not the LF one's).
+      const m = JSON.parse(Deno.readTextFileSync(`${crlf.dir}/manifest.json`));
+      assert.equal(m.config.text, Deno.readTextFileSync(crlfPath));
+      assert.equal(m.config.sha256, sha256sum(crlfPath));
+      assert.notEqual(m.config.sha256, sha256sum(`${ROOT}/config.yaml`));
+      ok("sha256sum", ["-c", "--strict", "--quiet", "SHA256SUMS"], crlf.dir);
+      // verify regenerates from the recorded CRLF text; --from-manifest rebuilds it.
+      const perms = [
+        "--allow-read",
+        `--allow-write=${tmp}/again,${tmp}/again.partial`,
+        "--allow-env",
+      ];
+      const v = runMain(perms, ["verify", "--quiet", crlf.dir]);
+      assert.equal(v.code, 0, v.stdout + v.stderr);
+      const again = runMain(perms, [
+        "--from-manifest",
+        `${crlf.dir}/manifest.json`,
+        "--out",
+        `${tmp}/again`,
+        "--quiet",
+      ]);
+      assert.equal(again.code, 0, again.stdout + again.stderr);
+      assert.equal(
+        Deno.readTextFileSync(`${tmp}/again/SHA256SUMS`),
+        Deno.readTextFileSync(`${crlf.dir}/SHA256SUMS`),
+      );
+    } finally {
+      crlf.cleanup();
+    }
+  } finally {
+    lf.cleanup();
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});

@@ -237,6 +237,9 @@ Deno.test("a config without seed, sessions, users, out and formats works when th
       [7, 30, 12, ["raw", "star"]],
     );
     assert.equal(m.config.text, Deno.readTextFileSync(path));
+    // verify regenerates it from the manifest, whose config has none of the five.
+    const v = runMain(perms(`${tmp}/a`), ["verify", "--quiet", `${tmp}/a`]);
+    assert.equal(v.code, 0, v.stdout + v.stderr);
     // The same flags over the full config.yaml give the same data files.
     const b = runMain(
       perms(`${tmp}/b`),

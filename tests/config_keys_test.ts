@@ -173,6 +173,22 @@ Deno.test("unknown keys inside list items and maps get suggestions too", () => {
   );
 });
 
+Deno.test("an unknown key's line is right in a CRLF file and for a number key", () => {
+  const t = edit("sessions: 1000", "sesions: 1000");
+  assert.equal(
+    message(() => parseConfig(t.replaceAll("\n", "\r\n"), FILE)),
+    message(() => parseConfig(t, FILE)),
+  );
+  const n = edit("users: 500", "users: 500\n1: 5");
+  assert.equal(
+    message(() => parseConfig(n, FILE)),
+    `${FILE}:${lineOf(n, "1: 5")}: unknown key "1" (valid keys here: ${
+      // The default config spells out every top-level key, in order.
+      BASE.split("\n").filter((l) => /^[a-z_]+:/.test(l))
+        .map((l) => l.split(":")[0]).join(", ")})`,
+  );
+});
+
 // --- keys a flag supplies ------------------------------------------------------------
 
 /** The line of each key a flag can supply, in the default config. */

@@ -224,7 +224,7 @@ export function parseConfig(text: string, source: string): FileConfig {
       : doc.contents;
     if (YAML.isMap(parent)) {
       for (const pair of parent.items) {
-        if (YAML.isScalar(pair.key) && pair.key.value === key) {
+        if (YAML.isScalar(pair.key) && String(pair.key.value) === key) {
           return pair.key.range?.[0] ?? -1;
         }
       }

@@ -4,7 +4,12 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { Config, Format } from "./config/schema.ts";
+import {
+  type Config,
+  type FileConfig,
+  FLAG_KEYS,
+  type Format,
+} from "./config/schema.ts";
 import type { LoadedConfig } from "./config/load.ts";
 import { compileModel } from "./model/model.ts";
 import { type DatasetResult, generateDataset } from "./dataset.ts";
@@ -53,16 +58,53 @@ export interface GenerateOptions {
   onProgress?: (done: number, total: number, unit?: string) => void;
 }
 
-/** Apply command-line overrides to a validated config. */
-export function effectiveConfig(config: Config, o: Overrides): Config {
-  return {
-    ...config,
-    seed: o.seed ?? config.seed,
-    sessions: o.sessions ?? config.sessions,
-    users: o.users ?? config.users,
-    formats: o.formats ?? config.formats,
-    out: o.out ?? config.out,
+/** "a", "a and b", "a, b and c". */
+function listed(words: string[]): string {
+  return words.length < 2
+    ? words.join("")
+    : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}
+
+/**
+ * Apply command-line overrides to a validated config file: a flag wins over the
+ * file's value, and each of `seed`, `sessions`, `users`, `out` and `formats` must come
+ * from one or the other.
+ *
+ * @param config The config file, as `parseConfig` returned it.
+ * @param o The flags given.
+ * @param source The config's name in messages, e.g. "config.yaml".
+ * @returns The effective config (its keys in the file's schema order).
+ * @throws {UsageError} When a key is neither in the file nor given as a flag; the
+ *   message names the key and its flag.
+ * @example
+ * ```ts
+ * // config.yaml without `sessions:`, run with --sessions 100:
+ * effectiveConfig(parseConfig(text, "config.yaml"), { sessions: 100 }, "config.yaml");
+ * ```
+ */
+export function effectiveConfig(
+  config: FileConfig,
+  o: Overrides,
+  source: string,
+): Config {
+  const { seed, sessions, users, out, formats, ...model } = config;
+  const flags = {
+    seed: o.seed ?? seed,
+    sessions: o.sessions ?? sessions,
+    users: o.users ?? users,
+    out: o.out ?? out,
+    formats: o.formats ?? formats,
   };
+  const missing = FLAG_KEYS.filter((k) => flags[k] === undefined);
+  if (missing.length) {
+    const one = missing.length === 1;
+    throw new UsageError(
+      `${source}: ${listed(missing)} ${one ? "is" : "are"} required; set ${
+        one ? "it" : "them"
+      } in the file or give ${listed(missing.map((k) => `--${k}`))}`,
+    );
+  }
+  return { ...(flags as Pick<Config, typeof FLAG_KEYS[number]>), ...model };
 }
 
 /** Canonical format order, whatever order the user listed them in. */
@@ -133,7 +175,11 @@ function writeText(path: string, rel: string, text: string): ManifestFile {
 export function runGenerate(
   opts: GenerateOptions,
 ): { manifest: Manifest; out: string; notes: string[] } {
-  const config = effectiveConfig(opts.loaded.config, opts.overrides);
+  const config = effectiveConfig(
+    opts.loaded.config,
+    opts.overrides,
+    opts.loaded.source,
+  );
   config.formats = orderedFormats(config.formats);
   const model = compileModel(config);
   const staged = new StagedOutput(config.out, opts.force);

@@ -58,8 +58,10 @@ async function generateCommand(args: CliArgs): Promise<number> {
       );
     }
     const text = manifest.config.text;
+    const source = `${dir}/manifest.json config`;
     loaded = {
-      config: parseConfig(text, `${dir}/manifest.json config`),
+      config: parseConfig(text, source),
+      source,
       bytes: new TextEncoder().encode(text),
       text,
     };

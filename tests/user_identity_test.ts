@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import YAML from "yaml";
 import { allLocales } from "@faker-js/faker";
 import { generateTemp, readCsvObjects, ROOT } from "./helpers.ts";
+import { romanizeHangul } from "../lib/model/romanize.ts";
 
 const EMAIL = /^[a-z0-9._+-]+@example\.com$/;
 
@@ -118,6 +119,10 @@ Deno.test("ja, zh_CN, ko, hu names: family name first as the locale's pattern sa
       assert.ok(parts, `${u.locale} name "${u.user_name}" is not ${pattern}`);
       assert.match(u.email, EMAIL, `${u.locale} e-mail "${u.email}"`);
       assert.equal(trailingDigits(u.email), u.user_key);
+      if (u.locale === "ko") {
+        // Romanized letters, not Faker's base-36 codes: name, separator, name.
+        assert.match(u.email, /^[a-z]+[._][a-z]+(\d{1,2}\.)?\d+@/, u.email);
+      }
       if (u.locale === "hu" || u.locale === "en_US") {
         // Derived from the parts: given name first, ASCII-folded.
         assert.ok(
@@ -131,4 +136,31 @@ Deno.test("ja, zh_CN, ko, hu names: family name first as the locale's pattern sa
   } finally {
     ds.cleanup();
   }
+});
+
+Deno.test("Hangul romanization follows the Revised Romanization's published examples", () => {
+  // Personal names (no sound changes in names) and the rules' syllable-final
+  // examples: Min Yongha, Song Nari, Han Boknam, Hong Bitna; Okcheon, Hapdeok,
+  // Hobeop, Wolgot, beotkkot, Hanbat; Busan, Sejong, Jeju.
+  const examples: [string, string][] = [
+    ["민", "min"],
+    ["용하", "yongha"],
+    ["송나리", "songnari"],
+    ["한복남", "hanboknam"],
+    ["홍빛나", "hongbitna"],
+    ["옥천", "okcheon"],
+    ["합덕", "hapdeok"],
+    ["호법", "hobeop"],
+    ["월곶", "wolgot"],
+    ["벚꽃", "beotkkot"],
+    ["한밭", "hanbat"],
+    ["부산", "busan"],
+    ["세종", "sejong"],
+    ["제주", "jeju"],
+  ];
+  for (const [hangul, latin] of examples) {
+    assert.equal(romanizeHangul(hangul), latin, hangul);
+  }
+  assert.equal(romanizeHangul("Hajdu Nóra"), "Hajdu Nóra");
+  assert.equal(romanizeHangul("古谷 あゆみ"), "古谷 あゆみ");
 });

@@ -11,6 +11,7 @@ import {
   truncatedNormal,
 } from "../random/mod.ts";
 import { type FakerPool, localeFullName } from "./faker_pool.ts";
+import { romanizeHangul } from "./romanize.ts";
 
 /** One user, as every projection sees it. */
 export interface UserRecord {
@@ -64,7 +65,8 @@ export const EMAIL_DOMAIN = "example.com";
 
 /**
  * A user's e-mail address: Faker's address for the name parts (transliterated to
- * ASCII by Faker, e.g. "nora_hajdu42@example.com"), lower-cased, with the user key
+ * ASCII by Faker, Hangul romanized before, e.g. "nora_hajdu42@example.com"),
+ * lower-cased, with the user key
  * appended to the local part — after a "." when the local part ends in a digit, so
  * the key is always the local part's trailing run of digits. Two users therefore
  * never share an address, for any number of users; the local part stays within 64
@@ -122,9 +124,11 @@ export function generateUser(
   const firstName = faker.person.firstName();
   const lastName = faker.person.lastName();
   const name = localeFullName(faker, firstName, lastName);
+  // Hangul is romanized first: Faker's ASCII fallback would spell it in base-36
+  // codes. Faker's draws are the same either way.
   const fakerEmail = faker.internet.email({
-    firstName,
-    lastName,
+    firstName: romanizeHangul(firstName),
+    lastName: romanizeHangul(lastName),
     provider: EMAIL_DOMAIN,
   });
   return {

@@ -66,11 +66,10 @@ export const EMAIL_DOMAIN = "example.com";
 /**
  * A user's e-mail address: Faker's address for the name parts (transliterated to
  * ASCII by Faker, Hangul romanized before, e.g. "nora_hajdu42@example.com"),
- * lower-cased, with the user key
- * appended to the local part — after a "." when the local part ends in a digit, so
- * the key is always the local part's trailing run of digits. Two users therefore
- * never share an address, for any number of users; the local part stays within 64
- * characters (Faker caps its part at 50).
+ * lower-cased, with the user key appended to the local part — after a "." when the
+ * local part ends in a digit, so the key is always the local part's trailing run of
+ * digits. Two users therefore never share an address, for any number of users; the
+ * local part stays within 64 characters (Faker caps its part at 50).
  *
  * @param fakerEmail From Faker's `internet.email` with provider {@linkcode EMAIL_DOMAIN}.
  * @param userKey The user's surrogate key, a positive integer.

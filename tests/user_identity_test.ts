@@ -8,6 +8,7 @@ import YAML from "yaml";
 import { allLocales } from "@faker-js/faker";
 import { generateTemp, readCsvObjects, ROOT } from "./helpers.ts";
 import { romanizeHangul } from "../lib/model/romanize.ts";
+import { userEmail } from "../lib/model/user.ts";
 
 const EMAIL = /^[a-z0-9._+-]+@example\.com$/;
 
@@ -163,4 +164,25 @@ Deno.test("Hangul romanization follows the Revised Romanization's published exam
   }
   assert.equal(romanizeHangul("Hajdu Nóra"), "Hajdu Nóra");
   assert.equal(romanizeHangul("古谷 あゆみ"), "古谷 あゆみ");
+});
+
+Deno.test("userEmail: the key is the local part's trailing digits, whatever Faker's part ends with", () => {
+  // Names that collide once the key is appended without a separator: "ann.lee1" +
+  // key 23 and "ann.lee12" + key 3 would both read "ann.lee123".
+  const cases: [string, number][] = [
+    ["Ann.Lee1@example.com", 23],
+    ["ann.lee12@example.com", 3],
+    ["ann.lee@example.com", 123],
+    ["@example.com", 5],
+    ["9j69l29kv.g28mtl67@example.com", 100_000_000],
+  ];
+  const seen = new Set<string>();
+  for (const [faker, key] of cases) {
+    const e = userEmail(faker, key);
+    assert.match(e, EMAIL, e);
+    assert.equal(trailingDigits(e), String(key), e);
+    assert.ok(e.split("@")[0].length <= 64);
+    assert.ok(!seen.has(e), e);
+    seen.add(e);
+  }
 });

@@ -8,6 +8,8 @@ import {
   csvField,
   fixed,
   integer,
+  roundedQuotient,
+  scaled,
   timestamp,
 } from "../lib/sink/number_format.ts";
 
@@ -37,6 +39,41 @@ Deno.test("fixed(x, 4) on the 4-decimal grid equals toFixed (oracle), on and off
   }
   assert.equal(fixed(1, 4), "1.0000");
   assert.equal(fixed(0, 4), "0.0000");
+});
+
+Deno.test("roundedQuotient and scaled: exact half-away-from-zero means against BigInt", () => {
+  // Oracle: BigInt floor((2n + d) / 2d), and the digits placed by string slicing.
+  const oracle = (n: number, d: number) =>
+    Number((2n * BigInt(n) + BigInt(d)) / (2n * BigInt(d)));
+  for (let d = 1; d <= 64; d++) {
+    for (let n = 0; n <= 4 * d * 10_000; n += 1 + 37 * (n % 13)) {
+      assert.equal(roundedQuotient(n, d), oracle(n, d), `${n} / ${d}`);
+    }
+  }
+  // Exact ties and near-2^53 numerators, where the float quotient rounds.
+  assert.equal(roundedQuotient(11_919, 2), 5960); // 0.59595 → 0.5960
+  assert.equal(roundedQuotient(50_000, 32), 1563); // 0.15625 → 0.1563
+  // The largest numerators whose 2n + d is still a safe integer; one more throws.
+  for (const d of [2, 3, 7, 60, 99_991]) {
+    const top = Math.floor((Number.MAX_SAFE_INTEGER - d) / 2);
+    for (const n of [top, top - 1, top - d]) {
+      assert.equal(roundedQuotient(n, d), oracle(n, d), `${n} / ${d}`);
+    }
+    assert.throws(() => roundedQuotient(top + 1, d), RangeError);
+  }
+  for (const [n, d] of [[-1, 2], [1, 0], [0.5, 2], [1, 1.5], [2 ** 53, 1]]) {
+    assert.throws(() => roundedQuotient(n, d), RangeError);
+  }
+  for (let k = 0; k <= 20_000; k += 7) {
+    const s = String(k).padStart(5, "0");
+    assert.equal(scaled(k, 4), `${s.slice(0, -4)}.${s.slice(-4)}`);
+    const t = String(k).padStart(2, "0");
+    assert.equal(scaled(k, 1), `${t.slice(0, -1)}.${t.slice(-1)}`);
+  }
+  assert.equal(scaled(12, 0), "12");
+  for (const [u, d] of [[-1, 4], [0.5, 1], [1, 7], [1, -1]]) {
+    assert.throws(() => scaled(u, d), RangeError);
+  }
 });
 
 Deno.test("integer: safe integers only, -0 prints 0", () => {

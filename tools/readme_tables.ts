@@ -27,6 +27,12 @@ function tableMarkdown(folder: string, t: Table, ext: string): string[] {
       t.primaryKey.map((k) => `\`${k}\``).join(", ")
     }.`,
   ];
+  const uniques = t.columns.filter((c) => c.unique);
+  if (uniques.length) {
+    lines.push(
+      `Unique: ${uniques.map((c) => `\`${c.name}\``).join(", ")}.`,
+    );
+  }
   if (t.foreignKeys.length) {
     lines.push(
       `Foreign keys: ${

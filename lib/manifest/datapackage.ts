@@ -34,7 +34,9 @@ function fields(t: Table) {
     ...(c.type === "boolean"
       ? { trueValues: ["true"], falseValues: ["false"] }
       : {}),
-    constraints: { required: true },
+    constraints: c.unique
+      ? { required: true, unique: true }
+      : { required: true },
   }));
 }
 

@@ -15,6 +15,7 @@ import {
   type StreamFactory,
 } from "../random/mod.ts";
 import { DAY_MS } from "../calendar/iso_date.ts";
+import { roundedQuotient } from "../sink/number_format.ts";
 import {
   botText,
   SLOT_NAMES,
@@ -48,10 +49,22 @@ export class SessionRecord {
   turnCount = 0;
   /** Turns that fell back, count. */
   fallbackCount = 0;
-  /** Mean turn confidence, probability. */
-  meanConfidence = 0;
-  /** Mean turn latency, ms. */
-  meanLatencyMs = 0;
+  /**
+   * Mean turn confidence as written, in units of 10^−4 (probability × 10^4): the
+   * exact mean of the turns' 4-decimal confidences, rounded half away from zero to
+   * 4 decimals, so it equals a decimal recomputation from the stored turns.
+   */
+  meanConfidenceE4 = 0;
+  /**
+   * Mean turn latency as written, in units of 0.1 ms: the exact mean of the turns'
+   * whole-ms latencies, rounded half away from zero to 1 decimal.
+   */
+  meanLatencyE1 = 0;
+  /**
+   * Fallback rate as written, in units of 10^−4: fallbackCount / turnCount rounded
+   * half away from zero to 4 decimals.
+   */
+  fallbackRateE4 = 0;
   /** In [−1, 1]. */
   sentimentScore = 0;
   /** Index into {@linkcode SENTIMENT_LABELS}. */
@@ -159,19 +172,20 @@ export function generateSession(
   const intents = c.intents;
   const { threshold, noise_sd } = c.fallback;
   let t = out.startMs;
-  let fallbacks = 0, confSum = 0, latSum = 0, run = 0, maxRun = 0;
+  let fallbacks = 0, confSumE4 = 0, latSum = 0, run = 0, maxRun = 0;
   let escalated = false;
   for (let i = 0; i < n; i++) {
     const intent = model.intentCat.sample(rng);
     // Confidence is kept at the 4 decimals every output shows, so each output
     // (and the session means) can be recomputed exactly from the others.
-    const conf = Math.round(
+    const confE4 = Math.round(
       betaVariate(
         rng,
         intents[intent].confidence.alpha,
         intents[intent].confidence.beta,
       ) * 1e4,
-    ) / 1e4;
+    );
+    const conf = confE4 / 1e4;
     const fb = conf < threshold + normal(rng, 0, noise_sd) ? 1 : 0;
     const latency = Math.max(
       1,
@@ -199,7 +213,7 @@ export function generateSession(
       out.botText[i] = botText(textRng, text, intent, fb === 1, slots);
     }
     fallbacks += fb;
-    confSum += conf;
+    confSumE4 += confE4;
     latSum += latency;
     run = fb ? run + 1 : 0;
     if (run > maxRun) maxRun = run;
@@ -207,15 +221,19 @@ export function generateSession(
   }
   out.endMs = t;
   out.fallbackCount = fallbacks;
-  out.meanConfidence = confSum / n;
-  out.meanLatencyMs = latSum / n;
+  // The session aggregates as written: exact integer arithmetic on the stored turn
+  // values, so SQL over fact_turn gives the same decimals.
+  out.meanConfidenceE4 = roundedQuotient(confSumE4, n);
+  out.meanLatencyE1 = roundedQuotient(latSum * 10, n);
+  out.fallbackRateE4 = roundedQuotient(fallbacks * 10_000, n);
+  const meanConfidence = out.meanConfidenceE4 / 1e4;
   const o = c.outcomes;
   if (maxRun >= o.escalation_consecutive_fallbacks) escalated = true;
   out.escalated = escalated;
 
   const s = o.sentiment;
   let sentiment = s.intercept +
-    s.confidence_weight * (out.meanConfidence - s.confidence_center) -
+    s.confidence_weight * (meanConfidence - s.confidence_center) -
     s.fallback_weight * (fallbacks / n) + normal(rng, 0, s.noise_sd);
   sentiment = sentiment < -1 ? -1 : sentiment > 1 ? 1 : sentiment;
   // Rounded to the 4 decimals written, so the label follows from the written score.

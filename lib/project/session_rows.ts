@@ -8,7 +8,7 @@
 import type { Model } from "../model/model.ts";
 import { SENTIMENT_LABELS, type SessionRecord } from "../model/session.ts";
 import { DAY_MS, dayParts } from "../calendar/iso_date.ts";
-import { fixed } from "../sink/number_format.ts";
+import { fixed, scaled } from "../sink/number_format.ts";
 
 const MINUTE_MS = 60_000;
 
@@ -68,11 +68,9 @@ export class SessionRowWriter {
       this.dateKey(s.startMs)
     },${this.timeKey(s.startMs)},${startTs},${endTs},${
       s.endMs - s.startMs
-    },${s.turnCount},${s.fallbackCount},${
-      fixed(s.fallbackCount / s.turnCount, 4)
-    },${fixed(s.meanConfidence, 4)},${fixed(s.meanLatencyMs, 1)},${
-      fixed(s.sentimentScore, 4)
-    },${
+    },${s.turnCount},${s.fallbackCount},${scaled(s.fallbackRateE4, 4)},${
+      scaled(s.meanConfidenceE4, 4)
+    },${scaled(s.meanLatencyE1, 1)},${fixed(s.sentimentScore, 4)},${
       SENTIMENT_LABELS[s.sentimentLabel]
     },${s.satisfaction},${s.escalated},${s.resolved}`;
   }
@@ -95,9 +93,9 @@ export class SessionRowWriter {
     return `${
       this.#channelJson[s.channel]
     },"session_start":"${startTs}","session_end":"${endTs}","session_turns":${s.turnCount},"session_fallbacks":${s.fallbackCount},"session_mean_confidence":${
-      fixed(s.meanConfidence, 4)
+      scaled(s.meanConfidenceE4, 4)
     },"session_mean_latency_ms":${
-      fixed(s.meanLatencyMs, 1)
+      scaled(s.meanLatencyE1, 1)
     },"session_sentiment_score":${
       fixed(s.sentimentScore, 4)
     },"session_sentiment":${

@@ -33,6 +33,66 @@ export function fixed(x: number, decimals: number): string {
   return s;
 }
 
+const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+
+/**
+ * The quotient `numerator / denominator` of two non-negative integers, rounded to an
+ * integer, half away from zero (0.5 → 1), with exact integer arithmetic.
+ *
+ * @param numerator An integer ≥ 0.
+ * @param denominator An integer ≥ 1.
+ * @returns E.g. `roundedQuotient(11919, 2)` → 5960 (5959.5 rounds up).
+ * @example
+ * ```ts
+ * roundedQuotient(5 * 10_000, 32); // 1563: 5/32 = 0.15625 → "0.1563" with `scaled`
+ * ```
+ * @throws {RangeError} When an argument is out of range or 2 × `numerator` +
+ *   `denominator` exceeds 2^53 − 1 (the quotient would no longer be exact).
+ */
+export function roundedQuotient(
+  numerator: number,
+  denominator: number,
+): number {
+  const a = 2 * numerator + denominator, b = 2 * denominator;
+  if (
+    !(Number.isSafeInteger(a) && Number.isInteger(numerator) &&
+      Number.isInteger(denominator) && numerator >= 0 && denominator >= 1)
+  ) {
+    throw new RangeError(
+      `Cannot divide exactly: received ${numerator} / ${denominator}`,
+    );
+  }
+  // floor((2n + d) / 2d) = round-half-up of n/d; the correction makes the floor
+  // exact even where the floating-point division rounds up to an integer.
+  let q = Math.floor(a / b);
+  const r = a - q * b;
+  if (r < 0) q--;
+  else if (r >= b) q++;
+  return q;
+}
+
+/**
+ * An integer count of 10^−`decimals` units as a decimal string: `scaled(5960, 4)` →
+ * "0.5960", `scaled(6005, 1)` → "600.5". Exact (no floating-point division).
+ *
+ * @param units A safe integer ≥ 0.
+ * @param decimals 0..6.
+ * @throws {RangeError} When `units` is not a safe non-negative integer or
+ *   `decimals` is outside 0..6.
+ */
+export function scaled(units: number, decimals: number): string {
+  const p = POW10[decimals];
+  if (p === undefined || !Number.isSafeInteger(units) || units < 0) {
+    throw new RangeError(
+      `Cannot format ${units} units of 10^-${decimals}`,
+    );
+  }
+  if (decimals === 4 && units <= 10_000) return GRID4[units];
+  if (decimals === 0) return String(units);
+  const whole = Math.floor(units / p);
+  return `${whole}.${String(units - whole * p).padStart(decimals, "0")}`;
+}
+
 /**
  * Format an integer.
  *

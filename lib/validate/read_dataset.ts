@@ -155,7 +155,7 @@ export async function readDataset(
         "device_key",
         "start_ts",
         "turn_count",
-        "fallback_rate",
+        "fallback_count",
         "mean_confidence",
         "sentiment_score",
         "sentiment_label",
@@ -171,7 +171,10 @@ export async function readDataset(
           device: Number(f[ix.device_key]) - 1,
           startTs: f[ix.start_ts],
           turnCount: Number(f[ix.turn_count]),
-          fallbackRate: Number(f[ix.fallback_rate]),
+          // The exact rate, as the generator's sentiment uses it (the stored
+          // fallback_rate is rounded to 4 decimals).
+          fallbackRate: Number(f[ix.fallback_count]) /
+            Number(f[ix.turn_count]),
           meanConfidence: Number(f[ix.mean_confidence]),
           sentimentScore: Number(f[ix.sentiment_score]),
           sentimentLabel: f[ix.sentiment_label],

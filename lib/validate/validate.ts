@@ -35,6 +35,7 @@ import { Moments, type Observations, PIT_BINS } from "./observations.ts";
 import { readDataset } from "./read_dataset.ts";
 import { UsageError } from "../errors.ts";
 import { manifestInputs } from "../manifest/inputs.ts";
+import { inFolder } from "../wording.ts";
 
 /** Largest dataset `validate` reads (it keeps a few bytes per session). */
 export const MAX_VALIDATE_SESSIONS = 500_000_000;
@@ -674,7 +675,7 @@ export async function runValidate(
         ["validation.json", validationJson(r)],
       ]
     ) {
-      const path = `${dir}/${name}`;
+      const path = inFolder(dir, name);
       // Replace, never write through: a symbolic link here must not redirect the report.
       try {
         Deno.removeSync(path);

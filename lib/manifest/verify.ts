@@ -478,8 +478,8 @@ export function formatVerifyReport(r: VerifyReport): string {
   for (const n of r.integrityNotes) out.push(`  problem   ${n}`);
   out.push(
     `Reproduction: regenerated from the manifest (seed ${m.seed}, ${
-      thousands(m.sessions)
-    } sessions, ${thousands(m.users)} users, ${
+      counted(m.sessions, "session")
+    }, ${counted(m.users, "user")}, ${
       m.formats.join("+")
     }), hashed, nothing written`,
   );

@@ -316,6 +316,35 @@ Deno.test("the folder is checked again at commit time; a refusal there touches n
   }
 });
 
+Deno.test("a trailing . is resolved to the folder it names; a symlinked staging folder is refused", () => {
+  const tmp = Deno.realPathSync(
+    Deno.makeTempDirSync({ prefix: "chatsynth-dots-" }),
+  );
+  try {
+    Deno.mkdirSync(`${tmp}/ds`);
+    const staged = new StagedOutput(`${tmp}/ds/.`, false);
+    // Staged beside ds, not inside it (where the final rename could not work).
+    assert.equal(staged.workRoot, `${tmp}/ds.partial`);
+    staged.abort();
+    assert.deepEqual(
+      [...Deno.readDirSync(tmp)].map((e) => e.name),
+      ["ds"],
+    );
+    Deno.mkdirSync(`${tmp}/elsewhere`);
+    Deno.symlinkSync(`${tmp}/elsewhere`, `${tmp}/out.partial`);
+    assert.throws(
+      () => new StagedOutput(`${tmp}/out`, false),
+      (e: Error) =>
+        e instanceof UsageError &&
+        /"[^"]*out\.partial" exists and is a symbolic link/.test(e.message),
+    );
+    assert.deepEqual(listFiles(`${tmp}/elsewhere`), []);
+    assert.ok(!listFiles(tmp).some((f) => f.startsWith("out/")));
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
 Deno.test("messages name folders without doubled slashes and count in the singular for one", () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-words-" });
   const ds = `${tmp}/ds`;

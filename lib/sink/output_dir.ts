@@ -281,7 +281,11 @@ export class StagedOutput {
     const root = lstatOrUndefined(this.workRoot);
     if (root && !root.isDirectory) {
       throw new UsageError(
-        `Cannot write output folder ${this.#shown}: "${this.workRoot}" exists and is not a folder`,
+        `Cannot write output folder ${this.#shown}: "${this.workRoot}" exists and is ${
+          root.isSymlink
+            ? "a symbolic link (the staging folder must sit beside the output folder)"
+            : "not a folder"
+        }`,
       );
     }
     try {
@@ -326,12 +330,17 @@ export class StagedOutput {
   #protectedReason(real: string): string | undefined {
     if (real === "/") return "is the root folder";
     const guarded: { path: string; what: string }[] = [];
+    // The canonical path in parentheses only when it says more than the path given.
+    const named = (what: string, path: string) =>
+      path === this.given ? what : `${what} ("${path}")`;
     const cwd = realPathOrUndefined(".");
-    if (cwd) guarded.push({ path: cwd, what: `the current folder ("${cwd}")` });
+    if (cwd) {
+      guarded.push({ path: cwd, what: named("the current folder", cwd) });
+    }
     if (granted({ name: "env", variable: "HOME" })) {
       const home = Deno.env.get("HOME");
       const h = home ? realPathOrUndefined(home) : undefined;
-      if (h) guarded.push({ path: h, what: `the home folder ("${h}")` });
+      if (h) guarded.push({ path: h, what: named("the home folder", h) });
     }
     for (const p of this.#protect) {
       const r = realPathOrUndefined(p.path);

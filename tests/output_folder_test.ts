@@ -379,7 +379,10 @@ Deno.test("messages name folders without doubled slashes and count in the singul
       ),
       g.stdout,
     );
-    assert.ok(Deno.statSync(`${ds}/validation.md`).isFile);
+    const report = Deno.readTextFileSync(`${ds}/validation.md`);
+    assert.ok(
+      report.includes(`seed 20251130, 1 session, 1 user, ${turnWord} (`),
+    );
     const v = runMain(ALL, ["verify", `${ds}///`]);
     assert.equal(v.code, 0, v.stdout + v.stderr);
     // Checked for integrity: every file but manifest.json and the reports.
@@ -395,7 +398,7 @@ Deno.test("messages name folders without doubled slashes and count in the singul
       ),
       v.stdout,
     );
-    for (const out of [g.stdout, g.stderr, v.stdout, v.stderr]) {
+    for (const out of [g.stdout, g.stderr, v.stdout, v.stderr, report]) {
       assert.doesNotMatch(out, /[^:]\/\/|\b1 (files|sessions|users)\b|\(s\)/);
     }
   } finally {

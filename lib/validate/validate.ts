@@ -35,7 +35,7 @@ import { Moments, type Observations, PIT_BINS } from "./observations.ts";
 import { readDataset } from "./read_dataset.ts";
 import { UsageError } from "../errors.ts";
 import { manifestInputs } from "../manifest/inputs.ts";
-import { inFolder } from "../wording.ts";
+import { counted, inFolder } from "../wording.ts";
 
 /** Largest dataset `validate` reads (it keeps a few bytes per session). */
 export const MAX_VALIDATE_SESSIONS = 500_000_000;
@@ -369,9 +369,9 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     "sentiment_score (PIT given mean confidence and fallback rate)",
     chiSquare(o.pitBins, new Array(PIT_BINS).fill(1 / PIT_BINS), true),
     `Normal(prediction, ${c.outcomes.sentiment.noise_sd}) clamped to [−1, 1]: PIT uniform`,
-    `mean score ${
-      f3(o.sentimentMoments.mean)
-    }, ${o.sentimentClamped} sessions clamped at ±1`,
+    `mean score ${f3(o.sentimentMoments.mean)}, ${
+      counted(o.sentimentClamped, "session")
+    } clamped at ±1`,
   );
   const satP = normalize(Array.from(o.satisfactionExpected));
   add(
@@ -606,7 +606,11 @@ export function validationMarkdown(r: ValidationReport): string {
     "",
     `Result: **${
       r.pass ? "PASS" : "FAIL"
-    }**. Dataset fingerprint \`${d.fingerprint}\`: seed ${d.seed}, ${d.sessions} sessions, ${d.users} users, ${d.turns} turns (read from ${d.source}).`,
+    }**. Dataset fingerprint \`${d.fingerprint}\`: seed ${d.seed}, ${
+      counted(d.sessions, "session")
+    }, ${counted(d.users, "user")}, ${
+      counted(d.turns, "turn")
+    } (read from ${d.source}).`,
     "",
     `Method: each quantity against the distribution the configuration implies. ${r.method.continuous}. p-values adjusted by ${r.method.correction}; a check fails when its adjusted p-value is below ${r.method.alpha}.`,
     "",

@@ -200,7 +200,7 @@ const FORCE_RULE =
 export class StagedOutput {
   /** The output folder as given, without trailing slashes (for messages and reading back). */
   readonly given: string;
-  /** The folder replaced on commit: `given`, or its resolved path when that is a link. */
+  /** The folder replaced on commit: `given`, resolved once when it is a link or ends in `.` or `..`. */
   readonly target: string;
   /** `<target>.partial`: holds the staging folders of runs in progress. */
   readonly workRoot: string;

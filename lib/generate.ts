@@ -14,7 +14,12 @@ import type { LoadedConfig } from "./config/load.ts";
 import { compileModel } from "./model/model.ts";
 import { type DatasetResult, generateDataset } from "./dataset.ts";
 import { FileSink } from "./sink/file_sink.ts";
-import { fsError, StagedOutput } from "./sink/output_dir.ts";
+import {
+  fsError,
+  type ProtectedFolder,
+  StagedOutput,
+} from "./sink/output_dir.ts";
+import { counted } from "./wording.ts";
 import { CheckFailure, UsageError } from "./errors.ts";
 import {
   fingerprint,
@@ -47,8 +52,13 @@ export interface GenerateOptions {
   loaded: LoadedConfig;
   /** Command-line values applied on top of the config. */
   overrides: Overrides;
-  /** Replace a non-empty output folder. */
+  /** Replace an output folder that holds a chatsynth dataset (and nothing else). */
   force: boolean;
+  /**
+   * Folders the output may never replace (e.g. the config file's), besides the root,
+   * the current folder and those containing it, and the home folder.
+   */
+  protect?: ProtectedFolder[];
   /**
    * Fingerprint the new dataset must have (`--from-manifest`); on a difference nothing
    * is moved into place and a `CheckFailure` is thrown.
@@ -169,8 +179,13 @@ function writeText(path: string, rel: string, text: string): ManifestFile {
 /**
  * Generate a dataset into the output folder, atomically.
  *
- * @returns The manifest written and the folder it is in.
- * @throws {UsageError} On an unusable output folder or an I/O failure (named path).
+ * The output folder is checked before anything is generated, and again just before
+ * the new dataset is moved into place; when refused, nothing on disk is changed.
+ *
+ * @returns The manifest written, the output folder as given (without trailing
+ *   slashes) and notes for stderr.
+ * @throws {UsageError} On an unusable or protected output folder, or an I/O failure
+ *   (named path).
  */
 export function runGenerate(
   opts: GenerateOptions,
@@ -182,7 +197,7 @@ export function runGenerate(
   );
   config.formats = orderedFormats(config.formats);
   const model = compileModel(config);
-  const staged = new StagedOutput(config.out, opts.force);
+  const staged = new StagedOutput(config.out, opts.force, opts.protect);
   try {
     const result = generateDataset(
       {
@@ -245,12 +260,14 @@ export function runGenerate(
     const notes = [...staged.warnings];
     if (staged.leftovers.length) {
       notes.push(
-        `"${staged.workRoot}" also holds ${staged.leftovers.length} folder(s) of interrupted or concurrent runs (${
+        `"${staged.workRoot}" also holds ${
+          counted(staged.leftovers.length, "folder")
+        } of interrupted or concurrent runs (${
           staged.leftovers.join(", ")
         }); remove them when no run is writing there`,
       );
     }
-    return { manifest, out: config.out, notes };
+    return { manifest, out: staged.given, notes };
   } catch (e) {
     staged.abort();
     if (e instanceof UsageError || e instanceof CheckFailure) throw e;

@@ -26,7 +26,7 @@ export interface CliArgs {
   version: boolean;
   /** `-q`, `--quiet`: print nothing but errors. */
   quiet: boolean;
-  /** `--force`: replace a non-empty output folder. */
+  /** `--force`: replace an output folder that holds a chatsynth dataset. */
   force: boolean;
   /** `generate --validate`: validate right after generating. */
   validate: boolean;
@@ -97,7 +97,8 @@ Options (flags override config.yaml; the manifest records the effective values):
   --config PATH     configuration file (default: config.yaml)
   --out DIR         output folder (config: out, "output")
   --formats LIST    comma-separated subset of raw,star,snowflake (default: all)
-  --force           replace a non-empty output folder (only once the new one is complete)
+  --force           replace an existing chatsynth dataset folder (only once the new one
+                    is complete; never a folder holding other files)
   --validate        run validate on the new dataset right after generating
   --report R        validate, generate --validate: write validation.md and
                     validation.json into folder R (created if missing) instead

@@ -9,9 +9,9 @@ import { readManifestAt } from "../manifest/read_manifest.ts";
 import { manifestInputs } from "../manifest/inputs.ts";
 import type { Format } from "../config/schema.ts";
 import { runGenerate } from "../generate.ts";
+import type { ProtectedFolder } from "../sink/output_dir.ts";
 import { GENERATOR } from "../manifest/versions.ts";
 import { createProgress } from "./progress.ts";
-import { thousands } from "../sink/number_format.ts";
 import { CheckFailure, UsageError } from "../errors.ts";
 import { formatVerifyReport, verifyDataset } from "../manifest/verify.ts";
 import {
@@ -20,6 +20,7 @@ import {
   validationSummary,
   writeValidationReport,
 } from "../validate/validate.ts";
+import { counted, folderShown, inFolder, trimSlashes } from "../wording.ts";
 
 /**
  * Validate `dir`, print the verdict, then write the report into `reportDir`: the
@@ -47,18 +48,19 @@ async function generateCommand(args: CliArgs): Promise<number> {
   let loaded = undefined;
   let overrides = args.overrides;
   let expected: string | undefined;
+  let protect: ProtectedFolder[] = [];
   if (args.fromManifest !== undefined) {
     const { manifest, dir } = readManifestAt(args.fromManifest);
     const inputs = manifestInputs(manifest);
     if (inputs.problems.length || !inputs.config) {
       throw new UsageError(
-        `Cannot regenerate from "${dir}/manifest.json": ${
+        `Cannot regenerate from "${inFolder(dir, "manifest.json")}": ${
           inputs.problems.join("; ")
         }`,
       );
     }
     const text = manifest.config.text;
-    const source = `${dir}/manifest.json config`;
+    const source = `${inFolder(dir, "manifest.json")} config`;
     loaded = {
       config: parseConfig(text, source),
       source,
@@ -74,7 +76,14 @@ async function generateCommand(args: CliArgs): Promise<number> {
       out: args.overrides.out ?? "output",
     };
     expected = manifest.fingerprint;
-  } else loaded = loadConfig(args.config);
+  } else {
+    loaded = loadConfig(args.config);
+    const slash = args.config.lastIndexOf("/");
+    protect = [{
+      path: slash < 0 ? "." : args.config.slice(0, slash) || "/",
+      what: `the folder of the config file "${args.config}"`,
+    }];
+  }
   const progress = createProgress(
     !args.quiet && Deno.stderr.isTerminal(),
     "Generating",
@@ -85,6 +94,7 @@ async function generateCommand(args: CliArgs): Promise<number> {
       loaded,
       overrides,
       force: args.force,
+      protect,
       expectFingerprint: expected,
       onProgress: progress.update,
     });
@@ -96,11 +106,11 @@ async function generateCommand(args: CliArgs): Promise<number> {
   if (!args.quiet) {
     const bytes = manifest.files.reduce((a, f) => a + f.bytes, 0);
     console.log(
-      `Wrote ${thousands(manifest.counts.sessions)} sessions, ${
-        thousands(manifest.counts.turns)
-      } turns, ${thousands(manifest.counts.users)} users to ${out}/ (${
+      `Wrote ${counted(manifest.counts.sessions, "session")}, ${
+        counted(manifest.counts.turns, "turn")
+      }, ${counted(manifest.counts.users, "user")} to ${folderShown(out)} (${
         manifest.formats.join(", ")
-      }; ${manifest.files.length} files, ${thousands(bytes)} bytes)`,
+      }; ${counted(manifest.files.length, "file")}, ${counted(bytes, "byte")})`,
     );
     console.log(`Dataset fingerprint ${manifest.fingerprint}`);
   }
@@ -155,7 +165,7 @@ function verifyCommand(args: CliArgs): number {
 function datasetDir(arg: string | undefined): string {
   if (arg === undefined) return "output";
   if (arg === "") throw new UsageError("The dataset folder argument is empty");
-  return arg.replace(/(.)[\\/]+$/, "$1");
+  return trimSlashes(arg);
 }
 
 /**

@@ -13,6 +13,7 @@
  * @module
  */
 import { thousands } from "../sink/number_format.ts";
+import { counted, folderShown, inFolder } from "../wording.ts";
 import { createHash } from "node:crypto";
 import { compileModel } from "../model/model.ts";
 import { type DatasetTarget, generateDataset } from "../dataset.ts";
@@ -116,7 +117,9 @@ function regularOrMissing(dir: string, rel: string): string | undefined {
       e instanceof Deno.errors.PermissionDenied
     ) {
       throw new UsageError(
-        `Cannot read "${dir}/${rel}": permission denied (grant --allow-read for this folder)`,
+        `Cannot read "${
+          inFolder(dir, rel)
+        }": permission denied (grant --allow-read for this folder)`,
       );
     }
     throw e;
@@ -147,7 +150,9 @@ function checkFile(dir: string, f: ManifestFile): FileCheck {
       e instanceof Deno.errors.PermissionDenied
     ) {
       throw new UsageError(
-        `Cannot read "${dir}/${f.path}": permission denied (grant --allow-read for this folder)`,
+        `Cannot read "${
+          inFolder(dir, f.path)
+        }": permission denied (grant --allow-read for this folder)`,
       );
     }
     return { path: f.path, status: "mismatch", detail: (e as Error).message };
@@ -468,13 +473,13 @@ export function formatVerifyReport(r: VerifyReport): string {
   const line = (c: FileCheck) =>
     `  ${c.status.padEnd(8)}  ${c.path}${c.detail ? `  (${c.detail})` : ""}`;
   const out: string[] = [];
-  out.push(`Integrity: files in ${r.dir}/ against manifest.json`);
+  out.push(`Integrity: files in ${folderShown(r.dir)} against manifest.json`);
   for (const c of r.integrity) out.push(line(c));
   for (const n of r.integrityNotes) out.push(`  problem   ${n}`);
   out.push(
     `Reproduction: regenerated from the manifest (seed ${m.seed}, ${
-      thousands(m.sessions)
-    } sessions, ${thousands(m.users)} users, ${
+      counted(m.sessions, "session")
+    }, ${counted(m.users, "user")}, ${
       m.formats.join("+")
     }), hashed, nothing written`,
   );
@@ -511,14 +516,19 @@ export function formatVerifyReport(r: VerifyReport): string {
   const count = (s: FileStatus) => all.filter((c) => c.status === s).length;
   out.push(
     r.ok
-      ? `verify: OK, ${r.integrity.length} files intact and ${r.reproduction.length} data files reproduced (fingerprint ${m.fingerprint})`
+      ? `verify: OK, ${counted(r.integrity.length, "file")} intact and ${
+        counted(r.reproduction.length, "data file")
+      } reproduced (fingerprint ${m.fingerprint})`
       : `verify: FAILED, ${count("mismatch")} mismatch, ${
         count("missing")
       } missing, ${count("extra")} extra${
         r.integrityNotes.length + r.reproductionErrors.length
           ? `, ${
-            r.integrityNotes.length + r.reproductionErrors.length
-          } problem(s)`
+            counted(
+              r.integrityNotes.length + r.reproductionErrors.length,
+              "problem",
+            )
+          }`
           : ""
       }`,
   );

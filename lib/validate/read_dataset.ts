@@ -13,6 +13,7 @@ import { LineReader } from "../manifest/file_digest.ts";
 import { Observations } from "./observations.ts";
 import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "../manifest/regular_file.ts";
+import { inFolder } from "../wording.ts";
 
 function columnIndex(header: string, path: string, need: string[]) {
   const cols = header.split(",");
@@ -33,7 +34,7 @@ function datasetFile(dir: string, rel: string): string {
   if (why) {
     throw new UsageError(`Cannot validate "${dir}": ${rel} is ${why}`);
   }
-  return `${dir}/${rel}`;
+  return inFolder(dir, rel);
 }
 
 function readFacts(

@@ -35,6 +35,7 @@ import { Moments, type Observations, PIT_BINS } from "./observations.ts";
 import { readDataset } from "./read_dataset.ts";
 import { UsageError } from "../errors.ts";
 import { manifestInputs } from "../manifest/inputs.ts";
+import { counted, inFolder } from "../wording.ts";
 
 /** Largest dataset `validate` reads (it keeps a few bytes per session). */
 export const MAX_VALIDATE_SESSIONS = 500_000_000;
@@ -389,9 +390,9 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     "sentiment_score (PIT given mean confidence and fallback rate)",
     chiSquare(o.pitBins, new Array(PIT_BINS).fill(1 / PIT_BINS), true),
     `Normal(prediction, ${c.outcomes.sentiment.noise_sd}) clamped to [−1, 1]: PIT uniform`,
-    `score ${
-      momentsText(o.sentimentMoments, f3)
-    }, ${o.sentimentClamped} sessions clamped at ±1`,
+    `score ${momentsText(o.sentimentMoments, f3)}, ${
+      counted(o.sentimentClamped, "session")
+    } clamped at ±1`,
   );
   const satP = normalize(Array.from(o.satisfactionExpected));
   add(
@@ -647,7 +648,9 @@ export function validationSummary(r: ValidationReport): string[] {
         num(c.pAdjusted)
       }; target ${c.target}; observed ${c.observed}`
     ),
-    ...rulesFailed.map((x) => `FAIL  ${x.rule}: ${x.violations} violations`),
+    ...rulesFailed.map((x) =>
+      `FAIL  ${x.rule}: ${counted(x.violations, "violation")}`
+    ),
     ...skipped.map((c) =>
       `SKIP  ${c.quantity}: ${c.test} skipped, ${c.skipped} (n = ${c.n})`
     ),
@@ -670,7 +673,11 @@ export function validationMarkdown(r: ValidationReport): string {
     "",
     `Result: **${
       r.pass ? "PASS" : "FAIL"
-    }**. Dataset fingerprint \`${d.fingerprint}\`: seed ${d.seed}, ${d.sessions} sessions, ${d.users} users, ${d.turns} turns (read from ${d.source}).`,
+    }**. Dataset fingerprint \`${d.fingerprint}\`: seed ${d.seed}, ${
+      counted(d.sessions, "session")
+    }, ${counted(d.users, "user")}, ${
+      counted(d.turns, "turn")
+    } (read from ${d.source}).`,
     "",
     `Method: each quantity against the distribution the configuration implies. ${r.method.continuous}. p-values adjusted by ${r.method.correction}; a check fails when its adjusted p-value is below ${r.method.alpha}.`,
     "",
@@ -800,7 +807,7 @@ export function writeValidationReport(
     if (!Deno.statSync(folder).isDirectory) {
       throw new ReportNotWritten(
         folder,
-        `${folder}/${VALIDATION_FILES[0]}`,
+        inFolder(folder, VALIDATION_FILES[0]),
         new Error(`"${folder}" is not a folder`),
       );
     }
@@ -818,7 +825,7 @@ export function writeValidationReport(
   const written: string[] = [];
   const texts = [validationMarkdown(r), validationJson(r)];
   VALIDATION_FILES.forEach((name, i) => {
-    const path = `${folder}/${name}`;
+    const path = inFolder(folder, name);
     try {
       // Replace, never write through: a symbolic link here must not redirect the report.
       try {

@@ -375,7 +375,7 @@ Deno.test("messages name folders without doubled slashes and count in the singul
     );
     assert.ok(
       g.stdout.includes(
-        `report in ${ds}/validation.md and ${ds}/validation.json`,
+        `Report: ${ds}/validation.md and ${ds}/validation.json`,
       ),
       g.stdout,
     );

@@ -21,6 +21,7 @@ import {
 } from "./manifest/manifest.ts";
 import { collectVersions } from "./manifest/versions.ts";
 import { dataPackageJson } from "./manifest/datapackage.ts";
+import { checkUserMemory } from "./memory.ts";
 
 /** Command-line values that override the config file (SPEC.md §3). */
 export interface Overrides {
@@ -128,7 +129,8 @@ function writeText(path: string, rel: string, text: string): ManifestFile {
  * Generate a dataset into the output folder, atomically.
  *
  * @returns The manifest written and the folder it is in.
- * @throws {UsageError} On an unusable output folder or an I/O failure (named path).
+ * @throws {UsageError} On an unusable output folder or an I/O failure (named path), or
+ *   when the users cannot fit in this process's memory (before anything is written).
  */
 export function runGenerate(
   opts: GenerateOptions,
@@ -136,6 +138,8 @@ export function runGenerate(
   const config = effectiveConfig(opts.loaded.config, opts.overrides);
   config.formats = orderedFormats(config.formats);
   const model = compileModel(config);
+  // Before the staging folder exists: a run that cannot fit leaves nothing behind.
+  checkUserMemory(config.users, config.formats);
   const staged = new StagedOutput(config.out, opts.force);
   try {
     const result = generateDataset(

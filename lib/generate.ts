@@ -31,6 +31,7 @@ import {
 } from "./manifest/manifest.ts";
 import { collectVersions } from "./manifest/versions.ts";
 import { dataPackageJson } from "./manifest/datapackage.ts";
+import { checkUserMemory } from "./memory.ts";
 
 /** Command-line values that override the config file (docs/design.md §2). */
 export interface Overrides {
@@ -185,7 +186,8 @@ function writeText(path: string, rel: string, text: string): ManifestFile {
  * @returns The manifest written, the output folder as given (without trailing
  *   slashes) and notes for stderr.
  * @throws {UsageError} On an unusable or protected output folder, or an I/O failure
- *   (named path).
+ *   (named path), or when the users cannot fit in this process's memory (before
+ *   anything is written).
  */
 export function runGenerate(
   opts: GenerateOptions,
@@ -197,6 +199,8 @@ export function runGenerate(
   );
   config.formats = orderedFormats(config.formats);
   const model = compileModel(config);
+  // Before the staging folder exists: a run that cannot fit leaves nothing behind.
+  checkUserMemory(config.users, config.formats);
   const staged = new StagedOutput(config.out, opts.force, opts.protect);
   try {
     const result = generateDataset(

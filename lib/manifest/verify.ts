@@ -29,6 +29,7 @@ import { METADATA_FILES, readManifest, REPORT_FILES } from "./read_manifest.ts";
 import { LineReader, sha256File } from "./file_digest.ts";
 import { dataPackageJson } from "./datapackage.ts";
 import { collectVersions } from "./versions.ts";
+import { checkUserMemory } from "../memory.ts";
 import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "./regular_file.ts";
 import { manifestInputs } from "./inputs.ts";
@@ -380,19 +381,24 @@ export interface VerifyOptions {
  *
  * @param dir Dataset folder (holding `manifest.json`).
  * @returns The report; `ok` is true only when every check passed.
- * @throws {UsageError} When the folder has no usable manifest (see `readManifest`).
+ * @throws {UsageError} When the folder has no usable manifest (see `readManifest`), or
+ *   when its users cannot fit in this process's memory (see `checkUserMemory`).
  */
 export function verifyDataset(
   dir: string,
   opts: VerifyOptions = {},
 ): VerifyReport {
   const { manifest: m, bytes } = readManifest(dir);
+  const inputs = manifestInputs(m);
+  // Before reading any data file: a regeneration that cannot fit is refused up front.
+  if (inputs.config) {
+    checkUserMemory(inputs.config.users, inputs.config.formats, "regenerate");
+  }
   const integ = integrityCheck(dir, m, bytes);
   const errors: string[] = [];
   const reproduction: FileCheck[] = [];
   let differences: FirstDifference[] = [];
 
-  const inputs = manifestInputs(m);
   errors.push(...inputs.problems);
   const spec = inputs.config
     ? {

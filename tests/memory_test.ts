@@ -4,6 +4,7 @@
  * heap limit, a run at the limit completes, and the compact per-user table rebuilds
  * exactly the raw user fragment of every user.
  */
+import { effectiveConfig } from "../lib/generate.ts";
 import assert from "node:assert/strict";
 import { generateTemp, ROOT, runMain } from "./helpers.ts";
 import { loadConfig } from "../lib/config/load.ts";
@@ -140,7 +141,11 @@ Deno.test("maxUsers: heap limit minus the reserve, over the bytes per user", () 
 });
 
 Deno.test("the compact user table rebuilds every user's raw fragment exactly", () => {
-  const config = loadConfig(`${ROOT}/config.yaml`).config;
+  const config = effectiveConfig(
+    loadConfig(`${ROOT}/config.yaml`).config,
+    {},
+    "config.yaml",
+  );
   const model = compileModel(config);
   const streams = new StreamFactory(99);
   const fakers = new FakerPool(

@@ -32,7 +32,7 @@ import {
   starDimensions,
 } from "./project/dimensions.ts";
 import {
-  rawUserFragment,
+  RawUserFragments,
   snowflakeUserRow,
   starUserRow,
 } from "./project/users.ts";
@@ -147,8 +147,8 @@ interface UserTables {
   userCat: Categorical;
   /** Device index by user index. */
   userDevice: Int32Array;
-  /** Raw JSON fragment by user index (empty without raw output). */
-  userRaw: string[];
+  /** Raw JSON fragments by user index (undefined without raw output). */
+  userRaw?: RawUserFragments;
 }
 
 /** Generate every user: `dim_user` rows now, and the tables sessions need later. */
@@ -171,14 +171,16 @@ function writeUsers(
   const raw = formats.includes("raw");
   const logWeights = new Float64Array(users);
   const userDevice = new Int32Array(users);
-  const userRaw: string[] = raw ? new Array(users) : [];
+  const userRaw = raw
+    ? new RawUserFragments(model, users, userDevice)
+    : undefined;
   for (let u = 0; u < users; u++) {
     logWeights[u] = userActivityLogWeight(model, streams, u);
     const user = generateUser(model, streams, fakers, u);
     userDevice[u] = user.device;
     starUser?.row(csvRow(starTable, starUserRow(model, user)));
     snowUser?.row(csvRow(snowTable, snowflakeUserRow(user)));
-    if (raw) userRaw[u] = rawUserFragment(model, user);
+    userRaw?.add(u, user);
     if (onProgress && ((u + 1) % 1000 === 0 || u + 1 === users)) {
       onProgress(u + 1, users, "users");
     }
@@ -198,7 +200,7 @@ function writeUsers(
 function writeSessions(
   spec: DatasetSpec,
   ctx: SessionContext,
-  userRaw: string[],
+  userRaw: RawUserFragments | undefined,
   sinks: SinkSet,
   onProgress?: Progress,
 ): number {
@@ -228,12 +230,13 @@ function writeSessions(
     const endTs = timestamp(s.endMs);
     factSession?.row(rows.factSession(s, startTs, endTs));
     const sessionPart = raw ? rows.rawSession(s, startTs, endTs) : "";
+    const userPart = userRaw ? userRaw.fragment(s.user) : "";
     for (let t = 0; t < s.turnCount; t++) {
       const userTs = t === 0 ? startTs : timestamp(s.userMs[t]);
       const botTs = t === s.turnCount - 1 ? endTs : timestamp(s.botMs[t]);
       factTurn?.row(rows.factTurn(s, t, userTs, botTs));
       rawTurns?.row(
-        rows.rawTurn(s, t, userRaw[s.user], sessionPart, userTs, botTs),
+        rows.rawTurn(s, t, userPart, sessionPart, userTs, botTs),
       );
     }
     turns += s.turnCount;

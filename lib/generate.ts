@@ -4,12 +4,22 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { Config, Format } from "./config/schema.ts";
+import {
+  type Config,
+  type FileConfig,
+  FLAG_KEYS,
+  type Format,
+} from "./config/schema.ts";
 import type { LoadedConfig } from "./config/load.ts";
 import { compileModel } from "./model/model.ts";
 import { type DatasetResult, generateDataset } from "./dataset.ts";
 import { FileSink } from "./sink/file_sink.ts";
-import { fsError, StagedOutput } from "./sink/output_dir.ts";
+import {
+  fsError,
+  type ProtectedFolder,
+  StagedOutput,
+} from "./sink/output_dir.ts";
+import { counted } from "./wording.ts";
 import { CheckFailure, UsageError } from "./errors.ts";
 import {
   fingerprint,
@@ -21,6 +31,7 @@ import {
 } from "./manifest/manifest.ts";
 import { collectVersions } from "./manifest/versions.ts";
 import { dataPackageJson } from "./manifest/datapackage.ts";
+import { checkUserMemory } from "./memory.ts";
 
 /** Command-line values that override the config file (docs/design.md §2). */
 export interface Overrides {
@@ -42,8 +53,13 @@ export interface GenerateOptions {
   loaded: LoadedConfig;
   /** Command-line values applied on top of the config. */
   overrides: Overrides;
-  /** Replace a non-empty output folder. */
+  /** Replace an output folder that holds a chatsynth dataset (and nothing else). */
   force: boolean;
+  /**
+   * Folders the output may never replace (e.g. the config file's), besides the root,
+   * the current folder and those containing it, and the home folder.
+   */
+  protect?: ProtectedFolder[];
   /**
    * Fingerprint the new dataset must have (`--from-manifest`); on a difference nothing
    * is moved into place and a `CheckFailure` is thrown.
@@ -53,16 +69,53 @@ export interface GenerateOptions {
   onProgress?: (done: number, total: number, unit?: string) => void;
 }
 
-/** Apply command-line overrides to a validated config. */
-export function effectiveConfig(config: Config, o: Overrides): Config {
-  return {
-    ...config,
-    seed: o.seed ?? config.seed,
-    sessions: o.sessions ?? config.sessions,
-    users: o.users ?? config.users,
-    formats: o.formats ?? config.formats,
-    out: o.out ?? config.out,
+/** "a", "a and b", "a, b and c". */
+function listed(words: string[]): string {
+  return words.length < 2
+    ? words.join("")
+    : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}
+
+/**
+ * Apply command-line overrides to a validated config file: a flag wins over the
+ * file's value, and each of `seed`, `sessions`, `users`, `out` and `formats` must come
+ * from one or the other.
+ *
+ * @param config The config file, as `parseConfig` returned it.
+ * @param o The flags given.
+ * @param source The config's name in messages, e.g. "config.yaml".
+ * @returns The effective config (its keys in the file's schema order).
+ * @throws {UsageError} When a key is neither in the file nor given as a flag; the
+ *   message names the key and its flag.
+ * @example
+ * ```ts
+ * // config.yaml without `sessions:`, run with --sessions 100:
+ * effectiveConfig(parseConfig(text, "config.yaml"), { sessions: 100 }, "config.yaml");
+ * ```
+ */
+export function effectiveConfig(
+  config: FileConfig,
+  o: Overrides,
+  source: string,
+): Config {
+  const { seed, sessions, users, out, formats, ...model } = config;
+  const flags = {
+    seed: o.seed ?? seed,
+    sessions: o.sessions ?? sessions,
+    users: o.users ?? users,
+    out: o.out ?? out,
+    formats: o.formats ?? formats,
   };
+  const missing = FLAG_KEYS.filter((k) => flags[k] === undefined);
+  if (missing.length) {
+    const one = missing.length === 1;
+    throw new UsageError(
+      `${source}: ${listed(missing)} ${one ? "is" : "are"} required; set ${
+        one ? "it" : "them"
+      } in the file or give ${listed(missing.map((k) => `--${k}`))}`,
+    );
+  }
+  return { ...(flags as Pick<Config, typeof FLAG_KEYS[number]>), ...model };
 }
 
 /** Canonical format order, whatever order the user listed them in. */
@@ -127,16 +180,28 @@ function writeText(path: string, rel: string, text: string): ManifestFile {
 /**
  * Generate a dataset into the output folder, atomically.
  *
- * @returns The manifest written and the folder it is in.
- * @throws {UsageError} On an unusable output folder or an I/O failure (named path).
+ * The output folder is checked before anything is generated, and again just before
+ * the new dataset is moved into place; when refused, nothing on disk is changed.
+ *
+ * @returns The manifest written, the output folder as given (without trailing
+ *   slashes) and notes for stderr.
+ * @throws {UsageError} On an unusable or protected output folder, or an I/O failure
+ *   (named path), or when the users cannot fit in this process's memory (before
+ *   anything is written).
  */
 export function runGenerate(
   opts: GenerateOptions,
 ): { manifest: Manifest; out: string; notes: string[] } {
-  const config = effectiveConfig(opts.loaded.config, opts.overrides);
+  const config = effectiveConfig(
+    opts.loaded.config,
+    opts.overrides,
+    opts.loaded.source,
+  );
   config.formats = orderedFormats(config.formats);
   const model = compileModel(config);
-  const staged = new StagedOutput(config.out, opts.force);
+  // Before the staging folder exists: a run that cannot fit leaves nothing behind.
+  checkUserMemory(config.users, config.formats);
+  const staged = new StagedOutput(config.out, opts.force, opts.protect);
   try {
     const result = generateDataset(
       {
@@ -199,12 +264,14 @@ export function runGenerate(
     const notes = [...staged.warnings];
     if (staged.leftovers.length) {
       notes.push(
-        `"${staged.workRoot}" also holds ${staged.leftovers.length} folder(s) of interrupted or concurrent runs (${
+        `"${staged.workRoot}" also holds ${
+          counted(staged.leftovers.length, "folder")
+        } of interrupted or concurrent runs (${
           staged.leftovers.join(", ")
         }); remove them when no run is writing there`,
       );
     }
-    return { manifest, out: config.out, notes };
+    return { manifest, out: staged.given, notes };
   } catch (e) {
     staged.abort();
     if (e instanceof UsageError || e instanceof CheckFailure) throw e;

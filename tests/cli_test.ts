@@ -3,7 +3,7 @@
  * refusal to overwrite, --force, --formats, and the atomic output folder.
  */
 import assert from "node:assert/strict";
-import { listFiles, ROOT, runMain } from "./helpers.ts";
+import { generateTemp, listFiles, ROOT, runMain } from "./helpers.ts";
 import { StagedOutput } from "../lib/sink/output_dir.ts";
 import { UsageError } from "../lib/errors.ts";
 
@@ -56,21 +56,20 @@ Deno.test("usage errors exit 2 with one sentence and no stack trace", () => {
   }
 });
 
-Deno.test("a non-empty output folder is refused without --force and replaced with it", () => {
+Deno.test("a dataset folder is refused without --force and replaced with it", () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-cli-" });
   const out = `${tmp}/ds`;
   try {
-    Deno.mkdirSync(out);
-    Deno.writeTextFileSync(`${out}/keep.txt`, "precious");
     const args = ["--sessions", "30", "--users", "10", "--out", out];
+    assert.equal(cli([...args, "--formats", "raw"], out).code, 0);
     const refused = cli(args, out);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /not empty.*--force/);
-    assert.equal(Deno.readTextFileSync(`${out}/keep.txt`), "precious");
-    const forced = cli([...args, "--force"], out);
+    assert.deepEqual(listFiles(`${out}/raw`), ["turns.jsonl"]);
+    const forced = cli([...args, "--formats", "star", "--force"], out);
     assert.equal(forced.code, 0, forced.stderr);
     assert.match(forced.stdout, /Wrote 30 sessions/);
-    assert.ok(!listFiles(out).includes("keep.txt"));
+    assert.ok(!listFiles(out).some((f) => f.startsWith("raw/")));
     assert.ok(listFiles(out).includes("manifest.json"));
     assert.deepEqual(listFiles(tmp).filter((f) => !f.startsWith("ds/")), []);
   } finally {
@@ -170,17 +169,17 @@ Deno.test("a permission a dependency needs but was not granted is exit 2, no sta
 });
 
 Deno.test("staged output: a failed run leaves no complete-looking folder and keeps the old one", () => {
-  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-stage-" });
+  const ds = generateTemp({ sessions: 5, users: 2, formats: ["raw"] });
+  const tmp = ds.dir.slice(0, ds.dir.lastIndexOf("/"));
+  const target = ds.dir;
+  const old = listFiles(tmp);
   try {
-    const target = `${tmp}/ds`;
-    Deno.mkdirSync(target);
-    Deno.writeTextFileSync(`${target}/old.txt`, "old dataset");
     const staged = new StagedOutput(target, true);
-    assert.match(staged.staging, /\/ds\.partial\/run-\d+-[0-9a-f]{8}$/);
+    assert.match(staged.staging, /\/out\.partial\/run-\d+-[0-9a-f]{8}$/);
     Deno.writeTextFileSync(staged.path("half.csv"), "a,b\n");
     // The run fails here: its staging folder goes, the old dataset stays.
     staged.abort();
-    assert.deepEqual(listFiles(tmp), ["ds/old.txt"]);
+    assert.deepEqual(listFiles(tmp), old);
     // A leftover of a killed run is reported and kept, never deleted by another run.
     Deno.mkdirSync(`${target}.partial/run-1-deadbeef`, { recursive: true });
     Deno.writeTextFileSync(`${target}.partial/run-1-deadbeef/stale`, "x");
@@ -189,8 +188,8 @@ Deno.test("staged output: a failed run leaves no complete-looking folder and kee
     Deno.writeTextFileSync(again.path("new.csv"), "x\n");
     again.commit();
     assert.deepEqual(listFiles(tmp), [
-      "ds.partial/run-1-deadbeef/stale",
-      "ds/new.csv",
+      "out.partial/run-1-deadbeef/stale",
+      "out/new.csv",
     ]);
     Deno.removeSync(`${target}.partial`, { recursive: true });
     // Without force a non-empty target is refused; a file target is refused.
@@ -204,33 +203,40 @@ Deno.test("staged output: a failed run leaves no complete-looking folder and kee
     assert.ok(Deno.statSync(`${tmp}/empty`).isDirectory);
     assert.ok(!listFiles(tmp).some((f) => f.startsWith("empty.partial")));
   } finally {
-    Deno.removeSync(tmp, { recursive: true });
+    ds.cleanup();
   }
 });
 
 Deno.test("concurrent runs: a target filled meanwhile is not replaced without --force", () => {
+  const ds = generateTemp({ sessions: 5, users: 2, formats: ["raw"] });
+  const manifest = Deno.readTextFileSync(`${ds.dir}/manifest.json`);
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-race-" });
   try {
     const target = `${tmp}/ds`;
     const a = new StagedOutput(target, false);
     const b = new StagedOutput(target, false);
     assert.notEqual(a.staging, b.staging);
-    Deno.writeTextFileSync(a.path("manifest.json"), "A\n");
-    Deno.writeTextFileSync(b.path("manifest.json"), "B\n");
+    Deno.writeTextFileSync(a.path("manifest.json"), manifest);
+    Deno.writeTextFileSync(b.path("manifest.json"), manifest);
+    Deno.writeTextFileSync(b.path("SHA256SUMS"), "B\n");
     a.commit();
     assert.throws(
       () => b.commit(),
-      (e: Error) => /filled by another run/.test(e.message),
+      (e: Error) =>
+        /changed while this run was writing and now is not empty/.test(
+          e.message,
+        ),
     );
-    assert.equal(Deno.readTextFileSync(`${target}/manifest.json`), "A\n");
     assert.deepEqual(listFiles(tmp), ["ds/manifest.json"]);
     // With force the later run replaces the earlier one whole.
     const c = new StagedOutput(target, true);
-    Deno.writeTextFileSync(c.path("manifest.json"), "C\n");
+    Deno.writeTextFileSync(c.path("manifest.json"), manifest);
+    Deno.writeTextFileSync(c.path("SHA256SUMS"), "C\n");
     c.commit();
-    assert.deepEqual(listFiles(tmp), ["ds/manifest.json"]);
-    assert.equal(Deno.readTextFileSync(`${target}/manifest.json`), "C\n");
+    assert.deepEqual(listFiles(tmp), ["ds/SHA256SUMS", "ds/manifest.json"]);
+    assert.equal(Deno.readTextFileSync(`${target}/SHA256SUMS`), "C\n");
   } finally {
     Deno.removeSync(tmp, { recursive: true });
+    ds.cleanup();
   }
 });

@@ -160,28 +160,43 @@ rejectCase("a duplicate channel_given_device row", () => {
 
 rejectCase("an unknown top-level key", () => {
   const t = edit("users: 500\n", "users: 500\nuser: 5\n");
-  rejects(t, `${at(t, "user: 5")} unknown key "user"`);
+  rejects(t, `${at(t, "user: 5")} unknown key "user"; did you mean \`users\`?`);
 });
 rejectCase("an unknown nested key", () => {
   const t = edit(
     "latency_ms: { mu: 6.6, sigma: 0.35 }",
     "latency_ms: { mu: 6.6, sigma: 0.35, median: 735 }",
   );
-  rejects(t, `${at(t, "latency_ms:")} unknown key "latency_ms.median"`);
+  rejects(
+    t,
+    `${
+      at(t, "latency_ms:")
+    } unknown key "latency_ms.median" (valid keys here: mu, sigma)`,
+  );
 });
 rejectCase("an unknown key inside a list item", () => {
   const t = edit(
     "{ name: iOS, platform: mobile, probability: 0.30 }",
     "{ name: iOS, platform: mobile, probability: 0.30, os: ios }",
   );
-  rejects(t, `${at(t, "os: ios")} unknown key "population.devices[1].os"`);
+  rejects(
+    t,
+    `${
+      at(t, "os: ios")
+    } unknown key "population.devices[1].os" (valid keys here: name, platform, probability)`,
+  );
 });
 rejectCase("a misspelt key in a block map", () => {
   const t = edit(
     "  activity_shape: 0.6\n",
     "  activity_shape: 0.6\n  activty: 1\n",
   );
-  rejects(t, `${at(t, "activty: 1")} unknown key "population.activty"`);
+  rejects(
+    t,
+    `${
+      at(t, "activty: 1")
+    } unknown key "population.activty" (valid keys here: age, age_bands, devices, countries, tenure_days, activity_shape)`,
+  );
 });
 
 // --- wrong types ---------------------------------------------------------------------
@@ -232,9 +247,9 @@ rejectCase("a number where a string is expected", () => {
   );
 });
 rejectCase("a missing required key", () => {
-  const t = edit("users: 500\n", "");
+  const t = edit('reference_date: "2025-04-01"\n', "");
   // A missing top-level key has no line to point at.
-  rejects(t, `${FILE}: users is required`);
+  rejects(t, `${FILE}: reference_date is required`);
 });
 rejectCase("an empty value", () => {
   const t = edit("users: 500", "users:");

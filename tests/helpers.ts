@@ -100,20 +100,23 @@ export interface CliRun {
 }
 
 /**
- * Run `main.ts` in a subprocess from the repository root.
+ * Run `main.ts` in a subprocess (by default from the repository root).
  *
  * @param permissions Deno permission flags, e.g. `["--allow-read", "--allow-env"]`.
  * @param args Command-line arguments of chatsynth.
  * @param env Extra environment variables (NO_COLOR is always set).
+ * @param cwd Working folder of the subprocess, holding `main.ts` (default: the
+ *   repository root).
  */
 export function runMain(
   permissions: string[],
   args: string[],
   env: Record<string, string> = {},
+  cwd: string = ROOT,
 ): CliRun {
   const r = new Deno.Command(Deno.execPath(), {
     args: ["run", ...permissions, "main.ts", ...args],
-    cwd: ROOT,
+    cwd,
     env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",

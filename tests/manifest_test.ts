@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { canonicalRun, digestLines } from "../tools/canonical_manifest.ts";
+import { parse as parseYaml } from "yaml";
 import { generateTemp, listFiles, ROOT } from "./helpers.ts";
 
 Deno.test("canonical run matches the golden digests in MANIFEST.md", () => {
@@ -113,7 +114,10 @@ Deno.test("datapackage.json describes every file: fields, keys, bytes and sha256
       dp.$schema,
       "https://datapackage.org/profiles/2.0/datapackage.json",
     );
-    assert.equal(dp.created, "2025-04-01T00:00:00Z");
+    // No creation time (none is recorded); the config's reference date, named as such.
+    assert.ok(!("created" in dp), "datapackage.json has no created");
+    const config = parseYaml(Deno.readTextFileSync(`${ROOT}/config.yaml`));
+    assert.equal(dp["chatsynth:reference_date"], config.reference_date);
     const byName = new Map(
       dp.resources.map((r: { name: string }) => [r.name, r]),
     );

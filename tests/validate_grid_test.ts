@@ -18,9 +18,11 @@ import {
   startCellProbs,
 } from "../lib/validate/targets.ts";
 import { loadConfig } from "../lib/config/load.ts";
+import { effectiveConfig } from "../lib/generate.ts";
 import { StreamFactory } from "../lib/random/mod.ts";
 
 const base = loadConfig(`${ROOT}/config.yaml`);
+const config = effectiveConfig(base.config, {}, base.source);
 const SMALLTALK =
   "    probability: 0.07\n    confidence: { alpha: 4.19, beta: 1.81 }";
 
@@ -137,7 +139,7 @@ Deno.test("sentiment cells and their probabilities follow the 4-decimal grid and
   assert.equal(sentimentCell(0.9999), 20);
   assert.equal(sentimentCell(1), 21);
   assert.equal(sentimentCell(1.0001), -1);
-  const c = structuredClone(base.config);
+  const c = structuredClone(config);
   c.outcomes.sentiment.noise_sd = 0.25;
   const p0 = new Float64Array(SENTIMENT_CELLS);
   addSentimentCellProbs(c, 0, p0);
@@ -153,7 +155,7 @@ Deno.test("sentiment cells and their probabilities follow the 4-decimal grid and
 });
 
 Deno.test("the joint weekday × hour target counts each weekday's days in the calendar (reference: Python datetime)", () => {
-  const p = startCellProbs(base.config);
+  const p = startCellProbs(config);
   assert.equal(p.length, 168);
   assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-12);
   assert.ok(Math.abs(p[0 * 24 + 9] - 0.009880930591991528) < 1e-15);

@@ -17,9 +17,10 @@ import {
 } from "../lib/validate/targets.ts";
 import { binomial, chiSquare, holm } from "../lib/validate/gof.ts";
 import { loadConfig, parseConfig } from "../lib/config/load.ts";
+import { effectiveConfig } from "../lib/generate.ts";
 
 const base = loadConfig(`${ROOT}/config.yaml`);
-const config = base.config;
+const config = effectiveConfig(base.config, {}, base.source);
 
 function failedQuantities(
   r: Awaited<ReturnType<typeof validateDataset>>,

@@ -14,6 +14,7 @@ import {
 } from "../lib/schema/tables.ts";
 import type { Table } from "../lib/schema/table.ts";
 import { loadConfig } from "../lib/config/load.ts";
+import { effectiveConfig } from "../lib/generate.ts";
 import { modelTargets } from "../lib/model/expected.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -26,6 +27,12 @@ function tableMarkdown(folder: string, t: Table, ext: string): string[] {
       t.primaryKey.map((k) => `\`${k}\``).join(", ")
     }.`,
   ];
+  const uniques = t.columns.filter((c) => c.unique);
+  if (uniques.length) {
+    lines.push(
+      `Unique: ${uniques.map((c) => `\`${c.name}\``).join(", ")}.`,
+    );
+  }
   if (t.foreignKeys.length) {
     lines.push(
       `Foreign keys: ${
@@ -77,7 +84,8 @@ function pct(x: number): string {
 
 /** The model's intent table with analytic fallback rates (markdown). */
 export function modelTable(): string {
-  const { config } = loadConfig(`${ROOT}/config.yaml`);
+  const loaded = loadConfig(`${ROOT}/config.yaml`);
+  const config = effectiveConfig(loaded.config, {}, loaded.source);
   const t = modelTargets(config);
   const lines = [
     "| intent | probability | Beta α | Beta β | mean confidence | expected fallback rate |",

@@ -8,6 +8,8 @@ import { parseArgs } from "node:util";
 import { type Format, FORMATS } from "../config/schema.ts";
 import { UsageError } from "../errors.ts";
 import type { Overrides } from "../generate.ts";
+import { FORMAT_FILES } from "../schema/tables.ts";
+import { METADATA_FILES, VALIDATION_FILES } from "../manifest/read_manifest.ts";
 
 /** Commands (docs/design.md §2). */
 export const COMMANDS = ["generate", "verify", "validate"] as const;
@@ -24,18 +26,56 @@ export interface CliArgs {
   version: boolean;
   /** `-q`, `--quiet`: print nothing but errors. */
   quiet: boolean;
-  /** `--force`: replace a non-empty output folder. */
+  /** `--force`: replace an output folder that holds a chatsynth dataset. */
   force: boolean;
   /** `generate --validate`: validate right after generating. */
   validate: boolean;
   /** `generate --from-manifest PATH`: the inputs of an existing dataset. */
   fromManifest?: string;
+  /**
+   * `--report DIR` (validate, generate --validate): the folder for validation.md and
+   * validation.json instead of the dataset folder; created when missing.
+   */
+  report?: string;
   /** Config path (default "config.yaml"). */
   config: string;
   /** `--seed`, `--sessions`, `--users`, `--formats`, `--out`: values that override the config. */
   overrides: Overrides;
   /** Positional arguments after the command (e.g. a folder). */
   positionals: string[];
+}
+
+/**
+ * Every file a run writes, derived from the schema and the manifest's file lists so
+ * the help cannot drift from the code: one line per format folder (wrapped, with
+ * continuation lines indented further), then the metadata and the validation report.
+ */
+function filesHelp(): string {
+  const rows: [string, string[]][] = [
+    ...Object.entries(FORMAT_FILES).map(([format, files]): [
+      string,
+      string[],
+    ] => [`${format}/`, files.map((f) => f.slice(format.length + 1))]),
+    ["metadata:", METADATA_FILES],
+    ["validate:", VALIDATION_FILES],
+  ];
+  const indent = " ".repeat(14);
+  const lines: string[] = [];
+  for (const [label, names] of rows) {
+    let line = `  ${label.padEnd(12)}`;
+    let empty = true;
+    for (const n of names) {
+      if (!empty && line.length + 1 + n.length > 80) {
+        lines.push(line);
+        line = indent;
+        empty = true;
+      }
+      line += empty ? n : ` ${n}`;
+      empty = false;
+    }
+    lines.push(line);
+  }
+  return lines.join("\n");
 }
 
 /** The `--help` text. */
@@ -48,16 +88,26 @@ Usage:
                                              manifest and regenerate it to compare
   deno run -P main.ts validate [DIR]         test DIR's data against its configured
                                              model; writes validation.md and .json
+                                             into DIR, or into --report R
 
 Options (flags override config.yaml; the manifest records the effective values):
-  --sessions N      sessions to generate, 1..100000000000 (config: sessions, 1000)
-  --users M         users, 1..100000000 (config: users, 500)
+  --sessions N      sessions to generate, 1..100000000000 (config: sessions, 1000);
+                    streamed (memory does not grow with N), but each million
+                    takes about 80 s and 9.4 GB with all formats
+  --users M         users, 1..100000000 (config: users, 500); held in memory, so a
+                    count over this process's limit is refused before any work
+                    (with raw output about 26 million under V8's 4 GiB default
+                    heap; raise it with deno run --v8-flags=--max-old-space-size=MiB)
   --seed S          dataset seed, integer 0..9007199254740991 (config: seed)
   --config PATH     configuration file (default: config.yaml)
   --out DIR         output folder (config: out, "output")
   --formats LIST    comma-separated subset of raw,star,snowflake (default: all)
-  --force           replace a non-empty output folder (only once the new one is complete)
+  --force           replace an existing chatsynth dataset folder (only once the new one
+                    is complete; never a folder holding other files)
   --validate        run validate on the new dataset right after generating
+  --report R        validate, generate --validate: write validation.md and
+                    validation.json into folder R (created if missing) instead
+                    of the dataset folder
   --from-manifest M regenerate the dataset a manifest.json (file or its folder)
                     describes, from its recorded config, seed, counts and formats
                     alone (with --out; no --config/--seed/--sessions/--users/--formats)
@@ -65,8 +115,9 @@ Options (flags override config.yaml; the manifest records the effective values):
   -h, --help        show this help
   -V, --version     print the generator version
 
-Output (under --out): raw/turns.jsonl, star/*.csv, snowflake/*.csv, manifest.json,
-SHA256SUMS (check with: sha256sum -c SHA256SUMS), MANIFEST.md.
+Files a run writes into --out (data files only for the chosen --formats; check
+them with: sha256sum -c SHA256SUMS):
+${filesHelp()}
 
 verify [DIR] prints one line per file and check (ok, mismatch, missing, extra): the
 files against manifest.json, then the dataset regenerated from the manifest's inputs
@@ -75,8 +126,9 @@ recorded version that differs from this run's. It exits 0 only when all match.
 
 validate [DIR] tests every modelled quantity against the distribution the config
 implies (chi-square, Kolmogorov-Smirnov, binomial; Holm-adjusted at 1%), checks the
-exact rules, reports the original brief's quality figures, writes DIR/validation.md
-and DIR/validation.json, and exits 0 when every check passes, 1 otherwise.
+exact rules, reports the original brief's quality figures, prints the verdict, then writes
+DIR/validation.md and DIR/validation.json (or R/... with --report R; a report that
+cannot be written is a warning), and exits 0 when every check passes, 1 otherwise.
 
 Exit codes: 0 success, 1 verification or validation failure, 2 usage or input error.
 
@@ -84,7 +136,7 @@ The model, file formats and reproducibility contract: docs/design.md.
 
 Permissions: -P uses the "default" set in deno.json: read the project folder, write
 output/ and its staging folder output.partial/. To write elsewhere, run
-  deno run --allow-read=.,DIR,DIR.partial --allow-write=DIR,DIR.partial \
+  deno run --allow-read=.,DIR,DIR.partial --allow-write=DIR,DIR.partial \\
     --allow-env=NO_COLOR,TERM,LOG_TOKENS,LOG_STREAM main.ts --out DIR
 `;
 
@@ -130,6 +182,7 @@ export function parseCli(argv: string[]): CliArgs {
         force: { type: "boolean" },
         validate: { type: "boolean" },
         "from-manifest": { type: "string" },
+        report: { type: "string" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
@@ -208,6 +261,23 @@ export function parseCli(argv: string[]): CliArgs {
       }
     }
   }
+  if (v.report !== undefined) {
+    if (command === "verify") {
+      throw new UsageError(
+        "--report does not apply to verify: only validate writes a report",
+      );
+    }
+    if (command === "generate" && !v.validate) {
+      throw new UsageError(
+        `--report "${v.report}" applies only with --validate: it names the validation report's folder`,
+      );
+    }
+    if (v.report.trim() === "") {
+      throw new UsageError(
+        "Invalid value for --report: the folder name is empty",
+      );
+    }
+  }
   let seed: number | undefined;
   if (v.seed !== undefined) {
     if (!/^\d+$/.test(v.seed) || !Number.isSafeInteger(Number(v.seed))) {
@@ -262,6 +332,7 @@ export function parseCli(argv: string[]): CliArgs {
     ...(v["from-manifest"] !== undefined
       ? { fromManifest: v["from-manifest"] }
       : {}),
+    ...(v.report !== undefined ? { report: v.report } : {}),
     config: v.config ?? "config.yaml",
     overrides: {
       seed,

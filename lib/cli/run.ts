@@ -9,62 +9,61 @@ import { readManifestAt } from "../manifest/read_manifest.ts";
 import { manifestInputs } from "../manifest/inputs.ts";
 import type { Format } from "../config/schema.ts";
 import { runGenerate } from "../generate.ts";
+import type { ProtectedFolder } from "../sink/output_dir.ts";
 import { GENERATOR } from "../manifest/versions.ts";
 import { createProgress } from "./progress.ts";
-import { thousands } from "../sink/number_format.ts";
 import { CheckFailure, UsageError } from "../errors.ts";
 import { formatVerifyReport, verifyDataset } from "../manifest/verify.ts";
-import { runValidate, type ValidationReport } from "../validate/validate.ts";
+import {
+  ReportNotWritten,
+  validateDataset,
+  validationSummary,
+  writeValidationReport,
+} from "../validate/validate.ts";
+import { counted, folderShown, inFolder, trimSlashes } from "../wording.ts";
 
-function printValidation(
-  r: ValidationReport,
+/**
+ * Validate `dir`, print the verdict, then write the report into `reportDir`: the
+ * verdict is shown even when the report cannot be written (then a warning naming the
+ * path and the permission to add). Returns the exit code of the verdict.
+ */
+async function validateAndReport(
   dir: string,
+  reportDir: string,
   quiet: boolean,
-): void {
-  if (quiet) return;
-  const failed = r.checks.filter((c) => !c.pass);
-  const rulesFailed = r.rules.filter((x) => !x.pass);
-  for (const c of failed) {
-    console.log(
-      `FAIL  ${c.quantity}: ${c.test}, statistic ${c.statistic}, Holm p ${c.pAdjusted}; target ${c.target}; observed ${c.observed}`,
-    );
+): Promise<number> {
+  const r = await validateDataset(dir);
+  if (!quiet) { for (const line of validationSummary(r)) console.log(line); }
+  try {
+    const written = writeValidationReport(r, reportDir);
+    if (!quiet) console.log(`Report: ${written.join(" and ")}`);
+  } catch (e) {
+    if (!(e instanceof ReportNotWritten)) throw e;
+    console.error(`warning: ${e.message}`);
   }
-  for (const x of rulesFailed) {
-    console.log(`FAIL  ${x.rule}: ${x.violations} violations`);
-  }
-  if (r.dataset.differs.length) {
-    console.log(
-      `files read differ from the manifest: ${
-        r.dataset.differs.join(", ")
-      }; the figures describe the files as read (integrity: run verify)`,
-    );
-  }
-  console.log(
-    `validate: ${r.pass ? "PASS" : "FAIL"}, ${
-      r.checks.length - failed.length
-    }/${r.checks.length} statistical checks and ${
-      r.rules.length - rulesFailed.length
-    }/${r.rules.length} rules pass (Holm, family-wise 1%); report in ${dir}/validation.md and ${dir}/validation.json`,
-  );
+  return r.pass ? 0 : 1;
 }
 
 async function generateCommand(args: CliArgs): Promise<number> {
   let loaded = undefined;
   let overrides = args.overrides;
   let expected: string | undefined;
+  let protect: ProtectedFolder[] = [];
   if (args.fromManifest !== undefined) {
     const { manifest, dir } = readManifestAt(args.fromManifest);
     const inputs = manifestInputs(manifest);
     if (inputs.problems.length || !inputs.config) {
       throw new UsageError(
-        `Cannot regenerate from "${dir}/manifest.json": ${
+        `Cannot regenerate from "${inFolder(dir, "manifest.json")}": ${
           inputs.problems.join("; ")
         }`,
       );
     }
     const text = manifest.config.text;
+    const source = `${inFolder(dir, "manifest.json")} config`;
     loaded = {
-      config: parseConfig(text, `${dir}/manifest.json config`),
+      config: parseConfig(text, source),
+      source,
       bytes: new TextEncoder().encode(text),
       text,
     };
@@ -77,7 +76,14 @@ async function generateCommand(args: CliArgs): Promise<number> {
       out: args.overrides.out ?? "output",
     };
     expected = manifest.fingerprint;
-  } else loaded = loadConfig(args.config);
+  } else {
+    loaded = loadConfig(args.config);
+    const slash = args.config.lastIndexOf("/");
+    protect = [{
+      path: slash < 0 ? "." : args.config.slice(0, slash) || "/",
+      what: `the folder of the config file "${args.config}"`,
+    }];
+  }
   const progress = createProgress(
     !args.quiet && Deno.stderr.isTerminal(),
     "Generating",
@@ -88,6 +94,7 @@ async function generateCommand(args: CliArgs): Promise<number> {
       loaded,
       overrides,
       force: args.force,
+      protect,
       expectFingerprint: expected,
       onProgress: progress.update,
     });
@@ -99,11 +106,11 @@ async function generateCommand(args: CliArgs): Promise<number> {
   if (!args.quiet) {
     const bytes = manifest.files.reduce((a, f) => a + f.bytes, 0);
     console.log(
-      `Wrote ${thousands(manifest.counts.sessions)} sessions, ${
-        thousands(manifest.counts.turns)
-      } turns, ${thousands(manifest.counts.users)} users to ${out}/ (${
+      `Wrote ${counted(manifest.counts.sessions, "session")}, ${
+        counted(manifest.counts.turns, "turn")
+      }, ${counted(manifest.counts.users, "user")} to ${folderShown(out)} (${
         manifest.formats.join(", ")
-      }; ${manifest.files.length} files, ${thousands(bytes)} bytes)`,
+      }; ${counted(manifest.files.length, "file")}, ${counted(bytes, "byte")})`,
     );
     console.log(`Dataset fingerprint ${manifest.fingerprint}`);
   }
@@ -119,16 +126,21 @@ async function generateCommand(args: CliArgs): Promise<number> {
     }
   }
   if (!args.validate) return 0;
-  const r = await runValidate(out);
-  printValidation(r, out, args.quiet);
-  return r.pass ? 0 : 1;
+  return await validateAndReport(
+    out,
+    reportDir(args.report) ?? out,
+    args.quiet,
+  );
 }
 
-async function validateCommand(args: CliArgs): Promise<number> {
+function validateCommand(args: CliArgs): Promise<number> {
   const dir = datasetDir(args.positionals[0]);
-  const r = await runValidate(dir);
-  printValidation(r, dir, args.quiet);
-  return r.pass ? 0 : 1;
+  return validateAndReport(dir, reportDir(args.report) ?? dir, args.quiet);
+}
+
+/** The `--report` folder, trailing slashes dropped (as for the dataset folder). */
+function reportDir(arg: string | undefined): string | undefined {
+  return arg?.replace(/(.)[\\/]+$/, "$1");
 }
 
 function verifyCommand(args: CliArgs): number {
@@ -153,7 +165,7 @@ function verifyCommand(args: CliArgs): number {
 function datasetDir(arg: string | undefined): string {
   if (arg === undefined) return "output";
   if (arg === "") throw new UsageError("The dataset folder argument is empty");
-  return arg.replace(/(.)[\\/]+$/, "$1");
+  return trimSlashes(arg);
 }
 
 /**

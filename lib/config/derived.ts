@@ -16,7 +16,9 @@ export const MAX_ABS_Z: number = Math.sqrt(-2 * Math.log(2 ** -33));
  * largest latency (with the largest channel multiplier) plus the largest think time
  * (plus rounding). Every turn of every session ends within this of its start.
  */
-export function longestSessionMs(c: Config): number {
+export function longestSessionMs(
+  c: Pick<Config, "channels" | "latency_ms" | "turns">,
+): number {
   const maxMultiplier = Math.max(
     ...c.channels.map((ch) => ch.latency_multiplier),
   );

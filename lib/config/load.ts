@@ -5,14 +5,20 @@
  * @module
  */
 import YAML from "yaml";
-import { type Config, configSchema } from "./schema.ts";
+import { configSchema, type FileConfig } from "./schema.ts";
 import { checkConfigRules, type ConfigIssue } from "./rules.ts";
+import { closestName } from "./closest.ts";
 import { UsageError } from "../errors.ts";
 
 /** A loaded config with the exact bytes it came from (hashed into the manifest). */
 export interface LoadedConfig {
-  /** The validated config (schema and cross-field rules passed). */
-  config: Config;
+  /**
+   * The validated config (schema and cross-field rules passed); keys a flag can
+   * supply may be missing.
+   */
+  config: FileConfig;
+  /** Where it came from, as error messages name it (e.g. the file path). */
+  source: string;
   /** The file's bytes as read. */
   bytes: Uint8Array;
   /** The file's text (UTF-8). */
@@ -62,6 +68,67 @@ function duplicateKeyPath(
   return found;
 }
 
+/** The value at `path` inside parsed YAML data (`undefined` when there is none). */
+function valueAt(data: unknown, path: Path): unknown {
+  let v = data;
+  for (const p of path) {
+    if (v === null || typeof v !== "object" || !Object.hasOwn(v, p)) {
+      return undefined;
+    }
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}
+
+/** The parts of a zod schema's definition that lead to the maps it allows. */
+interface SchemaNode {
+  def: {
+    type: string;
+    shape?: Record<string, SchemaNode>;
+    element?: SchemaNode;
+    valueType?: SchemaNode;
+    innerType?: SchemaNode;
+  };
+}
+
+/** The keys the schema allows in the map at `path` (empty when it is not a fixed map). */
+function schemaKeysAt(path: Path): string[] {
+  let node: SchemaNode | undefined = configSchema as unknown as SchemaNode;
+  const unwrap = () => {
+    while (node?.def.type === "optional") node = node.def.innerType;
+  };
+  for (const p of path) {
+    unwrap();
+    const d: SchemaNode["def"] | undefined = node?.def;
+    node = d?.type === "object"
+      ? d.shape?.[String(p)]
+      : d?.type === "array"
+      ? d.element
+      : d?.type === "record"
+      ? d.valueType
+      : undefined;
+  }
+  unwrap();
+  return node?.def.type === "object" ? Object.keys(node.def.shape ?? {}) : [];
+}
+
+/**
+ * "unknown key ..." with the closest valid key at that level (keys not yet in the
+ * map preferred), or the list of valid keys when none is close.
+ */
+function unknownKeyMessage(path: Path, key: string, map: unknown): string {
+  const valid = schemaKeysAt(path);
+  const present = (k: string) =>
+    map !== null && typeof map === "object" && Object.hasOwn(map, k);
+  const guess = closestName(key, [
+    ...valid.filter((k) => !present(k)),
+    ...valid.filter(present),
+  ]);
+  const what = `unknown key "${formatPath([...path, key])}"`;
+  if (guess !== undefined) return `${what}; did you mean \`${guess}\`?`;
+  return valid.length ? `${what} (valid keys here: ${valid.join(", ")})` : what;
+}
+
 /**
  * Parse and validate config text.
  *
@@ -72,7 +139,7 @@ function duplicateKeyPath(
  *   number, an unknown key, a wrong type or a broken rule; the message gives
  *   `source:line`, the key path and the offending value.
  */
-export function parseConfig(text: string, source: string): Config {
+export function parseConfig(text: string, source: string): FileConfig {
   const lineCounter = new YAML.LineCounter();
   let docs;
   try {
@@ -150,18 +217,25 @@ export function parseConfig(text: string, source: string): Config {
       }`,
     );
   }
-  const keyLine = (parentPath: Path, key: string): string | undefined => {
+  /** Offset of `key` in the map at `parentPath`, when the file spells it as written. */
+  const keyOffset = (parentPath: Path, key: string): number | undefined => {
     const parent = parentPath.length
       ? doc.getIn(parentPath, true)
       : doc.contents;
     if (YAML.isMap(parent)) {
       for (const pair of parent.items) {
-        if (YAML.isScalar(pair.key) && pair.key.value === key) {
-          return lineOf(pair.key.range?.[0]);
+        if (YAML.isScalar(pair.key) && String(pair.key.value) === key) {
+          return pair.key.range?.[0] ?? -1;
         }
       }
     }
     return undefined;
+  };
+  const keyLine = (parentPath: Path, key: string): string | undefined => {
+    const offset = keyOffset(parentPath, key);
+    return offset === undefined
+      ? undefined
+      : lineOf(offset < 0 ? undefined : offset);
   };
   /**
    * The line to blame for a key path: a scalar's own line; for a list or map, the line
@@ -186,18 +260,27 @@ export function parseConfig(text: string, source: string): Config {
   };
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0] as typeof parsed.error.issues[0] & {
-      keys?: string[];
-    };
-    const path = issue.path as Path;
-    if (issue.code === "unrecognized_keys" && issue.keys?.length) {
-      const key = issue.keys[0];
+    // Unknown keys first, the earliest in the file: a misspelt key also leaves the
+    // key it was meant to be missing, and "is required" alone would mislead.
+    const unknown = parsed.error.issues.flatMap((i) =>
+      i.code === "unrecognized_keys"
+        ? i.keys.map((key) => ({
+          path: i.path as Path,
+          key,
+          offset: keyOffset(i.path as Path, key) ?? Infinity,
+        }))
+        : []
+    ).sort((a, b) => a.offset - b.offset);
+    if (unknown.length) {
+      const { path, key } = unknown[0];
       throw new UsageError(
-        `${source}${keyLine(path, key) ?? nodeLine(path)}: unknown key "${
-          formatPath([...path, key])
-        }"`,
+        `${source}${keyLine(path, key) ?? nodeLine(path)}: ${
+          unknownKeyMessage(path, key, valueAt(data, path))
+        }`,
       );
     }
+    const issue = parsed.error.issues[0];
+    const path = issue.path as Path;
     const value = doc.getIn(path);
     const message = value === undefined && issue.code === "invalid_type"
       ? "is required"
@@ -248,5 +331,5 @@ export function loadConfig(path: string): LoadedConfig {
   } catch {
     throw new UsageError(`Cannot read config "${path}": it is not valid UTF-8`);
   }
-  return { config: parseConfig(text, path), bytes, text };
+  return { config: parseConfig(text, path), source: path, bytes, text };
 }

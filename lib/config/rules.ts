@@ -8,9 +8,10 @@
 import { allLocales } from "@faker-js/faker";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import lognormalCdf from "@stdlib/stats-base-dists-lognormal-cdf";
-import type { Config } from "./schema.ts";
+import type { FileConfig } from "./schema.ts";
 import { DAY_MS, parseIsoDate } from "../calendar/iso_date.ts";
 import { longestSessionMs } from "./derived.ts";
+import { closestName } from "./closest.ts";
 
 /** Smallest share of a distribution a truncation may keep (rejection sampling then
  * needs about 1 / share draws; 100,000 attempts fail with probability e^−100). */
@@ -64,16 +65,21 @@ function checkUnique(
   });
 }
 
+/** "; did you mean `x`?" for the closest of `names`, or nothing. */
+function didYouMean(name: string, names: string[]): string {
+  const guess = closestName(name, names);
+  return guess === undefined ? "" : `; did you mean \`${guess}\`?`;
+}
+
 /**
  * Check the rules a parsed, well-typed config must also satisfy.
  *
  * @param c A config that already passed `configSchema`.
  * @returns Every violation found (empty when the config is usable).
  */
-export function checkConfigRules(c: Config): ConfigIssue[] {
+export function checkConfigRules(c: FileConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const uniqueFormats = new Set(c.formats);
-  if (uniqueFormats.size !== c.formats.length) {
+  if (c.formats && new Set(c.formats).size !== c.formats.length) {
     issues.push({ path: ["formats"], message: "lists a format twice" });
   }
 
@@ -271,7 +277,9 @@ export function checkConfigRules(c: Config): ConfigIssue[] {
     if (!deviceNames.includes(d)) {
       issues.push({
         path: ["channel_given_device", d],
-        message: `"${d}" is not a device in population.devices`,
+        message: `"${d}" is not a device in population.devices${
+          didYouMean(d, deviceNames)
+        }`,
       });
       continue;
     }
@@ -279,7 +287,9 @@ export function checkConfigRules(c: Config): ConfigIssue[] {
       if (!channelNames.includes(ch)) {
         issues.push({
           path: ["channel_given_device", d, ch],
-          message: `"${ch}" is not a channel in channels`,
+          message: `"${ch}" is not a channel in channels${
+            didYouMean(ch, channelNames)
+          }`,
         });
       }
     }

@@ -45,20 +45,37 @@ const isoDate = z.string({ error: 'must be a quoted date "YYYY-MM-DD"' })
 const lognormalParams = z.strictObject({ mu: num, sigma: positive });
 
 /**
- * zod schema of the whole file; unknown keys are errors everywhere.
+ * The keys a command-line flag of the same name can supply (`--seed`, `--sessions`,
+ * `--users`, `--out`, `--formats`): optional in the file, required in the effective
+ * config.
+ */
+export const FLAG_KEYS = [
+  "seed",
+  "sessions",
+  "users",
+  "out",
+  "formats",
+] as const;
+/** One key a command-line flag can supply. */
+export type FlagKey = typeof FLAG_KEYS[number];
+
+/**
+ * zod schema of the whole file; unknown keys are errors everywhere. The
+ * {@linkcode FLAG_KEYS} are optional here (a flag may give them instead).
  *
  * @internal Read by `load.ts` only (use `parseConfig`). Its type stays zod's inferred
- *   one: {@linkcode Config} is derived from it.
+ *   one: {@linkcode FileConfig} and {@linkcode Config} are derived from it.
  */
 export const configSchema = z.strictObject({
   seed: int.gte(0, { error: "must be >= 0" }).lte(Number.MAX_SAFE_INTEGER, {
     error: "must be <= 9007199254740991",
-  }),
-  sessions: count.lte(100_000_000_000, { error: "must be <= 100000000000" }),
-  users: count.lte(100_000_000, { error: "must be <= 100000000" }),
-  out: text,
+  }).optional(),
+  sessions: count.lte(100_000_000_000, { error: "must be <= 100000000000" })
+    .optional(),
+  users: count.lte(100_000_000, { error: "must be <= 100000000" }).optional(),
+  out: text.optional(),
   formats: z.array(z.enum(FORMATS, { error: "must be raw, star or snowflake" }))
-    .min(1, { error: "must not be empty" }),
+    .min(1, { error: "must not be empty" }).optional(),
   reference_date: isoDate,
   calendar: z.strictObject({
     start: isoDate,
@@ -158,5 +175,16 @@ export const configSchema = z.strictObject({
  */
 type ConfigOutput = z.infer<typeof configSchema>;
 
-/** The validated configuration: every parameter of the model (docs/design.md §3). */
-export type Config = ConfigOutput;
+/**
+ * A validated config file: every parameter of the model (docs/design.md §3); the {@linkcode FLAG_KEYS}
+ * may be missing (a command-line flag then supplies them).
+ */
+export type FileConfig = ConfigOutput;
+
+/**
+ * The effective configuration: a {@linkcode FileConfig} with the command-line
+ * overrides applied, so that the {@linkcode FLAG_KEYS} are all present.
+ */
+export type Config =
+  & Omit<ConfigOutput, FlagKey>
+  & { [K in FlagKey]-?: NonNullable<ConfigOutput[K]> };

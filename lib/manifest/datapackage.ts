@@ -34,7 +34,9 @@ function fields(t: Table) {
     ...(c.type === "boolean"
       ? { trueValues: ["true"], falseValues: ["false"] }
       : {}),
-    constraints: { required: true },
+    constraints: c.unique
+      ? { required: true, unique: true }
+      : { required: true },
   }));
 }
 
@@ -54,8 +56,9 @@ function tableOf(path: string): Table | undefined {
  * The Data Package of a dataset.
  *
  * @param m The dataset's manifest.
- * @returns A JSON-serializable object; `created` is the config's `reference_date`
- *   (never the run time).
+ * @returns A JSON-serializable object. It has no `created` (the run time never enters
+ *   a dataset); `chatsynth:reference_date` records the config's `reference_date`, the
+ *   fixed date Faker and the calendar use.
  */
 export function dataPackage(m: Manifest): Record<string, unknown> {
   const resources = m.files.map((f) => {
@@ -112,9 +115,10 @@ export function dataPackage(m: Manifest): Record<string, unknown> {
     description:
       `Synthetic chatbot sessions (seed ${m.seed}, ${m.sessions} sessions, ${m.users} users) as raw JSONL logs, a star schema and a snowflake schema. Dataset fingerprint ${m.fingerprint}.`,
     version: m.generator.version,
-    created: `${
-      (m.parameters as { reference_date: string }).reference_date
-    }T00:00:00Z`,
+    // Not `created`: the config's fixed reference date is not when the data was made,
+    // and the run time never enters a dataset. A custom property says what it is.
+    "chatsynth:reference_date":
+      (m.parameters as { reference_date: string }).reference_date,
     licenses: [{
       name: "CC0-1.0",
       path: "https://creativecommons.org/publicdomain/zero/1.0/",

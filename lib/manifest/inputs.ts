@@ -40,14 +40,18 @@ export function manifestInputs(m: Manifest): ManifestInputs {
   }
   let config: Config | undefined;
   try {
+    const file = parseConfig(m.config.text, "manifest.json config");
     config = effectiveConfig(
-      parseConfig(m.config.text, "manifest.json config"),
+      file,
       {
         seed: m.seed,
         sessions: m.sessions,
         users: m.users,
         formats: m.formats as Format[],
+        // Not a parameter (never compared): the file's, or the default folder.
+        out: file.out ?? "output",
       },
+      "manifest.json config",
     );
     const { out: _out, ...parameters } = config;
     if (!isDeepStrictEqual(parameters, m.parameters)) {

@@ -8,6 +8,7 @@ import type { Manifest } from "./manifest.ts";
 import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "./regular_file.ts";
 import { FORMATS } from "../config/schema.ts";
+import { inFolder, trimSlashes } from "../wording.ts";
 
 /** Files that belong to a dataset folder but are not data files. */
 export const METADATA_FILES = [
@@ -17,13 +18,15 @@ export const METADATA_FILES = [
   "datapackage.json",
 ];
 
+/** The report `validate` writes (into the dataset folder unless `--report DIR`). */
+export const VALIDATION_FILES = ["validation.md", "validation.json"];
+
 /**
  * Reports written into a dataset folder after generation (docs/design.md §5.5): not part of the
  * dataset, ignored by name by `verify`.
  */
 export const REPORT_FILES = [
-  "validation.md",
-  "validation.json",
+  ...VALIDATION_FILES,
   "bench.md",
   "bench.json",
   "bench.svg",
@@ -113,7 +116,7 @@ export function readManifestFile(
   dir: string,
   name: string,
 ): { manifest: Manifest; bytes: Uint8Array } {
-  const path = `${dir}/${name}`;
+  const path = inFolder(dir, name);
   let bytes: Uint8Array;
   try {
     const why = notRegularFileReason(dir, name);
@@ -237,7 +240,7 @@ export function readManifestFile(
 export function readManifestAt(
   location: string,
 ): { manifest: Manifest; bytes: Uint8Array; dir: string } {
-  const loc = location.length > 1 ? location.replace(/\/+$/, "") : location;
+  const loc = trimSlashes(location);
   const info = statOrUsageError(
     loc,
     `No manifest at "${location}": no such file or folder`,

@@ -13,6 +13,7 @@
  * @module
  */
 import { thousands } from "../sink/number_format.ts";
+import { counted, folderShown, inFolder } from "../wording.ts";
 import { createHash } from "node:crypto";
 import { compileModel } from "../model/model.ts";
 import { type DatasetTarget, generateDataset } from "../dataset.ts";
@@ -28,6 +29,7 @@ import { METADATA_FILES, readManifest, REPORT_FILES } from "./read_manifest.ts";
 import { LineReader, sha256File } from "./file_digest.ts";
 import { dataPackageJson } from "./datapackage.ts";
 import { collectVersions } from "./versions.ts";
+import { checkUserMemory } from "../memory.ts";
 import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "./regular_file.ts";
 import { manifestInputs } from "./inputs.ts";
@@ -116,7 +118,9 @@ function regularOrMissing(dir: string, rel: string): string | undefined {
       e instanceof Deno.errors.PermissionDenied
     ) {
       throw new UsageError(
-        `Cannot read "${dir}/${rel}": permission denied (grant --allow-read for this folder)`,
+        `Cannot read "${
+          inFolder(dir, rel)
+        }": permission denied (grant --allow-read for this folder)`,
       );
     }
     throw e;
@@ -147,7 +151,9 @@ function checkFile(dir: string, f: ManifestFile): FileCheck {
       e instanceof Deno.errors.PermissionDenied
     ) {
       throw new UsageError(
-        `Cannot read "${dir}/${f.path}": permission denied (grant --allow-read for this folder)`,
+        `Cannot read "${
+          inFolder(dir, f.path)
+        }": permission denied (grant --allow-read for this folder)`,
       );
     }
     return { path: f.path, status: "mismatch", detail: (e as Error).message };
@@ -375,19 +381,24 @@ export interface VerifyOptions {
  *
  * @param dir Dataset folder (holding `manifest.json`).
  * @returns The report; `ok` is true only when every check passed.
- * @throws {UsageError} When the folder has no usable manifest (see `readManifest`).
+ * @throws {UsageError} When the folder has no usable manifest (see `readManifest`), or
+ *   when its users cannot fit in this process's memory (see `checkUserMemory`).
  */
 export function verifyDataset(
   dir: string,
   opts: VerifyOptions = {},
 ): VerifyReport {
   const { manifest: m, bytes } = readManifest(dir);
+  const inputs = manifestInputs(m);
+  // Before reading any data file: a regeneration that cannot fit is refused up front.
+  if (inputs.config) {
+    checkUserMemory(inputs.config.users, inputs.config.formats, "regenerate");
+  }
   const integ = integrityCheck(dir, m, bytes);
   const errors: string[] = [];
   const reproduction: FileCheck[] = [];
   let differences: FirstDifference[] = [];
 
-  const inputs = manifestInputs(m);
   errors.push(...inputs.problems);
   const spec = inputs.config
     ? {
@@ -468,13 +479,13 @@ export function formatVerifyReport(r: VerifyReport): string {
   const line = (c: FileCheck) =>
     `  ${c.status.padEnd(8)}  ${c.path}${c.detail ? `  (${c.detail})` : ""}`;
   const out: string[] = [];
-  out.push(`Integrity: files in ${r.dir}/ against manifest.json`);
+  out.push(`Integrity: files in ${folderShown(r.dir)} against manifest.json`);
   for (const c of r.integrity) out.push(line(c));
   for (const n of r.integrityNotes) out.push(`  problem   ${n}`);
   out.push(
     `Reproduction: regenerated from the manifest (seed ${m.seed}, ${
-      thousands(m.sessions)
-    } sessions, ${thousands(m.users)} users, ${
+      counted(m.sessions, "session")
+    }, ${counted(m.users, "user")}, ${
       m.formats.join("+")
     }), hashed, nothing written`,
   );
@@ -511,14 +522,19 @@ export function formatVerifyReport(r: VerifyReport): string {
   const count = (s: FileStatus) => all.filter((c) => c.status === s).length;
   out.push(
     r.ok
-      ? `verify: OK, ${r.integrity.length} files intact and ${r.reproduction.length} data files reproduced (fingerprint ${m.fingerprint})`
+      ? `verify: OK, ${counted(r.integrity.length, "file")} intact and ${
+        counted(r.reproduction.length, "data file")
+      } reproduced (fingerprint ${m.fingerprint})`
       : `verify: FAILED, ${count("mismatch")} mismatch, ${
         count("missing")
       } missing, ${count("extra")} extra${
         r.integrityNotes.length + r.reproductionErrors.length
           ? `, ${
-            r.integrityNotes.length + r.reproductionErrors.length
-          } problem(s)`
+            counted(
+              r.integrityNotes.length + r.reproductionErrors.length,
+              "problem",
+            )
+          }`
           : ""
       }`,
   );

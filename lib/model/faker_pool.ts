@@ -55,3 +55,63 @@ export class FakerPool {
     return f;
   }
 }
+
+/** A full-name pattern of a locale, e.g. "{{person.lastName}} {{person.firstName}}". */
+interface NamePattern {
+  value: string;
+  weight: number;
+}
+
+const FIRST = "{{person.firstName}}", LAST = "{{person.lastName}}";
+const namePatterns = new WeakMap<Faker, NamePattern[]>();
+
+/**
+ * The full-name patterns of a Faker instance's locale (falling back as Faker does)
+ * that consist of exactly the given name and the family name plus literal text: the
+ * locale's order and separator without its titles, middle names or suffixes.
+ */
+function plainNamePatterns(faker: Faker): NamePattern[] {
+  let p = namePatterns.get(faker);
+  if (!p) {
+    const all = faker.definitions.person.name as NamePattern[];
+    p = all.filter((x) => {
+      const rest = x.value.replace(FIRST, "").replace(LAST, "");
+      return x.value.includes(FIRST) && x.value.includes(LAST) &&
+        !rest.includes("{{");
+    });
+    // Every Faker 10 locale has one; a locale without falls back to "First Last".
+    if (p.length === 0) p = [{ value: `${FIRST} ${LAST}`, weight: 1 }];
+    namePatterns.set(faker, p);
+  }
+  return p;
+}
+
+/**
+ * A full name in the locale's own pattern, as Faker's `person.fullName` arranges
+ * the parts (e.g. `ja` "{{person.lastName}} {{person.firstName}}", `zh_CN` and `ko`
+ * without a space), restricted to the patterns made of the two parts alone. A locale
+ * with several such patterns (e.g. `en_ZA`, both orders) picks one by Faker's
+ * weights, drawing from the current stream; with one pattern nothing is drawn.
+ *
+ * @param faker An instance from {@linkcode FakerPool.use}.
+ * @param firstName The given name.
+ * @param lastName The family name.
+ * @example
+ * ```ts
+ * // With the `ja` locale: localeFullName(faker, "蓮", "三輪") → "三輪 蓮"
+ * ```
+ */
+export function localeFullName(
+  faker: FakerInstance,
+  firstName: string,
+  lastName: string,
+): string {
+  const p = plainNamePatterns(faker);
+  const pattern = p.length === 1
+    ? p[0].value
+    : faker.helpers.weightedArrayElement(p);
+  return faker.helpers.mustache(pattern, {
+    "person.firstName": firstName,
+    "person.lastName": lastName,
+  });
+}

@@ -10,15 +10,23 @@ import {
   type StreamFactory,
   truncatedNormal,
 } from "../random/mod.ts";
-import type { FakerPool } from "./faker_pool.ts";
+import { type FakerPool, localeFullName } from "./faker_pool.ts";
+import { romanizeHangul } from "./romanize.ts";
 
 /** One user, as every projection sees it. */
 export interface UserRecord {
   /** Surrogate key, index + 1. */
   userKey: number;
-  /** Full name, "First Last", from Faker in the country's locale. */
+  /**
+   * Full name from Faker in the country's locale, in the locale's own order and
+   * spacing (see `localeFullName`): "Mia Jones" (`en_US`), "三輪 蓮" (`ja`),
+   * "김가람" (`ko`), "Hajdu Nóra" (`hu`).
+   */
   name: string;
-  /** Synthetic address at the reserved domain example.com (RFC 2606). */
+  /**
+   * Synthetic ASCII address at the reserved domain example.com (RFC 2606), unique
+   * per user: see {@linkcode userEmail}.
+   */
   email: string;
   /** Integer years, in [age.min, age.max]. */
   age: number;
@@ -52,9 +60,39 @@ export function userActivityLogWeight(
   );
 }
 
+/** The reserved domain of every e-mail address (RFC 2606). */
+export const EMAIL_DOMAIN = "example.com";
+
+/**
+ * A user's e-mail address: Faker's address for the name parts (transliterated to
+ * ASCII by Faker, Hangul romanized before, e.g. "nora_hajdu42@example.com"),
+ * lower-cased, with the user key appended to the local part — after a "." when the
+ * local part ends in a digit, so the key is always the local part's trailing run of
+ * digits. Two users therefore never share an address, for any number of users; the
+ * local part stays within 64 characters (Faker caps its part at 50).
+ *
+ * @param fakerEmail From Faker's `internet.email` with provider {@linkcode EMAIL_DOMAIN}.
+ * @param userKey The user's surrogate key, a positive integer.
+ * @returns E.g. `userEmail("Nora_Hajdu@example.com", 7)` → "nora_hajdu7@example.com",
+ *   `userEmail("nora.hajdu42@example.com", 7)` → "nora.hajdu42.7@example.com".
+ * @example
+ * ```ts
+ * userEmail("Mia.Jones@example.com", 12); // "mia.jones12@example.com"
+ * ```
+ */
+export function userEmail(fakerEmail: string, userKey: number): string {
+  const at = fakerEmail.lastIndexOf("@");
+  const local = (at < 0 ? fakerEmail : fakerEmail.slice(0, at)).toLowerCase() ||
+    "user";
+  const c = local.charCodeAt(local.length - 1);
+  const sep = c >= 48 && c <= 57 ? "." : "";
+  return `${local}${sep}${userKey}@${EMAIL_DOMAIN}`;
+}
+
 /**
  * Generate user `index` (0-based). Draw order in stream ("user", index): device,
- * country, age, tenure, then Faker's first name and last name.
+ * country, age, tenure, then Faker's first name, last name, the locale's name
+ * pattern (only when it has several) and the e-mail's separator and number.
  */
 export function generateUser(
   model: Model,
@@ -84,15 +122,18 @@ export function generateUser(
   const faker = fakers.use(p.countries[country].locale, rng);
   const firstName = faker.person.firstName();
   const lastName = faker.person.lastName();
-  const email = faker.internet.email({
-    firstName,
-    lastName,
-    provider: "example.com",
-  }).toLowerCase();
+  const name = localeFullName(faker, firstName, lastName);
+  // Hangul is romanized first: Faker's ASCII fallback would spell it in base-36
+  // codes. Faker's draws are the same either way.
+  const fakerEmail = faker.internet.email({
+    firstName: romanizeHangul(firstName),
+    lastName: romanizeHangul(lastName),
+    provider: EMAIL_DOMAIN,
+  });
   return {
     userKey: index + 1,
-    name: `${firstName} ${lastName}`,
-    email,
+    name,
+    email: userEmail(fakerEmail, index + 1),
     age,
     ageBand: model.ageBandOfAge[age],
     device,

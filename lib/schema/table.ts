@@ -26,6 +26,11 @@ export interface Column {
   unit?: string;
   /** Digits after the decimal point, for `number` columns. */
   decimals?: number;
+  /**
+   * No two rows share a value (a natural key besides the primary key); declared as
+   * a Frictionless `unique` constraint.
+   */
+  unique?: boolean;
 }
 
 /** A foreign key: `fields` of this table reference `fields` of `table`. */
@@ -93,6 +98,18 @@ export const col = {
     description,
   }),
 };
+
+/**
+ * The column with a uniqueness constraint added.
+ *
+ * @example
+ * ```ts
+ * const email = unique(col.str("email", "E-mail address"));
+ * ```
+ */
+export function unique(c: Column): Column {
+  return { ...c, unique: true };
+}
 
 /** `fields` → `table(references)`; `references` defaults to `fields`. */
 export function fk(

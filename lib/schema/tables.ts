@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { col, fk, type Table } from "./table.ts";
+import { col, fk, type Table, unique } from "./table.ts";
 
 const sessionKey = col.int(
   "session_key",
@@ -43,27 +43,47 @@ export const FACT_SESSION: Table = {
     deviceKey,
     dateKeyOf("start_date_key", "Date of the session start"),
     timeKeyOf("start_time_key", "Minute of the session start"),
-    col.ts("start_ts", "First user message, ISO 8601 UTC with ms"),
-    col.ts("end_ts", "Last bot response, ISO 8601 UTC with ms"),
+    col.ts(
+      "start_ts",
+      "First user message (turn 1's user_ts), ISO 8601 UTC with ms",
+    ),
+    col.ts(
+      "end_ts",
+      "Last bot response (the last turn's bot_ts), ISO 8601 UTC with ms",
+    ),
     col.int("duration_ms", "end_ts − start_ts", "ms"),
     col.int(
       "turn_count",
-      "Turns in the session (geometric, mean ≈ 7)",
+      "Turns: its fact_turn rows (geometric, mean ≈ 7)",
       "turns",
     ),
-    col.int("fallback_count", "Turns where the bot fell back", "turns"),
-    col.num("fallback_rate", 4, "fallback_count / turn_count", "probability"),
+    col.int(
+      "fallback_count",
+      "Its fact_turn rows with is_fallback = true",
+      "turns",
+    ),
+    col.num(
+      "fallback_rate",
+      4,
+      "fallback_count / turn_count, exact, rounded half away from zero",
+      "probability",
+    ),
     col.num(
       "mean_confidence",
       4,
-      "Mean NLU confidence over the turns",
+      "Exact mean of its turns' confidence, rounded half away from zero",
       "probability",
     ),
-    col.num("mean_latency_ms", 1, "Mean bot latency over the turns", "ms"),
+    col.num(
+      "mean_latency_ms",
+      1,
+      "Exact mean of its turns' latency_ms, rounded half away from zero",
+      "ms",
+    ),
     col.num(
       "sentiment_score",
       4,
-      "Session sentiment in [−1, 1] from confidence and fallback rate plus noise",
+      "Sentiment in [−1, 1] from mean_confidence, fallback rate and noise",
     ),
     col.str(
       "sentiment_label",
@@ -135,12 +155,12 @@ export const FACT_TURN: Table = {
 
 const userName = col.str(
   "user_name",
-  "Synthetic full name (Faker, user's locale)",
+  "Synthetic full name (Faker) in the locale's own name order",
 );
-const email = col.str(
+const email = unique(col.str(
   "email",
-  "Synthetic e-mail at the reserved domain example.com",
-);
+  "Synthetic ASCII e-mail at example.com, ending in user_key (unique)",
+));
 const age = col.int("age", "Age, truncated Normal(28, 9) on 13..75", "years");
 const tenure = col.int(
   "tenure_days",
@@ -450,7 +470,7 @@ export const RAW_TURN: Table = {
     col.int("turn_number", "1..session_turns"),
     col.int("user_id", "= user_key"),
     userName,
-    col.str("user_email", "Synthetic e-mail at example.com"),
+    col.str("user_email", "= dim_user.email (unique per user)"),
     col.int("user_age", "Age", "years"),
     col.str("user_age_band", "Age band label"),
     col.str("user_country_code", "ISO 3166-1 alpha-2"),
@@ -467,12 +487,32 @@ export const RAW_TURN: Table = {
     col.date("user_signup_date", "Signup date"),
     col.str("channel", "Channel"),
     col.str("channel_type", "Channel type"),
-    col.ts("session_start", "First user message of the session"),
-    col.ts("session_end", "Last bot response of the session"),
-    col.int("session_turns", "Turns in the session", "turns"),
-    col.int("session_fallbacks", "Fallback turns in the session", "turns"),
-    col.num("session_mean_confidence", 4, "Mean confidence", "probability"),
-    col.num("session_mean_latency_ms", 1, "Mean latency", "ms"),
+    col.ts(
+      "session_start",
+      "First user message of the session (turn 1's user_ts)",
+    ),
+    col.ts(
+      "session_end",
+      "Last bot response of the session (the last turn's bot_ts)",
+    ),
+    col.int("session_turns", "Lines of the session", "turns"),
+    col.int(
+      "session_fallbacks",
+      "Lines of the session with is_fallback true",
+      "turns",
+    ),
+    col.num(
+      "session_mean_confidence",
+      4,
+      "Exact mean of the session's confidence, rounded half away from zero",
+      "probability",
+    ),
+    col.num(
+      "session_mean_latency_ms",
+      1,
+      "Exact mean of the session's latency_ms, rounded half away from zero",
+      "ms",
+    ),
     col.num("session_sentiment_score", 4, "Sentiment in [−1, 1]"),
     col.str("session_sentiment", "negative, neutral or positive"),
     col.int("session_satisfaction", "1..5", "points"),
@@ -491,4 +531,21 @@ export const RAW_TURN: Table = {
   ],
   primaryKey: ["session_id", "turn_number"],
   foreignKeys: [],
+};
+
+/**
+ * The data files each format writes, relative to the output folder, in output order
+ * (`raw/turns.jsonl`, `star/<table>.csv`, `snowflake/<table>.csv`).
+ *
+ * @example
+ * ```ts
+ * FORMAT_FILES.raw; // ["raw/turns.jsonl"]
+ * ```
+ */
+export const FORMAT_FILES: Readonly<
+  Record<"raw" | "star" | "snowflake", readonly string[]>
+> = {
+  raw: [`raw/${RAW_TURN.name}.jsonl`],
+  star: STAR_TABLES.map((t) => `star/${t.name}.csv`),
+  snowflake: SNOWFLAKE_TABLES.map((t) => `snowflake/${t.name}.csv`),
 };

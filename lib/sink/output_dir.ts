@@ -1,13 +1,28 @@
 /**
- * Atomic output folder (docs/design.md §6.4): the dataset is written into a staging folder
- * inside `<out>.partial/` next to the target and renamed into place only when
- * complete. An existing non-empty target is refused unless `force`; with `force` it is
- * replaced only after the new dataset is complete (the old one is moved aside into
- * `<out>.partial/`, the new one renamed into place, then the old one removed).
+ * Atomic output folder (docs/design.md §6.4): the dataset is written into a staging folder inside
+ * `<out>.partial/` next to the target and renamed into place only when complete. An
+ * existing non-empty target is refused unless `force`; with `force` it is replaced only
+ * when it holds a chatsynth dataset and nothing else, and only after the new dataset is
+ * complete (the old one is moved aside into `<out>.partial/`, the new one renamed into
+ * place, then the old one removed). Some folders are never replaced: the root, the
+ * current folder and any folder containing it, the home folder, and folders the caller
+ * protects (the config file's).
+ *
+ * A `--out` whose last component is a symbolic link (or `.` or `..`) is resolved once,
+ * when the run starts: the dataset is written into the link's target, and the staging
+ * folder is `<target>.partial/` beside that target, so the final rename stays inside
+ * one parent folder. The link itself is left as it is.
  *
  * @module
  */
 import { UsageError } from "../errors.ts";
+import {
+  METADATA_FILES,
+  readManifest,
+  REPORT_FILES,
+} from "../manifest/read_manifest.ts";
+import { GENERATOR } from "../manifest/versions.ts";
+import { trimSlashes } from "../wording.ts";
 
 function describeFsError(e: unknown): string {
   if (e instanceof Deno.errors.NotCapable) {
@@ -30,9 +45,9 @@ export function fsError(what: string, path: string, e: unknown): UsageError {
   return new UsageError(`Cannot ${what} "${path}": ${describeFsError(e)}`);
 }
 
-function statOrUndefined(path: string): Deno.FileInfo | undefined {
+function lstatOrUndefined(path: string): Deno.FileInfo | undefined {
   try {
-    return Deno.statSync(path);
+    return Deno.lstatSync(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return undefined;
     throw fsError("inspect", path, e);
@@ -40,8 +55,31 @@ function statOrUndefined(path: string): Deno.FileInfo | undefined {
 }
 
 function isEmptyDir(path: string): boolean {
-  for (const _ of Deno.readDirSync(path)) return false;
+  try {
+    for (const _ of Deno.readDirSync(path)) return false;
+  } catch (e) {
+    throw fsError("list", path, e);
+  }
   return true;
+}
+
+/** Whether Deno already holds a permission (querying never prompts). */
+function granted(desc: Deno.PermissionDescriptor): boolean {
+  try {
+    return Deno.permissions.querySync(desc).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+/** The canonical absolute path, or `undefined` when it cannot be had without a prompt. */
+function realPathOrUndefined(path: string): string | undefined {
+  if (!granted({ name: "read", path })) return undefined;
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function randomId(): string {
@@ -52,6 +90,105 @@ function randomId(): string {
   }`;
 }
 
+/** A folder the output may never replace, such as the one holding the config file. */
+export interface ProtectedFolder {
+  /** The folder, relative or absolute (compared after resolving symbolic links). */
+  path: string;
+  /** What it is, for the message, e.g. `the folder of the config file "config.yaml"`. */
+  what: string;
+}
+
+/**
+ * Why `--force` may not replace the existing folder `dir`, or `undefined` when `dir`
+ * holds a dataset of this generator (a readable `manifest.json` naming it) and nothing
+ * but the files that manifest lists, the metadata files and the reports chatsynth
+ * writes beside a dataset (`REPORT_FILES`). Stops at the first foreign entry.
+ *
+ * @param dir An existing, non-empty folder.
+ * @returns A sentence fragment naming the first foreign entry, e.g.
+ *   `holds "notes.txt", which chatsynth did not write`.
+ * @throws {UsageError} When the folder cannot be listed.
+ * @example
+ * ```ts
+ * const why = foreignContent("output");
+ * if (why) console.error(`output ${why}`);
+ * ```
+ */
+export function foreignContent(dir: string): string | undefined {
+  let manifestInfo: Deno.FileInfo | undefined;
+  try {
+    manifestInfo = lstatOrUndefined(`${dir}/manifest.json`);
+  } catch { /* reported by readManifest below */ }
+  if (!manifestInfo) {
+    const first = [...entries(dir)][0];
+    return `holds ${
+      first ? `"${first.name}"` : "files"
+    } and no manifest.json, so it is not a chatsynth dataset`;
+  }
+  let files: string[];
+  try {
+    const { manifest } = readManifest(dir);
+    const name: unknown = manifest.generator.name;
+    if (name !== GENERATOR.name) {
+      return typeof name === "string"
+        ? `holds a manifest.json of another generator (${JSON.stringify(name)})`
+        : "holds a manifest.json that names no generator";
+    }
+    files = manifest.files.map((f) => f.path);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    return `holds a manifest.json that is not a usable chatsynth manifest (${e.message})`;
+  }
+  const known = new Set([...files, ...METADATA_FILES, ...REPORT_FILES]);
+  const folders = new Set(
+    files.map((p) => p.slice(0, p.lastIndexOf("/"))).filter((p) => p),
+  );
+  const walk = (prefix: string): string | undefined => {
+    const path = prefix ? `${dir}/${prefix}` : dir;
+    for (const e of entries(path)) {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isSymlink) {
+        return `holds "${rel}", a symbolic link chatsynth did not write`;
+      }
+      if (e.isDirectory) {
+        if (!folders.has(rel)) {
+          return `holds the folder "${rel}", which chatsynth did not write`;
+        }
+        const inner = walk(rel);
+        if (inner) return inner;
+      } else if (!known.has(rel)) {
+        return `holds "${rel}", which chatsynth did not write`;
+      } else if (!e.isFile) {
+        return `holds "${rel}", which is not a regular file`;
+      }
+    }
+    return undefined;
+  };
+  return walk("");
+}
+
+/** A folder's entries, sorted by name (so the entry a message names is stable). */
+function entries(path: string): Deno.DirEntry[] {
+  try {
+    return [...Deno.readDirSync(path)].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+    );
+  } catch (e) {
+    throw fsError("list", path, e);
+  }
+}
+
+/** Why a folder may not be written or replaced: what it is, and what to do. */
+interface Refusal {
+  /** E.g. "is the current folder (\"/work\")". */
+  fragment: string;
+  /** E.g. "choose another --out". */
+  advice: string;
+}
+
+const FORCE_RULE =
+  "--force replaces only an empty folder or a chatsynth dataset, choose another --out";
+
 /**
  * A dataset being written into its own staging folder, `<out>.partial/run-<id>/`.
  *
@@ -61,7 +198,9 @@ function randomId(): string {
  * (they never look like a dataset) and are reported by {@linkcode leftovers}.
  */
 export class StagedOutput {
-  /** The final folder. */
+  /** The output folder as given, without trailing slashes (for messages and reading back). */
+  readonly given: string;
+  /** The folder replaced on commit: `given`, resolved once when it is a link or ends in `.` or `..`. */
   readonly target: string;
   /** `<target>.partial`: holds the staging folders of runs in progress. */
   readonly workRoot: string;
@@ -72,35 +211,81 @@ export class StagedOutput {
   /** Warnings from {@linkcode commit} that did not make the run fail. */
   readonly warnings: string[] = [];
   #force: boolean;
+  #protect: ProtectedFolder[];
+  #shown: string;
 
   /**
-   * Check the target and create an empty staging folder.
+   * Check the target and create an empty staging folder. Nothing is created or changed
+   * when the target is refused.
    *
-   * @param target Output folder path (relative or absolute).
-   * @param force Replace an existing non-empty folder.
-   * @throws {UsageError} When the target is a file, is non-empty without `force`, or
-   *   a folder cannot be created (permission denied, read-only, disk full).
+   * @param target Output folder path (relative or absolute; trailing slashes ignored).
+   * @param force Replace an existing folder that holds a chatsynth dataset.
+   * @param protect Folders never to replace besides the root, the current folder (and
+   *   those containing it) and the home folder.
+   * @throws {UsageError} When the target is a file, a dangling link, a protected folder,
+   *   non-empty without `force`, non-empty with anything chatsynth did not write, or a
+   *   folder cannot be created (permission denied, read-only, disk full).
    */
-  constructor(target: string, force: boolean) {
-    this.target = target.replace(/[\\/]+$/, "") || target;
+  constructor(target: string, force: boolean, protect: ProtectedFolder[] = []) {
+    this.given = trimSlashes(target);
     this.#force = force;
+    this.#protect = protect;
+    const last = this.given.slice(this.given.lastIndexOf("/") + 1);
+    const info = lstatOrUndefined(this.given);
+    if (info?.isSymlink || last === "." || last === "..") {
+      // Resolved once: later changes to the link do not redirect this run.
+      let real: string;
+      try {
+        real = Deno.realPathSync(this.given);
+      } catch (e) {
+        if (info?.isSymlink && e instanceof Deno.errors.NotFound) {
+          let to = "";
+          try {
+            to = ` to "${Deno.readLinkSync(this.given)}"`;
+          } catch { /* the link's text is only for the message */ }
+          throw new UsageError(
+            `Output folder "${this.given}" is a symbolic link${to}, which does not exist; create that folder or choose another --out`,
+          );
+        }
+        throw fsError("resolve output folder", this.given, e);
+      }
+      this.target = real;
+      this.#shown = info?.isSymlink
+        ? `"${this.given}" (a symbolic link to "${real}")`
+        : `"${this.given}" ("${real}")`;
+      const missing = [real, `${real}.partial`].filter((p) =>
+        !granted({ name: "read", path: p }) ||
+        !granted({ name: "write", path: p })
+      );
+      if (info?.isSymlink && missing.length) {
+        throw new UsageError(
+          `Output folder ${this.#shown} is written where the link points, and Deno has no permission for ${
+            missing.map((p) => `"${p}"`).join(" and ")
+          } (grant --allow-read and --allow-write for ${
+            missing.length > 1 ? "both" : "it"
+          })`,
+        );
+      }
+    } else {
+      this.target = this.given;
+      this.#shown = `"${this.given}"`;
+    }
     this.workRoot = `${this.target}.partial`;
     this.staging = `${this.workRoot}/run-${randomId()}`;
-    const info = statOrUndefined(this.target);
-    if (info && !info.isDirectory) {
+    const refusal = this.#check().refusal;
+    if (refusal) {
       throw new UsageError(
-        `Cannot write output folder "${target}": a file with that name exists`,
+        `Output folder ${this.#shown} ${refusal.fragment}; ${refusal.advice}`,
       );
     }
-    if (info && !force && !isEmptyDir(this.target)) {
-      throw new UsageError(
-        `Output folder "${target}" is not empty; pass --force to replace it, or choose another --out`,
-      );
-    }
-    const root = statOrUndefined(this.workRoot);
+    const root = lstatOrUndefined(this.workRoot);
     if (root && !root.isDirectory) {
       throw new UsageError(
-        `Cannot write output folder "${target}": "${this.workRoot}" exists and is not a folder`,
+        `Cannot write output folder ${this.#shown}: "${this.workRoot}" exists and is ${
+          root.isSymlink
+            ? "a symbolic link (the staging folder must sit beside the output folder)"
+            : "not a folder"
+        }`,
       );
     }
     try {
@@ -112,6 +297,60 @@ export class StagedOutput {
     } catch (e) {
       throw fsError("create output folder", this.staging, e);
     }
+  }
+
+  /** Whether the target exists, and why it may not be replaced (if so). */
+  #check(): { exists: boolean; refusal?: Refusal } {
+    const info = lstatOrUndefined(this.target);
+    if (!info) return { exists: false };
+    const refuse = (fragment: string, advice = "choose another --out") => ({
+      exists: true,
+      refusal: { fragment, advice },
+    });
+    if (info.isSymlink) return refuse("has become a symbolic link");
+    if (!info.isDirectory) return refuse("is a file, not a folder");
+    const real = realPathOrUndefined(this.target) ?? this.target;
+    const never = this.#protectedReason(real);
+    if (never) {
+      return refuse(never, "chatsynth never replaces it, choose another --out");
+    }
+    if (isEmptyDir(this.target)) return { exists: true };
+    const foreign = foreignContent(this.target);
+    if (foreign) return refuse(foreign, FORCE_RULE);
+    if (!this.#force) {
+      return refuse(
+        "is not empty",
+        "pass --force to replace it, or choose another --out",
+      );
+    }
+    return { exists: true };
+  }
+
+  /** Why the folder at canonical path `real` is never replaced, if it is not. */
+  #protectedReason(real: string): string | undefined {
+    if (real === "/") return "is the root folder";
+    const guarded: { path: string; what: string }[] = [];
+    // The canonical path in parentheses only when it says more than the path given.
+    const named = (what: string, path: string) =>
+      path === this.given ? what : `${what} ("${path}")`;
+    const cwd = realPathOrUndefined(".");
+    if (cwd) {
+      guarded.push({ path: cwd, what: named("the current folder", cwd) });
+    }
+    if (granted({ name: "env", variable: "HOME" })) {
+      const home = Deno.env.get("HOME");
+      const h = home ? realPathOrUndefined(home) : undefined;
+      if (h) guarded.push({ path: h, what: named("the home folder", h) });
+    }
+    for (const p of this.#protect) {
+      const r = realPathOrUndefined(p.path);
+      if (r) guarded.push({ path: r, what: p.what });
+    }
+    for (const g of guarded) {
+      if (g.path === real) return `is ${g.what}`;
+      if (g.path.startsWith(`${real}/`)) return `contains ${g.what}`;
+    }
+    return undefined;
   }
 
   /** Path inside the staging folder for a relative dataset path. */
@@ -129,30 +368,31 @@ export class StagedOutput {
   }
 
   /**
-   * Move the complete dataset into place. An existing target (created or filled by
-   * another run meanwhile) is replaced only with `force` or when empty; the old
-   * dataset is moved aside first and removed after the new one is in place.
+   * Move the complete dataset into place. The target is checked again first, by the
+   * same rules as when the run started (another run or a person may have filled it
+   * meanwhile); the old dataset is moved aside first and removed after the new one is
+   * in place.
    *
-   * @throws {UsageError} When the target became non-empty and `force` is off, or a
-   *   rename fails; the staging folder is then removed and the target untouched.
+   * @throws {UsageError} When the target may no longer be replaced, or a rename fails;
+   *   the staging folder is then removed and the target untouched.
    */
   commit(): void {
-    const info = statOrUndefined(this.target);
-    if (info && !this.#force && !isEmptyDir(this.target)) {
+    const { exists, refusal } = this.#check();
+    if (refusal) {
       this.abort();
       throw new UsageError(
-        `Output folder "${this.target}" was filled by another run while this one was writing; nothing was replaced (pass --force to replace it)`,
+        `Output folder ${this.#shown} changed while this run was writing and now ${refusal.fragment}; nothing was replaced (${refusal.advice})`,
       );
     }
     const aside = `${this.staging}-replaced`;
     try {
-      if (info) Deno.renameSync(this.target, aside);
+      if (exists) Deno.renameSync(this.target, aside);
       Deno.renameSync(this.staging, this.target);
     } catch (e) {
       this.abort();
       throw fsError("move the dataset into", this.target, e);
     }
-    if (info) {
+    if (exists) {
       try {
         Deno.removeSync(aside, { recursive: true });
       } catch (e) {

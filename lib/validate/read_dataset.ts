@@ -16,6 +16,7 @@ import type { Format } from "../config/schema.ts";
 import { Observations, type SessionObs, type TurnObs } from "./observations.ts";
 import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "../manifest/regular_file.ts";
+import { inFolder } from "../wording.ts";
 
 const CHUNK = 1 << 20;
 
@@ -203,7 +204,7 @@ function datasetFile(dir: string, rel: string): string {
   if (why) {
     throw new UsageError(`Cannot validate "${dir}": ${rel} is ${why}`);
   }
-  return `${dir}/${rel}`;
+  return inFolder(dir, rel);
 }
 
 /** A CSV fact file read row by row (fields split on commas; facts have no quoted fields). */
@@ -221,9 +222,11 @@ class FactReader {
     const header = this.r.next();
     if (header === undefined) {
       this.r.close();
-      throw new UsageError(`Cannot validate "${dir}/${rel}": empty file`);
+      throw new UsageError(
+        `Cannot validate "${inFolder(dir, rel)}": empty file`,
+      );
     }
-    this.ix = columnIndex(header, `${dir}/${rel}`, need);
+    this.ix = columnIndex(header, inFolder(dir, rel), need);
     this.width = header.split(",").length;
     this.advance();
   }
@@ -257,7 +260,9 @@ function dimensionKeys(
   const keys = new Set<string>();
   try {
     if (r.next() === undefined) {
-      throw new UsageError(`Cannot validate "${dir}/${rel}": empty file`);
+      throw new UsageError(
+        `Cannot validate "${inFolder(dir, rel)}": empty file`,
+      );
     }
     for (let line = r.next(); line !== undefined; line = r.next()) {
       const comma = line.indexOf(",");

@@ -19,7 +19,7 @@
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import type { Config, Format } from "../config/schema.ts";
-import { readManifest } from "../manifest/read_manifest.ts";
+import { readManifest, VALIDATION_FILES } from "../manifest/read_manifest.ts";
 import { modelTargets } from "../model/expected.ts";
 import {
   binomial,
@@ -51,6 +51,7 @@ import {
 import { type FileRead, readDataset } from "./read_dataset.ts";
 import { UsageError } from "../errors.ts";
 import { manifestInputs } from "../manifest/inputs.ts";
+import { counted, inFolder } from "../wording.ts";
 
 /**
  * Largest dataset `validate` reads: it keeps 8 bytes per session (a hash for the
@@ -167,6 +168,24 @@ function discreteMoments(
   return { mean: m, variance: m2 - m * m };
 }
 
+/**
+ * "mean …, variance …" of some values, saying in words what cannot be computed: no
+ * values at all, or a single value (the sample variance needs two). Never "NaN".
+ */
+function momentsText(
+  mo: Moments,
+  mean: (x: number) => string,
+  variance?: (x: number) => string,
+  unit = "",
+): string {
+  if (mo.n === 0) return "no values observed";
+  const m = `mean ${mean(mo.mean)}${unit}`;
+  if (variance === undefined) return m;
+  return mo.n > 1
+    ? `${m}, variance ${variance(mo.variance)}`
+    : `${m}, no variance from a single value`;
+}
+
 function histMoments(start: number, counts: ArrayLike<number>): Moments {
   const mo = new Moments();
   for (let i = 0; i < counts.length; i++) {
@@ -238,7 +257,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     `floor of Normal(${c.population.age.mean}, ${c.population.age.sd}) on [${c.population.age.min}, ${
       c.population.age.max + 1
     }): mean ${f3(ageM.mean)}, variance ${f3(ageM.variance)}`,
-    `mean ${f3(ageObs.mean)}, variance ${f3(ageObs.variance)}`,
+    momentsText(ageObs, f3, f3),
   );
   const tenP = tenurePmf(c);
   const tenM = discreteMoments(tenP.map((_, i) => i), tenP);
@@ -250,7 +269,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     `floor of Lognormal(${t.mu}, ${t.sigma}) on 0..${t.max_days}: mean ${
       f3(tenM.mean)
     }, variance ${f3(tenM.variance)}`,
-    `mean ${f3(tenObs.mean)}, variance ${f3(tenObs.variance)}`,
+    momentsText(tenObs, f3, f3),
   );
 
   const turnP = turnsPmf(c);
@@ -262,7 +281,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     `geometric p = 1/${c.turns.count.mean} censored at ${c.turns.count.max}: mean ${
       f3(turnM.mean)
     }, variance ${f3(turnM.variance)}`,
-    `mean ${f3(turnObs.mean)}, variance ${f3(turnObs.variance)}`,
+    momentsText(turnObs, f3, f3),
   );
 
   let maxCount = 0;
@@ -278,9 +297,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     `negative binomial (Gamma(${k}) weights): mean ${f3(mu)}, variance ${
       f3(mu + mu * mu / k)
     } (Poisson–Gamma approximation)`,
-    `mean ${f3(actObs.mean)}, variance ${
-      f3(actObs.variance)
-    }, users without sessions ${
+    `${momentsText(actObs, f3, f3)}, users without sessions ${
       pct(actHist[0] / Math.max(1, o.sessionsPerUser.length))
     }`,
   );
@@ -328,7 +345,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     const target = `Beta(${alpha}, ${beta}): mean ${f3(m)}, variance ${
       v.toFixed(5)
     }`;
-    const obs = `mean ${f3(mo.mean)}, variance ${mo.variance.toFixed(5)}`;
+    const obs = momentsText(mo, f3, (x) => x.toFixed(5));
     const b = o.confBins[i];
     add(
       `confidence | intent=${intent.name}`,
@@ -384,7 +401,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
       } ms, median ${
         (Math.exp(c.latency_ms.mu) * ch.latency_multiplier).toFixed(1)
       } ms`;
-    const obs = `mean ${mo.mean.toFixed(1)} ms`;
+    const obs = momentsText(mo, (x) => x.toFixed(1), undefined, " ms");
     const b = o.latencyBins[i];
     add(
       `latency_ms | channel=${ch.name}`,
@@ -403,7 +420,12 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
   const thTarget = `Lognormal(${th.mu}, ${th.sigma}): mean ${
     Math.exp(th.mu + th.sigma ** 2 / 2).toFixed(0)
   } ms, median ${Math.exp(th.mu).toFixed(0)} ms`;
-  const thObs = `mean ${o.thinkMoments.mean.toFixed(0)} ms`;
+  const thObs = momentsText(
+    o.thinkMoments,
+    (x) => x.toFixed(0),
+    undefined,
+    " ms",
+  );
   add(
     "think_time_ms (turns ≥ 2)",
     chiSquare(o.thinkBins.counts, o.thinkBins.probs, true),
@@ -425,18 +447,18 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
       true,
     ),
     `round(clamp(prediction + Normal(0, ${c.outcomes.sentiment.noise_sd}), −1, 1), 4 decimals): expected counts in 22 cells (−1, 20 of width 0.1, 1), summed over sessions`,
-    `mean score ${
-      f3(o.sentimentMoments.mean)
-    }, ${o.sentimentClamped} sessions at ±1`,
+    `score ${momentsText(o.sentimentMoments, f3)}, ${
+      counted(o.sentimentClamped, "session")
+    } at ±1`,
   );
   const satP = normalize(Array.from(o.satisfactionExpected));
   add(
     "satisfaction (1..5, given sentiment and escalation)",
     chiSquare(o.satisfactionObserved, satP, true),
     `expected shares ${satP.map(pct).join(" / ")}`,
-    `observed shares ${
-      shares(o.satisfactionObserved).map(pct).join(" / ")
-    }, mean ${f3(o.satisfactionMoments.mean)}`,
+    `observed shares ${shares(o.satisfactionObserved).map(pct).join(" / ")}, ${
+      momentsText(o.satisfactionMoments, f3)
+    }`,
   );
   const rp = c.outcomes.resolution_probability;
   add(
@@ -534,14 +556,16 @@ export function qualityFigures(
       figure: "mean satisfaction (1–5)",
       seed: "centred around 3–4",
       configured: "derived from sentiment (see the satisfaction check)",
-      observed: f3(sat),
+      observed: o.satisfactionMoments.n ? f3(sat) : "no values observed",
       consistentWithSeed: sat >= 3 && sat <= 4,
     },
     {
       figure: "latency median, ms",
       seed: "≈ 735 (μ = 6.6)",
       configured: `${t.latencyMedianMs.toFixed(1)} before channel multipliers`,
-      observed: `${o.latencyMedian()} with channel multipliers`,
+      observed: latN
+        ? `${o.latencyMedian()} with channel multipliers`
+        : "no values observed",
       consistentWithSeed:
         Math.abs(o.latencyMedian() / (t.latencyMedianMs * mult) - 1) < 0.05,
     },
@@ -552,7 +576,7 @@ export function qualityFigures(
       configured: `${t.latencyMeanMs.toFixed(1)} before channel multipliers, ${
         (t.latencyMeanMs * mult).toFixed(1)
       } with the configured channel mix`,
-      observed: (latSum / Math.max(1, latN)).toFixed(1),
+      observed: latN ? (latSum / latN).toFixed(1) : "no values observed",
       consistentWithSeed: false,
     },
   ];
@@ -666,11 +690,62 @@ export async function validateDataset(
   };
 }
 
-function num(x: number | undefined, digits = 4): string {
-  if (x === undefined || Number.isNaN(x)) return "";
-  if (!Number.isFinite(x)) return String(x);
+/**
+ * A statistic or p-value for people: 4 decimals (tiny values in exponent form), `∞`
+ * for an infinite chi-square (a value the model rules out was seen), and words, not
+ * `NaN`, when nothing could be computed.
+ */
+function num(x: number, digits = 4): string {
+  if (Number.isNaN(x)) return "not computable";
+  if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
   if (x !== 0 && Math.abs(x) < 1e-4) return x.toExponential(2);
   return x.toFixed(digits);
+}
+
+/**
+ * The terminal summary of a report: one `FAIL` line per failed check or rule, one
+ * `SKIP` line per skipped check with its reason, then the verdict line.
+ *
+ * @param r The report.
+ * @returns Lines without line terminators; the last is the verdict, starting
+ *   `validate: PASS` or `validate: FAIL`.
+ * @example
+ * ```ts ignore
+ * for (const line of validationSummary(await validateDataset("output"))) console.log(line);
+ * ```
+ */
+export function validationSummary(r: ValidationReport): string[] {
+  const failed = r.checks.filter((c) => !c.pass);
+  const skipped = r.checks.filter((c) => c.skipped !== undefined);
+  const rulesFailed = r.rules.filter((x) => !x.pass);
+  const ran = r.checks.length - skipped.length;
+  return [
+    ...failed.map((c) =>
+      `FAIL  ${c.quantity}: ${c.test}, statistic ${num(c.statistic)}, Holm p ${
+        num(c.pAdjusted)
+      }; target ${c.target}; observed ${c.observed}`
+    ),
+    ...rulesFailed.map((x) =>
+      `FAIL  ${x.rule}: ${counted(x.violations, "violation")}`
+    ),
+    ...skipped.map((c) =>
+      `SKIP  ${c.quantity}: ${c.test} skipped, ${c.skipped} (n = ${c.n})`
+    ),
+    ...(r.dataset.differs.length
+      ? [
+        `files read differ from the manifest: ${
+          r.dataset.differs.join(", ")
+        }; the figures describe the files as read (integrity: run verify)`,
+      ]
+      : []),
+    `validate: ${r.pass ? "PASS" : "FAIL"}, ${
+      ran - failed.length
+    }/${ran} statistical checks${
+      skipped.length ? ` (${skipped.length} more skipped)` : ""
+    } and ${
+      r.rules.length - rulesFailed.length
+    }/${r.rules.length} rules pass (Holm, family-wise 1%)`,
+  ];
 }
 
 /** `validation.md`: the report for people. */
@@ -682,7 +757,11 @@ export function validationMarkdown(r: ValidationReport): string {
     "",
     `Result: **${
       r.pass ? "PASS" : "FAIL"
-    }**. Dataset fingerprint \`${d.fingerprint}\` (from the manifest): seed ${d.seed}, ${d.sessions} sessions, ${d.users} users, ${d.turns} turns (read from ${d.source}).`,
+    }**. Dataset fingerprint \`${d.fingerprint}\` (from the manifest): seed ${d.seed}, ${
+      counted(d.sessions, "session")
+    }, ${counted(d.users, "user")}, ${
+      counted(d.turns, "turn")
+    } (read from ${d.source}).`,
     "",
     d.differs.length
       ? `**Files read differ from the manifest: ${
@@ -703,11 +782,18 @@ export function validationMarkdown(r: ValidationReport): string {
     "| quantity | test | statistic | df | n | p-value | Holm p | pass | target | observed |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
     ...r.checks.map((c) =>
-      `| ${esc(c.quantity)} | ${c.test} | ${num(c.statistic)} | ${
-        c.df ?? ""
-      } | ${c.n} | ${num(c.pValue)} | ${num(c.pAdjusted)} | ${
-        c.skipped ? `skipped (${c.skipped})` : c.pass ? "pass" : "**FAIL**"
-      } | ${esc(c.target)} | ${esc(c.observed)} |`
+      c.skipped !== undefined
+        // No statistic, p-value or df to show: the reason stands in for them.
+        ? `| ${
+          esc(c.quantity)
+        } | ${c.test} | — | — | ${c.n} | — | — | skipped (${c.skipped}) | ${
+          esc(c.target)
+        } | ${esc(c.observed)} |`
+        : `| ${esc(c.quantity)} | ${c.test} | ${num(c.statistic)} | ${
+          c.df ?? "—"
+        } | ${c.n} | ${num(c.pValue)} | ${num(c.pAdjusted)} | ${
+          c.pass ? "pass" : "**FAIL**"
+        } | ${esc(c.target)} | ${esc(c.observed)} |`
     ),
     "",
     "## Exact rules",
@@ -746,10 +832,118 @@ export function validationJson(r: ValidationReport): string {
     "\n";
 }
 
+/** Why the report could not be written, when Deno or the file system refused. */
+export type ReportDenial = "deno" | "file system";
+
+/**
+ * The validation report could not be written. The message is one sentence naming the
+ * file and, for a missing permission, the flag that grants it and the alternative
+ * (`--report DIR`).
+ */
+export class ReportNotWritten extends Error {
+  /** The file that could not be written (or the folder that could not be created). */
+  readonly path: string;
+  /** The folder the report was to go into. */
+  readonly folder: string;
+  /** Who refused: Deno's permissions, the file system, or neither (another failure). */
+  readonly denied?: ReportDenial;
+  /**
+   * An error whose message names the path, the cause and the way out.
+   *
+   * @param folder The report folder.
+   * @param path The file or folder at fault.
+   * @param cause The error the write raised.
+   */
+  constructor(folder: string, path: string, cause: unknown) {
+    const denied: ReportDenial | undefined =
+      cause instanceof Deno.errors.NotCapable
+        ? "deno"
+        : cause instanceof Deno.errors.PermissionDenied
+        ? "file system"
+        : undefined;
+    const why = denied === "deno"
+      ? `Deno has no write permission for "${folder}"; add --allow-write=${folder} to the deno command, or`
+      : denied === "file system"
+      ? `the file system denies writing in "${folder}";`
+      : cause instanceof Deno.errors.NotFound
+      ? "no such file or directory;"
+      : `${
+        (cause instanceof Error ? cause.message : String(cause)).split("\n")[0]
+      };`;
+    super(
+      `Cannot write the validation report "${path}": ${why} write the report to another folder with --report DIR`,
+    );
+    this.name = "ReportNotWritten";
+    this.path = path;
+    this.folder = folder;
+    if (denied) this.denied = denied;
+  }
+}
+
+/**
+ * Write `validation.md` and `validation.json` into `folder`, creating the folder when
+ * it does not exist. An existing report file (even a symbolic link) is replaced, never
+ * written through.
+ *
+ * @param r The report.
+ * @param folder The report folder: the dataset folder, or `--report DIR`.
+ * @returns The paths written, `folder/validation.md` then `folder/validation.json`.
+ * @throws {ReportNotWritten} When a file or the folder cannot be written (naming it).
+ * @example
+ * ```ts ignore
+ * const r = await validateDataset("output");
+ * writeValidationReport(r, "reports/today"); // reports/today/validation.md and .json
+ * ```
+ */
+export function writeValidationReport(
+  r: ValidationReport,
+  folder: string,
+): string[] {
+  try {
+    if (!Deno.statSync(folder).isDirectory) {
+      throw new ReportNotWritten(
+        folder,
+        inFolder(folder, VALIDATION_FILES[0]),
+        new Error(`"${folder}" is not a folder`),
+      );
+    }
+  } catch (e) {
+    if (e instanceof ReportNotWritten) throw e;
+    if (!(e instanceof Deno.errors.NotFound)) {
+      throw new ReportNotWritten(folder, folder, e);
+    }
+    try {
+      Deno.mkdirSync(folder, { recursive: true });
+    } catch (e) {
+      throw new ReportNotWritten(folder, folder, e);
+    }
+  }
+  const written: string[] = [];
+  const texts = [validationMarkdown(r), validationJson(r)];
+  VALIDATION_FILES.forEach((name, i) => {
+    const path = inFolder(folder, name);
+    try {
+      // Replace, never write through: a symbolic link here must not redirect the report.
+      try {
+        Deno.removeSync(path);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+      Deno.writeTextFileSync(path, texts[i], { createNew: true });
+    } catch (e) {
+      throw new ReportNotWritten(folder, path, e);
+    }
+    written.push(path);
+  });
+  return written;
+}
+
 /**
  * Validate and write `validation.md` and `validation.json` into the folder.
  *
- * @throws {UsageError} When the folder cannot be read or written.
+ * @param dir Dataset folder (with `manifest.json`); the report goes into it too.
+ * @throws {UsageError} When the folder cannot be read or the report cannot be written
+ *   (the message names the path and the permission to add).
  */
 export async function runValidate(
   dir: string,
@@ -757,27 +951,10 @@ export async function runValidate(
 ): Promise<ValidationReport> {
   const r = await validateDataset(dir, opts);
   try {
-    for (
-      const [name, text] of [
-        ["validation.md", validationMarkdown(r)],
-        ["validation.json", validationJson(r)],
-      ]
-    ) {
-      const path = `${dir}/${name}`;
-      // Replace, never write through: a symbolic link here must not redirect the report.
-      try {
-        Deno.removeSync(path);
-      } catch (e) {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-      }
-      Deno.writeTextFileSync(path, text, { createNew: true });
-    }
+    writeValidationReport(r, dir);
   } catch (e) {
-    throw new UsageError(
-      `Cannot write the validation report into "${dir}": ${
-        (e as Error).message
-      }`,
-    );
+    if (e instanceof ReportNotWritten) throw new UsageError(e.message);
+    throw e;
   }
   return r;
 }

@@ -1,0 +1,66 @@
+/**
+ * Small helpers for the words and paths in messages: counts with the right noun form
+ * ("1 file", "2 files") and folder paths without doubled slashes ("output/", never
+ * "output//").
+ *
+ * @module
+ */
+import { thousands } from "./sink/number_format.ts";
+
+/**
+ * A count followed by its noun, singular for exactly 1, with thousands separators.
+ *
+ * @param n The count, a non-negative integer.
+ * @param singular The noun for one, e.g. "file".
+ * @param plural The noun for any other count (default: `singular` + "s").
+ * @returns E.g. "1 file", "0 files", "12,345 sessions".
+ * @example
+ * ```ts
+ * counted(1, "file"); // "1 file"
+ * counted(3, "entry", "entries"); // "3 entries"
+ * ```
+ */
+export function counted(
+  n: number,
+  singular: string,
+  plural = `${singular}s`,
+): string {
+  return `${thousands(n)} ${n === 1 ? singular : plural}`;
+}
+
+/**
+ * A folder path as the user gave it, without trailing slashes (`"output//"` →
+ * `"output"`); the root folder stays `"/"`.
+ *
+ * @param path A non-empty path.
+ * @example
+ * ```ts
+ * trimSlashes("output/"); // "output"
+ * trimSlashes("//"); // "/"
+ * ```
+ */
+export function trimSlashes(path: string): string {
+  return path.replace(/(.)\/+$/, "$1");
+}
+
+/**
+ * A path inside a folder: `inFolder("output/", "manifest.json")` is
+ * `"output/manifest.json"`, `inFolder("/", "x")` is `"/x"`.
+ *
+ * @param dir The folder, with or without trailing slashes.
+ * @param name A relative path.
+ */
+export function inFolder(dir: string, name: string): string {
+  const d = trimSlashes(dir);
+  return d.endsWith("/") ? `${d}${name}` : `${d}/${name}`;
+}
+
+/**
+ * A folder path with exactly one trailing slash, for messages: `"output"` and
+ * `"output//"` both give `"output/"`, the root gives `"/"`.
+ *
+ * @param dir The folder.
+ */
+export function folderShown(dir: string): string {
+  return inFolder(dir, "");
+}

@@ -1,0 +1,345 @@
+/**
+ * Config errors that point at the mistake: an unknown key is reported before any
+ * other error, at its line, with the closest valid key; the keys a flag can supply
+ * (seed, sessions, users, out, formats) may be missing from the file when the flag
+ * is given, and a key missing from both is named together with its flag.
+ */
+import assert from "node:assert/strict";
+import { closestName, editDistance } from "../lib/config/closest.ts";
+import { loadConfig, parseConfig } from "../lib/config/load.ts";
+import { type Overrides, runGenerate } from "../lib/generate.ts";
+import { UsageError } from "../lib/errors.ts";
+import { ROOT, runMain } from "./helpers.ts";
+
+const BASE = Deno.readTextFileSync(`${ROOT}/config.yaml`);
+const FILE = "config.yaml";
+
+/** `text` with the single line starting with `from` replaced by `to`. */
+function edit(from: string, to: string, text = BASE): string {
+  const lines = text.split("\n");
+  const hits = lines.flatMap((l, i) => l.startsWith(from) ? [i] : []);
+  assert.equal(hits.length, 1, `edit target ${JSON.stringify(from)}`);
+  lines[hits[0]] = to;
+  return lines.join("\n");
+}
+
+/** 1-based line of the single line starting with `start`. */
+function lineOf(text: string, start: string): number {
+  const lines = text.split("\n");
+  const hits = lines.flatMap((l, i) => l.startsWith(start) ? [i + 1] : []);
+  assert.equal(hits.length, 1, `line ${JSON.stringify(start)}`);
+  return hits[0];
+}
+
+function message(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  assert.fail("expected a UsageError");
+}
+
+// --- the edit distance, against its definition ---------------------------------------
+
+/** Optimal string alignment distance straight from its recursive definition. */
+function osaByDefinition(a: string, b: string): number {
+  if (a === "") return b.length;
+  if (b === "") return a.length;
+  const i = a.length, j = b.length;
+  let d = Math.min(
+    osaByDefinition(a.slice(0, -1), b) + 1,
+    osaByDefinition(a, b.slice(0, -1)) + 1,
+    osaByDefinition(a.slice(0, -1), b.slice(0, -1)) +
+      (a[i - 1] === b[j - 1] ? 0 : 1),
+  );
+  if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+    d = Math.min(d, osaByDefinition(a.slice(0, -2), b.slice(0, -2)) + 1);
+  }
+  return d;
+}
+
+Deno.test("editDistance: textbook values and every pair of short strings", () => {
+  assert.equal(editDistance("kitten", "sitting"), 3);
+  assert.equal(editDistance("", "abc"), 3);
+  assert.equal(editDistance("abc", "abc"), 0);
+  assert.equal(editDistance("sesions", "sessions"), 1); // deletion
+  assert.equal(editDistance("sesisons", "sessions"), 1); // adjacent swap
+  // Optimal string alignment edits no substring twice: "ca" → "abc" takes 3, where
+  // unrestricted Damerau–Levenshtein takes 2.
+  assert.equal(editDistance("ca", "abc"), 3);
+  const words = [""];
+  for (let n = 0; n < 3; n++) {
+    for (const w of [...words]) {
+      for (const c of "abc") if (w.length === n) words.push(w + c);
+    }
+  }
+  assert.equal(words.length, 1 + 3 + 9 + 27);
+  for (const a of words) {
+    for (const b of words) {
+      assert.equal(editDistance(a, b), osaByDefinition(a, b), `${a} / ${b}`);
+    }
+  }
+});
+
+Deno.test("closestName: within a third of the word's length, case-blind, first wins", () => {
+  assert.equal(
+    closestName("sesions", ["seed", "sessions", "users"]),
+    "sessions",
+  );
+  assert.equal(closestName("Sessions", ["seed", "sessions"]), "sessions");
+  assert.equal(closestName("median", ["mu", "sigma"]), undefined);
+  assert.equal(closestName("sessions", ["sessions"]), undefined);
+  // "abcdef" allows 2 edits: "abcxyz" (3) is too far, "abxdey" (2) is not.
+  assert.equal(closestName("abcdef", ["abcxyz"]), undefined);
+  assert.equal(closestName("abcdef", ["abcxyz", "abxdey"]), "abxdey");
+  // A short word still gets one edit.
+  assert.equal(closestName("mu", ["m"]), "m");
+  assert.equal(closestName("ab", ["ax", "ay"]), "ax");
+});
+
+// --- unknown keys: reported first, at their line, with a suggestion ---------------------
+
+Deno.test("the typo `sesions:` is reported at its line with `sessions` suggested", () => {
+  const t = edit("sessions: 1000", "sesions: 1000");
+  assert.equal(
+    message(() => parseConfig(t, FILE)),
+    `${FILE}:${
+      lineOf(t, "sesions:")
+    }: unknown key "sesions"; did you mean \`sessions\`?`,
+  );
+});
+
+Deno.test("an unknown key is reported before a wrong type and a missing key", () => {
+  // seed (a wrong type) comes before the typo in the file; calendar is missing.
+  let t = edit("seed: 20251130", 'seed: "x"');
+  t = edit("sessions: 1000", "sesions: 1000", t);
+  t = edit("calendar:", "kalendar:", t);
+  assert.ok(lineOf(t, "seed:") < lineOf(t, "sesions:"));
+  assert.equal(
+    message(() => parseConfig(t, FILE)),
+    `${FILE}:${
+      lineOf(t, "sesions:")
+    }: unknown key "sesions"; did you mean \`sessions\`?`,
+  );
+});
+
+Deno.test("of several unknown keys, the first in the file is reported", () => {
+  // A nested typo below a top-level one (zod lists the nested one first).
+  let t = edit("  start:", '  strat: "2025-01-01"');
+  t = edit("users: 500", "userz: 500", t);
+  assert.ok(lineOf(t, "userz:") < lineOf(t, "  strat:"));
+  assert.equal(
+    message(() => parseConfig(t, FILE)),
+    `${FILE}:${
+      lineOf(t, "userz:")
+    }: unknown key "userz"; did you mean \`users\`?`,
+  );
+  const nested = edit("  start:", '  strat: "2025-01-01"');
+  assert.equal(
+    message(() => parseConfig(nested, FILE)),
+    `${FILE}:${
+      lineOf(nested, "  strat:")
+    }: unknown key "calendar.strat"; did you mean \`start\`?`,
+  );
+});
+
+Deno.test("unknown keys inside list items and maps get suggestions too", () => {
+  const item = edit(
+    "    - { name: Android,",
+    "    - { name: Android, platform: mobile, probabilty: 0.55 }",
+  );
+  assert.equal(
+    message(() => parseConfig(item, FILE)),
+    `${FILE}:${
+      lineOf(item, "    - { name: Android,")
+    }: unknown key "population.devices[0].probabilty"; did you mean \`probability\`?`,
+  );
+  const swapped = edit("users: 500", "usres: 500");
+  assert.match(
+    message(() => parseConfig(swapped, FILE)),
+    /: unknown key "usres"; did you mean `users`\?$/,
+  );
+  const row = edit(
+    "  Android: {",
+    "  Android: { web: 0.15, mobile_app: 0.50, mesenger: 0.15, whatsapp: 0.20 }",
+  );
+  assert.equal(
+    message(() => parseConfig(row, FILE)),
+    `${FILE}:${
+      lineOf(row, "  Android: {")
+    }: channel_given_device.Android.mesenger: "mesenger" is not a channel in channels; did you mean \`messenger\`?`,
+  );
+});
+
+Deno.test("an unknown key's line is right in a CRLF file and for a number key", () => {
+  const t = edit("sessions: 1000", "sesions: 1000");
+  assert.equal(
+    message(() => parseConfig(t.replaceAll("\n", "\r\n"), FILE)),
+    message(() => parseConfig(t, FILE)),
+  );
+  const n = edit("users: 500", "users: 500\n1: 5");
+  assert.equal(
+    message(() => parseConfig(n, FILE)),
+    `${FILE}:${lineOf(n, "1: 5")}: unknown key "1" (valid keys here: ${
+      // The default config spells out every top-level key, in order.
+      BASE.split("\n").filter((l) => /^[a-z_]+:/.test(l))
+        .map((l) => l.split(":")[0]).join(", ")})`,
+  );
+});
+
+// --- keys a flag supplies ------------------------------------------------------------
+
+/** The line of each key a flag can supply, in the default config. */
+const FLAGS = {
+  seed: "seed: 20251130",
+  sessions: "sessions: 1000",
+  users: "users: 500",
+  out: "out: output",
+  formats: "formats: [raw, star, snowflake]",
+} as const;
+
+/** The default config without the lines of `keys`. */
+function without(keys: (keyof typeof FLAGS)[]): string {
+  let t = BASE;
+  for (const k of keys) t = edit(FLAGS[k], "", t);
+  return t;
+}
+
+function sha256sumCheck(dir: string): number {
+  return new Deno.Command("sha256sum", {
+    args: ["-c", "--strict", "--quiet", "SHA256SUMS"],
+    cwd: dir,
+    stdout: "null",
+    stderr: "null",
+  }).outputSync().code;
+}
+
+Deno.test("a config without seed, sessions, users, out and formats works when the flags give them", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-flags-" });
+  try {
+    const path = `${tmp}/partial.yaml`;
+    Deno.writeTextFileSync(
+      path,
+      without(Object.keys(FLAGS) as (keyof typeof FLAGS)[]),
+    );
+    const perms = (out: string) => [
+      "--allow-read",
+      `--allow-write=${out},${out}.partial`,
+      "--allow-env",
+    ];
+    const flags = (config: string, out: string) => [
+      "--config",
+      config,
+      "--seed",
+      "7",
+      "--sessions",
+      "30",
+      "--users",
+      "12",
+      "--formats",
+      "star,raw",
+      "--out",
+      out,
+      "--quiet",
+    ];
+    const a = runMain(perms(`${tmp}/a`), flags(path, `${tmp}/a`));
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(sha256sumCheck(`${tmp}/a`), 0);
+    const m = JSON.parse(Deno.readTextFileSync(`${tmp}/a/manifest.json`));
+    assert.deepEqual(
+      [m.seed, m.sessions, m.users, m.formats],
+      [7, 30, 12, ["raw", "star"]],
+    );
+    assert.equal(m.config.text, Deno.readTextFileSync(path));
+    // verify regenerates it from the manifest, whose config has none of the five.
+    const v = runMain(perms(`${tmp}/a`), ["verify", "--quiet", `${tmp}/a`]);
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    // The same flags over the full config.yaml give the same data files.
+    const b = runMain(
+      perms(`${tmp}/b`),
+      flags(`${ROOT}/config.yaml`, `${tmp}/b`),
+    );
+    assert.equal(b.code, 0, b.stderr);
+    const dataSums = (dir: string) =>
+      Deno.readTextFileSync(`${dir}/SHA256SUMS`).split("\n").filter((l) =>
+        l.includes("/")
+      );
+    assert.ok(dataSums(`${tmp}/a`).length >= 9, "raw and star files");
+    assert.deepEqual(dataSums(`${tmp}/a`), dataSums(`${tmp}/b`));
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a key neither in the file nor given as a flag is named with its flag", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-flags-" });
+  try {
+    for (const key of Object.keys(FLAGS) as (keyof typeof FLAGS)[]) {
+      const path = `${tmp}/no-${key}.yaml`;
+      Deno.writeTextFileSync(path, without([key]));
+      const loaded = loadConfig(path);
+      const given: Overrides = {
+        seed: 3,
+        sessions: 3,
+        users: 2,
+        formats: ["raw"],
+        out: `${tmp}/out-${key}`,
+      };
+      // Every other flag given: the missing one is named, with its flag.
+      const { [key]: _, ...others } = given;
+      assert.equal(
+        message(() => runGenerate({ loaded, overrides: others, force: false })),
+        `${path}: ${key} is required; set it in the file or give --${key}`,
+      );
+      // With its flag too, it generates.
+      runGenerate({ loaded, overrides: given, force: false });
+      assert.ok(Deno.statSync(`${tmp}/out-${key}/manifest.json`).isFile);
+    }
+    // The command line: exit code 2, one line, every missing key and flag named,
+    // nothing written.
+    const path = `${tmp}/bare.yaml`;
+    Deno.writeTextFileSync(path, without(["seed", "sessions", "out"]));
+    const r = runMain(["--allow-read", "--allow-env"], [
+      "--config",
+      path,
+      "--users",
+      "5",
+    ]);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      `error: ${path}: seed, sessions and out are required; set them in the file or give --seed, --sessions and --out\n`,
+    );
+    assert.equal(r.stdout, "");
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("the typo `sesions:` with --sessions 100 still names the typo (exit 2, nothing written)", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-flags-" });
+  try {
+    const path = `${tmp}/typo.yaml`;
+    const t = edit("sessions: 1000", "sesions: 1000");
+    Deno.writeTextFileSync(path, t);
+    const out = `${tmp}/out`;
+    const r = runMain(
+      ["--allow-read", `--allow-write=${out},${out}.partial`, "--allow-env"],
+      ["--config", path, "--sessions", "100", "--out", out],
+    );
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      `error: ${path}:${
+        lineOf(t, "sesions:")
+      }: unknown key "sesions"; did you mean \`sessions\`?\n`,
+    );
+    assert.deepEqual([...Deno.readDirSync(tmp)].map((e) => e.name), [
+      "typo.yaml",
+    ]);
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});

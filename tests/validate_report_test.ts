@@ -1,0 +1,245 @@
+/**
+ * `validate` always shows its verdict: the verdict and summary go to stdout before
+ * the report is written; a report that cannot be written is a warning naming the
+ * path and the permission to add, and the exit code is still the verdict;
+ * `--report DIR` puts the report elsewhere. A skipped check says why, and no report
+ * (Markdown, JSON, terminal) shows NaN, undefined or null.
+ */
+import assert from "node:assert/strict";
+import { generateTemp, listFiles, runMain } from "./helpers.ts";
+import { parseCli } from "../lib/cli/args.ts";
+import { UsageError } from "../lib/errors.ts";
+
+/** Read access everywhere, write access only to `writable` (none when empty). */
+function validateAs(writable: string[], args: string[]) {
+  return runMain([
+    "--allow-read",
+    "--allow-env",
+    ...(writable.length ? [`--allow-write=${writable.join(",")}`] : []),
+  ], args);
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+const NO_VALUE = /\bNaN\b|\bundefined\b|\bnull\b/;
+
+Deno.test("validate of a folder it may not write: verdict on stdout, warning naming path and permission, exit 0", () => {
+  const ds = generateTemp({ sessions: 300, users: 100, seed: 7 });
+  try {
+    const r = validateAs([], ["validate", ds.dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^validate: PASS, /m);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^warning: Cannot write the validation report "${ds.dir}/validation\\.md": .*--allow-write=${ds.dir} .*--report DIR\\n`,
+        "m",
+      ),
+    );
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "stack trace printed");
+    assert.doesNotMatch(r.stderr, /^error:/m);
+    assert.ok(!exists(`${ds.dir}/validation.md`));
+    assert.ok(!exists(`${ds.dir}/validation.json`));
+  } finally {
+    ds.cleanup();
+  }
+});
+
+Deno.test("a failing dataset in a folder it may not write: FAIL verdict shown, warning, exit 1", () => {
+  const ds = generateTemp({ sessions: 300, users: 100, seed: 7 });
+  try {
+    // One turn more in the manifest than in the files: an exact rule fails.
+    const path = `${ds.dir}/manifest.json`;
+    const m = JSON.parse(Deno.readTextFileSync(path));
+    m.counts.turns += 1;
+    Deno.writeTextFileSync(path, JSON.stringify(m, null, 2) + "\n");
+    const r = validateAs([], ["validate", ds.dir]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^FAIL {2}turns read equal the manifest's count/m);
+    assert.match(r.stdout, /^validate: FAIL, /m);
+    assert.match(r.stderr, /^warning: Cannot write the validation report /m);
+    assert.ok(!exists(`${ds.dir}/validation.md`));
+  } finally {
+    ds.cleanup();
+  }
+});
+
+Deno.test("--report DIR writes the report into DIR (created), nothing into the dataset folder", () => {
+  const ds = generateTemp({ sessions: 300, users: 100, seed: 7 });
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-" });
+  try {
+    const before = listFiles(ds.dir);
+    const dest = `${tmp}/reports/today`;
+    const r = validateAs([tmp], ["validate", ds.dir, "--report", `${dest}/`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr.includes("warning"), false, r.stderr);
+    assert.deepEqual(listFiles(tmp), [
+      "reports/today/validation.json",
+      "reports/today/validation.md",
+    ]);
+    const json = JSON.parse(
+      Deno.readTextFileSync(`${dest}/validation.json`),
+    );
+    assert.equal(json.pass, true);
+    assert.match(
+      Deno.readTextFileSync(`${dest}/validation.md`),
+      /^# chatsynth validation report\n/,
+    );
+    assert.deepEqual(listFiles(ds.dir), before);
+    assert.match(r.stdout, /^validate: PASS, /m);
+  } finally {
+    ds.cleanup();
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("--report naming a file, not a folder: a warning naming it, the file untouched, exit 0", () => {
+  const ds = generateTemp({ sessions: 3, users: 2, seed: 1 });
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-" });
+  try {
+    const file = `${tmp}/notes.txt`;
+    Deno.writeTextFileSync(file, "keep\n");
+    const r = validateAs([tmp], ["validate", ds.dir, "--report", file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^validate: PASS, /m);
+    assert.equal(
+      r.stderr,
+      `warning: Cannot write the validation report "${file}/validation.md": "${file}" is not a folder; write the report to another folder with --report DIR\n`,
+    );
+    assert.equal(Deno.readTextFileSync(file), "keep\n");
+    assert.deepEqual(listFiles(tmp), ["notes.txt"]);
+  } finally {
+    ds.cleanup();
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("generate --validate --report DIR: the dataset in --out, the report in DIR", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-" });
+  try {
+    const r = validateAs([tmp], [
+      "--sessions",
+      "20",
+      "--users",
+      "5",
+      "--out",
+      `${tmp}/ds`,
+      "--validate",
+      "--report",
+      `${tmp}/rep`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(listFiles(`${tmp}/rep`), [
+      "validation.json",
+      "validation.md",
+    ]);
+    assert.ok(listFiles(`${tmp}/ds`).every((f) => !f.startsWith("validation")));
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a tiny dataset: skipped checks give their reason; no NaN, undefined or null in any report", () => {
+  const ds = generateTemp({ sessions: 3, users: 2, seed: 20251130 });
+  try {
+    const r = validateAs([ds.dir], ["validate", ds.dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const md = Deno.readTextFileSync(`${ds.dir}/validation.md`);
+    const jsonText = Deno.readTextFileSync(`${ds.dir}/validation.json`);
+    for (
+      const [what, text] of [
+        ["validation.md", md],
+        ["validation.json", jsonText],
+        ["stdout", r.stdout],
+        ["stderr", r.stderr],
+      ]
+    ) {
+      assert.doesNotMatch(text, NO_VALUE, `${what}: ${NO_VALUE.exec(text)}`);
+    }
+    const json = JSON.parse(jsonText);
+    const skipped = json.checks.filter((c: { skipped?: string }) =>
+      c.skipped !== undefined
+    );
+    assert.ok(skipped.length > 0, "no check was skipped");
+    // Among them a check with one value (no sample variance) and one with none.
+    assert.ok(skipped.some((c: { n: number }) => c.n === 1));
+    assert.ok(skipped.some((c: { n: number }) => c.n === 0));
+    const rows = md.split("\n").filter((l) => l.startsWith("| "));
+    for (const c of skipped) {
+      assert.equal(typeof c.skipped, "string");
+      assert.ok(c.skipped.length > 0);
+      assert.equal(c.pass, true);
+      // The Markdown row: cells split on unescaped "|".
+      const row = rows
+        .map((l) =>
+          l.slice(2, -2).split(/(?<!\\) \| /).map((x) =>
+            x.replaceAll("\\|", "|")
+          )
+        )
+        .find((cells) =>
+          cells[0] === c.quantity && cells[1] === c.test &&
+          cells[7].startsWith("skipped")
+        );
+      assert.ok(row, `${c.quantity} / ${c.test}: no skipped row`);
+      assert.equal(row[7], `skipped (${c.skipped})`);
+      // No statistic or p-value is shown for a test that did not run.
+      assert.deepEqual([row[2], row[5], row[6]], ["—", "—", "—"]);
+      assert.ok(
+        r.stdout.includes(
+          `SKIP  ${c.quantity}: ${c.test} skipped, ${c.skipped}`,
+        ),
+        `${c.quantity}: no SKIP line`,
+      );
+    }
+    const ran = json.checks.length - skipped.length;
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^validate: PASS, ${ran}/${ran} statistical checks \\(${skipped.length} more skipped\\)`,
+        "m",
+      ),
+    );
+  } finally {
+    ds.cleanup();
+  }
+});
+
+Deno.test("parseCli: --report for validate and generate --validate only, never empty", () => {
+  assert.equal(parseCli(["validate", "d", "--report", "r"]).report, "r");
+  assert.equal(parseCli(["--validate", "--report=r"]).report, "r");
+  assert.equal(parseCli(["validate"]).report, undefined);
+  for (
+    const [argv, message] of [
+      [
+        ["verify", "--report", "r"],
+        "--report does not apply to verify: only validate writes a report",
+      ],
+      [
+        ["--report", "r"],
+        '--report "r" applies only with --validate: it names the validation report\'s folder',
+      ],
+      [
+        ["validate", "--report", ""],
+        "Invalid value for --report: the folder name is empty",
+      ],
+      [
+        ["validate", "--report", "a", "--report", "b"],
+        "--report is given more than once; give it once",
+      ],
+    ] as [string[], string][]
+  ) {
+    assert.throws(
+      () => parseCli(argv),
+      (e) => e instanceof UsageError && e.message === message,
+      argv.join(" "),
+    );
+  }
+});

@@ -94,6 +94,17 @@ class HashingLineReader {
   }
 }
 
+/** The decimal digits s[from..to) as a number; NaN when one is not a digit. */
+function digits(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 /**
  * `YYYY-MM-DDTHH:mm:ss.sssZ` → ms since the epoch; NaN for anything else (wrong
  * length, separators, digits or field ranges).
@@ -103,17 +114,9 @@ export function parseTimestamp(s: string): number {
     s.length !== 24 || s[4] !== "-" || s[7] !== "-" || s[10] !== "T" ||
     s[13] !== ":" || s[16] !== ":" || s[19] !== "." || s[23] !== "Z"
   ) return NaN;
-  const num = (from: number, to: number) => {
-    let v = 0;
-    for (let i = from; i < to; i++) {
-      const d = s.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return NaN;
-      v = v * 10 + d;
-    }
-    return v;
-  };
-  const y = num(0, 4), mo = num(5, 7), d = num(8, 10);
-  const h = num(11, 13), mi = num(14, 16), se = num(17, 19), ms = num(20, 23);
+  const y = digits(s, 0, 4), mo = digits(s, 5, 7), d = digits(s, 8, 10);
+  const h = digits(s, 11, 13), mi = digits(s, 14, 16);
+  const se = digits(s, 17, 19), ms = digits(s, 20, 23);
   if (
     !(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 &&
       se < 60 && ms >= 0 && y >= 0)
@@ -456,6 +459,12 @@ async function readFacts(
     throw e;
   }
   const sx = S.ix, tx = T.ix;
+  const turnKeysResolve = (t: string[]) => {
+    const u = Number(t[tx.user_key]) - 1;
+    return u >= 0 && u < obs.userDevice.length && obs.userDevice[u] !== 255 &&
+      channelKeys.has(t[tx.channel_key]) && deviceKeys.has(t[tx.device_key]);
+  };
+  let lastDate = "", lastDateOk = false, lastTime = "", lastTimeOk = false;
   const turns: TurnObs[] = [];
   const session = {} as SessionObs;
   try {
@@ -498,20 +507,20 @@ async function readFacts(
         o.thinkMs = Number(t[tx.think_time_ms]);
         o.userMs = parseTimestamp(userTs);
         o.botMs = parseTimestamp(t[tx.bot_ts]);
-        const tUser = Number(t[tx.user_key]) - 1;
+        // A turn whose user, channel and device keys equal its session's resolves
+        // where the session's do (checked once per session); dates and times
+        // repeat from turn to turn, so the last one looked up is remembered.
+        const sameAsSession = t[tx.user_key] === userKey &&
+          t[tx.channel_key] === channelKey && t[tx.device_key] === deviceKey;
+        const dk = t[tx.date_key], tk = t[tx.time_key];
+        if (dk !== lastDate) [lastDate, lastDateOk] = [dk, dateKeys.has(dk)];
+        if (tk !== lastTime) [lastTime, lastTimeOk] = [tk, timeKeys.has(tk)];
         if (
-          !(tUser >= 0 && tUser < obs.userDevice.length &&
-            obs.userDevice[tUser] !== 255) ||
-          !dateKeys.has(t[tx.date_key]) || !timeKeys.has(t[tx.time_key]) ||
-          !intentKeys.has(t[tx.intent_key]) ||
-          !channelKeys.has(t[tx.channel_key]) ||
-          !deviceKeys.has(t[tx.device_key])
+          !lastDateOk || !lastTimeOk || !intentKeys.has(t[tx.intent_key]) ||
+          (!sameAsSession && !turnKeysResolve(t))
         ) obs.violate("keys");
         if (
-          t[tx.user_key] !== userKey || t[tx.channel_key] !== channelKey ||
-          t[tx.device_key] !== deviceKey ||
-          !isDateKeyOf(t[tx.date_key], userTs) ||
-          !isTimeKeyOf(t[tx.time_key], userTs)
+          !sameAsSession || !isDateKeyOf(dk, userTs) || !isTimeKeyOf(tk, userTs)
         ) obs.violate("agree");
         hashText(tl, tl.indexOf(","));
         T.advance();

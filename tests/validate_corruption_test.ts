@@ -337,6 +337,111 @@ Deno.test("validate catches every corruption of a valid dataset, naming the chec
   }
 });
 
+Deno.test("validate checks the denormalized user and session fields: dim_user against the config, raw lines against each other", async (t) => {
+  const ds = generateTemp({
+    seed: 8,
+    sessions: 1500,
+    users: 300,
+    formats: ["raw", "star"],
+  });
+  const onCopy = (
+    name: string,
+    edit: (dir: string) => string[],
+    rule: string,
+  ) =>
+    t.step(name, () => {
+      const copy = copyDataset(ds.dir);
+      try {
+        const changed = edit(copy.dir);
+        failsRule(validateFails(copy.dir, changed), rule);
+      } finally {
+        copy.cleanup();
+      }
+    });
+  const usersRule =
+    "each user's age band, country name, region, locale, platform and signup date (calendar start − tenure_days) follow from the config; raw: every line of a user repeats the same user fields";
+  try {
+    await onCopy("star: one user's region changed", (dir) => {
+      const lines = Deno.readTextFileSync(`${dir}/star/dim_user.csv`).split(
+        "\n",
+      );
+      const head = lines[0].split(",");
+      assert.equal(head.indexOf("region"), 7);
+      // The region is the 8th field; names and e-mails carry no comma in this run.
+      const f = lines[1].split(",");
+      assert.equal(f.length, head.length);
+      f[7] = f[7] === "Europe" ? "Asia Pacific" : "Europe";
+      lines[1] = f.join(",");
+      Deno.writeTextFileSync(`${dir}/star/dim_user.csv`, lines.join("\n"));
+      return ["star/dim_user.csv"];
+    }, usersRule);
+  } finally {
+    ds.cleanup();
+  }
+  const raw = generateTemp({
+    seed: 8,
+    sessions: 1500,
+    users: 300,
+    formats: ["raw"],
+  });
+  const RAW = "raw/turns.jsonl";
+  const editLines = (
+    dir: string,
+    edit: (lines: Record<string, unknown>[]) => void,
+  ) => {
+    const text = Deno.readTextFileSync(`${dir}/${RAW}`);
+    const lines = text.trimEnd().split("\n").map((l) => JSON.parse(l));
+    edit(lines);
+    Deno.writeTextFileSync(
+      `${dir}/${RAW}`,
+      lines.map((l) => JSON.stringify(l)).join("\n") + "\n",
+    );
+  };
+  try {
+    const rawStep = (
+      name: string,
+      edit: (l: Record<string, unknown>[]) => void,
+      rule: string,
+    ) =>
+      t.step(name, () => {
+        const copy = copyDataset(raw.dir);
+        try {
+          editLines(copy.dir, edit);
+          failsRule(validateFails(copy.dir, [RAW]), rule);
+        } finally {
+          copy.cleanup();
+        }
+      });
+    await rawStep(
+      "raw: one line's user name differs from the user's other lines",
+      (lines) => {
+        const first = lines.findIndex((l, i) =>
+          i > 0 && lines.slice(0, i).some((m) => m.user_id === l.user_id)
+        );
+        lines[first].user_name = `${lines[first].user_name}x`;
+      },
+      usersRule,
+    );
+    await rawStep(
+      "raw: one line's session_end differs from its session's other lines",
+      (lines) => {
+        const k = lines.findIndex((l) => l.turn_number === 2);
+        lines[k].session_end = lines[k].user_ts;
+      },
+      "each turn's user, channel, device, date and time keys agree with its session and user_ts; each session's start keys with start_ts and its device with its user's",
+    );
+    await rawStep("raw: user_ts and bot_ts swapped on one line", (lines) => {
+      const l = lines[10];
+      [l.user_ts, l.bot_ts] = [l.bot_ts, l.user_ts];
+      assert.ok(
+        Date.parse(l.user_ts as string) > Date.parse(l.bot_ts as string),
+      );
+    }, "user_ts < bot_ts on every turn");
+  } finally {
+    raw.cleanup();
+  }
+});
+
 Deno.test("validate's timestamp parser agrees with Date.parse and rejects what is not a timestamp", () => {
   const rng = new StreamFactory(3).stream("timestamps", 0);
   for (let i = 0; i < 20_000; i++) {

@@ -46,6 +46,8 @@ export const RULES = {
     "each turn's user, channel, device, date and time keys agree with its session and user_ts; each session's start keys with start_ts and its device with its user's",
   keys:
     "every fact foreign key resolves in its dimension (and every turn in fact_session)",
+  users:
+    "each user's age band, country name, region, locale, platform and signup date (calendar start − tenure_days) follow from the config; raw: every line of a user repeats the same user fields",
   duplicates:
     "no duplicate sessions (all columns but the key, with their turns; 64-bit hash)",
   escalation: "escalated = an escalation turn or enough consecutive fallbacks",

@@ -16,6 +16,7 @@ import type { Format } from "../config/schema.ts";
 import { Observations, type SessionObs, type TurnObs } from "./observations.ts";
 import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "../manifest/regular_file.ts";
+import { parseIsoDate } from "../calendar/iso_date.ts";
 import { inFolder } from "../wording.ts";
 
 const CHUNK = 1 << 20;
@@ -180,6 +181,15 @@ function hashText(s: string, from: number): void {
   laneA = Math.imul(a ^ 10, 0x01000193);
   laneB = (Math.imul((b ^ 0x2d) << 13 | (b ^ 0x2d) >>> 19, 5) + 0xe6546b64) | 0;
 }
+/** A 32-bit hash of s[from..to) (FNV-1a, murmur3 finalizer), leaving the lanes alone. */
+function hash32(s: string, from: number, to: number): number {
+  let a = 0x811c9dc5 | 0;
+  for (let i = from; i < to; i++) {
+    a = Math.imul(a ^ s.charCodeAt(i), 0x01000193);
+  }
+  return fmix(a);
+}
+
 function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -315,6 +325,50 @@ async function readUsers(
   return { path: rel, bytes, sha256: hash.digest("hex") };
 }
 
+/**
+ * Whether a user's derived fields follow from the config: the age band of the age,
+ * the country's name, region and locale, the device's platform, and the signup date
+ * (calendar start − tenure_days). Fields the representation does not carry are
+ * passed as undefined and not checked; keys (snowflake) are 1-based config order.
+ */
+function userFollowsConfig(
+  c: Config,
+  startDay: number,
+  u: {
+    age: number;
+    tenureDays: number;
+    country: number;
+    device: number;
+    ageBand?: string;
+    ageBandKey?: number;
+    countryName?: string;
+    region?: string;
+    locale?: string;
+    platform?: string;
+    signupDate?: string;
+    signupDateKey?: string;
+  },
+): boolean {
+  const p = c.population;
+  const band = p.age_bands.findIndex((b) => u.age >= b.min && u.age <= b.max);
+  const country = p.countries[u.country], device = p.devices[u.device];
+  const signup = Number.isInteger(u.tenureDays)
+    ? new Date((startDay - u.tenureDays) * 86_400_000).toISOString().slice(
+      0,
+      10,
+    )
+    : "";
+  return (u.ageBand === undefined || u.ageBand === p.age_bands[band]?.label) &&
+    (u.ageBandKey === undefined || u.ageBandKey === band + 1) &&
+    (u.countryName === undefined || u.countryName === country?.name) &&
+    (u.region === undefined || u.region === country?.region) &&
+    (u.locale === undefined || u.locale === country?.locale) &&
+    (u.platform === undefined || u.platform === device?.platform) &&
+    (u.signupDate === undefined || u.signupDate === signup) &&
+    (u.signupDateKey === undefined ||
+      u.signupDateKey === signup.replaceAll("-", ""));
+}
+
 function emptyTurn(): TurnObs {
   return {
     turnNumber: 0,
@@ -392,9 +446,10 @@ async function readFacts(
   const countryIndex = new Map(
     c.population.countries.map((x, i) => [x.code, i]),
   );
+  const startDay = parseIsoDate(c.calendar.start)!;
   files.push(
-    await readUsers(dir, `${folder}/dim_user.csv`, (r) =>
-      obs.user({
+    await readUsers(dir, `${folder}/dim_user.csv`, (r) => {
+      const u = {
         user: Number(r.user_key) - 1,
         age: Number(r.age),
         device: folder === "star"
@@ -404,7 +459,25 @@ async function readFacts(
           ? countryIndex.get(r.country_code) ?? -1
           : Number(r.country_key) - 1,
         tenureDays: Number(r.tenure_days),
-      })),
+      };
+      obs.user(u);
+      const follows = folder === "star"
+        ? userFollowsConfig(c, startDay, {
+          ...u,
+          ageBand: r.age_band,
+          countryName: r.country_name,
+          region: r.region,
+          locale: r.locale,
+          platform: r.platform,
+          signupDate: r.signup_date,
+        })
+        : userFollowsConfig(c, startDay, {
+          ...u,
+          ageBandKey: Number(r.age_band_key),
+          signupDateKey: r.signup_date_key,
+        });
+      if (!follows) obs.violate("users");
+    }),
   );
   const dims = Object.fromEntries(
     ["dim_date", "dim_time", "dim_intent", "dim_channel", "dim_device"].map((
@@ -593,7 +666,8 @@ function readRaw(
   );
   const rel = "raw/turns.jsonl";
   const path = datasetFile(dir, rel);
-  const seenUser = new Uint8Array(users);
+  const seenUser = new Uint32Array(users);
+  const startDay = parseIsoDate(c.calendar.start)!;
   const r = new HashingLineReader(rel, path);
   type Line = Record<string, unknown>;
   let first: Line | undefined;
@@ -663,15 +737,34 @@ function readRaw(
       o.userMs = parseTimestamp(String(l.user_ts));
       o.botMs = parseTimestamp(String(l.bot_ts));
       const u = (l.user_id as number) - 1;
+      // The user's fields, from "user_id" up to "channel": the same on every line
+      // of the user (a 32-bit hash per user, 4 bytes each).
+      const from = text.indexOf('"user_id":');
+      const to = text.indexOf(',"channel":', from);
+      const userHash = hash32(text, from, to) || 1;
       if (u >= 0 && u < users && !seenUser[u]) {
-        seenUser[u] = 1;
-        obs.user({
+        seenUser[u] = userHash;
+        const user = {
           user: u,
           age: l.user_age as number,
           device: deviceIndex.get(l.user_device as string) ?? -1,
           country: countryIndex.get(l.user_country_code as string) ?? -1,
           tenureDays: l.user_tenure_days as number,
-        });
+        };
+        obs.user(user);
+        if (
+          !userFollowsConfig(c, startDay, {
+            ...user,
+            ageBand: l.user_age_band as string,
+            countryName: l.user_country as string,
+            region: l.user_region as string,
+            locale: l.user_locale as string,
+            platform: l.user_platform as string,
+            signupDate: l.user_signup_date as string,
+          })
+        ) obs.violate("users");
+      } else if (u >= 0 && u < users && seenUser[u] !== userHash) {
+        obs.violate("users");
       }
     }
     if (first) flushSession(first);

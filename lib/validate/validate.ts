@@ -482,6 +482,7 @@ const RULE_ORDER: RuleId[] = [
   "aggregates",
   "agree",
   "keys",
+  "users",
   "duplicates",
   "escalation",
   "resolved",

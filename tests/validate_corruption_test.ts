@@ -249,7 +249,7 @@ Deno.test("validate catches every corruption of a valid dataset, naming the chec
     }, (out) => {
       failsRule(
         out,
-        "no duplicate sessions (all columns but the key, with their turns; 64-bit hash)",
+        "no duplicate sessions (all columns but the key, with their turns)",
       );
       // Nothing else is wrong with the copy.
       assert.equal(out.match(/^FAIL/gm)?.length, 1, out);
@@ -429,6 +429,24 @@ Deno.test("validate checks the denormalized user and session fields: dim_user ag
         lines[k].session_end = lines[k].user_ts;
       },
       "each turn's user, channel, device, date and time keys agree with its session and user_ts; each session's start keys with start_ts and its device with its user's",
+    );
+    await rawStep(
+      "raw: a session replaced by a copy of session 2",
+      (lines) => {
+        const of2 = lines.filter((l) => l.session_id === 2);
+        const k = lines.find((l) =>
+          (l.session_id as number) > 2 && l.session_turns === of2.length
+        )!.session_id;
+        const at = lines.findIndex((l) =>
+          l.session_id === k
+        );
+        lines.splice(
+          at,
+          of2.length,
+          ...of2.map((l) => ({ ...l, session_id: k })),
+        );
+      },
+      "no duplicate sessions (all columns but the key, with their turns)",
     );
     await rawStep("raw: user_ts and bot_ts swapped on one line", (lines) => {
       const l = lines[10];

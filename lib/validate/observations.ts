@@ -49,7 +49,7 @@ export const RULES = {
   users:
     "each user's age band, country name, region, locale, platform and signup date (calendar start − tenure_days) follow from the config; raw: every line of a user repeats the same user fields",
   duplicates:
-    "no duplicate sessions (all columns but the key, with their turns; 64-bit hash)",
+    "no duplicate sessions (all columns but the key, with their turns)",
   escalation: "escalated = an escalation turn or enough consecutive fallbacks",
   resolved: "resolved only when not escalated and the last turn was answered",
   sentimentLabel: "sentiment_label follows sentiment_score",
@@ -566,17 +566,18 @@ export class Observations {
   }
 
   /**
-   * Session rows identical to an earlier one in every column but the key, turns
-   * included (equal 64-bit hashes), count. Sorts {@linkcode sessionHashes} in place.
+   * Hashes shared by two or more session rows: candidates for the duplicate check,
+   * which the reader confirms on the text itself. Sorts {@linkcode sessionHashes} in
+   * place.
    */
-  duplicateSessions(): number {
+  sharedHashes(): Set<bigint> {
     const h = this.sessionHashes.subarray(
       0,
       Math.min(this.sessions, this.sessionHashes.length),
     ).sort();
-    let d = 0;
-    for (let i = 1; i < h.length; i++) if (h[i] === h[i - 1]) d++;
-    return d;
+    const shared = new Set<bigint>();
+    for (let i = 1; i < h.length; i++) if (h[i] === h[i - 1]) shared.add(h[i]);
+    return shared;
   }
 
   /** Median latency from the histogram (whole ms). */

@@ -420,6 +420,14 @@ export async function readDataset(
   const files: FileRead[] = [];
   if (folder) {
     await readFacts(dir, folder, obs, files);
+    const shared = obs.sharedHashes();
+    if (shared.size) {
+      obs.violations.duplicates = exactDuplicates(
+        dir,
+        [`${folder}/fact_session.csv`, `${folder}/fact_turn.csv`],
+        shared,
+      );
+    }
     return {
       obs,
       source:
@@ -428,11 +436,80 @@ export async function readDataset(
     };
   }
   readRaw(dir, c, users, obs, files);
+  const shared = obs.sharedHashes();
+  if (shared.size) {
+    obs.violations.duplicates = exactDuplicates(
+      dir,
+      ["raw/turns.jsonl"],
+      shared,
+    );
+  }
   return {
     obs,
     source: "raw/turns.jsonl (users: those with sessions)",
     files,
   };
+}
+
+/**
+ * Sessions identical to an earlier one in every column but the key, turns included,
+ * among those whose hash is in `shared`: a second pass over the session text (only
+ * when hashes are shared), so a hash collision never counts as a duplicate.
+ *
+ * @param files `[fact_session, fact_turn]`, or `[raw/turns.jsonl]` (the session
+ *   text is then its lines).
+ */
+function exactDuplicates(
+  dir: string,
+  files: string[],
+  shared: Set<bigint>,
+): number {
+  const seen = new Set<string>();
+  let duplicates = 0;
+  const readers = files.map((rel) =>
+    new HashingLineReader(rel, datasetFile(dir, rel))
+  );
+  const keyOf = (l: string) =>
+    l.slice(l.startsWith("{") ? 14 : 0, l.indexOf(","));
+  const done = (parts: string[]) => {
+    hashReset();
+    for (const p of parts) hashText(p, p.indexOf(","));
+    const h = (BigInt(fmix(laneA)) << 32n) | BigInt(fmix(laneB));
+    if (!shared.has(h)) return;
+    const text = parts.map((p) => p.slice(p.indexOf(","))).join("\n");
+    if (seen.has(text)) duplicates++;
+    else seen.add(text);
+  };
+  try {
+    if (readers.length === 2) {
+      const [S, T] = readers;
+      S.next();
+      T.next();
+      let tl = T.next();
+      for (let sl = S.next(); sl !== undefined; sl = S.next()) {
+        const key = Number(keyOf(sl));
+        while (tl !== undefined && Number(keyOf(tl)) < key) tl = T.next();
+        const parts = [sl];
+        while (tl !== undefined && Number(keyOf(tl)) === key) {
+          parts.push(tl);
+          tl = T.next();
+        }
+        done(parts);
+      }
+    } else {
+      let parts: string[] = [], key = "";
+      for (let l = readers[0].next(); l !== undefined; l = readers[0].next()) {
+        const k = keyOf(l);
+        if (parts.length && k !== key) done(parts), parts = [];
+        key = k;
+        parts.push(l);
+      }
+      if (parts.length) done(parts);
+    }
+  } finally {
+    for (const r of readers) r.close();
+  }
+  return duplicates;
 }
 
 async function readFacts(

@@ -491,7 +491,7 @@ const RULE_ORDER: RuleId[] = [
 
 /** The deterministic rules, from the violations the observations counted. */
 export function buildRules(o: Observations): RuleCheck[] {
-  const violations = { ...o.violations, duplicates: o.duplicateSessions() };
+  const violations = o.violations;
   const rules: RuleCheck[] = RULE_ORDER.map((id) => ({
     rule: RULES[id],
     violations: violations[id],

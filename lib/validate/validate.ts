@@ -331,7 +331,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     "168 cells: days of each weekday in the calendar × weekday weight × hour weight, normalized",
     `largest deviation ${wdNames[Math.floor(worstCell / 24)]} ${
       worstCell % 24
-    }h: ${o.startCells[worstCell]} sessions, expected ${
+    }h: ${counted(o.startCells[worstCell], "session")}, expected ${
       (cellP[worstCell] * nStarts).toFixed(1)
     }`,
   );

@@ -40,9 +40,17 @@ import { SessionRowWriter } from "./project/session_rows.ts";
 import type { RowSink, SinkResult } from "./sink/file_sink.ts";
 import { timestamp } from "./sink/number_format.ts";
 import type { ManifestFile } from "./manifest/manifest.ts";
+import { runSteps, type Steps } from "./steps.ts";
 
 /** Progress callback: units done, units total, and the unit ("users", "sessions"). */
 export type Progress = (done: number, total: number, unit?: string) => void;
+
+/**
+ * Users or sessions generated between two steps (and between two progress calls):
+ * small enough that a step takes well under a second, large enough that yielding to
+ * the event loop in between costs nothing measurable.
+ */
+const STEP_UNITS = 1000;
 
 /** Number of product names drawn from Faker for the `{product}` text slot. */
 export const PRODUCT_POOL_SIZE = 120;
@@ -151,14 +159,17 @@ interface UserTables {
   userRaw: string[];
 }
 
-/** Generate every user: `dim_user` rows now, and the tables sessions need later. */
-function writeUsers(
+/**
+ * Generate every user: `dim_user` rows now, and the tables sessions need later; one
+ * step per {@linkcode STEP_UNITS} users.
+ */
+function* writeUsers(
   spec: DatasetSpec,
   streams: StreamFactory,
   fakers: FakerPool,
   sinks: SinkSet,
   onProgress?: Progress,
-): UserTables {
+): Steps<UserTables> {
   const { model, formats, users } = spec;
   const starTable = tableByName(STAR_TABLES, "dim_user");
   const snowTable = tableByName(SNOWFLAKE_TABLES, "dim_user");
@@ -172,16 +183,21 @@ function writeUsers(
   const logWeights = new Float64Array(users);
   const userDevice = new Int32Array(users);
   const userRaw: string[] = raw ? new Array(users) : [];
-  for (let u = 0; u < users; u++) {
-    logWeights[u] = userActivityLogWeight(model, streams, u);
-    const user = generateUser(model, streams, fakers, u);
-    userDevice[u] = user.device;
-    starUser?.row(csvRow(starTable, starUserRow(model, user)));
-    snowUser?.row(csvRow(snowTable, snowflakeUserRow(user)));
-    if (raw) userRaw[u] = rawUserFragment(model, user);
-    if (onProgress && ((u + 1) % 1000 === 0 || u + 1 === users)) {
-      onProgress(u + 1, users, "users");
+  const chunk = (from: number, to: number) => {
+    for (let u = from; u < to; u++) {
+      logWeights[u] = userActivityLogWeight(model, streams, u);
+      const user = generateUser(model, streams, fakers, u);
+      userDevice[u] = user.device;
+      starUser?.row(csvRow(starTable, starUserRow(model, user)));
+      snowUser?.row(csvRow(snowTable, snowflakeUserRow(user)));
+      if (raw) userRaw[u] = rawUserFragment(model, user);
     }
+  };
+  for (let from = 0; from < users; from += STEP_UNITS) {
+    const to = Math.min(users, from + STEP_UNITS);
+    chunk(from, to);
+    onProgress?.(to, users, "users");
+    yield;
   }
   // Weights relative to the largest: at least one is 1, so the total is positive.
   let maxLog = -Infinity;
@@ -194,14 +210,17 @@ function writeUsers(
   return { userCat: new Categorical(logWeights), userDevice, userRaw };
 }
 
-/** Generate every session, streaming its fact rows and raw lines; returns the turns. */
-function writeSessions(
+/**
+ * Generate every session, streaming its fact rows and raw lines; one step per
+ * {@linkcode STEP_UNITS} sessions. Returns the turns.
+ */
+function* writeSessions(
   spec: DatasetSpec,
   ctx: SessionContext,
   userRaw: string[],
   sinks: SinkSet,
   onProgress?: Progress,
-): number {
+): Steps<number> {
   const { model, formats } = spec;
   const star = formats.includes("star");
   const snow = formats.includes("snowflake");
@@ -222,24 +241,31 @@ function writeSessions(
   const rows = new SessionRowWriter(model);
   const s = new SessionRecord(model.config.turns.count.max);
   let turns = 0;
-  for (let i = 0; i < spec.sessions; i++) {
-    generateSession(ctx, i, s);
-    const startTs = timestamp(s.startMs);
-    const endTs = timestamp(s.endMs);
-    factSession?.row(rows.factSession(s, startTs, endTs));
-    const sessionPart = raw ? rows.rawSession(s, startTs, endTs) : "";
-    for (let t = 0; t < s.turnCount; t++) {
-      const userTs = t === 0 ? startTs : timestamp(s.userMs[t]);
-      const botTs = t === s.turnCount - 1 ? endTs : timestamp(s.botMs[t]);
-      factTurn?.row(rows.factTurn(s, t, userTs, botTs));
-      rawTurns?.row(
-        rows.rawTurn(s, t, userRaw[s.user], sessionPart, userTs, botTs),
-      );
+  const chunk = (from: number, to: number): number => {
+    let n = 0;
+    for (let i = from; i < to; i++) {
+      generateSession(ctx, i, s);
+      const startTs = timestamp(s.startMs);
+      const endTs = timestamp(s.endMs);
+      factSession?.row(rows.factSession(s, startTs, endTs));
+      const sessionPart = raw ? rows.rawSession(s, startTs, endTs) : "";
+      for (let t = 0; t < s.turnCount; t++) {
+        const userTs = t === 0 ? startTs : timestamp(s.userMs[t]);
+        const botTs = t === s.turnCount - 1 ? endTs : timestamp(s.botMs[t]);
+        factTurn?.row(rows.factTurn(s, t, userTs, botTs));
+        rawTurns?.row(
+          rows.rawTurn(s, t, userRaw[s.user], sessionPart, userTs, botTs),
+        );
+      }
+      n += s.turnCount;
     }
-    turns += s.turnCount;
-    if (onProgress && ((i + 1) % 1000 === 0 || i + 1 === spec.sessions)) {
-      onProgress(i + 1, spec.sessions, "sessions");
-    }
+    return n;
+  };
+  for (let from = 0; from < spec.sessions; from += STEP_UNITS) {
+    const to = Math.min(spec.sessions, from + STEP_UNITS);
+    turns += chunk(from, to);
+    onProgress?.(to, spec.sessions, "sessions");
+    yield;
   }
   return turns;
 }
@@ -254,12 +280,36 @@ function writeSessions(
  * @returns Every file written (a file shared by star and snowflake appears twice, with
  *   its two paths) and the row counts.
  * @throws Whatever the target or the model throws; every open file is released first.
+ * @example
+ * ```ts ignore
+ * const result = generateDataset(spec, target);
+ * result.counts.turns; // turns generated
+ * ```
  */
 export function generateDataset(
   spec: DatasetSpec,
   target: DatasetTarget,
   onProgress?: Progress,
 ): DatasetResult {
+  return runSteps(datasetSteps(spec, target, onProgress));
+}
+
+/**
+ * {@linkcode generateDataset} as steps: it yields after every 1,000 users or sessions
+ * (right after the progress call), so a caller can pause for the event loop or stop
+ * it. An error thrown into it at a step (`Generator.throw`) releases every open file
+ * and propagates, as any other failure does.
+ *
+ * @param spec Model, seed, counts and formats.
+ * @param target Where bytes go.
+ * @param onProgress As for {@linkcode generateDataset}.
+ * @returns Steps that end with the files and counts.
+ */
+export function* datasetSteps(
+  spec: DatasetSpec,
+  target: DatasetTarget,
+  onProgress?: Progress,
+): Steps<DatasetResult> {
   const { model, formats } = spec;
   const c = model.config;
   const streams = new StreamFactory(spec.seed);
@@ -271,7 +321,7 @@ export function generateDataset(
   try {
     for (const f of formats) target.mkdir(f);
     writeDimensions(model, formats, sinks);
-    const users = writeUsers(spec, streams, fakers, sinks, onProgress);
+    const users = yield* writeUsers(spec, streams, fakers, sinks, onProgress);
     const ctx: SessionContext = {
       model,
       streams,
@@ -283,7 +333,7 @@ export function generateDataset(
       ),
       withText: formats.includes("raw"),
     };
-    turns = writeSessions(spec, ctx, users.userRaw, sinks, onProgress);
+    turns = yield* writeSessions(spec, ctx, users.userRaw, sinks, onProgress);
     sinks.closeAll();
   } catch (e) {
     sinks.abortAll();

@@ -8,12 +8,14 @@ import { loadConfig, parseConfig } from "../config/load.ts";
 import { readManifestAt } from "../manifest/read_manifest.ts";
 import { manifestInputs } from "../manifest/inputs.ts";
 import type { Format } from "../config/schema.ts";
-import { runGenerate } from "../generate.ts";
+import { generateSteps } from "../generate.ts";
 import { GENERATOR } from "../manifest/versions.ts";
 import { createProgress } from "./progress.ts";
 import { thousands } from "../sink/number_format.ts";
-import { CheckFailure, UsageError } from "../errors.ts";
-import { formatVerifyReport, verifyDataset } from "../manifest/verify.ts";
+import { CheckFailure, Interrupted, UsageError } from "../errors.ts";
+import { formatVerifyReport, verifySteps } from "../manifest/verify.ts";
+import { runInterruptible } from "./interrupt.ts";
+import { guardBrokenPipes, stderr, stdout } from "./terminal.ts";
 import { runValidate, type ValidationReport } from "../validate/validate.ts";
 
 function printValidation(
@@ -25,14 +27,14 @@ function printValidation(
   const failed = r.checks.filter((c) => !c.pass);
   const rulesFailed = r.rules.filter((x) => !x.pass);
   for (const c of failed) {
-    console.log(
+    stdout.line(
       `FAIL  ${c.quantity}: ${c.test}, statistic ${c.statistic}, Holm p ${c.pAdjusted}; target ${c.target}; observed ${c.observed}`,
     );
   }
   for (const x of rulesFailed) {
-    console.log(`FAIL  ${x.rule}: ${x.violations} violations`);
+    stdout.line(`FAIL  ${x.rule}: ${x.violations} violations`);
   }
-  console.log(
+  stdout.line(
     `validate: ${r.pass ? "PASS" : "FAIL"}, ${
       r.checks.length - failed.length
     }/${r.checks.length} statistical checks and ${
@@ -77,38 +79,38 @@ async function generateCommand(args: CliArgs): Promise<number> {
   );
   let result;
   try {
-    result = runGenerate({
+    result = await runInterruptible(generateSteps({
       loaded,
       overrides,
       force: args.force,
       expectFingerprint: expected,
       onProgress: progress.update,
-    });
+    }));
   } finally {
     progress.done();
   }
   const { manifest, out, notes } = result;
-  for (const n of notes) console.error(`note: ${n}`);
+  for (const n of notes) stderr.line(`note: ${n}`);
   if (!args.quiet) {
     const bytes = manifest.files.reduce((a, f) => a + f.bytes, 0);
-    console.log(
+    stdout.line(
       `Wrote ${thousands(manifest.counts.sessions)} sessions, ${
         thousands(manifest.counts.turns)
       } turns, ${thousands(manifest.counts.users)} users to ${out}/ (${
         manifest.formats.join(", ")
       }; ${manifest.files.length} files, ${thousands(bytes)} bytes)`,
     );
-    console.log(`Dataset fingerprint ${manifest.fingerprint}`);
+    stdout.line(`Dataset fingerprint ${manifest.fingerprint}`);
   }
   if (expected !== undefined) {
     if (manifest.fingerprint !== expected) {
-      console.error(
+      stderr.line(
         `error: the regenerated dataset differs from the manifest's (fingerprint ${expected}); run verify on the original folder for details`,
       );
       return 1;
     }
     if (!args.quiet) {
-      console.log("Reproduced: the fingerprint matches the manifest's.");
+      stdout.line("Reproduced: the fingerprint matches the manifest's.");
     }
   }
   if (!args.validate) return 0;
@@ -124,7 +126,7 @@ async function validateCommand(args: CliArgs): Promise<number> {
   return r.pass ? 0 : 1;
 }
 
-function verifyCommand(args: CliArgs): number {
+async function verifyCommand(args: CliArgs): Promise<number> {
   const dir = datasetDir(args.positionals[0]);
   const progress = createProgress(
     !args.quiet && Deno.stderr.isTerminal(),
@@ -132,13 +134,21 @@ function verifyCommand(args: CliArgs): number {
   );
   let report;
   try {
-    report = verifyDataset(dir, { onProgress: progress.update });
+    report = await runInterruptible(
+      verifySteps(dir, { onProgress: progress.update }),
+    );
+  } catch (e) {
+    if (!(e instanceof Interrupted)) throw e;
+    throw new Interrupted(
+      e.signal,
+      `Interrupted by ${e.signal}: verify of "${dir}" stopped before a verdict (it writes nothing, so nothing is left behind)`,
+    );
   } finally {
     progress.done();
   }
   const text = formatVerifyReport(report);
   if (args.quiet && report.ok) return 0;
-  Deno.stdout.writeSync(new TextEncoder().encode(text));
+  stdout.write(text);
   return report.ok ? 0 : 1;
 }
 
@@ -150,43 +160,49 @@ function datasetDir(arg: string | undefined): string {
 }
 
 /**
- * Run one command line.
+ * Run one command line. Everything it prints goes through `terminal.ts`, so a reader
+ * that closes stdout or stderr early (`| head -1`) changes nothing but what is shown.
  *
  * @param argv Arguments after the script name.
  * @param parse The command-line parser.
- * @returns The process exit code (a promise).
+ * @returns The process exit code (a promise): 0 ok, 1 check failed, 2 usage or input
+ *   error, 130 or 143 interrupted by SIGINT or SIGTERM.
  */
 export async function runCli(
   argv: string[],
   parse: (a: string[]) => CliArgs,
 ): Promise<number> {
+  guardBrokenPipes();
   try {
     const args = parse(argv);
     if (args.help) {
-      console.log(HELP);
+      stdout.line(HELP);
       return 0;
     }
     if (args.version) {
-      console.log(`${GENERATOR.name} ${GENERATOR.version}`);
+      stdout.line(`${GENERATOR.name} ${GENERATOR.version}`);
       return 0;
     }
     switch (args.command) {
       case "generate":
         return await generateCommand(args);
       case "verify":
-        return verifyCommand(args);
+        return await verifyCommand(args);
       case "validate":
         return await validateCommand(args);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof CheckFailure) {
-      console.error(`error: ${e.message}`);
+    if (
+      e instanceof UsageError || e instanceof CheckFailure ||
+      e instanceof Interrupted
+    ) {
+      stderr.line(`error: ${e.message}`);
       return e.exitCode;
     }
     if (e instanceof Deno.errors.NotCapable) {
       // A permission the command line did not grant (e.g. an environment variable a
       // dependency reads): a usage error, not a crash.
-      console.error(
+      stderr.line(
         `error: Deno permission missing: ${
           e.message.split("\n")[0]
         } (run with -P, or see --help for the flags to grant)`,

@@ -159,6 +159,36 @@ interface UserTables {
   userRaw: string[];
 }
 
+/** What {@linkcode userChunk} reads and fills. */
+interface UserState {
+  model: Model;
+  streams: StreamFactory;
+  fakers: FakerPool;
+  starTable: Table;
+  snowTable: Table;
+  starUser: RowSink | undefined;
+  snowUser: RowSink | undefined;
+  logWeights: Float64Array;
+  userDevice: Int32Array;
+  /** Raw JSON fragments, filled only with raw output. */
+  userRaw: string[] | undefined;
+}
+
+/** Users `from` (inclusive) to `to` (exclusive), in order. */
+function userChunk(st: UserState, from: number, to: number): void {
+  const { model, streams, fakers, starTable, snowTable, starUser, snowUser } =
+    st;
+  const { logWeights, userDevice, userRaw } = st;
+  for (let u = from; u < to; u++) {
+    logWeights[u] = userActivityLogWeight(model, streams, u);
+    const user = generateUser(model, streams, fakers, u);
+    userDevice[u] = user.device;
+    starUser?.row(csvRow(starTable, starUserRow(model, user)));
+    snowUser?.row(csvRow(snowTable, snowflakeUserRow(user)));
+    if (userRaw) userRaw[u] = rawUserFragment(model, user);
+  }
+}
+
 /**
  * Generate every user: `dim_user` rows now, and the tables sessions need later; one
  * step per {@linkcode STEP_UNITS} users.
@@ -183,19 +213,21 @@ function* writeUsers(
   const logWeights = new Float64Array(users);
   const userDevice = new Int32Array(users);
   const userRaw: string[] = raw ? new Array(users) : [];
-  const chunk = (from: number, to: number) => {
-    for (let u = from; u < to; u++) {
-      logWeights[u] = userActivityLogWeight(model, streams, u);
-      const user = generateUser(model, streams, fakers, u);
-      userDevice[u] = user.device;
-      starUser?.row(csvRow(starTable, starUserRow(model, user)));
-      snowUser?.row(csvRow(snowTable, snowflakeUserRow(user)));
-      if (raw) userRaw[u] = rawUserFragment(model, user);
-    }
+  const st: UserState = {
+    model,
+    streams,
+    fakers,
+    starTable,
+    snowTable,
+    starUser,
+    snowUser,
+    logWeights,
+    userDevice,
+    userRaw: raw ? userRaw : undefined,
   };
   for (let from = 0; from < users; from += STEP_UNITS) {
     const to = Math.min(users, from + STEP_UNITS);
-    chunk(from, to);
+    userChunk(st, from, to);
     onProgress?.(to, users, "users");
     yield;
   }
@@ -208,6 +240,42 @@ function* writeUsers(
     logWeights[u] = Math.exp(logWeights[u] - maxLog);
   }
   return { userCat: new Categorical(logWeights), userDevice, userRaw };
+}
+
+/** What {@linkcode sessionChunk} reads and writes to. */
+interface SessionState {
+  ctx: SessionContext;
+  userRaw: string[];
+  raw: boolean;
+  rows: SessionRowWriter;
+  /** The record every session is generated into, reused. */
+  s: SessionRecord;
+  factSession: RowSink | undefined;
+  factTurn: RowSink | undefined;
+  rawTurns: RowSink | undefined;
+}
+
+/** Sessions `from` (inclusive) to `to` (exclusive), in order; returns their turns. */
+function sessionChunk(st: SessionState, from: number, to: number): number {
+  const { ctx, userRaw, raw, rows, s, factSession, factTurn, rawTurns } = st;
+  let turns = 0;
+  for (let i = from; i < to; i++) {
+    generateSession(ctx, i, s);
+    const startTs = timestamp(s.startMs);
+    const endTs = timestamp(s.endMs);
+    factSession?.row(rows.factSession(s, startTs, endTs));
+    const sessionPart = raw ? rows.rawSession(s, startTs, endTs) : "";
+    for (let t = 0; t < s.turnCount; t++) {
+      const userTs = t === 0 ? startTs : timestamp(s.userMs[t]);
+      const botTs = t === s.turnCount - 1 ? endTs : timestamp(s.botMs[t]);
+      factTurn?.row(rows.factTurn(s, t, userTs, botTs));
+      rawTurns?.row(
+        rows.rawTurn(s, t, userRaw[s.user], sessionPart, userTs, botTs),
+      );
+    }
+    turns += s.turnCount;
+  }
+  return turns;
 }
 
 /**
@@ -240,30 +308,20 @@ function* writeSessions(
   const rawTurns = raw ? sinks.sink([`raw/${RAW_TURN.name}.jsonl`]) : undefined;
   const rows = new SessionRowWriter(model);
   const s = new SessionRecord(model.config.turns.count.max);
-  let turns = 0;
-  const chunk = (from: number, to: number): number => {
-    let n = 0;
-    for (let i = from; i < to; i++) {
-      generateSession(ctx, i, s);
-      const startTs = timestamp(s.startMs);
-      const endTs = timestamp(s.endMs);
-      factSession?.row(rows.factSession(s, startTs, endTs));
-      const sessionPart = raw ? rows.rawSession(s, startTs, endTs) : "";
-      for (let t = 0; t < s.turnCount; t++) {
-        const userTs = t === 0 ? startTs : timestamp(s.userMs[t]);
-        const botTs = t === s.turnCount - 1 ? endTs : timestamp(s.botMs[t]);
-        factTurn?.row(rows.factTurn(s, t, userTs, botTs));
-        rawTurns?.row(
-          rows.rawTurn(s, t, userRaw[s.user], sessionPart, userTs, botTs),
-        );
-      }
-      n += s.turnCount;
-    }
-    return n;
+  const st: SessionState = {
+    ctx,
+    userRaw,
+    raw,
+    rows,
+    s,
+    factSession,
+    factTurn,
+    rawTurns,
   };
+  let turns = 0;
   for (let from = 0; from < spec.sessions; from += STEP_UNITS) {
     const to = Math.min(spec.sessions, from + STEP_UNITS);
-    turns += chunk(from, to);
+    turns += sessionChunk(st, from, to);
     onProgress?.(to, spec.sessions, "sessions");
     yield;
   }

@@ -78,7 +78,8 @@ implies (chi-square, Kolmogorov-Smirnov, binomial; Holm-adjusted at 1%), checks 
 exact rules, reports the seed's quality figures, writes DIR/validation.md and
 DIR/validation.json, and exits 0 when every check passes, 1 otherwise.
 
-Exit codes: 0 success, 1 verification or validation failure, 2 usage or input error.
+Exit codes: 0 success, 1 verification or validation failure, 2 usage or input error,
+130 or 143 interrupted by SIGINT (Ctrl-C) or SIGTERM (its unfinished files removed).
 
 Permissions: -P uses the "default" set in deno.json: read the project folder, write
 output/ and its staging folder output.partial/. To write elsewhere, run

@@ -40,9 +40,17 @@ import { SessionRowWriter } from "./project/session_rows.ts";
 import type { RowSink, SinkResult } from "./sink/file_sink.ts";
 import { timestamp } from "./sink/number_format.ts";
 import type { ManifestFile } from "./manifest/manifest.ts";
+import { runSteps, type Steps } from "./steps.ts";
 
 /** Progress callback: units done, units total, and the unit ("users", "sessions"). */
 export type Progress = (done: number, total: number, unit?: string) => void;
+
+/**
+ * Users or sessions generated between two steps (and between two progress calls):
+ * small enough that a step takes well under a second, large enough that yielding to
+ * the event loop in between costs nothing measurable.
+ */
+const STEP_UNITS = 1000;
 
 /** Number of product names drawn from Faker for the `{product}` text slot. */
 export const PRODUCT_POOL_SIZE = 120;
@@ -151,14 +159,47 @@ interface UserTables {
   userRaw?: RawUserFragments;
 }
 
-/** Generate every user: `dim_user` rows now, and the tables sessions need later. */
-function writeUsers(
+/** What {@linkcode userChunk} reads and fills. */
+interface UserState {
+  model: Model;
+  streams: StreamFactory;
+  fakers: FakerPool;
+  starTable: Table;
+  snowTable: Table;
+  starUser: RowSink | undefined;
+  snowUser: RowSink | undefined;
+  logWeights: Float64Array;
+  userDevice: Int32Array;
+  /** Raw JSON fragments, filled only with raw output. */
+  userRaw: RawUserFragments | undefined;
+}
+
+/** Users `from` (inclusive) to `to` (exclusive), in order. */
+function userChunk(st: UserState, from: number, to: number): void {
+  const { model, streams, fakers, starTable, snowTable, starUser, snowUser } =
+    st;
+  const { logWeights, userDevice, userRaw } = st;
+  for (let u = from; u < to; u++) {
+    logWeights[u] = userActivityLogWeight(model, streams, u);
+    const user = generateUser(model, streams, fakers, u);
+    userDevice[u] = user.device;
+    starUser?.row(csvRow(starTable, starUserRow(model, user)));
+    snowUser?.row(csvRow(snowTable, snowflakeUserRow(user)));
+    userRaw?.add(u, user);
+  }
+}
+
+/**
+ * Generate every user: `dim_user` rows now, and the tables sessions need later; one
+ * step per {@linkcode STEP_UNITS} users.
+ */
+function* writeUsers(
   spec: DatasetSpec,
   streams: StreamFactory,
   fakers: FakerPool,
   sinks: SinkSet,
   onProgress?: Progress,
-): UserTables {
+): Steps<UserTables> {
   const { model, formats, users } = spec;
   const starTable = tableByName(STAR_TABLES, "dim_user");
   const snowTable = tableByName(SNOWFLAKE_TABLES, "dim_user");
@@ -174,16 +215,23 @@ function writeUsers(
   const userRaw = raw
     ? new RawUserFragments(model, users, userDevice)
     : undefined;
-  for (let u = 0; u < users; u++) {
-    logWeights[u] = userActivityLogWeight(model, streams, u);
-    const user = generateUser(model, streams, fakers, u);
-    userDevice[u] = user.device;
-    starUser?.row(csvRow(starTable, starUserRow(model, user)));
-    snowUser?.row(csvRow(snowTable, snowflakeUserRow(user)));
-    userRaw?.add(u, user);
-    if (onProgress && ((u + 1) % 1000 === 0 || u + 1 === users)) {
-      onProgress(u + 1, users, "users");
-    }
+  const st: UserState = {
+    model,
+    streams,
+    fakers,
+    starTable,
+    snowTable,
+    starUser,
+    snowUser,
+    logWeights,
+    userDevice,
+    userRaw,
+  };
+  for (let from = 0; from < users; from += STEP_UNITS) {
+    const to = Math.min(users, from + STEP_UNITS);
+    userChunk(st, from, to);
+    onProgress?.(to, users, "users");
+    yield;
   }
   // Weights relative to the largest: at least one is 1, so the total is positive.
   let maxLog = -Infinity;
@@ -196,14 +244,54 @@ function writeUsers(
   return { userCat: new Categorical(logWeights), userDevice, userRaw };
 }
 
-/** Generate every session, streaming its fact rows and raw lines; returns the turns. */
-function writeSessions(
+/** What {@linkcode sessionChunk} reads and writes to. */
+interface SessionState {
+  ctx: SessionContext;
+  userRaw: RawUserFragments | undefined;
+  raw: boolean;
+  rows: SessionRowWriter;
+  /** The record every session is generated into, reused. */
+  s: SessionRecord;
+  factSession: RowSink | undefined;
+  factTurn: RowSink | undefined;
+  rawTurns: RowSink | undefined;
+}
+
+/** Sessions `from` (inclusive) to `to` (exclusive), in order; returns their turns. */
+function sessionChunk(st: SessionState, from: number, to: number): number {
+  const { ctx, userRaw, raw, rows, s, factSession, factTurn, rawTurns } = st;
+  let turns = 0;
+  for (let i = from; i < to; i++) {
+    generateSession(ctx, i, s);
+    const startTs = timestamp(s.startMs);
+    const endTs = timestamp(s.endMs);
+    factSession?.row(rows.factSession(s, startTs, endTs));
+    const sessionPart = raw ? rows.rawSession(s, startTs, endTs) : "";
+    const userPart = userRaw ? userRaw.fragment(s.user) : "";
+    for (let t = 0; t < s.turnCount; t++) {
+      const userTs = t === 0 ? startTs : timestamp(s.userMs[t]);
+      const botTs = t === s.turnCount - 1 ? endTs : timestamp(s.botMs[t]);
+      factTurn?.row(rows.factTurn(s, t, userTs, botTs));
+      rawTurns?.row(
+        rows.rawTurn(s, t, userPart, sessionPart, userTs, botTs),
+      );
+    }
+    turns += s.turnCount;
+  }
+  return turns;
+}
+
+/**
+ * Generate every session, streaming its fact rows and raw lines; one step per
+ * {@linkcode STEP_UNITS} sessions. Returns the turns.
+ */
+function* writeSessions(
   spec: DatasetSpec,
   ctx: SessionContext,
   userRaw: RawUserFragments | undefined,
   sinks: SinkSet,
   onProgress?: Progress,
-): number {
+): Steps<number> {
   const { model, formats } = spec;
   const star = formats.includes("star");
   const snow = formats.includes("snowflake");
@@ -223,26 +311,22 @@ function writeSessions(
   const rawTurns = raw ? sinks.sink([`raw/${RAW_TURN.name}.jsonl`]) : undefined;
   const rows = new SessionRowWriter(model);
   const s = new SessionRecord(model.config.turns.count.max);
+  const st: SessionState = {
+    ctx,
+    userRaw,
+    raw,
+    rows,
+    s,
+    factSession,
+    factTurn,
+    rawTurns,
+  };
   let turns = 0;
-  for (let i = 0; i < spec.sessions; i++) {
-    generateSession(ctx, i, s);
-    const startTs = timestamp(s.startMs);
-    const endTs = timestamp(s.endMs);
-    factSession?.row(rows.factSession(s, startTs, endTs));
-    const sessionPart = raw ? rows.rawSession(s, startTs, endTs) : "";
-    const userPart = userRaw ? userRaw.fragment(s.user) : "";
-    for (let t = 0; t < s.turnCount; t++) {
-      const userTs = t === 0 ? startTs : timestamp(s.userMs[t]);
-      const botTs = t === s.turnCount - 1 ? endTs : timestamp(s.botMs[t]);
-      factTurn?.row(rows.factTurn(s, t, userTs, botTs));
-      rawTurns?.row(
-        rows.rawTurn(s, t, userPart, sessionPart, userTs, botTs),
-      );
-    }
-    turns += s.turnCount;
-    if (onProgress && ((i + 1) % 1000 === 0 || i + 1 === spec.sessions)) {
-      onProgress(i + 1, spec.sessions, "sessions");
-    }
+  for (let from = 0; from < spec.sessions; from += STEP_UNITS) {
+    const to = Math.min(spec.sessions, from + STEP_UNITS);
+    turns += sessionChunk(st, from, to);
+    onProgress?.(to, spec.sessions, "sessions");
+    yield;
   }
   return turns;
 }
@@ -257,12 +341,36 @@ function writeSessions(
  * @returns Every file written (a file shared by star and snowflake appears twice, with
  *   its two paths) and the row counts.
  * @throws Whatever the target or the model throws; every open file is released first.
+ * @example
+ * ```ts ignore
+ * const result = generateDataset(spec, target);
+ * result.counts.turns; // turns generated
+ * ```
  */
 export function generateDataset(
   spec: DatasetSpec,
   target: DatasetTarget,
   onProgress?: Progress,
 ): DatasetResult {
+  return runSteps(datasetSteps(spec, target, onProgress));
+}
+
+/**
+ * {@linkcode generateDataset} as steps: it yields after every 1,000 users or sessions
+ * (right after the progress call), so a caller can pause for the event loop or stop
+ * it. An error thrown into it at a step (`Generator.throw`) releases every open file
+ * and propagates, as any other failure does.
+ *
+ * @param spec Model, seed, counts and formats.
+ * @param target Where bytes go.
+ * @param onProgress As for {@linkcode generateDataset}.
+ * @returns Steps that end with the files and counts.
+ */
+export function* datasetSteps(
+  spec: DatasetSpec,
+  target: DatasetTarget,
+  onProgress?: Progress,
+): Steps<DatasetResult> {
   const { model, formats } = spec;
   const c = model.config;
   const streams = new StreamFactory(spec.seed);
@@ -274,7 +382,7 @@ export function generateDataset(
   try {
     for (const f of formats) target.mkdir(f);
     writeDimensions(model, formats, sinks);
-    const users = writeUsers(spec, streams, fakers, sinks, onProgress);
+    const users = yield* writeUsers(spec, streams, fakers, sinks, onProgress);
     const ctx: SessionContext = {
       model,
       streams,
@@ -286,7 +394,7 @@ export function generateDataset(
       ),
       withText: formats.includes("raw"),
     };
-    turns = writeSessions(spec, ctx, users.userRaw, sinks, onProgress);
+    turns = yield* writeSessions(spec, ctx, users.userRaw, sinks, onProgress);
     sinks.closeAll();
   } catch (e) {
     sinks.abortAll();

@@ -34,3 +34,33 @@ export class CheckFailure extends Error {
     this.name = "CheckFailure";
   }
 }
+
+/** Signals that stop a run cleanly, and the exit code each gives (128 + number). */
+export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** A signal that stops a run: `SIGINT` (Ctrl-C) or `SIGTERM`. */
+export type InterruptSignal = keyof typeof INTERRUPT_EXIT_CODES;
+
+/**
+ * The run was stopped by SIGINT or SIGTERM at a step boundary, after its own
+ * unfinished files were removed: exit code 130 (SIGINT) or 143 (SIGTERM), as a shell
+ * reports a process killed by that signal.
+ */
+export class Interrupted extends Error {
+  /** Process exit code for this error: 128 + the signal's number. */
+  readonly exitCode: number;
+  /**
+   * An interruption the CLI prints as `error: <message>`.
+   *
+   * @param signal The signal received.
+   * @param message One sentence saying what was interrupted and what was left.
+   */
+  constructor(
+    readonly signal: InterruptSignal,
+    message = `Interrupted by ${signal}`,
+  ) {
+    super(message);
+    this.name = "Interrupted";
+    this.exitCode = INTERRUPT_EXIT_CODES[signal];
+  }
+}

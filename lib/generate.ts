@@ -12,7 +12,7 @@ import {
 } from "./config/schema.ts";
 import type { LoadedConfig } from "./config/load.ts";
 import { compileModel } from "./model/model.ts";
-import { type DatasetResult, generateDataset } from "./dataset.ts";
+import { type DatasetResult, datasetSteps } from "./dataset.ts";
 import { FileSink } from "./sink/file_sink.ts";
 import {
   fsError,
@@ -20,7 +20,8 @@ import {
   StagedOutput,
 } from "./sink/output_dir.ts";
 import { counted } from "./wording.ts";
-import { CheckFailure, UsageError } from "./errors.ts";
+import { CheckFailure, Interrupted, UsageError } from "./errors.ts";
+import { runSteps, type Steps } from "./steps.ts";
 import {
   fingerprint,
   type Manifest,
@@ -177,6 +178,16 @@ function writeText(path: string, rel: string, text: string): ManifestFile {
   };
 }
 
+/** What {@linkcode runGenerate} returns. */
+export interface GenerateResult {
+  /** The manifest written. */
+  manifest: Manifest;
+  /** The output folder it is in. */
+  out: string;
+  /** Warnings for stderr that did not make the run fail (e.g. leftover folders). */
+  notes: string[];
+}
+
 /**
  * Generate a dataset into the output folder, atomically.
  *
@@ -188,10 +199,26 @@ function writeText(path: string, rel: string, text: string): ManifestFile {
  * @throws {UsageError} On an unusable or protected output folder, or an I/O failure
  *   (named path), or when the users cannot fit in this process's memory (before
  *   anything is written).
+ * @throws {CheckFailure} When the fingerprint differs from `expectFingerprint`.
+ * @example
+ * ```ts ignore
+ * const { manifest } = runGenerate({ loaded, overrides: { sessions: 100 }, force: false });
+ * ```
  */
-export function runGenerate(
-  opts: GenerateOptions,
-): { manifest: Manifest; out: string; notes: string[] } {
+export function runGenerate(opts: GenerateOptions): GenerateResult {
+  return runSteps(generateSteps(opts));
+}
+
+/**
+ * {@linkcode runGenerate} as steps (one per 1,000 users or sessions), for a caller
+ * that pauses for the event loop in between. An {@linkcode Interrupted} error thrown
+ * into it at a step removes this run's staging folder (the output folder is never
+ * touched before the dataset is complete) and propagates with a message saying so.
+ *
+ * @returns Steps that end with what {@linkcode runGenerate} returns.
+ * @throws As {@linkcode runGenerate}, and {@linkcode Interrupted}.
+ */
+export function* generateSteps(opts: GenerateOptions): Steps<GenerateResult> {
   const config = effectiveConfig(
     opts.loaded.config,
     opts.overrides,
@@ -203,7 +230,7 @@ export function runGenerate(
   checkUserMemory(config.users, config.formats);
   const staged = new StagedOutput(config.out, opts.force, opts.protect);
   try {
-    const result = generateDataset(
+    const result = yield* datasetSteps(
       {
         model,
         seed: config.seed,
@@ -274,6 +301,12 @@ export function runGenerate(
     return { manifest, out: staged.given, notes };
   } catch (e) {
     staged.abort();
+    if (e instanceof Interrupted) {
+      throw new Interrupted(
+        e.signal,
+        `Interrupted by ${e.signal}: this run's unfinished files were removed and "${config.out}" was left as it was`,
+      );
+    }
     if (e instanceof UsageError || e instanceof CheckFailure) throw e;
     if (
       e instanceof Deno.errors.NotCapable ||

@@ -130,7 +130,8 @@ exact rules, reports the original brief's quality figures, prints the verdict, t
 DIR/validation.md and DIR/validation.json (or R/... with --report R; a report that
 cannot be written is a warning), and exits 0 when every check passes, 1 otherwise.
 
-Exit codes: 0 success, 1 verification or validation failure, 2 usage or input error.
+Exit codes: 0 success, 1 verification or validation failure, 2 usage or input error,
+130 or 143 interrupted by SIGINT (Ctrl-C) or SIGTERM (its unfinished files removed).
 
 The model, file formats and reproducibility contract: docs/design.md.
 

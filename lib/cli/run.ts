@@ -8,12 +8,14 @@ import { loadConfig, parseConfig } from "../config/load.ts";
 import { readManifestAt } from "../manifest/read_manifest.ts";
 import { manifestInputs } from "../manifest/inputs.ts";
 import type { Format } from "../config/schema.ts";
-import { runGenerate } from "../generate.ts";
+import { generateSteps } from "../generate.ts";
 import type { ProtectedFolder } from "../sink/output_dir.ts";
 import { GENERATOR } from "../manifest/versions.ts";
 import { createProgress } from "./progress.ts";
-import { CheckFailure, UsageError } from "../errors.ts";
-import { formatVerifyReport, verifyDataset } from "../manifest/verify.ts";
+import { CheckFailure, Interrupted, UsageError } from "../errors.ts";
+import { formatVerifyReport, verifySteps } from "../manifest/verify.ts";
+import { runInterruptible } from "./interrupt.ts";
+import { guardBrokenPipes, stderr, stdout } from "./terminal.ts";
 import {
   ReportNotWritten,
   validateDataset,
@@ -33,13 +35,13 @@ async function validateAndReport(
   quiet: boolean,
 ): Promise<number> {
   const r = await validateDataset(dir);
-  if (!quiet) { for (const line of validationSummary(r)) console.log(line); }
+  if (!quiet) { for (const line of validationSummary(r)) stdout.line(line); }
   try {
     const written = writeValidationReport(r, reportDir);
-    if (!quiet) console.log(`Report: ${written.join(" and ")}`);
+    if (!quiet) stdout.line(`Report: ${written.join(" and ")}`);
   } catch (e) {
     if (!(e instanceof ReportNotWritten)) throw e;
-    console.error(`warning: ${e.message}`);
+    stderr.line(`warning: ${e.message}`);
   }
   return r.pass ? 0 : 1;
 }
@@ -90,39 +92,39 @@ async function generateCommand(args: CliArgs): Promise<number> {
   );
   let result;
   try {
-    result = runGenerate({
+    result = await runInterruptible(generateSteps({
       loaded,
       overrides,
       force: args.force,
       protect,
       expectFingerprint: expected,
       onProgress: progress.update,
-    });
+    }));
   } finally {
     progress.done();
   }
   const { manifest, out, notes } = result;
-  for (const n of notes) console.error(`note: ${n}`);
+  for (const n of notes) stderr.line(`note: ${n}`);
   if (!args.quiet) {
     const bytes = manifest.files.reduce((a, f) => a + f.bytes, 0);
-    console.log(
+    stdout.line(
       `Wrote ${counted(manifest.counts.sessions, "session")}, ${
         counted(manifest.counts.turns, "turn")
       }, ${counted(manifest.counts.users, "user")} to ${folderShown(out)} (${
         manifest.formats.join(", ")
       }; ${counted(manifest.files.length, "file")}, ${counted(bytes, "byte")})`,
     );
-    console.log(`Dataset fingerprint ${manifest.fingerprint}`);
+    stdout.line(`Dataset fingerprint ${manifest.fingerprint}`);
   }
   if (expected !== undefined) {
     if (manifest.fingerprint !== expected) {
-      console.error(
+      stderr.line(
         `error: the regenerated dataset differs from the manifest's (fingerprint ${expected}); run verify on the original folder for details`,
       );
       return 1;
     }
     if (!args.quiet) {
-      console.log("Reproduced: the fingerprint matches the manifest's.");
+      stdout.line("Reproduced: the fingerprint matches the manifest's.");
     }
   }
   if (!args.validate) return 0;
@@ -143,7 +145,7 @@ function reportDir(arg: string | undefined): string | undefined {
   return arg?.replace(/(.)[\\/]+$/, "$1");
 }
 
-function verifyCommand(args: CliArgs): number {
+async function verifyCommand(args: CliArgs): Promise<number> {
   const dir = datasetDir(args.positionals[0]);
   const progress = createProgress(
     !args.quiet && Deno.stderr.isTerminal(),
@@ -151,13 +153,21 @@ function verifyCommand(args: CliArgs): number {
   );
   let report;
   try {
-    report = verifyDataset(dir, { onProgress: progress.update });
+    report = await runInterruptible(
+      verifySteps(dir, { onProgress: progress.update }),
+    );
+  } catch (e) {
+    if (!(e instanceof Interrupted)) throw e;
+    throw new Interrupted(
+      e.signal,
+      `Interrupted by ${e.signal}: verify of "${dir}" stopped before a verdict (it writes nothing, so nothing is left behind)`,
+    );
   } finally {
     progress.done();
   }
   const text = formatVerifyReport(report);
   if (args.quiet && report.ok) return 0;
-  Deno.stdout.writeSync(new TextEncoder().encode(text));
+  stdout.write(text);
   return report.ok ? 0 : 1;
 }
 
@@ -169,43 +179,49 @@ function datasetDir(arg: string | undefined): string {
 }
 
 /**
- * Run one command line.
+ * Run one command line. Everything it prints goes through `terminal.ts`, so a reader
+ * that closes stdout or stderr early (`| head -1`) changes nothing but what is shown.
  *
  * @param argv Arguments after the script name.
  * @param parse The command-line parser.
- * @returns The process exit code (a promise).
+ * @returns The process exit code (a promise): 0 ok, 1 check failed, 2 usage or input
+ *   error, 130 or 143 interrupted by SIGINT or SIGTERM.
  */
 export async function runCli(
   argv: string[],
   parse: (a: string[]) => CliArgs,
 ): Promise<number> {
+  guardBrokenPipes();
   try {
     const args = parse(argv);
     if (args.help) {
-      console.log(HELP);
+      stdout.line(HELP);
       return 0;
     }
     if (args.version) {
-      console.log(`${GENERATOR.name} ${GENERATOR.version}`);
+      stdout.line(`${GENERATOR.name} ${GENERATOR.version}`);
       return 0;
     }
     switch (args.command) {
       case "generate":
         return await generateCommand(args);
       case "verify":
-        return verifyCommand(args);
+        return await verifyCommand(args);
       case "validate":
         return await validateCommand(args);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof CheckFailure) {
-      console.error(`error: ${e.message}`);
+    if (
+      e instanceof UsageError || e instanceof CheckFailure ||
+      e instanceof Interrupted
+    ) {
+      stderr.line(`error: ${e.message}`);
       return e.exitCode;
     }
     if (e instanceof Deno.errors.NotCapable) {
       // A permission the command line did not grant (e.g. an environment variable a
       // dependency reads): a usage error, not a crash.
-      console.error(
+      stderr.line(
         `error: Deno permission missing: ${
           e.message.split("\n")[0]
         } (run with -P, or see --help for the flags to grant)`,

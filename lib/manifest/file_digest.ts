@@ -5,8 +5,12 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { runSteps, type Steps } from "../steps.ts";
 
 const CHUNK = 1 << 20;
+
+/** Chunks read between two steps of {@linkcode sha256FileSteps} (32 MiB). */
+const CHUNKS_PER_STEP = 32;
 
 /**
  * Size and SHA-256 of a file.
@@ -14,18 +18,37 @@ const CHUNK = 1 << 20;
  * @param path File path.
  * @returns `bytes` and lowercase hex `sha256`.
  * @throws {Deno.errors.NotFound | Deno.errors.PermissionDenied} From `Deno.openSync`.
+ * @example
+ * ```ts ignore
+ * sha256File("output/SHA256SUMS").sha256; // 64 lowercase hex digits
+ * ```
  */
 export function sha256File(path: string): { bytes: number; sha256: string } {
+  return runSteps(sha256FileSteps(path));
+}
+
+/**
+ * {@linkcode sha256File} as steps, one per 32 MiB read; the file is closed however
+ * the steps end (an error thrown into them included).
+ *
+ * @param path File path.
+ * @returns Steps that end with `bytes` and lowercase hex `sha256`.
+ * @throws {Deno.errors.NotFound | Deno.errors.PermissionDenied} From `Deno.openSync`.
+ */
+export function* sha256FileSteps(
+  path: string,
+): Steps<{ bytes: number; sha256: string }> {
   const file = Deno.openSync(path, { read: true });
   try {
     const hash = createHash("sha256");
     const buf = new Uint8Array(CHUNK);
     let bytes = 0;
-    for (;;) {
+    for (let chunks = 1;; chunks++) {
       const n = file.readSync(buf);
       if (n === null) break;
       hash.update(buf.subarray(0, n));
       bytes += n;
+      if (chunks % CHUNKS_PER_STEP === 0) yield;
     }
     return { bytes, sha256: hash.digest("hex") };
   } finally {

@@ -16,7 +16,11 @@ import { thousands } from "../sink/number_format.ts";
 import { counted, folderShown, inFolder } from "../wording.ts";
 import { createHash } from "node:crypto";
 import { compileModel } from "../model/model.ts";
-import { type DatasetTarget, generateDataset } from "../dataset.ts";
+import {
+  type DatasetSpec,
+  datasetSteps,
+  type DatasetTarget,
+} from "../dataset.ts";
 import { FileSink, type RowSink, type SinkResult } from "../sink/file_sink.ts";
 import {
   fingerprint,
@@ -26,13 +30,14 @@ import {
   sha256sums,
 } from "./manifest.ts";
 import { METADATA_FILES, readManifest, REPORT_FILES } from "./read_manifest.ts";
-import { LineReader, sha256File } from "./file_digest.ts";
+import { LineReader, sha256FileSteps } from "./file_digest.ts";
 import { dataPackageJson } from "./datapackage.ts";
 import { collectVersions } from "./versions.ts";
 import { checkUserMemory } from "../memory.ts";
 import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "./regular_file.ts";
 import { manifestInputs } from "./inputs.ts";
+import { runSteps, type Steps } from "../steps.ts";
 
 /** Result of one file in one check. */
 export type FileStatus = "ok" | "mismatch" | "missing" | "extra";
@@ -135,13 +140,13 @@ function sha256Text(text: string): { bytes: number; sha256: string } {
   };
 }
 
-function checkFile(dir: string, f: ManifestFile): FileCheck {
+function* checkFile(dir: string, f: ManifestFile): Steps<FileCheck> {
   const why = regularOrMissing(dir, f.path);
   if (why === "missing") return { path: f.path, status: "missing" };
   if (why) return { path: f.path, status: "mismatch", detail: why };
   let d;
   try {
-    d = sha256File(`${dir}/${f.path}`);
+    d = yield* sha256FileSteps(`${dir}/${f.path}`);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       return { path: f.path, status: "missing" };
@@ -195,13 +200,17 @@ function checkText(dir: string, path: string, expected: string): FileCheck {
   };
 }
 
-/** The integrity check: files on disk against the manifest. */
-function integrityCheck(
+/** The integrity check: files on disk against the manifest (a step per file, at least). */
+function* integrityCheck(
   dir: string,
   m: Manifest,
   manifestBytes: Uint8Array,
-): { checks: FileCheck[]; notes: string[] } {
-  const checks = m.files.map((f) => checkFile(dir, f));
+): Steps<{ checks: FileCheck[]; notes: string[] }> {
+  const checks: FileCheck[] = [];
+  for (const f of m.files) {
+    checks.push(yield* checkFile(dir, f));
+    yield;
+  }
   const notes: string[] = [];
   if (fingerprint(m.files) !== m.fingerprint) {
     notes.push(
@@ -317,13 +326,13 @@ class CompareSink implements RowSink {
 }
 
 /** Regenerate once more, comparing the `watch` files with the disk line by line. */
-function firstDifferences(
+function* firstDifferences(
   dir: string,
-  spec: Parameters<typeof generateDataset>[0],
+  spec: DatasetSpec,
   watch: Set<string>,
-): FirstDifference[] {
+): Steps<FirstDifference[]> {
   const sinks: CompareSink[] = [];
-  generateDataset(spec, {
+  yield* datasetSteps(spec, {
     open: (names, header) => {
       if (!names.some((n) => watch.has(n))) {
         return {
@@ -383,18 +392,40 @@ export interface VerifyOptions {
  * @returns The report; `ok` is true only when every check passed.
  * @throws {UsageError} When the folder has no usable manifest (see `readManifest`), or
  *   when its users cannot fit in this process's memory (see `checkUserMemory`).
+ * @example
+ * ```ts ignore
+ * const report = verifyDataset("output");
+ * Deno.exit(report.ok ? 0 : 1);
+ * ```
  */
 export function verifyDataset(
   dir: string,
   opts: VerifyOptions = {},
 ): VerifyReport {
+  return runSteps(verifySteps(dir, opts));
+}
+
+/**
+ * {@linkcode verifyDataset} as steps (one per file checked, per 32 MiB hashed and per
+ * 1,000 users or sessions regenerated), for a caller that pauses for the event loop in
+ * between. It writes nothing, so an error thrown into it at a step just propagates
+ * (the files it reads are closed first).
+ *
+ * @param dir Dataset folder (holding `manifest.json`).
+ * @returns Steps that end with the report.
+ * @throws As {@linkcode verifyDataset}, and whatever is thrown into it.
+ */
+export function* verifySteps(
+  dir: string,
+  opts: VerifyOptions = {},
+): Steps<VerifyReport> {
   const { manifest: m, bytes } = readManifest(dir);
   const inputs = manifestInputs(m);
   // Before reading any data file: a regeneration that cannot fit is refused up front.
   if (inputs.config) {
     checkUserMemory(inputs.config.users, inputs.config.formats, "regenerate");
   }
-  const integ = integrityCheck(dir, m, bytes);
+  const integ = yield* integrityCheck(dir, m, bytes);
   const errors: string[] = [];
   const reproduction: FileCheck[] = [];
   let differences: FirstDifference[] = [];
@@ -410,7 +441,7 @@ export function verifyDataset(
     }
     : undefined;
   if (spec) {
-    const regen = generateDataset(spec, hashOnlyTarget(), opts.onProgress);
+    const regen = yield* datasetSteps(spec, hashOnlyTarget(), opts.onProgress);
     const byPath = new Map(regen.files.map((f) => [f.path, f]));
     for (const f of m.files) {
       const g = byPath.get(f.path);
@@ -450,7 +481,7 @@ export function verifyDataset(
         if (regularOrMissing(dir, c.path) === undefined) watch.add(c.path);
       }
     }
-    if (watch.size) differences = firstDifferences(dir, spec, watch);
+    if (watch.size) differences = yield* firstDifferences(dir, spec, watch);
   }
   const ok =
     [...integ.checks, ...reproduction].every((c) => c.status === "ok") &&

@@ -1,0 +1,34 @@
+/**
+ * Long computations as steps: a generator that yields between chunks of work (every
+ * 1,000 users or sessions, every few MiB hashed) and returns its result. Run it to the
+ * end synchronously with {@linkcode runSteps} (library use, tests), or let the command
+ * line run it with pauses for the event loop in between, so signal handlers can run
+ * and stop it cleanly (`lib/cli/interrupt.ts`).
+ *
+ * @module
+ */
+
+/** A computation that yields between chunks of work and returns a `T`. */
+export type Steps<T> = Generator<void, T, void>;
+
+/**
+ * Run every step at once, without yielding to the event loop.
+ *
+ * @param steps The computation.
+ * @returns Its result.
+ * @throws Whatever the computation throws.
+ * @example
+ * ```ts
+ * function* count(): Steps<number> {
+ *   yield;
+ *   return 2;
+ * }
+ * runSteps(count()); // 2
+ * ```
+ */
+export function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}

@@ -626,7 +626,13 @@ export async function validateDataset(
     m.users,
   );
   const pending = buildChecks(config, obs);
-  const adjusted = holm(pending.map((p) => p.pValue));
+  // The family is the checks that ran: a skipped check (p = 1 placeholder) would only
+  // make Holm's correction stricter than the number of tests performed warrants.
+  const ran = pending.flatMap((p, i) => p.skipped === undefined ? [i] : []);
+  const adjusted = new Array<number>(pending.length).fill(1);
+  holm(ran.map((i) => pending[i].pValue)).forEach((q, k) => {
+    adjusted[ran[k]] = q;
+  });
   const checks: Check[] = pending.map((p, i) => ({
     ...p,
     pAdjusted: adjusted[i],

@@ -253,7 +253,7 @@ function sameAsPrevious(words: Uint32Array, i: number): boolean {
  * Open-addressing hash set of repeated 64-bit states (linear probing, load ≤ 1/2),
  * mapping each to a dense entry index 0..n−1 and its number of occurrences.
  */
-class RepeatTable {
+export class RepeatTable {
   /** Slots of 4 words: high half, low half, entry index + 1 (0 = empty), unused. */
   readonly #slots: Uint32Array;
   readonly #mask: number;

@@ -17,6 +17,7 @@ import {
   lognormal,
   prandoState32,
   RandomStream,
+  SHORT_CYCLE_SEEDS,
   standardNormal,
   StreamFactory,
   streamId,
@@ -115,6 +116,109 @@ Deno.test("prando defect: the sign-extending shift gives cycles far shorter than
   assert.ok(lambda < 2 ** 32 - 1);
 });
 
+/** prando's step as a GF(2) matrix: column i is the step of bit i (by prando itself). */
+function stepMatrix(): number[] {
+  return Array.from({ length: 32 }, (_, i) => {
+    const p = new Prando(7);
+    p._value = (1 << i) | 0;
+    p.next();
+    return p._value >>> 0;
+  });
+}
+function applyMatrix(m: number[], x: number): number {
+  let r = 0;
+  for (let i = 0; i < 32; i++) if ((x >>> i) & 1) r ^= m[i];
+  return r >>> 0;
+}
+function matrixPower(m: number[], n: number): number[] {
+  let r = Array.from({ length: 32 }, (_, i) => (1 << i) >>> 0);
+  let b = m;
+  for (; n > 0; n = Math.floor(n / 2)) {
+    if (n % 2 === 1) r = r.map((c) => applyMatrix(b, c));
+    b = b.map((c) => applyMatrix(b, c));
+  }
+  return r;
+}
+
+Deno.test("prando's step is linear over GF(2): the XOR of two streams is one stream", () => {
+  // Why the stream adds the two generators: XOR-combining them gains nothing.
+  for (const [x, y] of [[12345, -987654], [0x5bd1e995 | 0, 0x27d4eb2d]]) {
+    const a = new Prando(x), b = new Prando(y), c = new Prando(x ^ y);
+    for (let k = 0; k < 10_000; k++) {
+      a.next(), b.next(), c.next();
+      assert.equal(a._value ^ b._value, c._value);
+    }
+  }
+  // The step matrix built from single bits reproduces the step of any state.
+  const m = stepMatrix();
+  const p = new Prando(0x2545f491);
+  for (let k = 0; k < 1000; k++) {
+    const before = p._value >>> 0;
+    p.next();
+    assert.equal(applyMatrix(m, before), p._value >>> 0);
+  }
+});
+
+Deno.test("prando's cycles: every accepted seed's period divides 2^30 - 2, short cycles only from SHORT_CYCLE_SEEDS", () => {
+  const m = stepMatrix();
+  // T^(2^30 - 1) = T: after the first step every state recurs within 2^30 - 2 steps.
+  assert.deepEqual(matrixPower(m, 2 ** 30 - 1), m);
+  // Neither 2^29 - 1 nor any smaller divisor works for all states.
+  assert.notDeepEqual(matrixPower(m, 2 ** 29), m);
+  // The short cycles, by stepping prando itself: each listed seed reaches a cycle of
+  // 1 or 2 states at its first step.
+  for (const seed of SHORT_CYCLE_SEEDS) {
+    const p = new Prando(7);
+    p._value = seed;
+    p.next();
+    const first = p._value;
+    p.next();
+    p.next();
+    assert.equal(p._value, first, `seed ${seed}`);
+    assert.throws(() => createPrando(seed), RangeError, `seed ${seed}`);
+  }
+  // Fixed points of T and T^2 are exactly 0, 0x4e260138 and the 2-cycle: T^2 + I has
+  // a null space of dimension 2 (4 solutions), found here by checking the claimed ones
+  // and the rank.
+  const t2 = matrixPower(m, 2);
+  assert.equal(32 - gf2Rank(t2.map((c, i) => (c ^ (1 << i)) >>> 0)), 2);
+  for (const x of [0x4e260138, 0x89b3c017, 0xc795c12f]) {
+    assert.equal(applyMatrix(t2, x), x);
+  }
+});
+
+function gf2Rank(cols: number[]): number {
+  const basis: number[] = [];
+  for (let v of cols) {
+    for (const b of basis) v = Math.min(v, (v ^ b) >>> 0);
+    if (v !== 0) {
+      basis.push(v);
+      basis.sort((p, q) => q - p);
+    }
+  }
+  return basis.length;
+}
+
+Deno.test("RandomStream: nextUint32 is the integer behind next", () => {
+  const a = new RandomStream(0xdeadbeef, 0x12345678);
+  const b = new RandomStream(0xdeadbeef, 0x12345678);
+  for (let i = 0; i < 10_000; i++) {
+    const x = a.nextUint32();
+    assert.ok(Number.isInteger(x) && x >= 0 && x < 2 ** 32);
+    assert.equal(b.next(), (x + 0.5) / 2 ** 32);
+  }
+});
+
+Deno.test("RandomStream: equal key halves and a short-cycle half still give varied output", () => {
+  // With XOR these gave a constant stream; the sum keeps both generators' variation.
+  for (const [hi, lo] of [[77, 77], [0x4e260138, 99], [0, 0xfc001fff]]) {
+    const s = new RandomStream(hi, lo);
+    const seen = new Set<number>();
+    for (let k = 0; k < 1000; k++) seen.add(s.nextUint32());
+    assert.equal(seen.size, 1000, `halves ${hi}, ${lo}`);
+  }
+});
+
 Deno.test("RandomStream values lie strictly inside (0, 1) with 2^-32 resolution", () => {
   const rng = new RandomStream(0xdeadbeef, 0x12345678);
   let min = 1, max = 0;
@@ -130,10 +234,17 @@ Deno.test("RandomStream values lie strictly inside (0, 1) with 2^-32 resolution"
   assert.ok(0.5 / 2 ** 32 > 0 && (2 ** 32 - 0.5) / 2 ** 32 < 1);
 });
 
-Deno.test("halfToSeed never gives 0 and keeps other halves as int32", () => {
+Deno.test("halfToSeed replaces every short-cycle seed and keeps other halves as int32", () => {
   assert.notEqual(halfToSeed(0), 0);
   assert.notEqual(halfToSeed(0xfc001fff), FREEZING_SEED);
-  assert.doesNotThrow(() => createPrando(halfToSeed(0xfc001fff)));
+  const substitutes = new Set<number>();
+  for (const seed of SHORT_CYCLE_SEEDS) {
+    const t = halfToSeed(seed >>> 0);
+    assert.ok(!SHORT_CYCLE_SEEDS.includes(t), `half ${seed >>> 0}`);
+    assert.doesNotThrow(() => createPrando(t));
+    substitutes.add(t);
+  }
+  assert.equal(substitutes.size, SHORT_CYCLE_SEEDS.length);
   assert.equal(halfToSeed(1), 1);
   assert.equal(halfToSeed(0xffffffff), -1);
   assert.equal(halfToSeed(0x80000000), -(2 ** 31));
@@ -156,12 +267,17 @@ Deno.test("unit keys: fixed values, sensitive to every input", () => {
   // Golden values: a change here changes every dataset.
   assert.equal(id, 3277802743);
   assert.deepEqual(k, [681287778, 2946302055]);
+  // The stream of a key by its definition, from prando's own state (not our code):
+  // (stateA + stateB + 6615241 + k · 362437) mod 2^32 at draw k = 1, 2, ...
+  const [hi, lo] = unitKey(20251130, id, 0);
+  const a = new Prando(hi | 0), b = new Prando(lo | 0);
   const s = new StreamFactory(20251130).stream("session", 0);
-  assert.deepEqual([s.next(), s.next(), s.next()], [
-    0.6319994049845263,
-    0.07934643572662026,
-    0.6833735943073407,
-  ]);
+  for (let k = 1; k <= 1000; k++) {
+    a.next();
+    b.next();
+    const x = (a._value + b._value + 2 ** 32 + 6615241 + k * 362437) % 2 ** 32;
+    assert.equal(s.next(), (x + 0.5) / 2 ** 32, `draw ${k}`);
+  }
   assert.notDeepEqual(unitKey(43, id, 0), k);
   assert.notDeepEqual(unitKey(42, id, 1), k);
   assert.notDeepEqual(unitKey(42, streamId("user"), 0), k);

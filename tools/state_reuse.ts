@@ -1,6 +1,7 @@
 /**
- * Count reused random states across sessions (SPEC.md §6: "the project must carry a
- * tool or test that counts reuse").
+ * Count reused random states across sessions. What users see, repeated output
+ * values, is counted by `tools/output_reuse.ts`; this tool counts the internal
+ * states behind them.
  *
  * What it measures. Every session draws from its own stream, keyed by
  * `unitKey(seed, streamId("session"), index)`. A draw's *state* is what determines
@@ -8,7 +9,9 @@
  *
  * - `combined` (the real design, `lib/random/stream.ts`): two prando generators
  *   seeded with `halfToSeed(hi)` and `halfToSeed(lo)` step together; the state of a
- *   draw is the pair `(prandoState32(a), prandoState32(b))`, 64 bits;
+ *   draw is the pair `(prandoState32(a), prandoState32(b))`, 64 bits (the stream
+ *   also adds a Weyl counter, but it is the same in every unit at a given draw, so
+ *   the pair is what tells units apart);
  * - `single` (the naive baseline SPEC §6 measured): one prando seeded with
  *   `halfToSeed(hi)`; the state of a draw is its 32-bit state.
  *

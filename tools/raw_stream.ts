@@ -56,7 +56,7 @@ Options:
   --seed S       dataset seed, integer 0..9007199254740991 (default 20251130)
   --stream NAME  stream name (default session)
   --unit I       unit index in unit mode (default 0)
-  --units U      units per block in interleaved mode (default 100000)
+  --units U      units per block in interleaved mode (default 10000)
   --draws D      draws per unit in interleaved mode (default 100)
   --count N      values to write (default: until the reader closes the pipe)
   -h, --help     show this help
@@ -92,7 +92,7 @@ export function parseOptions(args: string[]): Options {
       seed: { type: "string", default: "20251130" },
       stream: { type: "string", default: "session" },
       unit: { type: "string", default: "0" },
-      units: { type: "string", default: "100000" },
+      units: { type: "string", default: "10000" },
       draws: { type: "string", default: "100" },
       count: { type: "string" },
       help: { type: "boolean", short: "h", default: false },

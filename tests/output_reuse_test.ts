@@ -247,3 +247,16 @@ Deno.test("CLI: a usage error exits 2 with one line naming the flag", async () =
   assert.match(err, /--window/);
   assert.doesNotMatch(err, /\bat .*:\d+:\d+/);
 });
+
+Deno.test("regression: sessions 2113 and 827895 (seed 20251130) no longer repeat each other", () => {
+  // Their keys were each other's halves swapped, so their summed streams were
+  // identical (8 such pairs in 1,000,000 sessions, found by this tool).
+  const pair = [2113, 827895];
+  const real = unitFill("stream", SEED, "session");
+  const fill: UnitFill = (u, out) => real(pair[u], out);
+  const counts = countWindowReuse(2, 100, 4, fill);
+  assert.equal(counts.reusedWindows, 0);
+  const [h1, l1] = unitKey(SEED, SESSION, pair[0]);
+  const [h2, l2] = unitKey(SEED, SESSION, pair[1]);
+  assert.notDeepEqual([h1, l1], [l2, h2]);
+});

@@ -21,8 +21,10 @@
  * period a multiple of 2^31 · (2^29 − 1) ≈ 2^60. The counter starts at the same value
  * in every unit, so it adds no state across units; it only lengthens each stream.
  *
- * Measured with `tools/output_reuse.ts` (repeated windows of 4 consecutive outputs
- * across units) and dieharder (`bench/dieharder.sh`); figures in the README.
+ * The sum is symmetric in the two halves, so `unitKey` makes sure no two units have
+ * each other's halves swapped (see `unit_key.ts`). Measured with
+ * `tools/output_reuse.ts` (repeated windows of 4 consecutive outputs across units)
+ * and dieharder (`bench/dieharder.sh`); figures in the README.
  *
  * @module
  */

@@ -45,7 +45,8 @@
  * deno task state-reuse --sessions 1000000 --draws 100 --mode both
  * ```
  *
- * Measured (seed 20251130, Deno 2.9.6, 2 cores, one process per mode; wall and peak
+ * Measured before the low key half hashed the high half (seed 20251130, Deno 2.9.6,
+ * 2 cores, one process per mode; wall and peak
  * RSS from `/usr/bin/time -v`):
  *
  * | sessions × draws  | mode     | reused draws       | sessions reusing | shared draws       | sessions sharing | wall  | peak RSS |

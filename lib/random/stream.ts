@@ -18,7 +18,8 @@
  * Why the Weyl counter. Every prando cycle after the first step has a length dividing
  * 2^30 − 2 (536,870,911 and 1,073,741,822 states), so the pair alone repeats after at
  * most 2^30 − 2 draws whatever the seeds. Adding a counter of period 2^32 makes the
- * period a multiple of 2^31 · (2^29 − 1) ≈ 2^60. The counter starts at the same value
+ * state's period lcm(2^30 − 2 or 2^29 − 1, 2^32) = 2^32 · (2^29 − 1) ≈ 2^61 for every
+ * accepted seed pair. The counter starts at the same value
  * in every unit, so it adds no state across units; it only lengthens each stream.
  *
  * The sum is symmetric in the two halves, so `unitKey` makes sure no two units have
@@ -38,7 +39,7 @@ import { streamId, unitKey } from "./unit_key.ts";
 
 /** 2^−32. */
 const INV_2_32 = 2.3283064365386963e-10;
-/** Weyl counter: start value and odd increment (Marsaglia's xorwow constants). */
+/** Start value of the Weyl counter (Marsaglia's xorwow constant). */
 export const WEYL_START = 6615241;
 /** Increment of the Weyl counter per draw; odd, so the counter has period 2^32. */
 export const WEYL_STEP = 362437;

@@ -1,6 +1,7 @@
 /**
- * Count reused random states across sessions (docs/design.md §4.5: the project carries
- * the tool that counts reuse).
+ * Count reused random states across sessions (docs/design.md §4.5). What users see,
+ * repeated output values, is counted by `tools/output_reuse.ts`; this tool counts the
+ * internal states behind them.
  *
  * What it measures. Every session draws from its own stream, keyed by
  * `unitKey(seed, streamId("session"), index)`. A draw's *state* is what determines
@@ -8,7 +9,9 @@
  *
  * - `combined` (the real design, `lib/random/stream.ts`): two prando generators
  *   seeded with `halfToSeed(hi)` and `halfToSeed(lo)` step together; the state of a
- *   draw is the pair `(prandoState32(a), prandoState32(b))`, 64 bits;
+ *   draw is the pair `(prandoState32(a), prandoState32(b))`, 64 bits (the stream
+ *   also adds a Weyl counter, but it is the same in every unit at a given draw, so
+ *   the pair is what tells units apart);
  * - `single` (the naive baseline of docs/design.md §4.5): one prando seeded with
  *   `halfToSeed(hi)`; the state of a draw is its 32-bit state.
  *
@@ -42,7 +45,8 @@
  * deno task state-reuse --sessions 1000000 --draws 100 --mode both
  * ```
  *
- * Measured (seed 20251130, Deno 2.9.6, 2 cores, one process per mode; wall and peak
+ * Measured before the low key half hashed the high half (seed 20251130, Deno 2.9.6,
+ * 2 cores, one process per mode; wall and peak
  * RSS from `/usr/bin/time -v`):
  *
  * | sessions × draws  | mode     | reused draws       | sessions reusing | shared draws       | sessions sharing | wall  | peak RSS |
@@ -253,7 +257,7 @@ function sameAsPrevious(words: Uint32Array, i: number): boolean {
  * Open-addressing hash set of repeated 64-bit states (linear probing, load ≤ 1/2),
  * mapping each to a dense entry index 0..n−1 and its number of occurrences.
  */
-class RepeatTable {
+export class RepeatTable {
   /** Slots of 4 words: high half, low half, entry index + 1 (0 = empty), unused. */
   readonly #slots: Uint32Array;
   readonly #mask: number;

@@ -4,8 +4,19 @@
  * @module
  */
 export { assertSeed, MAX_SEED, streamId, unitKey } from "./unit_key.ts";
-export { createPrando, FREEZING_SEED, prandoState32 } from "./prando_source.ts";
-export { halfToSeed, RandomStream, StreamFactory } from "./stream.ts";
+export {
+  createPrando,
+  FREEZING_SEED,
+  prandoState32,
+  SHORT_CYCLE_SEEDS,
+} from "./prando_source.ts";
+export {
+  halfToSeed,
+  RandomStream,
+  StreamFactory,
+  WEYL_START,
+  WEYL_STEP,
+} from "./stream.ts";
 export type { Uniform } from "./stream.ts";
 export { normal, standardNormal } from "./normal.ts";
 export { truncatedNormal } from "./truncated_normal.ts";

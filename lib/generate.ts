@@ -21,7 +21,7 @@ import {
 } from "./sink/output_dir.ts";
 import { counted } from "./wording.ts";
 import { CheckFailure, Interrupted, UsageError } from "./errors.ts";
-import { runSteps, type Steps } from "./steps.ts";
+import { LAST_CHANCE, runSteps, type Steps } from "./steps.ts";
 import {
   fingerprint,
   type Manifest,
@@ -287,6 +287,8 @@ export function* generateSteps(opts: GenerateOptions): Steps<GenerateResult> {
       "SHA256SUMS",
       sha256sums([...manifest.files, ...meta]),
     );
+    // An interrupt that arrived while the metadata was written still counts.
+    yield LAST_CHANCE;
     staged.commit();
     const notes = [...staged.warnings];
     if (staged.leftovers.length) {

@@ -17,6 +17,7 @@ import { getHeapStatistics } from "node:v8";
 import type { Format } from "./config/schema.ts";
 import { UsageError } from "./errors.ts";
 import { thousands } from "./sink/number_format.ts";
+import { counted } from "./wording.ts";
 
 /** Bytes budgeted per user with raw output (measured ≈ 114, see the module doc). */
 export const BYTES_PER_USER_RAW = 160;
@@ -80,7 +81,7 @@ export function checkUserMemory(
     (HEAP_RESERVE_BYTES + users * perUser) / 2 ** 20,
   );
   throw new UsageError(
-    `Cannot ${verb} ${thousands(users)} users: ${
+    `Cannot ${verb} ${counted(users, "user")}: ${
       raw ? "with" : "without"
     } raw output this process can hold at most ${
       thousands(max)

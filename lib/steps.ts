@@ -8,8 +8,19 @@
  * @module
  */
 
+/**
+ * What a step may yield: nothing (a chunk is done; the runner decides whether to let
+ * the event loop run), or {@linkcode LAST_CHANCE} (the point of no return is next,
+ * e.g. moving a finished dataset into place: the runner should take pending signals
+ * into account now).
+ */
+export type StepHint = void | typeof LAST_CHANCE;
+
+/** Yielded just before an irreversible action; see {@linkcode StepHint}. */
+export const LAST_CHANCE = "last-chance" as const;
+
 /** A computation that yields between chunks of work and returns a `T`. */
-export type Steps<T> = Generator<void, T, void>;
+export type Steps<T> = Generator<StepHint, T, void>;
 
 /**
  * Run every step at once, without yielding to the event loop.

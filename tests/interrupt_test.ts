@@ -150,6 +150,46 @@ for (
   });
 }
 
+/** Bytes of this run's staged `star/fact_turn.csv` so far (0 before it exists). */
+function stagedTurnBytes(out: string, pid: number): number {
+  if (!exists(`${out}.partial`)) return 0;
+  for (const e of Deno.readDirSync(`${out}.partial`)) {
+    if (!e.name.startsWith(`run-${pid}-`)) continue;
+    try {
+      return Deno.statSync(`${out}.partial/${e.name}/star/fact_turn.csv`).size;
+    } catch {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+Deno.test("a signal deep into the session phase is honoured, not only an early one", async () => {
+  // The failing input: SIGTERM 1.5 s into a 20,000-session run was ignored (the run
+  // finished and replaced the old dataset, exit 0) while one sent in the first
+  // steps worked. Sent here after 8 MB of turn facts (about 100 steps in).
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-int-" });
+  const out = `${tmp}/ds`;
+  const child = spawnGenerate(out);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await waitFor(
+      "8 MB of turn facts",
+      () => stagedTurnBytes(out, child.pid) >= 8 * 2 ** 20,
+    );
+    child.kill("SIGTERM");
+    // An ignored signal would let the 5,000,000-session run go on for minutes.
+    timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const r = await child.output();
+    assert.equal(r.signal, null, "not a clean exit (ignored, then killed)");
+    assert.equal(r.code, 143, new TextDecoder().decode(r.stderr));
+    assert.deepEqual([...Deno.readDirSync(tmp)], []);
+  } finally {
+    clearTimeout(timer);
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
 Deno.test("SIGINT during generate into a new folder leaves no folder at all", async () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-int-" });
   const out = `${tmp}/ds`;

@@ -16,6 +16,7 @@ import { rawUserFragment, RawUserFragments } from "../lib/project/users.ts";
 import { DAY_MS, parseIsoDate } from "../lib/calendar/iso_date.ts";
 import {
   BYTES_PER_USER_RAW,
+  checkUserMemory,
   HEAP_RESERVE_BYTES,
   maxUsers,
 } from "../lib/memory.ts";
@@ -171,5 +172,12 @@ Deno.test("the compact user table rebuilds every user's raw fragment exactly", (
   assert.throws(
     () => table.add(0, generateUser(model, streams, fakers, 0)),
     RangeError,
+  );
+});
+
+Deno.test("the refusal counts one user in the singular", () => {
+  assert.throws(
+    () => checkUserMemory(1, ["raw"], "generate", HEAP_RESERVE_BYTES),
+    /^UsageError: Cannot generate 1 user: with raw output this process can hold at most 0 \(/,
   );
 });

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { canonicalRun, digestLines } from "../tools/canonical_manifest.ts";
 import { parse as parseYaml } from "yaml";
-import { generateTemp, listFiles, ROOT } from "./helpers.ts";
+import { generateTemp, listFiles, ROOT, runMain } from "./helpers.ts";
 
 Deno.test("canonical run matches the golden digests in MANIFEST.md", () => {
   const golden = digestLines(Deno.readTextFileSync(`${ROOT}/MANIFEST.md`));
@@ -149,6 +149,43 @@ Deno.test("datapackage.json describes every file: fields, keys, bytes and sha256
         }
       }
     }
+  } finally {
+    ds.cleanup();
+  }
+});
+
+Deno.test("datapackage.json's description names only the representations written", () => {
+  const ds = generateTemp({ sessions: 5, users: 3, formats: ["star"] });
+  try {
+    const dp = JSON.parse(
+      Deno.readTextFileSync(`${ds.dir}/datapackage.json`),
+    );
+    assert.match(dp.description, / as a star schema\. /);
+    assert.doesNotMatch(dp.description, /raw|snowflake/);
+  } finally {
+    ds.cleanup();
+  }
+});
+
+Deno.test("--from-manifest refuses a manifest whose fingerprint its file digests do not give", () => {
+  // The failing input: files[0].sha256 zeroed, fingerprint left as it was, printed
+  // "Reproduced: the fingerprint matches the manifest's" and exited 0.
+  const ds = generateTemp({ sessions: 5, users: 3, formats: ["star"] });
+  try {
+    const m = JSON.parse(Deno.readTextFileSync(`${ds.dir}/manifest.json`));
+    m.files[0].sha256 = "0".repeat(64);
+    const altered = `${ds.dir}/altered.json`;
+    Deno.writeTextFileSync(altered, JSON.stringify(m));
+    const r = runMain(["-A"], [
+      "--from-manifest",
+      altered,
+      "--out",
+      `${ds.dir}/rebuilt`,
+    ]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /is not the one its file digests give/);
+    assert.doesNotMatch(r.stdout, /Reproduced/);
+    assert.throws(() => Deno.statSync(`${ds.dir}/rebuilt`));
   } finally {
     ds.cleanup();
   }

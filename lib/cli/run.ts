@@ -6,6 +6,7 @@
 import { type CliArgs, HELP } from "./args.ts";
 import { loadConfig, parseConfig } from "../config/load.ts";
 import { readManifestAt } from "../manifest/read_manifest.ts";
+import { fingerprint } from "../manifest/manifest.ts";
 import { manifestInputs } from "../manifest/inputs.ts";
 import type { Format } from "../config/schema.ts";
 import { generateSteps } from "../generate.ts";
@@ -77,6 +78,17 @@ async function generateCommand(args: CliArgs): Promise<number> {
       // Never the out recorded in someone else's config: ours, or output/.
       out: args.overrides.out ?? "output",
     };
+    // The fingerprint is what is compared: it must be the one the file digests give,
+    // or "Reproduced" would vouch for digests nobody checked.
+    if (fingerprint(manifest.files) !== manifest.fingerprint) {
+      throw new UsageError(
+        `Cannot regenerate from "${
+          inFolder(dir, "manifest.json")
+        }": its fingerprint ${manifest.fingerprint} is not the one its file digests give (${
+          fingerprint(manifest.files)
+        }); the manifest was altered`,
+      );
+    }
     expected = manifest.fingerprint;
   } else {
     loaded = loadConfig(args.config);

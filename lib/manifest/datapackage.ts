@@ -11,6 +11,20 @@ import type { Manifest } from "./manifest.ts";
 import type { Table } from "../schema/table.ts";
 import { RAW_TURN, SNOWFLAKE_TABLES, STAR_TABLES } from "../schema/tables.ts";
 
+const REPRESENTATION: Record<string, string> = {
+  raw: "raw JSONL logs",
+  star: "a star schema",
+  snowflake: "a snowflake schema",
+};
+
+/** The formats in words: "raw JSONL logs, a star schema and a snowflake schema". */
+function representations(formats: readonly string[]): string {
+  const words = formats.map((f) => REPRESENTATION[f] ?? f);
+  return words.length < 2
+    ? words.join("")
+    : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}
+
 /** Profiles of Data Package v2. */
 const PROFILE = {
   package: "https://datapackage.org/profiles/2.0/datapackage.json",
@@ -113,7 +127,9 @@ export function dataPackage(m: Manifest): Record<string, unknown> {
     name: `chatsynth-${m.fingerprint.slice(0, 12)}`,
     title: "chatsynth synthetic chatbot conversations",
     description:
-      `Synthetic chatbot sessions (seed ${m.seed}, ${m.sessions} sessions, ${m.users} users) as raw JSONL logs, a star schema and a snowflake schema. Dataset fingerprint ${m.fingerprint}.`,
+      `Synthetic chatbot sessions (seed ${m.seed}, ${m.sessions} sessions, ${m.users} users) as ${
+        representations(m.formats)
+      }. Dataset fingerprint ${m.fingerprint}.`,
     version: m.generator.version,
     // Not `created`: the config's fixed reference date is not when the data was made,
     // and the run time never enters a dataset. A custom property says what it is.

@@ -4,17 +4,17 @@
 # as ratios measured in one run (these machines are noisy).
 #
 # usage: bench/compare.sh [SESSIONS] [USERS]     (default 100000 20000)
-# needs: /usr/bin/time. Optional comparisons, each skipped with a note when absent:
-#        SHARED (a folder) holding floor.sh, which writes and hashes the same bytes
-#        (the machine's floor), and peer_seed_python.py, the seed's Python generator,
-#        which needs Debian's python3-numpy python3-pandas python3-scipy
-#        python3-fake-factory python3-yaml.
+# needs: /usr/bin/time, sha256sum. The floor is measured here: writing the dataset's
+#        bytes again and hashing them (sha256sum), which no generator can beat.
+#        Optional: PEER=path/to/generator.py, a Python generator of the same data
+#        taking --sessions N --users M --outdir DIR (run with /usr/bin/python3),
+#        skipped with a note when not given.
 set -euo pipefail
 unset RUST_BACKTRACE
 cd "$(dirname "$0")/.."
 sessions=${1:-100000}
 users=${2:-20000}
-shared=${SHARED:-../shared/bench}
+peer=${PEER:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 deno=${DENO:-deno}
@@ -38,19 +38,18 @@ measure chatsynth "$deno" run -A main.ts --sessions "$sessions" --users "$users"
 ours=$secs
 bytes=$(du -sb "$tmp/ours" | cut -f1)
 echo "output bytes: $bytes ($(du -sb "$tmp/ours/raw" | cut -f1) raw, $(du -sb "$tmp/ours/star" | cut -f1) star, $(du -sb "$tmp/ours/snowflake" | cut -f1) snowflake)"
-if [ -f "$shared/floor.sh" ]; then
-  floor=$(bash "$shared/floor.sh" "$tmp/ours" | sed -E 's/floor_seconds=([0-9.]+).*/\1/')
-  echo "floor      $floor s   ours/floor = $(awk -v a="$ours" -v b="$floor" 'BEGIN{printf "%.2f", a/b}')"
-else
-  echo "floor script not found at $shared/floor.sh; skipping the floor comparison (set SHARED to a folder holding floor.sh)"
-fi
+# The floor: the same bytes written to one file and hashed, as one pipeline.
+measure floor sh -c 'find "$1" -type f -print0 | sort -z | xargs -0 cat | tee "$2" | sha256sum' \
+  floor "$tmp/ours" "$tmp/floor.bin"
+echo "ours/floor = $(awk -v a="$ours" -v b="$secs" 'BEGIN{printf "%.2f", a/b}')"
+rm -f "$tmp/floor.bin"
 rm -rf "$tmp/ours"
-if [ ! -f "$shared/peer_seed_python.py" ]; then
-  echo "peer script not found at $shared/peer_seed_python.py; skipping the peer comparison"
-elif ! /usr/bin/python3 -c 'import pandas, numpy, faker, yaml' 2>/dev/null; then
-  echo "peer skipped (needs /usr/bin/python3 with pandas, numpy, faker, yaml)"
+if [ -z "$peer" ]; then
+  echo "peer comparison skipped: set PEER to a Python generator script to compare with one"
+elif [ ! -f "$peer" ]; then
+  echo "peer comparison skipped: PEER=$peer is not a file"
 else
-  measure peer /usr/bin/python3 "$shared/peer_seed_python.py" --sessions "$sessions" \
+  measure peer /usr/bin/python3 "$peer" --sessions "$sessions" \
     --users "$users" --outdir "$tmp/peer"
   echo "ours/peer = $(awk -v a="$ours" -v b="$secs" 'BEGIN{printf "%.2f", a/b}')"
 fi

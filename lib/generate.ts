@@ -90,8 +90,11 @@ function listed(words: string[]): string {
  *   message names the key and its flag.
  * @example
  * ```ts
- * // config.yaml without `sessions:`, run with --sessions 100:
- * effectiveConfig(parseConfig(text, "config.yaml"), { sessions: 100 }, "config.yaml");
+ * import { parseConfig } from "./config/load.ts";
+ * // a config file without `sessions:`, run with --sessions 100:
+ * const text = Deno.readTextFileSync("config.yaml").replace(/^sessions:.*$/m, "");
+ * const c = effectiveConfig(parseConfig(text, "config.yaml"), { sessions: 100 }, "config.yaml");
+ * if (c.sessions !== 100) throw new Error("the flag supplies sessions");
  * ```
  */
 export function effectiveConfig(

@@ -110,8 +110,11 @@ export interface ProtectedFolder {
  * @throws {UsageError} When the folder cannot be listed.
  * @example
  * ```ts
- * const why = foreignContent("output");
- * if (why) console.error(`output ${why}`);
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/notes.txt`, "mine");
+ * const why = foreignContent(dir); // a folder without a chatsynth manifest
+ * if (why === undefined) throw new Error("a notes file is not a dataset");
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export function foreignContent(dir: string): string | undefined {

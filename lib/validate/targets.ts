@@ -97,7 +97,11 @@ export function activityPmf(c: Config, kMax: number): number[] {
  * @returns 168 probabilities summing to 1.
  * @example
  * ```ts
+ * import { loadConfig } from "../config/load.ts";
+ * import { effectiveConfig } from "../generate.ts";
+ * const config = effectiveConfig(loadConfig("config.yaml").config, {}, "config.yaml");
  * const p = startCellProbs(config); // p[0 * 24 + 9]: Monday 09:00–09:59 UTC
+ * if (Math.abs(p.reduce((a, b) => a + b, 0) - 1) > 1e-12) throw new Error("sums to 1");
  * ```
  */
 export function startCellProbs(c: Config): number[] {

@@ -181,6 +181,10 @@ function datasetDir(arg: string | undefined): string {
 /**
  * Run one command line. Everything it prints goes through `terminal.ts`, so a reader
  * that closes stdout or stderr early (`| head -1`) changes nothing but what is shown.
+ * Standard output that cannot be written for another reason (a full disk) is an I/O
+ * error: one line on stderr, and exit code 2 where the command would have given 0
+ * (a failed check or an interruption keeps its code). Standard error that cannot be
+ * written is dropped silently.
  *
  * @param argv Arguments after the script name.
  * @param parse The command-line parser.
@@ -192,6 +196,17 @@ export async function runCli(
   parse: (a: string[]) => CliArgs,
 ): Promise<number> {
   guardBrokenPipes();
+  const code = await runCommandLine(argv, parse);
+  const failure = stdout.failure;
+  if (failure === undefined) return code;
+  stderr.line(`error: cannot write to standard output: ${failure.message}`);
+  return code === 0 ? 2 : code;
+}
+
+async function runCommandLine(
+  argv: string[],
+  parse: (a: string[]) => CliArgs,
+): Promise<number> {
   try {
     const args = parse(argv);
     if (args.help) {

@@ -6,7 +6,7 @@
 import { type CliArgs, HELP } from "./args.ts";
 import { loadConfig, parseConfig } from "../config/load.ts";
 import { readManifestAt } from "../manifest/read_manifest.ts";
-import { manifestInputs } from "../manifest/inputs.ts";
+import { countsContradiction, manifestInputs } from "../manifest/inputs.ts";
 import type { Format } from "../config/schema.ts";
 import { generateSteps } from "../generate.ts";
 import type { ProtectedFolder } from "../sink/output_dir.ts";
@@ -53,6 +53,14 @@ async function generateCommand(args: CliArgs): Promise<number> {
   let protect: ProtectedFolder[] = [];
   if (args.fromManifest !== undefined) {
     const { manifest, dir } = readManifestAt(args.fromManifest);
+    const contradiction = countsContradiction(manifest);
+    if (contradiction) {
+      throw new UsageError(
+        `Cannot regenerate from "${
+          inFolder(dir, "manifest.json")
+        }": the manifest is damaged, ${contradiction}`,
+      );
+    }
     const inputs = manifestInputs(manifest);
     if (inputs.problems.length || !inputs.config) {
       throw new UsageError(

@@ -142,7 +142,7 @@ Deno.test("validate: damaged files are exit 2; count mismatches and tampering fa
   }
 });
 
-Deno.test("validate replaces a symlinked report instead of writing through it", () => {
+Deno.test("validate neither writes through nor replaces a symlinked report: a warning, exit = verdict", () => {
   const ds = generateTemp({ sessions: 30, users: 10, seed: 44 });
   const victim = Deno.makeTempFileSync();
   try {
@@ -151,7 +151,13 @@ Deno.test("validate replaces a symlinked report instead of writing through it", 
     const r = runMain(perms(ds.dir), ["validate", ds.dir]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(Deno.readTextFileSync(victim), "keep me\n");
-    assert.ok(Deno.lstatSync(`${ds.dir}/validation.md`).isFile);
+    // Not a report chatsynth wrote: left as it is, and nothing written beside it.
+    assert.ok(Deno.lstatSync(`${ds.dir}/validation.md`).isSymlink);
+    assert.match(
+      r.stderr,
+      /^warning: Cannot write the validation report ".*\/validation\.md": it is a symbolic link, and is not a report chatsynth wrote/m,
+    );
+    assert.ok(!listFiles(ds.dir).includes("validation.json"));
   } finally {
     ds.cleanup();
     Deno.removeSync(victim);

@@ -82,6 +82,30 @@ function realPathOrUndefined(path: string): string | undefined {
   }
 }
 
+/** The folder holding `path` (`"."` for a bare name, `"/"` for a top-level path). */
+function parentOf(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "." : i === 0 ? "/" : path.slice(0, i);
+}
+
+/**
+ * The folders above `path` that do not exist yet, innermost first: those a recursive
+ * `mkdir` of `path` creates. Stops at the first that exists or cannot be inspected.
+ */
+function missingAncestors(path: string): string[] {
+  const missing: string[] = [];
+  for (let p = parentOf(path); p !== "." && p !== "/"; p = parentOf(p)) {
+    try {
+      Deno.lstatSync(p);
+      break;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) break;
+      missing.push(p);
+    }
+  }
+  return missing;
+}
+
 function randomId(): string {
   // A per-run folder name only (never in any output): process id plus 32 random bits.
   const b = crypto.getRandomValues(new Uint8Array(4));
@@ -210,9 +234,16 @@ export class StagedOutput {
   readonly leftovers: string[];
   /** Warnings from {@linkcode commit} that did not make the run fail. */
   readonly warnings: string[] = [];
+  /**
+   * The rename {@linkcode commit} uses (`Deno.renameSync`); replaceable so that tests
+   * can make one rename fail.
+   */
+  rename: (from: string, to: string) => void = Deno.renameSync;
   #force: boolean;
   #protect: ProtectedFolder[];
   #shown: string;
+  /** Folders above `workRoot` this run created, innermost first. */
+  #createdParents: string[] = [];
 
   /**
    * Check the target and create an empty staging folder. Nothing is created or changed
@@ -288,13 +319,17 @@ export class StagedOutput {
         }`,
       );
     }
+    const missing = missingAncestors(this.workRoot);
     try {
       Deno.mkdirSync(this.workRoot, { recursive: true });
+      this.#createdParents = missing;
       this.leftovers = [...Deno.readDirSync(this.workRoot)].map((e) =>
         `${this.workRoot}/${e.name}`
       ).sort();
       Deno.mkdirSync(this.staging);
     } catch (e) {
+      this.#createdParents = missing;
+      this.#removeRootIfEmpty();
       throw fsError("create output folder", this.staging, e);
     }
   }
@@ -374,7 +409,8 @@ export class StagedOutput {
    * in place.
    *
    * @throws {UsageError} When the target may no longer be replaced, or a rename fails;
-   *   the staging folder is then removed and the target untouched.
+   *   the staging folder is then removed and the target left as it was (an old
+   *   dataset already moved aside is moved back).
    */
   commit(): void {
     const { exists, refusal } = this.#check();
@@ -386,11 +422,32 @@ export class StagedOutput {
     }
     const aside = `${this.staging}-replaced`;
     try {
-      if (exists) Deno.renameSync(this.target, aside);
-      Deno.renameSync(this.staging, this.target);
+      if (exists) this.rename(this.target, aside);
     } catch (e) {
       this.abort();
       throw fsError("move the dataset into", this.target, e);
+    }
+    try {
+      this.rename(this.staging, this.target);
+    } catch (e) {
+      let restored = "";
+      if (exists) {
+        try {
+          this.rename(aside, this.target);
+        } catch (back) {
+          // Kept where it is (abort removes only the staging folder): say where.
+          restored =
+            `; the previous dataset could not be moved back and is in "${aside}" (${
+              back instanceof Error ? back.message : String(back)
+            })`;
+        }
+      }
+      this.abort();
+      throw new UsageError(
+        `${
+          fsError("move the dataset into", this.target, e).message
+        }${restored}`,
+      );
     }
     if (exists) {
       try {
@@ -403,6 +460,7 @@ export class StagedOutput {
         );
       }
     }
+    this.#createdParents = []; // they hold the dataset now
     this.#removeRootIfEmpty();
   }
 
@@ -412,11 +470,21 @@ export class StagedOutput {
     } catch { /* another run's folder, or a leftover: keep */ }
   }
 
-  /** Remove the staging folder after a failure; the target is untouched. */
+  /**
+   * Remove the staging folder after a failure, then `workRoot` and the folders above
+   * it that this run created, each only when empty (innermost first); the target is
+   * untouched.
+   */
   abort(): void {
     try {
       Deno.removeSync(this.staging, { recursive: true });
     } catch { /* best effort */ }
     this.#removeRootIfEmpty();
+    for (const dir of this.#createdParents) {
+      try {
+        Deno.removeSync(dir); // not recursive: only when nothing else is in it
+      } catch { /* in use (e.g. by another run): keep */ }
+    }
+    this.#createdParents = [];
   }
 }

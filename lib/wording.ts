@@ -80,6 +80,7 @@ export function folderShown(dir: string): string {
  */
 export function escapeControls(s: string): string {
   return s.replace(
+    // deno-lint-ignore no-control-regex
     /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g,
     (c) =>
       JSON_ESCAPES[c] ??

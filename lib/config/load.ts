@@ -30,7 +30,7 @@ type Path = (string | number)[];
 
 /** A key that reads unambiguously in a dotted path: not empty, no separator, quote or control. */
 function isPlainKey(k: string): boolean {
-  return /^[^.[\]"\\\x00-\x1f\x7f-\x9f\u2028\u2029]+$/.test(k);
+  return k !== "" && !/[.[\]"\\]/.test(k) && escapeControls(k) === k;
 }
 
 /**

@@ -22,7 +22,13 @@ import {
   validationSummary,
   writeValidationReport,
 } from "../validate/validate.ts";
-import { counted, folderShown, inFolder, trimSlashes } from "../wording.ts";
+import {
+  counted,
+  escapeControls,
+  folderShown,
+  inFolder,
+  trimSlashes,
+} from "../wording.ts";
 
 /**
  * Validate `dir`, print the verdict, then write the report into `reportDir`: the
@@ -187,6 +193,24 @@ function datasetDir(arg: string | undefined): string {
 }
 
 /**
+ * What Deno refused, as one sentence naming the permission and the flag that grants
+ * it: Deno's own `Requires env access to "TERM", run again with the --allow-env flag`
+ * becomes `Deno has no env access to "TERM"; grant it with --allow-env=TERM`.
+ */
+function missingPermission(e: Error): string {
+  const first = escapeControls(e.message.split("\n")[0]);
+  const m = /^Requires (\w+) access(?: to "(.*?)")?,/.exec(first);
+  if (!m) {
+    return `Deno permission missing: ${first} (see --help for the flags to grant)`;
+  }
+  const [, kind, what] = m;
+  const flag = `--allow-${kind}${what === undefined ? "" : `=${what}`}`;
+  return `Deno has no ${kind} access${
+    what === undefined ? "" : ` to "${what}"`
+  }; grant it with ${flag} (see --help for the flags a command needs)`;
+}
+
+/**
  * Run one command line. Everything it prints goes through `terminal.ts`, so a reader
  * that closes stdout or stderr early (`| head -1`) changes nothing but what is shown.
  * Standard output that cannot be written for another reason (a full disk) is an I/O
@@ -244,11 +268,7 @@ async function runCommandLine(
     if (e instanceof Deno.errors.NotCapable) {
       // A permission the command line did not grant (e.g. an environment variable a
       // dependency reads): a usage error, not a crash.
-      stderr.line(
-        `error: Deno permission missing: ${
-          e.message.split("\n")[0]
-        } (run with -P, or see --help for the flags to grant)`,
-      );
+      stderr.line(`error: ${missingPermission(e)}`);
       return 2;
     }
     throw e;

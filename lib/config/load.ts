@@ -10,6 +10,7 @@ import { checkConfigRules, type ConfigIssue } from "./rules.ts";
 import { closestName } from "./closest.ts";
 import { UsageError } from "../errors.ts";
 import { escapeControls, quoted } from "../wording.ts";
+import { brokenLink } from "../symlinks.ts";
 
 /** A loaded config with the exact bytes it came from (hashed into the manifest). */
 export interface LoadedConfig {
@@ -344,11 +345,17 @@ export function loadConfig(path: string): LoadedConfig {
   try {
     bytes = Deno.readFileSync(path);
   } catch (e) {
-    const why = e instanceof Deno.errors.NotFound
+    const broken = brokenLink(path);
+    const why = broken
+      ? `it is ${broken.text}`
+      : e instanceof Deno.errors.NotFound
       ? "no such file"
-      : e instanceof Deno.errors.PermissionDenied ||
-          e instanceof Deno.errors.NotCapable
-      ? "permission denied (run with -P, or add --allow-read for this path)"
+      : e instanceof Deno.errors.NotCapable
+      ? `Deno has no read access to it (grant it with --allow-read=${
+        escapeControls(path)
+      })`
+      : e instanceof Deno.errors.PermissionDenied
+      ? "permission denied by the file system"
       : e instanceof Deno.errors.IsADirectory
       ? "it is a directory"
       : escapeControls((e as Error).message);

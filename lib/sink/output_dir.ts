@@ -23,6 +23,7 @@ import {
 } from "../manifest/read_manifest.ts";
 import { GENERATOR } from "../manifest/versions.ts";
 import { trimSlashes } from "../wording.ts";
+import { brokenLink } from "../symlinks.ts";
 
 function describeFsError(e: unknown): string {
   if (e instanceof Deno.errors.NotCapable) {
@@ -269,13 +270,12 @@ export class StagedOutput {
       try {
         real = Deno.realPathSync(this.given);
       } catch (e) {
-        if (info?.isSymlink && e instanceof Deno.errors.NotFound) {
-          let to = "";
-          try {
-            to = ` to "${Deno.readLinkSync(this.given)}"`;
-          } catch { /* the link's text is only for the message */ }
+        const broken = info?.isSymlink ? brokenLink(this.given) : undefined;
+        if (broken) {
           throw new UsageError(
-            `Output folder "${this.given}" is a symbolic link${to}, which does not exist; create that folder or choose another --out`,
+            `Output folder "${this.given}" is ${broken.text}; ${
+              broken.loop ? "" : "create that folder or "
+            }choose another --out`,
           );
         }
         throw fsError("resolve output folder", this.given, e);

@@ -52,6 +52,7 @@ import { type FileRead, readDataset } from "./read_dataset.ts";
 import { UsageError } from "../errors.ts";
 import { manifestInputs } from "../manifest/inputs.ts";
 import { counted, inFolder } from "../wording.ts";
+import { brokenLink } from "../symlinks.ts";
 
 /**
  * Largest dataset `validate` reads: it keeps 8 bytes per session (a hash for the
@@ -989,6 +990,14 @@ export function writeValidationReport(
     }
   } catch (e) {
     if (e instanceof ReportNotWritten) throw e;
+    const broken = brokenLink(folder);
+    if (broken) {
+      throw new ReportNotWritten(
+        folder,
+        folder,
+        new Error(`"${folder}" is ${broken.text}`),
+      );
+    }
     if (!(e instanceof Deno.errors.NotFound)) {
       throw new ReportNotWritten(folder, folder, e);
     }

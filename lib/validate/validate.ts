@@ -895,7 +895,7 @@ const REPORT_TITLE = "# chatsynth validation report\n";
 const REPORT_KEYS = ["dataset", "method", "checks", "rules", "quality", "pass"];
 
 /** Largest `validation.json` recognised as ours, bytes (ours are tens of KB). */
-const MAX_REPORT_JSON_BYTES = 4 * 1024 * 1024;
+const MAX_REPORT_JSON_BYTES = 1024 * 1024;
 
 /** Up to `n` bytes from the start of a regular file. */
 function readHead(path: string, n: number): Uint8Array {

@@ -337,6 +337,36 @@ Deno.test("--report never replaces a validation.md or .json chatsynth did not wr
     );
     assert.ok(!exists(`${ds.dir}/validation.json`));
 
+    // Nor does generate --force remove it with the dataset around it.
+    const again = runMain([
+      "--allow-read",
+      "--allow-env",
+      `--allow-write=${ds.dir},${ds.dir}.partial`,
+    ], [
+      ...["--sessions", "20", "--users", "10", "--seed", "3"],
+      ...["--out", ds.dir, "--force"],
+    ]);
+    assert.equal(again.code, 2, again.stderr);
+    assert.match(
+      again.stderr,
+      /holds "validation\.md", which is not a report chatsynth wrote/,
+    );
+    assert.equal(
+      Deno.readTextFileSync(`${ds.dir}/validation.md`),
+      "my notes\n",
+    );
+    Deno.removeSync(`${ds.dir}/validation.md`);
+    assert.equal(validateAs([ds.dir], ["validate", ds.dir]).code, 0);
+    const replaced = runMain([
+      "--allow-read",
+      "--allow-env",
+      `--allow-write=${ds.dir},${ds.dir}.partial`,
+    ], [
+      ...["--sessions", "20", "--users", "10", "--seed", "3"],
+      ...["--out", ds.dir, "--force"],
+    ]);
+    assert.equal(replaced.code, 0, replaced.stderr);
+
     // A report chatsynth wrote is replaced: run twice into the same folder.
     const dir = `${tmp}/ours`;
     for (let i = 0; i < 2; i++) {

@@ -20,7 +20,9 @@ import {
   METADATA_FILES,
   readManifest,
   REPORT_FILES,
+  VALIDATION_FILES,
 } from "../manifest/read_manifest.ts";
+import { notOurReportReason } from "../validate/report_files.ts";
 import { GENERATOR } from "../manifest/versions.ts";
 import { trimSlashes } from "../wording.ts";
 import { brokenLink } from "../symlinks.ts";
@@ -185,11 +187,24 @@ export function foreignContent(dir: string): string | undefined {
         return `holds "${rel}", which chatsynth did not write`;
       } else if (!e.isFile) {
         return `holds "${rel}", which is not a regular file`;
+      } else if (
+        VALIDATION_FILES.includes(rel) && !isOurReport(`${dir}/${rel}`, rel)
+      ) {
+        return `holds "${rel}", which is not a report chatsynth wrote`;
       }
     }
     return undefined;
   };
   return walk("");
+}
+
+/** Whether a validation report file is one chatsynth wrote (unreadable: no). */
+function isOurReport(path: string, name: string): boolean {
+  try {
+    return notOurReportReason(path, name) === undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** A folder's entries, sorted by name (so the entry a message names is stable). */

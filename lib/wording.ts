@@ -64,3 +64,53 @@ export function inFolder(dir: string, name: string): string {
 export function folderShown(dir: string): string {
   return inFolder(dir, "");
 }
+
+/**
+ * Text from a user (a config key or value, a path) made safe to print inside one line
+ * of a message: every control character (C0, DEL, C1) and the Unicode line and
+ * paragraph separators are written as JSON escapes (`\n`, `\t`, `\u001b`), so a
+ * message stays one line and cannot send terminal escape sequences. Other
+ * characters, quotes included, are kept.
+ *
+ * @param s Any text.
+ * @example
+ * ```ts
+ * escapeControls("a\nb\x1b[31m"); // "a\\nb\\u001b[31m"
+ * ```
+ */
+export function escapeControls(s: string): string {
+  return s.replace(
+    // deno-lint-ignore no-control-regex
+    /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g,
+    (c) =>
+      JSON_ESCAPES[c] ??
+        `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+const JSON_ESCAPES: Record<string, string> = {
+  "\b": "\\b",
+  "\t": "\\t",
+  "\n": "\\n",
+  "\f": "\\f",
+  "\r": "\\r",
+};
+
+/**
+ * A user-supplied value as it is quoted in messages: its JSON text (a string in double
+ * quotes, with `"` and `\` escaped), every control character escaped as
+ * {@linkcode escapeControls} does. An empty string shows as `""`.
+ *
+ * @param v A string, number, boolean, null, or a JSON-serialisable object.
+ * @returns One line of text; `String(v)` for what JSON cannot represent
+ *   (`undefined`, a function), control characters escaped.
+ * @example
+ * ```ts
+ * quoted("sesions"); // '"sesions"'
+ * quoted(""); // '""'
+ * quoted("a\x1b"); // '"a\\u001b"'
+ * ```
+ */
+export function quoted(v: unknown): string {
+  return escapeControls(JSON.stringify(v) ?? String(v));
+}

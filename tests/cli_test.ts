@@ -164,7 +164,11 @@ Deno.test("a permission a dependency needs but was not granted is exit 2, no sta
   }).outputSync();
   const err = new TextDecoder().decode(r.stderr);
   assert.equal(r.code, 2, err);
-  assert.match(err, /^error: Deno permission missing: /m);
+  // Names the permission and the flag that grants exactly it.
+  assert.match(
+    err,
+    /^error: Deno has no (\w+) access to "([^"]+)"; grant it with --allow-\1=\2 /m,
+  );
   assert.doesNotMatch(err, /\n\s+at /);
 });
 

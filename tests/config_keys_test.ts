@@ -343,3 +343,84 @@ Deno.test("the typo `sesions:` with --sessions 100 still names the typo (exit 2,
     Deno.removeSync(tmp, { recursive: true });
   }
 });
+
+// --- keys that are empty, null or hold control characters ----------------------------
+
+Deno.test("an empty, null or control-character key is named at its line, escaped, on one line (exit 2)", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-keys-" });
+  try {
+    const VALID = `(valid keys here: ${
+      BASE.split("\n").filter((l) => /^[a-z_]+:/.test(l))
+        .map((l) => l.split(":")[0]).join(", ")
+    })`;
+    // [what is added after `users: 500`, the line starting it, the message after "line: "]
+    const cases: [string, string, string][] = [
+      [`"": 1`, `"": 1`, `unknown key "" ${VALID}`],
+      ["~: 1", "~: 1", `unknown key "" ${VALID}`],
+      ["null: 1", "null: 1", `unknown key "" ${VALID}`],
+      [`"a\\nb": 1`, `"a\\nb"`, `unknown key "a\\nb" ${VALID}`],
+      [`"a\\e[31mred": 1`, `"a\\e`, `unknown key "a\\u001b[31mred" ${VALID}`],
+    ];
+    const run = (text: string) => {
+      const path = `${tmp}/c.yaml`;
+      Deno.writeTextFileSync(path, text);
+      return {
+        path,
+        r: runMain(["--allow-read", "--allow-env"], ["--config", path]),
+      };
+    };
+    for (const [added, start, expected] of cases) {
+      const t = edit("users: 500", `users: 500\n${added}`);
+      const { path, r } = run(t);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(
+        r.stderr,
+        `error: ${path}:${lineOf(t, start)}: ${expected}\n`,
+        added,
+      );
+      assert.ok(!r.stderr.includes("\x1b"), "a raw ESC reached the terminal");
+    }
+    // Inside a map: the key in bracket form after its parent's path.
+    const f = BASE.replace(
+      "fallback: { threshold:",
+      `fallback: { "": 2, threshold:`,
+    );
+    const { path, r } = run(f);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr,
+      `error: ${path}:${
+        lineOf(f, "fallback:")
+      }: unknown key fallback[""] (valid keys here: threshold, noise_sd)\n`,
+    );
+    // A user-defined name with control characters, in a key path and in a value.
+    const d = edit(
+      "  iOS: {",
+      `  "i\\eOS": { web: 0.15, mobile_app: 0.55, messenger: 0.15, whatsapp: 0.15 }`,
+      edit(
+        "    - { name: iOS,",
+        `    - { name: "i\\eOS", platform: mobile, probability: 0.30 }`,
+      ),
+    );
+    const noRow = run(d.replace(`  "i\\eOS": {`, `  "iOS": {`));
+    assert.equal(noRow.r.code, 2, noRow.r.stderr);
+    assert.equal(
+      noRow.r.stderr,
+      `error: ${noRow.path}:${
+        lineOf(d, "channel_given_device:")
+      }: channel_given_device: has no row for device "i\\u001bOS"\n`,
+    );
+    const bad = run(
+      d.replace(`web: 0.15, mobile_app: 0.55`, `web: 0.25, mobile_app: 0.55`),
+    );
+    assert.equal(bad.r.code, 2, bad.r.stderr);
+    assert.equal(
+      bad.r.stderr,
+      `error: ${bad.path}:${
+        lineOf(d, `  "i\\eOS"`)
+      }: channel_given_device["i\\u001bOS"]: probabilities must sum to 1, got 1.1\n`,
+    );
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});

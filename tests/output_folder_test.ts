@@ -189,11 +189,21 @@ Deno.test("--force refuses a dataset folder holding anything chatsynth did not w
       /not a usable chatsynth manifest/,
     );
     Deno.writeTextFileSync(`${ds}/manifest.json`, original);
-    // The reports chatsynth writes beside a dataset go with it.
+    // A validation.md chatsynth did not write stays (refused, as any foreign file).
     Deno.writeTextFileSync(`${ds}/validation.md`, "# report\n");
+    assertRefused(
+      runMain(ALL, [...SMALL, "--out", ds, "--force", "--seed", "9"]),
+      /holds "validation\.md", which is not a report chatsynth wrote/,
+    );
+    assert.equal(Deno.readTextFileSync(`${ds}/validation.md`), "# report\n");
+    Deno.removeSync(`${ds}/validation.md`);
+    // The reports chatsynth writes beside a dataset go with it.
+    assert.equal(runMain(ALL, ["validate", ds]).code, 0);
+    assert.ok(listFiles(ds).includes("validation.md"));
     const ok = runMain(ALL, [...SMALL, "--out", ds, "--force", "--seed", "9"]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.ok(!listFiles(ds).includes("validation.md"));
+    assert.ok(!listFiles(ds).includes("validation.json"));
     assert.ok(sha256sumOk(ds));
     assert.equal(
       JSON.parse(Deno.readTextFileSync(`${ds}/manifest.json`)).seed,

@@ -3,7 +3,7 @@
  * (found by adversarial testing), pinned to their fixed behaviour.
  */
 import assert from "node:assert/strict";
-import { generateTemp, listFiles, runMain } from "./helpers.ts";
+import { generateTemp, listFiles, readCsv, ROOT, runMain } from "./helpers.ts";
 import { verifyDataset, type VerifyReport } from "../lib/manifest/verify.ts";
 import { validateDataset } from "../lib/validate/validate.ts";
 import { UsageError } from "../lib/errors.ts";
@@ -142,7 +142,7 @@ Deno.test("validate: damaged files are exit 2; count mismatches and tampering fa
   }
 });
 
-Deno.test("validate replaces a symlinked report instead of writing through it", () => {
+Deno.test("validate neither writes through nor replaces a symlinked report: a warning, exit = verdict", () => {
   const ds = generateTemp({ sessions: 30, users: 10, seed: 44 });
   const victim = Deno.makeTempFileSync();
   try {
@@ -151,7 +151,13 @@ Deno.test("validate replaces a symlinked report instead of writing through it", 
     const r = runMain(perms(ds.dir), ["validate", ds.dir]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(Deno.readTextFileSync(victim), "keep me\n");
-    assert.ok(Deno.lstatSync(`${ds.dir}/validation.md`).isFile);
+    // Not a report chatsynth wrote: left as it is, and nothing written beside it.
+    assert.ok(Deno.lstatSync(`${ds.dir}/validation.md`).isSymlink);
+    assert.match(
+      r.stderr,
+      /^warning: Cannot write the validation report ".*\/validation\.md": it is a symbolic link, and is not a report chatsynth wrote/m,
+    );
+    assert.ok(!listFiles(ds.dir).includes("validation.json"));
   } finally {
     ds.cleanup();
     Deno.removeSync(victim);
@@ -224,5 +230,89 @@ Deno.test("--from-manifest: any file name; a different fingerprint replaces noth
   } finally {
     ds.cleanup();
     Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a manifest whose counts contradict its file rows is refused at once (exit 2), not regenerated for months", () => {
+  const ds = generateTemp({ sessions: 20, users: 10, seed: 5 });
+  const p = `${ds.dir}/manifest.json`;
+  const original = Deno.readTextFileSync(p);
+  try {
+    // Rows as a strict parser counts them on disk: the manifest listed these.
+    const rows = (f: string) => readCsv(`${ds.dir}/${f}`).rows.length;
+    const sessionRows = rows("snowflake/fact_session.csv");
+    const userRows = rows("snowflake/dim_user.csv");
+    const huge = 100_000_000_000;
+    type Counts = {
+      sessions: number;
+      users: number;
+      counts: Record<string, number>;
+      parameters: Record<string, number>;
+    };
+    const cases: [(m: Counts) => void, RegExp][] = [
+      [
+        (m) => {
+          m.sessions = m.counts.sessions = m.parameters.sessions = huge;
+        },
+        new RegExp(
+          `"snowflake/fact_session\\.csv" with ${sessionRows} rows, but counts\\.sessions is ${huge}$`,
+        ),
+      ],
+      [
+        (m) => (m.sessions = huge),
+        /"sessions" is 100000000000, but counts\.sessions is 20$/,
+      ],
+      [
+        (m) => {
+          m.users = m.counts.users = 7;
+        },
+        new RegExp(
+          `"snowflake/dim_user\\.csv" with ${userRows} rows, but counts\\.users is 7$`,
+        ),
+      ],
+      [
+        (m) => (m.counts.turns += 1),
+        /"raw\/turns\.jsonl" with \d+ rows, but counts\.turns is \d+$/,
+      ],
+    ];
+    for (const [edit, pattern] of cases) {
+      Deno.writeTextFileSync(p, original);
+      editManifest(ds.dir, (m) => edit(m as unknown as Counts));
+      // A time limit, so that a regression fails instead of hanging the suite.
+      const run = (args: string[]) => {
+        const r = new Deno.Command("timeout", {
+          args: [
+            "120",
+            Deno.execPath(),
+            "run",
+            ...perms(ds.dir),
+            "main.ts",
+            ...args,
+          ],
+          cwd: ROOT,
+          env: { NO_COLOR: "1" },
+          stdout: "piped",
+          stderr: "piped",
+        }).outputSync();
+        return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
+      };
+      const v = run(["verify", ds.dir]);
+      assert.equal(v.code, 2, v.stderr);
+      assert.match(v.stderr.trimEnd(), pattern);
+      assert.match(
+        v.stderr,
+        /^error: Cannot verify ".*": manifest\.json is damaged, /,
+      );
+      assert.equal(v.stderr.split("\n").length, 2, v.stderr);
+      const g = run(["--from-manifest", ds.dir, "--out", `${ds.dir}/../again`]);
+      assert.equal(g.code, 2, g.stderr);
+      assert.match(g.stderr.trimEnd(), pattern);
+      assert.equal(
+        listFiles(`${ds.dir}/..`).some((f) => f.startsWith("again")),
+        false,
+      );
+    }
+  } finally {
+    ds.cleanup();
   }
 });

@@ -283,3 +283,100 @@ Deno.test("Holm's family is the checks that ran: skipped checks do not inflate t
   }
   assert.ok(tried > 0, "no seed gave an adjusted p-value below 1");
 });
+
+Deno.test("--report never replaces a validation.md or .json chatsynth did not write: warning naming it, nothing written, exit = verdict", () => {
+  const ds = generateTemp({ sessions: 20, users: 10, seed: 3 });
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-" });
+  try {
+    const sha = (path: string) =>
+      new TextDecoder().decode(
+        new Deno.Command("sha256sum", { args: [path], stdout: "piped" })
+          .outputSync().stdout,
+      ).slice(0, 64);
+    const foreign: [string, string][] = [
+      ["validation.md", "my notes\n"],
+      ["validation.md", "# chatsynth validation report (my copy, edited)\n"],
+      ["validation.json", "my notes\n"],
+      ["validation.json", '{"pass": true}\n'],
+      ["validation.json", "[]\n"],
+    ];
+    for (const [name, text] of foreign) {
+      const dir = `${tmp}/r`;
+      Deno.mkdirSync(dir, { recursive: true });
+      Deno.writeTextFileSync(`${dir}/${name}`, text);
+      const before = sha(`${dir}/${name}`);
+      const r = validateAs([tmp], ["validate", ds.dir, "--report", dir]);
+      assert.equal(r.code, 0, `${name} ${text}: ${r.stderr}`);
+      assert.match(r.stdout, /^validate: PASS, /m);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^warning: Cannot write the validation report "${dir}/${
+            name.replace(".", "\\.")
+          }": it exists and is not a report chatsynth wrote`,
+          "m",
+        ),
+        `${name} ${text}`,
+      );
+      assert.equal(sha(`${dir}/${name}`), before, `${name} ${text}`);
+      assert.deepEqual(listFiles(dir), [name], `${name} ${text}`);
+      Deno.removeSync(dir, { recursive: true });
+    }
+
+    // The dataset folder's own reports follow the same rule.
+    Deno.writeTextFileSync(`${ds.dir}/validation.md`, "my notes\n");
+    const own = validateAs([ds.dir], ["validate", ds.dir]);
+    assert.equal(own.code, 0, own.stderr);
+    assert.match(
+      own.stderr,
+      /^warning: .*validation\.md": it exists and is not/m,
+    );
+    assert.equal(
+      Deno.readTextFileSync(`${ds.dir}/validation.md`),
+      "my notes\n",
+    );
+    assert.ok(!exists(`${ds.dir}/validation.json`));
+
+    // Nor does generate --force remove it with the dataset around it.
+    const again = runMain([
+      "--allow-read",
+      "--allow-env",
+      `--allow-write=${ds.dir},${ds.dir}.partial`,
+    ], [
+      ...["--sessions", "20", "--users", "10", "--seed", "3"],
+      ...["--out", ds.dir, "--force"],
+    ]);
+    assert.equal(again.code, 2, again.stderr);
+    assert.match(
+      again.stderr,
+      /holds "validation\.md", which is not a report chatsynth wrote/,
+    );
+    assert.equal(
+      Deno.readTextFileSync(`${ds.dir}/validation.md`),
+      "my notes\n",
+    );
+    Deno.removeSync(`${ds.dir}/validation.md`);
+    assert.equal(validateAs([ds.dir], ["validate", ds.dir]).code, 0);
+    const replaced = runMain([
+      "--allow-read",
+      "--allow-env",
+      `--allow-write=${ds.dir},${ds.dir}.partial`,
+    ], [
+      ...["--sessions", "20", "--users", "10", "--seed", "3"],
+      ...["--out", ds.dir, "--force"],
+    ]);
+    assert.equal(replaced.code, 0, replaced.stderr);
+
+    // A report chatsynth wrote is replaced: run twice into the same folder.
+    const dir = `${tmp}/ours`;
+    for (let i = 0; i < 2; i++) {
+      const r = validateAs([tmp], ["validate", ds.dir, "--report", dir]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, "");
+    }
+    assert.deepEqual(listFiles(dir), ["validation.json", "validation.md"]);
+  } finally {
+    ds.cleanup();
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});

@@ -7,7 +7,7 @@ import { type CliArgs, HELP } from "./args.ts";
 import { loadConfig, parseConfig } from "../config/load.ts";
 import { readManifestAt } from "../manifest/read_manifest.ts";
 import { fingerprint } from "../manifest/manifest.ts";
-import { manifestInputs } from "../manifest/inputs.ts";
+import { countsContradiction, manifestInputs } from "../manifest/inputs.ts";
 import type { Format } from "../config/schema.ts";
 import { generateSteps } from "../generate.ts";
 import type { ProtectedFolder } from "../sink/output_dir.ts";
@@ -23,7 +23,13 @@ import {
   validationSummary,
   writeValidationReport,
 } from "../validate/validate.ts";
-import { counted, folderShown, inFolder, trimSlashes } from "../wording.ts";
+import {
+  counted,
+  escapeControls,
+  folderShown,
+  inFolder,
+  trimSlashes,
+} from "../wording.ts";
 
 /**
  * Validate `dir`, print the verdict, then write the report into `reportDir`: the
@@ -54,6 +60,14 @@ async function generateCommand(args: CliArgs): Promise<number> {
   let protect: ProtectedFolder[] = [];
   if (args.fromManifest !== undefined) {
     const { manifest, dir } = readManifestAt(args.fromManifest);
+    const contradiction = countsContradiction(manifest);
+    if (contradiction) {
+      throw new UsageError(
+        `Cannot regenerate from "${
+          inFolder(dir, "manifest.json")
+        }": the manifest is damaged, ${contradiction}`,
+      );
+    }
     const inputs = manifestInputs(manifest);
     if (inputs.problems.length || !inputs.config) {
       throw new UsageError(
@@ -191,8 +205,30 @@ function datasetDir(arg: string | undefined): string {
 }
 
 /**
+ * What Deno refused, as one sentence naming the permission and the flag that grants
+ * it: Deno's own `Requires env access to "TERM", run again with the --allow-env flag`
+ * becomes `Deno has no env access to "TERM"; grant it with --allow-env=TERM`.
+ */
+function missingPermission(e: Error): string {
+  const first = escapeControls(e.message.split("\n")[0]);
+  const m = /^Requires (\w+) access(?: to "(.*?)")?,/.exec(first);
+  if (!m) {
+    return `Deno permission missing: ${first} (see --help for the flags to grant)`;
+  }
+  const [, kind, what] = m;
+  const flag = `--allow-${kind}${what === undefined ? "" : `=${what}`}`;
+  return `Deno has no ${kind} access${
+    what === undefined ? "" : ` to "${what}"`
+  }; grant it with ${flag} (see --help for the flags a command needs)`;
+}
+
+/**
  * Run one command line. Everything it prints goes through `terminal.ts`, so a reader
  * that closes stdout or stderr early (`| head -1`) changes nothing but what is shown.
+ * Standard output that cannot be written for another reason (a full disk) is an I/O
+ * error: one line on stderr, and exit code 2 where the command would have given 0
+ * (a failed check or an interruption keeps its code). Standard error that cannot be
+ * written is dropped silently.
  *
  * @param argv Arguments after the script name.
  * @param parse The command-line parser.
@@ -204,6 +240,17 @@ export async function runCli(
   parse: (a: string[]) => CliArgs,
 ): Promise<number> {
   guardBrokenPipes();
+  const code = await runCommandLine(argv, parse);
+  const failure = stdout.failure;
+  if (failure === undefined) return code;
+  stderr.line(`error: cannot write to standard output: ${failure.message}`);
+  return code === 0 ? 2 : code;
+}
+
+async function runCommandLine(
+  argv: string[],
+  parse: (a: string[]) => CliArgs,
+): Promise<number> {
   try {
     const args = parse(argv);
     if (args.help) {
@@ -233,11 +280,7 @@ export async function runCli(
     if (e instanceof Deno.errors.NotCapable) {
       // A permission the command line did not grant (e.g. an environment variable a
       // dependency reads): a usage error, not a crash.
-      stderr.line(
-        `error: Deno permission missing: ${
-          e.message.split("\n")[0]
-        } (run with -P, or see --help for the flags to grant)`,
-      );
+      stderr.line(`error: ${missingPermission(e)}`);
       return 2;
     }
     throw e;

@@ -2,7 +2,8 @@
  * Every byte the command line prints goes through here. A closed pipe (the reader of
  * stdout or stderr is gone, as in `verify | head -1`) is not an error: the stream is
  * marked closed, later writes to it are dropped, and the command keeps its own exit
- * code. Any other write failure is thrown.
+ * code. Any other write failure (a full disk, `>/dev/full`) also closes the stream,
+ * and is kept as its `failure` for the caller to report: never thrown.
  *
  * @module
  */
@@ -19,6 +20,7 @@ export interface Writable {
 export class Channel {
   #sink: Writable;
   #closed = false;
+  #failure: Error | undefined;
 
   /**
    * Wrap a stream.
@@ -29,16 +31,24 @@ export class Channel {
     this.#sink = sink;
   }
 
-  /** Whether the reader has gone (a write failed with a broken pipe). */
+  /** Whether writes are dropped: the reader has gone, or a write failed. */
   get closed(): boolean {
     return this.#closed;
   }
 
   /**
-   * Write text as UTF-8, all of it, unless the reader has gone.
+   * The first write error that was not a broken pipe (e.g. `No space left on device`),
+   * or undefined. Once set, the stream is closed.
+   */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  /**
+   * Write text as UTF-8, all of it, unless the stream is closed. Never throws: a
+   * broken pipe closes the stream; any other error closes it and is kept in `failure`.
    *
    * @param text The text, with its own line endings.
-   * @throws Any write error but a broken pipe.
    * @example
    * ```ts
    * new Channel(Deno.stdout).write("hello\n");
@@ -50,8 +60,10 @@ export class Channel {
     try {
       while (data.length > 0) data = data.subarray(this.#sink.writeSync(data));
     } catch (e) {
-      if (!isBrokenPipe(e)) throw e;
       this.#closed = true;
+      if (!isBrokenPipe(e)) {
+        this.#failure = e instanceof Error ? e : new Error(String(e));
+      }
     }
   }
 

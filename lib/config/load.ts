@@ -9,6 +9,8 @@ import { configSchema, type FileConfig } from "./schema.ts";
 import { checkConfigRules, type ConfigIssue } from "./rules.ts";
 import { closestName } from "./closest.ts";
 import { UsageError } from "../errors.ts";
+import { escapeControls, quoted } from "../wording.ts";
+import { brokenLink } from "../symlinks.ts";
 
 /** A loaded config with the exact bytes it came from (hashed into the manifest). */
 export interface LoadedConfig {
@@ -27,23 +29,52 @@ export interface LoadedConfig {
 
 type Path = (string | number)[];
 
+/** A key that reads unambiguously in a dotted path: not empty, no separator, quote or control. */
+function isPlainKey(k: string): boolean {
+  return k !== "" && !/[.[\]"\\]/.test(k) && escapeControls(k) === k;
+}
+
+/**
+ * A key path for messages: `calendar.start`, `population.devices[1].name`; a key that
+ * is empty or holds a dot, bracket, quote or control character in brackets as a
+ * JSON string (`fallback[""]`, `channel_given_device["a\u001b"]`); `(top level)` for
+ * the empty path. Never holds a raw control character.
+ */
 function formatPath(path: Path): string {
   let s = "";
   for (const p of path) {
-    s += typeof p === "number" ? `[${p}]` : (s ? "." : "") + p;
+    s += typeof p === "number"
+      ? `[${p}]`
+      : isPlainKey(p)
+      ? (s ? "." : "") + p
+      : `[${quoted(p)}]`;
   }
   return s || "(top level)";
+}
+
+/**
+ * The key at `path` as a message names it: the dotted path in double quotes
+ * (`"calendar.strat"`); a top-level key that is not plain as its JSON string (`""`,
+ * `"a\nb"`); a deeper one in bracket form (`fallback[""]`).
+ */
+function keyName(path: Path): string {
+  if (path.every((p) => typeof p === "number" || isPlainKey(p))) {
+    return `"${formatPath(path)}"`;
+  }
+  return path.length === 1 ? quoted(path[0]) : formatPath(path);
+}
+
+/** The key a YAML map key becomes in the parsed data (a null key is ""). */
+function dataKey(key: unknown): string {
+  if (YAML.isScalar(key)) return key.value === null ? "" : String(key.value);
+  return key === null || key === undefined ? "" : String(key);
 }
 
 function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
   if (typeof v === "number" && !Number.isFinite(v)) return String(v);
-  const s = JSON.stringify(v);
-  return s === undefined
-    ? String(v)
-    : s.length > 60
-    ? s.slice(0, 57) + "..."
-    : s;
+  const s = quoted(v);
+  return s.length > 60 ? s.slice(0, 57) + "..." : s;
 }
 
 /** Key path of the map key that starts at `offset` (a duplicate key's position). */
@@ -58,7 +89,7 @@ function duplicateKeyPath(
       const chain = [...ancestors, pair];
       const path: Path = [];
       chain.forEach((n, i) => {
-        if (YAML.isPair(n)) path.push(String((n.key as YAML.Scalar).value));
+        if (YAML.isPair(n)) path.push(dataKey(n.key));
         else if (YAML.isSeq(n)) path.push(n.items.indexOf(chain[i + 1]));
       });
       found = path;
@@ -124,7 +155,7 @@ function unknownKeyMessage(path: Path, key: string, map: unknown): string {
     ...valid.filter((k) => !present(k)),
     ...valid.filter(present),
   ]);
-  const what = `unknown key "${formatPath([...path, key])}"`;
+  const what = `unknown key ${keyName([...path, key])}`;
   if (guess !== undefined) return `${what}; did you mean \`${guess}\`?`;
   return valid.length ? `${what} (valid keys here: ${valid.join(", ")})` : what;
 }
@@ -133,13 +164,14 @@ function unknownKeyMessage(path: Path, key: string, map: unknown): string {
  * Parse and validate config text.
  *
  * @param text YAML text.
- * @param source Name used in messages, e.g. "config.yaml".
+ * @param file Name used in messages, e.g. "config.yaml".
  * @returns The validated config.
  * @throws {UsageError} On a YAML syntax error, a duplicate key, an octal-looking
  *   number, an unknown key, a wrong type or a broken rule; the message gives
  *   `source:line`, the key path and the offending value.
  */
-export function parseConfig(text: string, source: string): FileConfig {
+export function parseConfig(text: string, file: string): FileConfig {
+  const source = escapeControls(file);
   const lineCounter = new YAML.LineCounter();
   let docs;
   try {
@@ -154,7 +186,9 @@ export function parseConfig(text: string, source: string): FileConfig {
   } catch (e) {
     if (e instanceof Deno.errors.NotCapable) throw e;
     // E.g. "Maximum call stack size exceeded" on absurdly deep nesting.
-    throw new UsageError(`${source}: cannot parse (${(e as Error).message})`);
+    throw new UsageError(
+      `${source}: cannot parse (${escapeControls((e as Error).message)})`,
+    );
   }
   if (docs.length === 0) {
     throw new UsageError(`${source}: the file is empty`);
@@ -168,7 +202,7 @@ export function parseConfig(text: string, source: string): FileConfig {
   const lineOf = (offset: number | undefined) =>
     offset === undefined ? "" : `:${lineCounter.linePos(offset).line}`;
   for (const e of doc.errors) {
-    const first = e.message.split("\n")[0].replace(
+    const first = escapeControls(e.message.split("\n")[0]).replace(
       / at line \d+, column \d+:?$/,
       "",
     );
@@ -177,7 +211,7 @@ export function parseConfig(text: string, source: string): FileConfig {
       : undefined;
     throw new UsageError(
       `${source}${lineOf(e.pos[0])}: ${
-        dup ? `duplicate key "${formatPath(dup)}"` : first
+        dup ? `duplicate key ${keyName(dup)}` : first
       }`,
     );
   }
@@ -199,7 +233,7 @@ export function parseConfig(text: string, source: string): FileConfig {
 
   for (const w of doc.warnings) {
     // E.g. an unknown tag such as `!foo`, which the parser would otherwise drop.
-    const first = w.message.split("\n")[0].replace(
+    const first = escapeControls(w.message.split("\n")[0]).replace(
       / at line \d+, column \d+:?$/,
       "",
     );
@@ -213,7 +247,7 @@ export function parseConfig(text: string, source: string): FileConfig {
       `${source}: ${
         /alias/i.test((e as Error).message)
           ? "more than 100 alias expansions (*name); write the values out"
-          : (e as Error).message
+          : escapeControls((e as Error).message)
       }`,
     );
   }
@@ -224,8 +258,8 @@ export function parseConfig(text: string, source: string): FileConfig {
       : doc.contents;
     if (YAML.isMap(parent)) {
       for (const pair of parent.items) {
-        if (YAML.isScalar(pair.key) && String(pair.key.value) === key) {
-          return pair.key.range?.[0] ?? -1;
+        if (dataKey(pair.key) === key) {
+          return (pair.key as { range?: number[] } | null)?.range?.[0] ?? -1;
         }
       }
     }
@@ -311,15 +345,23 @@ export function loadConfig(path: string): LoadedConfig {
   try {
     bytes = Deno.readFileSync(path);
   } catch (e) {
-    const why = e instanceof Deno.errors.NotFound
+    const broken = brokenLink(path);
+    const why = broken
+      ? `it is ${broken.text}`
+      : e instanceof Deno.errors.NotFound
       ? "no such file"
-      : e instanceof Deno.errors.PermissionDenied ||
-          e instanceof Deno.errors.NotCapable
-      ? "permission denied (run with -P, or add --allow-read for this path)"
+      : e instanceof Deno.errors.NotCapable
+      ? `Deno has no read access to it (grant it with --allow-read=${
+        escapeControls(path)
+      })`
+      : e instanceof Deno.errors.PermissionDenied
+      ? "permission denied by the file system"
       : e instanceof Deno.errors.IsADirectory
       ? "it is a directory"
-      : (e as Error).message;
-    throw new UsageError(`Cannot read config "${path}": ${why}`);
+      : escapeControls((e as Error).message);
+    throw new UsageError(
+      `Cannot read config "${escapeControls(path)}": ${why}`,
+    );
   }
   let text: string;
   try {
@@ -329,7 +371,9 @@ export function loadConfig(path: string): LoadedConfig {
       bytes,
     );
   } catch {
-    throw new UsageError(`Cannot read config "${path}": it is not valid UTF-8`);
+    throw new UsageError(
+      `Cannot read config "${escapeControls(path)}": it is not valid UTF-8`,
+    );
   }
   return { config: parseConfig(text, path), source: path, bytes, text };
 }

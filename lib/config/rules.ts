@@ -12,6 +12,7 @@ import type { FileConfig } from "./schema.ts";
 import { DAY_MS, parseIsoDate } from "../calendar/iso_date.ts";
 import { longestSessionMs } from "./derived.ts";
 import { closestName } from "./closest.ts";
+import { quoted } from "../wording.ts";
 
 /** Smallest share of a distribution a truncation may keep (rejection sampling then
  * needs about 1 / share draws; 100,000 attempts fail with probability e^−100). */
@@ -59,7 +60,10 @@ function checkUnique(
   const seen = new Set<string>();
   names.forEach((n, i) => {
     if (seen.has(n)) {
-      issues.push({ path: [...path, i], message: `duplicate ${what} "${n}"` });
+      issues.push({
+        path: [...path, i],
+        message: `duplicate ${what} ${quoted(n)}`,
+      });
     }
     seen.add(n);
   });
@@ -68,7 +72,9 @@ function checkUnique(
 /** "; did you mean `x`?" for the closest of `names`, or nothing. */
 function didYouMean(name: string, names: string[]): string {
   const guess = closestName(name, names);
-  return guess === undefined ? "" : `; did you mean \`${guess}\`?`;
+  return guess === undefined
+    ? ""
+    : `; did you mean \`${quoted(guess).slice(1, -1)}\`?`;
 }
 
 /**
@@ -87,7 +93,7 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
   if (ref === undefined) {
     issues.push({
       path: ["reference_date"],
-      message: `"${c.reference_date}" is not a calendar date`,
+      message: `${quoted(c.reference_date)} is not a calendar date`,
     });
   } else if (ref < 0) {
     issues.push({
@@ -100,13 +106,13 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
   if (start === undefined) {
     issues.push({
       path: ["calendar", "start"],
-      message: `"${c.calendar.start}" is not a calendar date`,
+      message: `${quoted(c.calendar.start)} is not a calendar date`,
     });
   }
   if (end === undefined) {
     issues.push({
       path: ["calendar", "end"],
-      message: `"${c.calendar.end}" is not a calendar date`,
+      message: `${quoted(c.calendar.end)} is not a calendar date`,
     });
   }
   if (start !== undefined && start < 0) {
@@ -239,8 +245,9 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
     if (!Object.hasOwn(allLocales, ctry.locale)) {
       issues.push({
         path: ["population", "countries", i, "locale"],
-        message:
-          `"${ctry.locale}" is not a Faker locale (e.g. en_US, de, pt_BR)`,
+        message: `${
+          quoted(ctry.locale)
+        } is not a Faker locale (e.g. en_US, de, pt_BR)`,
       });
     }
   });
@@ -269,7 +276,7 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
     if (!Object.hasOwn(c.channel_given_device, d)) {
       issues.push({
         path: ["channel_given_device"],
-        message: `has no row for device "${d}"`,
+        message: `has no row for device ${quoted(d)}`,
       });
     }
   }
@@ -277,7 +284,7 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
     if (!deviceNames.includes(d)) {
       issues.push({
         path: ["channel_given_device", d],
-        message: `"${d}" is not a device in population.devices${
+        message: `${quoted(d)} is not a device in population.devices${
           didYouMean(d, deviceNames)
         }`,
       });
@@ -287,7 +294,7 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
       if (!channelNames.includes(ch)) {
         issues.push({
           path: ["channel_given_device", d, ch],
-          message: `"${ch}" is not a channel in channels${
+          message: `${quoted(ch)} is not a channel in channels${
             didYouMean(ch, channelNames)
           }`,
         });
@@ -339,7 +346,7 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
     if (RESERVED_NAMES.has(name)) {
       issues.push({
         path,
-        message: `"${name}" is reserved; choose another name`,
+        message: `${quoted(name)} is reserved; choose another name`,
       });
     }
   }

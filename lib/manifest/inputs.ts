@@ -65,3 +65,43 @@ export function manifestInputs(m: Manifest): ManifestInputs {
   }
   return { config, problems };
 }
+
+/** Which count each counted file's rows must equal, by file name in a format folder. */
+const ROWS_COUNT: Readonly<Record<string, "sessions" | "turns" | "users">> = {
+  "turns.jsonl": "turns",
+  "fact_turn.csv": "turns",
+  "fact_session.csv": "sessions",
+  "dim_user.csv": "users",
+};
+
+/**
+ * Where a manifest contradicts itself about how big the dataset is: its `sessions`
+ * and `users` against `counts`, and `counts` against the rows it lists for the turn,
+ * session and user files. Checked before regenerating, so a damaged manifest that
+ * claims billions of sessions for a small folder is refused at once instead of
+ * regenerated for months.
+ *
+ * @param m A manifest that passed `readManifest`.
+ * @returns One sentence fragment naming the file or field and both numbers, or
+ *   `undefined` when every count agrees.
+ * @example
+ * ```ts ignore
+ * countsContradiction(m); // 'it lists "star/fact_session.csv" with 20 rows, but counts.sessions is 100000000000'
+ * ```
+ */
+export function countsContradiction(m: Manifest): string | undefined {
+  for (const key of ["sessions", "users"] as const) {
+    if (m[key] !== m.counts[key]) {
+      return `its "${key}" is ${m[key]}, but counts.${key} is ${m.counts[key]}`;
+    }
+  }
+  for (const f of m.files) {
+    const key = ROWS_COUNT[f.path.slice(f.path.indexOf("/") + 1)];
+    if (key !== undefined && f.rows !== m.counts[key]) {
+      return `it lists "${f.path}" with ${f.rows} row${
+        f.rows === 1 ? "" : "s"
+      }, but counts.${key} is ${m.counts[key]}`;
+    }
+  }
+  return undefined;
+}

@@ -9,6 +9,7 @@ import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "./regular_file.ts";
 import { FORMATS } from "../config/schema.ts";
 import { inFolder, trimSlashes } from "../wording.ts";
+import { brokenLink } from "../symlinks.ts";
 
 /** Files that belong to a dataset folder but are not data files. */
 export const METADATA_FILES = [
@@ -36,14 +37,30 @@ export const REPORT_FILES = [
 /**
  * `Deno.statSync` with the two failures a user can cause as one-sentence usage errors.
  *
- * @param notFound The message when nothing is at `path`.
- * @throws {UsageError} When `path` does not exist or may not be read.
+ * @param path The path to stat.
+ * @param subject The start of every message, e.g. `No dataset folder "out"`.
+ * @param notFound What follows it when nothing is at `path`, e.g. "no such folder".
+ * @throws {UsageError} When `path` does not exist (a link to nothing or a loop of links
+ *   named as such) or may not be read.
  */
-function statOrUsageError(path: string, notFound: string): Deno.FileInfo {
+function statOrUsageError(
+  path: string,
+  subject: string,
+  notFound: string,
+): Deno.FileInfo {
   try {
     return Deno.statSync(path);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) throw new UsageError(notFound);
+    const broken = brokenLink(path);
+    if (broken) throw new UsageError(`${subject}: it is ${broken.text}`);
+    if (e instanceof Deno.errors.NotFound) {
+      throw new UsageError(`${subject}: ${notFound}`);
+    }
+    if (e instanceof Deno.errors.FilesystemLoop) {
+      throw new UsageError(
+        `Cannot read "${path}": a loop of symbolic links on the way to it`,
+      );
+    }
     if (
       e instanceof Deno.errors.NotCapable ||
       e instanceof Deno.errors.PermissionDenied
@@ -96,7 +113,8 @@ export function readManifest(
 ): { manifest: Manifest; bytes: Uint8Array } {
   const info = statOrUsageError(
     dir,
-    `No dataset folder "${dir}": no such folder`,
+    `No dataset folder "${dir}"`,
+    "no such folder",
   );
   if (!info.isDirectory) {
     throw new UsageError(
@@ -243,7 +261,8 @@ export function readManifestAt(
   const loc = trimSlashes(location);
   const info = statOrUsageError(
     loc,
-    `No manifest at "${location}": no such file or folder`,
+    `No manifest at "${location}"`,
+    "no such file or folder",
   );
   if (info.isDirectory) return { ...readManifest(loc), dir: loc };
   const slash = loc.lastIndexOf("/");

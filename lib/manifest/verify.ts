@@ -36,7 +36,7 @@ import { collectVersions } from "./versions.ts";
 import { checkUserMemory } from "../memory.ts";
 import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "./regular_file.ts";
-import { manifestInputs } from "./inputs.ts";
+import { countsContradiction, manifestInputs } from "./inputs.ts";
 import { runSteps, type Steps } from "../steps.ts";
 
 /** Result of one file in one check. */
@@ -390,8 +390,9 @@ export interface VerifyOptions {
  *
  * @param dir Dataset folder (holding `manifest.json`).
  * @returns The report; `ok` is true only when every check passed.
- * @throws {UsageError} When the folder has no usable manifest (see `readManifest`), or
- *   when its users cannot fit in this process's memory (see `checkUserMemory`).
+ * @throws {UsageError} When the folder has no usable manifest (see `readManifest`), when
+ *   its counts contradict its file rows (see `countsContradiction`), or when its users
+ *   cannot fit in this process's memory (see `checkUserMemory`).
  * @example
  * ```ts ignore
  * const report = verifyDataset("output");
@@ -420,6 +421,14 @@ export function* verifySteps(
   opts: VerifyOptions = {},
 ): Steps<VerifyReport> {
   const { manifest: m, bytes } = readManifest(dir);
+  // A manifest whose counts contradict its own file rows is damaged: refused before
+  // anything is read or regenerated (it could ask for months of regeneration).
+  const contradiction = countsContradiction(m);
+  if (contradiction) {
+    throw new UsageError(
+      `Cannot verify "${dir}": manifest.json is damaged, ${contradiction}`,
+    );
+  }
   const inputs = manifestInputs(m);
   // Before reading any data file: a regeneration that cannot fit is refused up front.
   if (inputs.config) {

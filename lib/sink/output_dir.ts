@@ -20,9 +20,12 @@ import {
   METADATA_FILES,
   readManifest,
   REPORT_FILES,
+  VALIDATION_FILES,
 } from "../manifest/read_manifest.ts";
+import { notOurReportReason } from "../validate/report_files.ts";
 import { GENERATOR } from "../manifest/versions.ts";
 import { trimSlashes } from "../wording.ts";
+import { brokenLink } from "../symlinks.ts";
 
 function describeFsError(e: unknown): string {
   if (e instanceof Deno.errors.NotCapable) {
@@ -80,6 +83,30 @@ function realPathOrUndefined(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The folder holding `path` (`"."` for a bare name, `"/"` for a top-level path). */
+function parentOf(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "." : i === 0 ? "/" : path.slice(0, i);
+}
+
+/**
+ * The folders above `path` that do not exist yet, innermost first: those a recursive
+ * `mkdir` of `path` creates. Stops at the first that exists or cannot be inspected.
+ */
+function missingAncestors(path: string): string[] {
+  const missing: string[] = [];
+  for (let p = parentOf(path); p !== "." && p !== "/"; p = parentOf(p)) {
+    try {
+      Deno.lstatSync(p);
+      break;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) break;
+      missing.push(p);
+    }
+  }
+  return missing;
 }
 
 function randomId(): string {
@@ -163,11 +190,24 @@ export function foreignContent(dir: string): string | undefined {
         return `holds "${rel}", which chatsynth did not write`;
       } else if (!e.isFile) {
         return `holds "${rel}", which is not a regular file`;
+      } else if (
+        VALIDATION_FILES.includes(rel) && !isOurReport(`${dir}/${rel}`, rel)
+      ) {
+        return `holds "${rel}", which is not a report chatsynth wrote`;
       }
     }
     return undefined;
   };
   return walk("");
+}
+
+/** Whether a validation report file is one chatsynth wrote (unreadable: no). */
+function isOurReport(path: string, name: string): boolean {
+  try {
+    return notOurReportReason(path, name) === undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** A folder's entries, sorted by name (so the entry a message names is stable). */
@@ -213,9 +253,16 @@ export class StagedOutput {
   readonly leftovers: string[];
   /** Warnings from {@linkcode commit} that did not make the run fail. */
   readonly warnings: string[] = [];
+  /**
+   * The rename {@linkcode commit} uses (`Deno.renameSync`); replaceable so that tests
+   * can make one rename fail.
+   */
+  rename: (from: string, to: string) => void = Deno.renameSync;
   #force: boolean;
   #protect: ProtectedFolder[];
   #shown: string;
+  /** Folders above `workRoot` this run created, innermost first. */
+  #createdParents: string[] = [];
 
   /**
    * Check the target and create an empty staging folder. Nothing is created or changed
@@ -241,13 +288,12 @@ export class StagedOutput {
       try {
         real = Deno.realPathSync(this.given);
       } catch (e) {
-        if (info?.isSymlink && e instanceof Deno.errors.NotFound) {
-          let to = "";
-          try {
-            to = ` to "${Deno.readLinkSync(this.given)}"`;
-          } catch { /* the link's text is only for the message */ }
+        const broken = info?.isSymlink ? brokenLink(this.given) : undefined;
+        if (broken) {
           throw new UsageError(
-            `Output folder "${this.given}" is a symbolic link${to}, which does not exist; create that folder or choose another --out`,
+            `Output folder "${this.given}" is ${broken.text}; ${
+              broken.loop ? "" : "create that folder or "
+            }choose another --out`,
           );
         }
         throw fsError("resolve output folder", this.given, e);
@@ -291,13 +337,17 @@ export class StagedOutput {
         }`,
       );
     }
+    const missing = missingAncestors(this.workRoot);
     try {
       Deno.mkdirSync(this.workRoot, { recursive: true });
+      this.#createdParents = missing;
       this.leftovers = [...Deno.readDirSync(this.workRoot)].map((e) =>
         `${this.workRoot}/${e.name}`
       ).sort();
       Deno.mkdirSync(this.staging);
     } catch (e) {
+      this.#createdParents = missing;
+      this.#removeRootIfEmpty();
       throw fsError("create output folder", this.staging, e);
     }
   }
@@ -377,7 +427,8 @@ export class StagedOutput {
    * in place.
    *
    * @throws {UsageError} When the target may no longer be replaced, or a rename fails;
-   *   the staging folder is then removed and the target untouched.
+   *   the staging folder is then removed and the target left as it was (an old
+   *   dataset already moved aside is moved back).
    */
   commit(): void {
     const { exists, refusal } = this.#check();
@@ -389,11 +440,32 @@ export class StagedOutput {
     }
     const aside = `${this.staging}-replaced`;
     try {
-      if (exists) Deno.renameSync(this.target, aside);
-      Deno.renameSync(this.staging, this.target);
+      if (exists) this.rename(this.target, aside);
     } catch (e) {
       this.abort();
       throw fsError("move the dataset into", this.target, e);
+    }
+    try {
+      this.rename(this.staging, this.target);
+    } catch (e) {
+      let restored = "";
+      if (exists) {
+        try {
+          this.rename(aside, this.target);
+        } catch (back) {
+          // Kept where it is (abort removes only the staging folder): say where.
+          restored =
+            `; the previous dataset could not be moved back and is in "${aside}" (${
+              back instanceof Error ? back.message : String(back)
+            })`;
+        }
+      }
+      this.abort();
+      throw new UsageError(
+        `${
+          fsError("move the dataset into", this.target, e).message
+        }${restored}`,
+      );
     }
     if (exists) {
       try {
@@ -406,6 +478,7 @@ export class StagedOutput {
         );
       }
     }
+    this.#createdParents = []; // they hold the dataset now
     this.#removeRootIfEmpty();
   }
 
@@ -415,11 +488,21 @@ export class StagedOutput {
     } catch { /* another run's folder, or a leftover: keep */ }
   }
 
-  /** Remove the staging folder after a failure; the target is untouched. */
+  /**
+   * Remove the staging folder after a failure, then `workRoot` and the folders above
+   * it that this run created, each only when empty (innermost first); the target is
+   * untouched.
+   */
   abort(): void {
     try {
       Deno.removeSync(this.staging, { recursive: true });
     } catch { /* best effort */ }
     this.#removeRootIfEmpty();
+    for (const dir of this.#createdParents) {
+      try {
+        Deno.removeSync(dir); // not recursive: only when nothing else is in it
+      } catch { /* in use (e.g. by another run): keep */ }
+    }
+    this.#createdParents = [];
   }
 }

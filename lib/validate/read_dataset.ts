@@ -17,7 +17,7 @@ import { Observations, type SessionObs, type TurnObs } from "./observations.ts";
 import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "../manifest/regular_file.ts";
 import { parseIsoDate } from "../calendar/iso_date.ts";
-import { inFolder } from "../wording.ts";
+import { counted, escapeControls, inFolder } from "../wording.ts";
 
 const CHUNK = 1 << 20;
 
@@ -288,6 +288,32 @@ function dimensionKeys(
   return keys;
 }
 
+/**
+ * A csv-parse error as the rest of a message about its file: ` line 12: 1 field where
+ * the header has 13` for a row of the wrong width, ` line N: <what>` for another
+ * parse error, `: <message>` otherwise.
+ */
+function csvProblem(e: unknown): string {
+  const c = e as {
+    code?: unknown;
+    lines?: unknown;
+    record?: unknown;
+    columns?: unknown;
+    message?: unknown;
+  };
+  const line = typeof c.lines === "number" ? ` line ${c.lines}` : "";
+  if (
+    c.code === "CSV_RECORD_INCONSISTENT_COLUMNS" && Array.isArray(c.record) &&
+    Array.isArray(c.columns)
+  ) {
+    return `${line}: ${
+      counted(c.record.length, "field")
+    } where the header has ${c.columns.length} (a damaged file)`;
+  }
+  const text = escapeControls(String(c.message ?? e).split("\n")[0]);
+  return `${line}: ${line ? text.replace(/,? (on|at) line \d+$/, "") : text}`;
+}
+
 async function readUsers(
   dir: string,
   rel: string,
@@ -318,9 +344,7 @@ async function readUsers(
   } catch (e) {
     stream.destroy();
     if (e instanceof UsageError) throw e;
-    throw new UsageError(
-      `Cannot validate "${path}": ${(e as Error).message.split("\n")[0]}`,
-    );
+    throw new UsageError(`Cannot validate "${path}"${csvProblem(e)}`);
   }
   return { path: rel, bytes, sha256: hash.digest("hex") };
 }

@@ -52,6 +52,8 @@ import { type FileRead, readDataset } from "./read_dataset.ts";
 import { UsageError } from "../errors.ts";
 import { manifestInputs } from "../manifest/inputs.ts";
 import { counted, inFolder } from "../wording.ts";
+import { brokenLink } from "../symlinks.ts";
+import { notOurReportReason, REPORT_TITLE } from "./report_files.ts";
 
 /**
  * Largest dataset `validate` reads: it keeps 8 bytes per session (a hash for the
@@ -760,7 +762,7 @@ export function validationMarkdown(r: ValidationReport): string {
   const d = r.dataset;
   const esc = (s: string) => s.replaceAll("|", "\\|");
   const lines = [
-    "# chatsynth validation report",
+    REPORT_TITLE,
     "",
     `Result: **${
       r.pass ? "PASS" : "FAIL"
@@ -889,13 +891,15 @@ export class ReportNotWritten extends Error {
 
 /**
  * Write `validation.md` and `validation.json` into `folder`, creating the folder when
- * it does not exist. An existing report file (even a symbolic link) is replaced, never
- * written through.
+ * it does not exist. An existing report file is replaced (never written through) only
+ * when it is a report chatsynth wrote; anything else there (the user's own notes, a
+ * symbolic link, a folder) is left alone and nothing is written.
  *
  * @param r The report.
  * @param folder The report folder: the dataset folder, or `--report DIR`.
  * @returns The paths written, `folder/validation.md` then `folder/validation.json`.
- * @throws {ReportNotWritten} When a file or the folder cannot be written (naming it).
+ * @throws {ReportNotWritten} When a file or the folder cannot be written, or a file
+ *   of that name is not a report chatsynth wrote (naming it).
  * @example
  * ```ts ignore
  * const r = await validateDataset("output");
@@ -916,6 +920,14 @@ export function writeValidationReport(
     }
   } catch (e) {
     if (e instanceof ReportNotWritten) throw e;
+    const broken = brokenLink(folder);
+    if (broken) {
+      throw new ReportNotWritten(
+        folder,
+        folder,
+        new Error(`"${folder}" is ${broken.text}`),
+      );
+    }
     if (!(e instanceof Deno.errors.NotFound)) {
       throw new ReportNotWritten(folder, folder, e);
     }
@@ -925,12 +937,22 @@ export function writeValidationReport(
       throw new ReportNotWritten(folder, folder, e);
     }
   }
+  for (const name of VALIDATION_FILES) {
+    const path = inFolder(folder, name);
+    let why: string | undefined;
+    try {
+      why = notOurReportReason(path, name);
+    } catch (e) {
+      throw new ReportNotWritten(folder, path, e);
+    }
+    if (why) throw new ReportNotWritten(folder, path, new Error(why));
+  }
   const written: string[] = [];
   const texts = [validationMarkdown(r), validationJson(r)];
   VALIDATION_FILES.forEach((name, i) => {
     const path = inFolder(folder, name);
     try {
-      // Replace, never write through: a symbolic link here must not redirect the report.
+      // Replace, never write through (a report of ours, checked above).
       try {
         Deno.removeSync(path);
       } catch (e) {

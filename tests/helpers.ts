@@ -2,6 +2,7 @@
  * Shared test helpers: generate a dataset in-process into a temporary folder, and
  * read files back through independent parsers (csv-parse in strict mode, JSON.parse).
  */
+import { createHash } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { loadConfig } from "../lib/config/load.ts";
 import { type Overrides, runGenerate } from "../lib/generate.ts";
@@ -127,4 +128,18 @@ export function runMain(
     stdout: d.decode(r.stdout),
     stderr: d.decode(r.stderr),
   };
+}
+
+/**
+ * Make a parsed manifest claim a different dataset while staying self-consistent:
+ * the first file's digest is zeroed and the fingerprint recomputed by its definition
+ * (SHA-256 of the files' hex digests, sorted, each followed by a newline), computed
+ * here with node:crypto, not the library. Regenerating from it must then differ.
+ */
+export function claimOtherDataset(
+  m: { files: { sha256: string }[]; fingerprint: string },
+): void {
+  m.files[0].sha256 = "0".repeat(64);
+  const lines = m.files.map((f) => `${f.sha256}\n`).sort().join("");
+  m.fingerprint = createHash("sha256").update(lines).digest("hex");
 }

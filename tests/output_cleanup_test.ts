@@ -5,7 +5,13 @@
  * place. Oracles: the file system, `sha256sum -c` and the subprocess's exit code.
  */
 import assert from "node:assert/strict";
-import { generateTemp, listFiles, ROOT, runMain } from "./helpers.ts";
+import {
+  claimOtherDataset,
+  generateTemp,
+  listFiles,
+  ROOT,
+  runMain,
+} from "./helpers.ts";
 import { StagedOutput } from "../lib/sink/output_dir.ts";
 import { UsageError } from "../lib/errors.ts";
 
@@ -33,10 +39,11 @@ Deno.test("a failing run removes the parent folders it created for --out, and on
   const ds = generateTemp({ sessions: 10, users: 5, seed: 2 });
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-parents-" });
   try {
-    // A manifest whose fingerprint the regeneration cannot match: the run writes the
-    // whole dataset into its staging folder, then fails (exit 1) and aborts.
+    // A (self-consistent) manifest whose fingerprint the regeneration cannot match:
+    // the run writes the whole dataset into its staging folder, then fails (exit 1)
+    // and aborts.
     const m = JSON.parse(Deno.readTextFileSync(`${ds.dir}/manifest.json`));
-    m.fingerprint = "0".repeat(64);
+    claimOtherDataset(m);
     Deno.writeTextFileSync(`${tmp}/manifest.json`, JSON.stringify(m));
     Deno.mkdirSync(`${tmp}/work/kept`, { recursive: true });
     for (

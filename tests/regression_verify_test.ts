@@ -3,7 +3,14 @@
  * (found by adversarial testing), pinned to their fixed behaviour.
  */
 import assert from "node:assert/strict";
-import { generateTemp, listFiles, readCsv, ROOT, runMain } from "./helpers.ts";
+import {
+  claimOtherDataset,
+  generateTemp,
+  listFiles,
+  readCsv,
+  ROOT,
+  runMain,
+} from "./helpers.ts";
 import { verifyDataset, type VerifyReport } from "../lib/manifest/verify.ts";
 import { validateDataset } from "../lib/validate/validate.ts";
 import { UsageError } from "../lib/errors.ts";
@@ -191,7 +198,10 @@ Deno.test("--from-manifest: any file name; a different fingerprint replaces noth
     const before = listFiles(ds.dir).map((
       f,
     ) => [f, Deno.readTextFileSync(`${ds.dir}/${f}`)]);
-    editManifest(ds.dir, (m) => (m.fingerprint = "0".repeat(64)));
+    editManifest(
+      ds.dir,
+      (m) => claimOtherDataset(m as Parameters<typeof claimOtherDataset>[0]),
+    );
     const after = listFiles(ds.dir).map((
       f,
     ) => [f, Deno.readTextFileSync(`${ds.dir}/${f}`)]);

@@ -380,3 +380,34 @@ Deno.test("--report never replaces a validation.md or .json chatsynth did not wr
     Deno.removeSync(tmp, { recursive: true });
   }
 });
+
+Deno.test("validate names the data files it did not read (the other representations)", () => {
+  // The failing input: a corrupted snowflake/ or raw/ file beside star/ passed with
+  // no word that those files were never read.
+  const ds = generateTemp({ sessions: 40, users: 20, seed: 3 });
+  try {
+    const r = validateAs([ds.dir], ["validate", ds.dir]);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    const others = [
+      "raw/turns.jsonl",
+      ...listFiles(`${ds.dir}/snowflake`).map((f) => `snowflake/${f}`),
+    ].sort();
+    const json = JSON.parse(
+      Deno.readTextFileSync(`${ds.dir}/validation.json`),
+    );
+    assert.deepEqual([...json.dataset.notRead].sort(), others);
+    for (const f of json.dataset.files) assert.ok(f.path.startsWith("star/"));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^not read: ${others.length} data files of the manifest `,
+        "m",
+      ),
+    );
+    const md = Deno.readTextFileSync(`${ds.dir}/validation.md`);
+    assert.ok(md.includes("Not read ("));
+    assert.ok(md.includes("snowflake/fact_turn.csv"));
+  } finally {
+    ds.cleanup();
+  }
+});

@@ -455,7 +455,7 @@ export async function readDataset(
     return {
       obs,
       source:
-        `${folder}/fact_turn.csv, ${folder}/fact_session.csv and their dimensions`,
+        `${folder}/fact_turn.csv, ${folder}/fact_session.csv and the dimensions listed below`,
       files,
     };
   }

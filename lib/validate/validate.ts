@@ -117,7 +117,9 @@ export interface ValidationReport {
    * The dataset tested: the manifest's fingerprint, seed and counts, and the files
    * read with the SHA-256 of the bytes read. `differs` lists the files read whose bytes
    * are not what the manifest records: the report then describes the files as read,
-   * not the dataset the fingerprint names (`verify` checks integrity).
+   * not the dataset the fingerprint names (`verify` checks integrity). `notRead`
+   * lists the manifest's files that validate did not read (it tests one
+   * representation; `verify` checks that the others are the ones generated).
    */
   dataset: {
     fingerprint: string;
@@ -128,6 +130,7 @@ export interface ValidationReport {
     source: string;
     files: FileChecked[];
     differs: string[];
+    notRead: string[];
   };
   /** How it was tested: family-wise level, p-value correction, tests of continuous quantities. */
   method: {
@@ -685,6 +688,9 @@ export async function validateDataset(
       differs: checked.filter((f) => f.manifest !== "matches").map((f) =>
         f.path
       ),
+      notRead: m.files.map((f) => f.path).filter((p) =>
+        !files.some((f) => f.path === p)
+      ),
     },
     method: {
       alpha: ALPHA,
@@ -747,6 +753,15 @@ export function validationSummary(r: ValidationReport): string[] {
         }; the figures describe the files as read (integrity: run verify)`,
       ]
       : []),
+    ...(r.dataset.notRead.length
+      ? [
+        `not read: ${
+          counted(r.dataset.notRead.length, "data file")
+        } of the manifest (${
+          notReadSummary(r.dataset.notRead)
+        }); validate tests one representation, verify checks that every file is the one generated`,
+      ]
+      : []),
     `validate: ${r.pass ? "PASS" : "FAIL"}, ${
       ran - failed.length
     }/${ran} statistical checks${
@@ -755,6 +770,18 @@ export function validationSummary(r: ValidationReport): string[] {
       r.rules.length - rulesFailed.length
     }/${r.rules.length} rules pass (Holm, family-wise 1%)`,
   ];
+}
+
+/** Files not read, shortened by folder: "raw/turns.jsonl, snowflake/ (16 files)". */
+function notReadSummary(paths: string[]): string {
+  const byFolder = new Map<string, string[]>();
+  for (const p of paths) {
+    const folder = p.includes("/") ? p.slice(0, p.indexOf("/") + 1) : "";
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), p]);
+  }
+  return [...byFolder].map(([folder, ps]) =>
+    ps.length === 1 ? ps[0] : `${folder} (${counted(ps.length, "file")})`
+  ).join(", ");
 }
 
 /** `validation.md`: the report for people. */
@@ -777,6 +804,12 @@ export function validationMarkdown(r: ValidationReport): string {
         d.differs.join(", ")
       }.** The figures describe the files as read, not the dataset the fingerprint names. Integrity is checked by \`verify\`.`
       : "Every file read has the size and SHA-256 the manifest records. (Integrity of the whole dataset is checked by `verify`.)",
+    "",
+    d.notRead.length
+      ? `Not read (validate tests one representation; \`verify\` checks that every file is the one generated): ${
+        d.notRead.join(", ")
+      }.`
+      : "Every data file of the manifest was read.",
     "",
     "| file read | bytes | SHA-256 | manifest |",
     "| --- | ---: | --- | --- |",

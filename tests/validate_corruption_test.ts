@@ -483,3 +483,83 @@ Deno.test("validate's timestamp parser agrees with Date.parse and rejects what i
     Date.parse("2024-02-29T23:59:59.999Z"),
   );
 });
+
+/** The dimension-tables rule as the report words it, from the files on disk. */
+function dimensionRule(dir: string, folder: string, first: string): string {
+  const tables =
+    listFiles(dir).filter((p) =>
+      p.startsWith(`${folder}/dim_`) && p !== `${folder}/dim_user.csv`
+    ).length;
+  return `dimension tables but dim_user equal what the config defines (${tables} tables compared byte for byte; first difference: ${first})`;
+}
+
+Deno.test("validate checks dimension tables, dim_user e-mails and value formats", async (t) => {
+  const star = generateTemp({
+    seed: 3,
+    sessions: 300,
+    users: 120,
+    formats: ["star"],
+  });
+  const snow = generateTemp({
+    seed: 3,
+    sessions: 300,
+    users: 120,
+    formats: ["snowflake"],
+  });
+  const corrupt = (
+    name: string,
+    from: string,
+    edit: (dir: string) => string[],
+    check: (stdout: string, dir: string) => void,
+  ) =>
+    t.step(name, () => {
+      const copy = copyDataset(from);
+      try {
+        const changed = edit(copy.dir);
+        check(validateFails(copy.dir, changed), copy.dir);
+      } finally {
+        copy.cleanup();
+      }
+    });
+  try {
+    await corrupt(
+      "two intent names swapped in star dim_intent",
+      star.dir,
+      (dir) => {
+        const rel = "star/dim_intent.csv";
+        const { head, rows } = readTable(dir, rel);
+        const n = head.indexOf("intent_name");
+        assert.notEqual(rows[0][n], rows[1][n]);
+        [rows[0][n], rows[1][n]] = [rows[1][n], rows[0][n]];
+        writeTable(dir, rel, head, rows);
+        return [rel];
+      },
+      (out, dir) =>
+        failsRule(
+          out,
+          dimensionRule(dir, "star", "star/dim_intent.csv line 2"),
+        ),
+    );
+
+    await corrupt(
+      "a region renamed in snowflake-only dim_region",
+      snow.dir,
+      (dir) => {
+        const rel = "snowflake/dim_region.csv";
+        const { head, rows } = readTable(dir, rel);
+        const n = head.indexOf("region");
+        rows[1][n] = "Atlantis";
+        writeTable(dir, rel, head, rows);
+        return [rel];
+      },
+      (out, dir) =>
+        failsRule(
+          out,
+          dimensionRule(dir, "snowflake", "snowflake/dim_region.csv line 3"),
+        ),
+    );
+  } finally {
+    star.cleanup();
+    snow.cleanup();
+  }
+});

@@ -18,6 +18,11 @@ import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "../manifest/regular_file.ts";
 import { parseIsoDate } from "../calendar/iso_date.ts";
 import { counted, escapeControls, inFolder } from "../wording.ts";
+import { compileModel } from "../model/model.ts";
+import { snowflakeDimensions, starDimensions } from "../project/dimensions.ts";
+import { csvRow } from "../project/csv_row.ts";
+import { csvHeader, type Table } from "../schema/table.ts";
+import { SNOWFLAKE_TABLES, STAR_TABLES } from "../schema/tables.ts";
 
 const CHUNK = 1 << 20;
 
@@ -263,29 +268,76 @@ class FactReader {
   }
 }
 
-/** The first column of a dimension file: its keys as written. */
-function dimensionKeys(
+/** How the dimension tables read compare with what the config defines. */
+export interface DimensionDiff {
+  /** Dimension tables read (all but `dim_user`), count. */
+  tables: number;
+  /** Tables whose bytes differ from what the config defines, count. */
+  differing: number;
+  /** The first differing table and line, e.g. "star/dim_intent.csv line 3". */
+  first?: string;
+}
+
+/**
+ * The lines a dimension table (all but `dim_user`) must have: header then rows,
+ * projected from the config with the generator's own code. Reusing the generator here
+ * is deliberate: like `verify`, it checks the file against the config it claims.
+ */
+function expectedDimensions(c: Config, folder: string): Map<string, string[]> {
+  const model = compileModel(c);
+  const tables = folder === "star" ? STAR_TABLES : SNOWFLAKE_TABLES;
+  const dims = folder === "star"
+    ? starDimensions(model)
+    : snowflakeDimensions(model);
+  const out = new Map<string, string[]>();
+  for (const [name, rows] of dims) {
+    const t = tables.find((x) => x.name === name) as Table;
+    out.set(name, [csvHeader(t), ...rows.map((r) => csvRow(t, r))]);
+  }
+  return out;
+}
+
+/**
+ * Read a dimension file: its keys as written (first column), and the 1-based line
+ * where it first differs from `expected` (0 when its bytes are exactly the expected
+ * lines, each ended by LF).
+ */
+function dimensionTable(
   dir: string,
   rel: string,
+  expected: string[],
   files: FileRead[],
-): Set<string> {
+): { keys: Set<string>; diffLine: number } {
   const r = new HashingLineReader(rel, datasetFile(dir, rel));
   const keys = new Set<string>();
+  let diffLine = 0, n = 0, bytes = 0;
+  const enc = new TextEncoder();
   try {
-    if (r.next() === undefined) {
+    const header = r.next();
+    if (header === undefined) {
       throw new UsageError(
         `Cannot validate "${inFolder(dir, rel)}": empty file`,
       );
     }
-    for (let line = r.next(); line !== undefined; line = r.next()) {
-      const comma = line.indexOf(",");
-      keys.add(comma < 0 ? line : line.slice(0, comma));
+    for (let line: string | undefined = header; line !== undefined;) {
+      if (!diffLine && line !== expected[n]) diffLine = n + 1;
+      n++;
+      if (n > 1) {
+        const comma = line.indexOf(",");
+        keys.add(comma < 0 ? line : line.slice(0, comma));
+      }
+      line = r.next();
     }
-    files.push(r.finish());
+    const read = r.finish();
+    files.push(read);
+    for (const l of expected) bytes += enc.encode(l).length + 1;
+    if (!diffLine && n !== expected.length) diffLine = n + 1;
+    // Same lines but not the same bytes: the last line lacks its LF.
+    if (!diffLine && read.bytes !== bytes) diffLine = n;
   } finally {
     r.close();
   }
-  return keys;
+  return { keys, diffLine };
 }
 
 /**
@@ -415,6 +467,8 @@ export interface DatasetRead {
   source: string;
   /** Every file read, with the SHA-256 of the bytes read, in reading order. */
   files: FileRead[];
+  /** How the dimension tables compare with the config (undefined for raw). */
+  dimensions?: DimensionDiff;
 }
 
 /**
@@ -443,7 +497,7 @@ export async function readDataset(
     : undefined;
   const files: FileRead[] = [];
   if (folder) {
-    await readFacts(dir, folder, obs, files);
+    const dimensions = await readFacts(dir, folder, obs, files);
     const shared = obs.sharedHashes();
     if (shared.size) {
       obs.violations.duplicates = exactDuplicates(
@@ -457,6 +511,7 @@ export async function readDataset(
       source:
         `${folder}/fact_turn.csv, ${folder}/fact_session.csv and the dimensions listed below`,
       files,
+      dimensions,
     };
   }
   readRaw(dir, c, users, obs, files);
@@ -541,7 +596,7 @@ async function readFacts(
   folder: string,
   obs: Observations,
   files: FileRead[],
-): Promise<void> {
+): Promise<DimensionDiff> {
   const c = obs.c;
   const deviceIndex = new Map(c.population.devices.map((x, i) => [x.name, i]));
   const countryIndex = new Map(
@@ -580,11 +635,19 @@ async function readFacts(
       if (!follows) obs.violate("users");
     }),
   );
-  const dims = Object.fromEntries(
-    ["dim_date", "dim_time", "dim_intent", "dim_channel", "dim_device"].map((
-      d,
-    ) => [d, dimensionKeys(dir, `${folder}/${d}.csv`, files)]),
-  );
+  const expected = expectedDimensions(c, folder);
+  const dims: Record<string, Set<string>> = {};
+  const diff: DimensionDiff = { tables: 0, differing: 0 };
+  for (const [name, lines] of expected) {
+    const rel = `${folder}/${name}.csv`;
+    const t = dimensionTable(dir, rel, lines, files);
+    dims[name] = t.keys;
+    diff.tables++;
+    if (t.diffLine) {
+      diff.differing++;
+      diff.first ??= `${rel} line ${t.diffLine}`;
+    }
+  }
   const dateKeys = dims.dim_date, timeKeys = dims.dim_time;
   const intentKeys = dims.dim_intent, channelKeys = dims.dim_channel;
   const deviceKeys = dims.dim_device;
@@ -733,6 +796,7 @@ async function readFacts(
     S.r.close();
     T.r.close();
   }
+  return diff;
 }
 
 /** Session-level fields every line of a session repeats (raw JSONL). */

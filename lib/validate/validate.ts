@@ -623,7 +623,7 @@ export async function validateDataset(
     );
   }
   config = { ...config, sessions: m.sessions, users: m.users };
-  const { obs, source, files } = await readDataset(
+  const { obs, source, files, dimensions } = await readDataset(
     dir,
     config,
     m.formats as Format[],
@@ -644,6 +644,17 @@ export async function validateDataset(
     pass: p.skipped !== undefined || adjusted[i] >= ALPHA,
   }));
   const rules = buildRules(obs);
+  if (dimensions) {
+    rules.push({
+      rule: `dimension tables but dim_user equal what the config defines (${
+        counted(dimensions.tables, "table")
+      } compared byte for byte${
+        dimensions.first ? `; first difference: ${dimensions.first}` : ""
+      })`,
+      violations: dimensions.differing,
+      pass: dimensions.differing === 0,
+    });
+  }
   rules.push({
     rule:
       "manifest inputs agree (config text, its SHA-256 and the recorded parameters)",

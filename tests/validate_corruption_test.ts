@@ -558,6 +558,45 @@ Deno.test("validate checks dimension tables, dim_user e-mails and value formats"
           dimensionRule(dir, "snowflake", "snowflake/dim_region.csv line 3"),
         ),
     );
+
+    await corrupt("two dim_user rows share an e-mail", star.dir, (dir) => {
+      const rel = "star/dim_user.csv";
+      const lines = Deno.readTextFileSync(`${dir}/${rel}`).split("\n");
+      const head = lines[0].split(",");
+      const e = head.indexOf("email");
+      // The first three columns hold no quotes or commas, so the e-mail is field e.
+      assert.ok(e >= 0 && e < 3, head.join());
+      const a = lines[5].split(","), b = lines[9].split(",");
+      assert.equal(a.length, head.length);
+      assert.equal(b.length, head.length);
+      assert.notEqual(a[e], b[e]);
+      b[e] = a[e];
+      lines[9] = b.join(",");
+      Deno.writeTextFileSync(`${dir}/${rel}`, lines.join("\n"));
+      return [rel];
+    }, (out) =>
+      failsRule(
+        out,
+        "no two dim_user rows share an e-mail (64-bit hashes, equal ones compared exactly; raw: not checked)",
+      ));
+
+    await corrupt(
+      "two dim_user rows swapped (keys out of order)",
+      star.dir,
+      (dir) => {
+        const rel = "star/dim_user.csv";
+        const lines = Deno.readTextFileSync(`${dir}/${rel}`).split("\n");
+        [lines[3], lines[4]] = [lines[4], lines[3]];
+        assert.ok(lines[3].startsWith("4,") && lines[4].startsWith("3,"));
+        Deno.writeTextFileSync(`${dir}/${rel}`, lines.join("\n"));
+        return [rel];
+      },
+      (out) =>
+        failsRule(
+          out,
+          "rows in key order: sessions 1..N once each, each session's turns next to it and numbered 1..turn_count, users once each (dim_user: keys 1..N in order)",
+        ),
+    );
   } finally {
     star.cleanup();
     snow.cleanup();

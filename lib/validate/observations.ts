@@ -33,7 +33,7 @@ const LATENCY_HIST = 100_000;
  */
 export const RULES = {
   order:
-    "rows in key order: sessions 1..N once each, each session's turns next to it and numbered 1..turn_count, users once each",
+    "rows in key order: sessions 1..N once each, each session's turns next to it and numbered 1..turn_count, users once each (dim_user: keys 1..N in order)",
   timeOrder: "user_ts < bot_ts on every turn",
   latency: "bot_ts − user_ts = latency_ms on every turn",
   think:
@@ -48,6 +48,8 @@ export const RULES = {
     "every fact foreign key resolves in its dimension (and every turn in fact_session)",
   users:
     "each user's age band, country name, region, locale, platform and signup date (calendar start − tenure_days) follow from the config; raw: every line of a user repeats the same user fields",
+  emails:
+    "no two dim_user rows share an e-mail (64-bit hashes, equal ones compared exactly; raw: not checked)",
   duplicates:
     "no duplicate sessions (all columns but the key, with their turns)",
   escalation: "escalated = an escalation turn or enough consecutive fallbacks",

@@ -195,6 +195,23 @@ function hash32(s: string, from: number, to: number): number {
   return fmix(a);
 }
 
+/** A 64-bit hash of a whole string (the two lanes of the session hash). */
+function emailHash(s: string): bigint {
+  hashReset();
+  hashText(s, 0);
+  return (BigInt(fmix(laneA)) << 32n) | BigInt(fmix(laneB));
+}
+
+/** Values occurring two or more times in `a` (sorted in place). */
+function sharedValues(a: BigUint64Array): Set<bigint> {
+  a.sort();
+  const shared = new Set<bigint>();
+  for (let i = 1; i < a.length; i++) {
+    if (a[i] === a[i - 1]) shared.add(a[i]);
+  }
+  return shared;
+}
+
 function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -384,7 +401,7 @@ async function readUsers(
   try {
     for await (const row of parser) {
       if (first) {
-        for (const c of ["user_key", "age", "tenure_days"]) {
+        for (const c of ["user_key", "email", "age", "tenure_days"]) {
           if (!(c in row)) {
             throw new UsageError(`Cannot validate "${path}": no column ${c}`);
           }
@@ -603,8 +620,20 @@ async function readFacts(
     c.population.countries.map((x, i) => [x.code, i]),
   );
   const startDay = parseIsoDate(c.calendar.start)!;
+  // A 64-bit hash of each user's e-mail (8 bytes per user), sorted afterwards: equal
+  // hashes are confirmed on the e-mails themselves in a second pass.
+  const emailHashes = new BigUint64Array(obs.userDevice.length);
+  let userRows = 0, lastUserKey = 0;
   files.push(
     await readUsers(dir, `${folder}/dim_user.csv`, (r) => {
+      if (userRows < emailHashes.length) {
+        emailHashes[userRows] = emailHash(r.email);
+      }
+      userRows++;
+      // Keys 1..N in order: each row's key is the previous row's + 1.
+      const userKey = Number(r.user_key);
+      if (userKey !== lastUserKey + 1) obs.violate("order");
+      lastUserKey = userKey;
       const u = {
         user: Number(r.user_key) - 1,
         age: Number(r.age),
@@ -635,6 +664,17 @@ async function readFacts(
       if (!follows) obs.violate("users");
     }),
   );
+  const sharedEmails = sharedValues(
+    emailHashes.subarray(0, Math.min(userRows, emailHashes.length)),
+  );
+  if (sharedEmails.size) {
+    const seen = new Set<string>();
+    await readUsers(dir, `${folder}/dim_user.csv`, (r) => {
+      if (!sharedEmails.has(emailHash(r.email))) return;
+      if (seen.has(r.email)) obs.violate("emails");
+      else seen.add(r.email);
+    });
+  }
   const expected = expectedDimensions(c, folder);
   const dims: Record<string, Set<string>> = {};
   const diff: DimensionDiff = { tables: 0, differing: 0 };

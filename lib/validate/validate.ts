@@ -488,6 +488,7 @@ const RULE_ORDER: RuleId[] = [
   "agree",
   "keys",
   "users",
+  "emails",
   "duplicates",
   "escalation",
   "resolved",

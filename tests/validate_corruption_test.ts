@@ -597,6 +597,46 @@ Deno.test("validate checks dimension tables, dim_user e-mails and value formats"
           "rows in key order: sessions 1..N once each, each session's turns next to it and numbered 1..turn_count, users once each (dim_user: keys 1..N in order)",
         ),
     );
+
+    const FORMAT_RULE =
+      "every fact value validate reads in its column's format: integers without a point, decimals with exactly the schema's digits, booleans true or false, no surrounding whitespace (raw: not checked)";
+    /** Set one column of one fact row (0-based) to `value`. */
+    const setValue =
+      (rel: string, row: number, column: string, value: string) =>
+      (dir: string) => {
+        const { head, rows } = readTable(dir, rel);
+        const k = head.indexOf(column);
+        assert.ok(k >= 0, column);
+        assert.notEqual(rows[row][k], value);
+        rows[row][k] = value;
+        writeTable(dir, rel, head, rows);
+        return [rel];
+      };
+    await corrupt(
+      'satisfaction "2.4" (an integer column)',
+      star.dir,
+      setValue(SESSION, 4, "satisfaction", "2.4"),
+      (out) => failsRule(out, FORMAT_RULE),
+    );
+    await corrupt(
+      'resolved "banana" (a boolean column)',
+      snow.dir,
+      setValue("snowflake/fact_session.csv", 7, "resolved", "banana"),
+      (out) => failsRule(out, FORMAT_RULE),
+    );
+    await corrupt(
+      "confidence with a fifth decimal (a 4-decimal column)",
+      star.dir,
+      (dir) => {
+        const { head, rows } = readTable(dir, TURN);
+        const k = head.indexOf("confidence");
+        assert.match(rows[10][k], /^0\.\d{4}$/);
+        rows[10][k] += "0";
+        writeTable(dir, TURN, head, rows);
+        return [TURN];
+      },
+      (out) => failsRule(out, FORMAT_RULE),
+    );
   } finally {
     star.cleanup();
     snow.cleanup();

@@ -48,6 +48,8 @@ export const RULES = {
     "every fact foreign key resolves in its dimension (and every turn in fact_session)",
   users:
     "each user's age band, country name, region, locale, platform and signup date (calendar start − tenure_days) follow from the config; raw: every line of a user repeats the same user fields",
+  formats:
+    "every fact value validate reads in its column's format: integers without a point, decimals with exactly the schema's digits, booleans true or false, no surrounding whitespace (raw: not checked)",
   emails:
     "no two dim_user rows share an e-mail (64-bit hashes, equal ones compared exactly; raw: not checked)",
   duplicates:

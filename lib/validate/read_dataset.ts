@@ -21,8 +21,13 @@ import { counted, escapeControls, inFolder } from "../wording.ts";
 import { compileModel } from "../model/model.ts";
 import { snowflakeDimensions, starDimensions } from "../project/dimensions.ts";
 import { csvRow } from "../project/csv_row.ts";
-import { csvHeader, type Table } from "../schema/table.ts";
-import { SNOWFLAKE_TABLES, STAR_TABLES } from "../schema/tables.ts";
+import { type Column, csvHeader, type Table } from "../schema/table.ts";
+import {
+  FACT_SESSION,
+  FACT_TURN,
+  SNOWFLAKE_TABLES,
+  STAR_TABLES,
+} from "../schema/tables.ts";
 
 const CHUNK = 1 << 20;
 
@@ -242,6 +247,36 @@ function datasetFile(dir: string, rel: string): string {
   return inFolder(dir, rel);
 }
 
+const INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
+
+/**
+ * A test of one value's text against its column's format as written: integers
+ * without a point or leading zeros, decimals with exactly the schema's digits,
+ * booleans `true`/`false`, strings and timestamps without surrounding whitespace.
+ *
+ * @example
+ * ```ts
+ * valueFormat({ name: "confidence", type: "number", decimals: 4, description: "" })("0.80510"); // false
+ * ```
+ */
+export function valueFormat(c: Column): (v: string) => boolean {
+  switch (c.type) {
+    case "integer":
+      return (v) => INTEGER.test(v);
+    case "number": {
+      const d = c.decimals ?? 4;
+      const re = d === 0
+        ? INTEGER
+        : new RegExp(`^-?(?:0|[1-9][0-9]*)\\.[0-9]{${d}}$`);
+      return (v) => re.test(v);
+    }
+    case "boolean":
+      return (v) => v === "true" || v === "false";
+    default:
+      return (v) => v === v.trim();
+  }
+}
+
 /** A CSV fact file read row by row (fields split on commas; facts have no quoted fields). */
 class FactReader {
   readonly r: HashingLineReader;
@@ -251,8 +286,16 @@ class FactReader {
   line: string | undefined;
   /** The current row's fields. */
   f: string[] = [];
+  /** Values read so far not in their column's format, count. */
+  badValues = 0;
+  #formats: [number, (v: string) => boolean][];
 
-  constructor(dir: string, readonly rel: string, need: string[]) {
+  constructor(
+    dir: string,
+    readonly rel: string,
+    table: Table,
+    need: string[],
+  ) {
     this.r = new HashingLineReader(rel, datasetFile(dir, rel));
     const header = this.r.next();
     if (header === undefined) {
@@ -263,6 +306,10 @@ class FactReader {
     }
     this.ix = columnIndex(header, inFolder(dir, rel), need);
     this.width = header.split(",").length;
+    this.#formats = need.flatMap((n) => {
+      const c = table.columns.find((x) => x.name === n);
+      return c ? [[this.ix[n], valueFormat(c)]] : [];
+    });
     this.advance();
   }
 
@@ -282,6 +329,7 @@ class FactReader {
         `Cannot validate "${this.rel}": a row has ${this.f.length} fields, the header ${this.width} (truncated or damaged file)`,
       );
     }
+    for (const [i, ok] of this.#formats) if (!ok(this.f[i])) this.badValues++;
   }
 }
 
@@ -692,7 +740,7 @@ async function readFacts(
   const intentKeys = dims.dim_intent, channelKeys = dims.dim_channel;
   const deviceKeys = dims.dim_device;
 
-  const S = new FactReader(dir, `${folder}/fact_session.csv`, [
+  const S = new FactReader(dir, `${folder}/fact_session.csv`, FACT_SESSION, [
     "session_key",
     "user_key",
     "channel_key",
@@ -715,7 +763,7 @@ async function readFacts(
   ]);
   let T: FactReader;
   try {
-    T = new FactReader(dir, `${folder}/fact_turn.csv`, [
+    T = new FactReader(dir, `${folder}/fact_turn.csv`, FACT_TURN, [
       "session_key",
       "turn_number",
       "user_key",
@@ -831,6 +879,7 @@ async function readFacts(
       obs.orphanTurns(orphans);
       obs.violate("keys", orphans);
     }
+    obs.violate("formats", S.badValues + T.badValues);
     files.push(S.r.finish(), T.r.finish());
   } finally {
     S.r.close();

@@ -487,6 +487,7 @@ const RULE_ORDER: RuleId[] = [
   "aggregates",
   "agree",
   "keys",
+  "formats",
   "users",
   "emails",
   "duplicates",

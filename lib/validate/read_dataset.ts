@@ -357,7 +357,11 @@ function expectedDimensions(c: Config, folder: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [name, rows] of dims) {
     const t = tables.find((x) => x.name === name) as Table;
-    out.set(name, [csvHeader(t), ...rows.map((r) => csvRow(t, r))]);
+    // Split on LF as the file is read (a quoted field could hold one).
+    out.set(
+      name,
+      [csvHeader(t), ...rows.map((r) => csvRow(t, r))].join("\n").split("\n"),
+    );
   }
   return out;
 }

@@ -10,8 +10,10 @@
  * family-wise level of 1%: a correct generator fails with probability at most 1% per
  * dataset. Deterministic rules are checked exactly on every row: key order, the
  * timestamp identities, every session aggregate against its recomputation from the
- * turns, keys resolving in their dimensions, no duplicate sessions, escalation,
- * resolution eligibility, sentiment labels, values inside the model's support. The
+ * turns, keys resolving in their dimensions, dimension tables equal to what the
+ * config defines, fact values in their column's format, unique dim_user e-mails, no
+ * duplicate sessions, escalation, resolution eligibility, sentiment labels, values
+ * inside the model's support. The
  * files read are hashed as they are read and compared with the manifest. The original
  * brief's quality figures are reported separately and do not decide pass or fail.
  *

@@ -4,13 +4,11 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import {
-  type Config,
-  type FileConfig,
-  FLAG_KEYS,
-  type Format,
-} from "./config/schema.ts";
+import type { Config, Format } from "./config/schema.ts";
+import { effectiveConfig, type Overrides } from "./config/effective.ts";
 import type { LoadedConfig } from "./config/load.ts";
+// Re-exported: callers of the generator pass their flags through these.
+export { effectiveConfig, type Overrides };
 import { compileModel } from "./model/model.ts";
 import { type DatasetResult, datasetSteps } from "./dataset.ts";
 import { FileSink } from "./sink/file_sink.ts";
@@ -34,20 +32,6 @@ import { collectVersions } from "./manifest/versions.ts";
 import { dataPackageJson } from "./manifest/datapackage.ts";
 import { checkUserMemory } from "./memory.ts";
 
-/** Command-line values that override the config file (docs/design.md §2). */
-export interface Overrides {
-  /** `--seed`: dataset seed, an integer in [0, 2^53 − 1]. */
-  seed?: number;
-  /** `--sessions`: sessions to generate, count. */
-  sessions?: number;
-  /** `--users`: users to generate, count. */
-  users?: number;
-  /** `--formats`: representations to write. */
-  formats?: Format[];
-  /** `--out`: output folder. */
-  out?: string;
-}
-
 /** Options of {@linkcode runGenerate}. */
 export interface GenerateOptions {
   /** The config file, loaded and validated. */
@@ -68,58 +52,6 @@ export interface GenerateOptions {
   expectFingerprint?: string;
   /** Progress callback (sessions done, total). */
   onProgress?: (done: number, total: number, unit?: string) => void;
-}
-
-/** "a", "a and b", "a, b and c". */
-function listed(words: string[]): string {
-  return words.length < 2
-    ? words.join("")
-    : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
-}
-
-/**
- * Apply command-line overrides to a validated config file: a flag wins over the
- * file's value, and each of `seed`, `sessions`, `users`, `out` and `formats` must come
- * from one or the other.
- *
- * @param config The config file, as `parseConfig` returned it.
- * @param o The flags given.
- * @param source The config's name in messages, e.g. "config.yaml".
- * @returns The effective config (its keys in the file's schema order).
- * @throws {UsageError} When a key is neither in the file nor given as a flag; the
- *   message names the key and its flag.
- * @example
- * ```ts
- * import { parseConfig } from "./config/load.ts";
- * // a config file without `sessions:`, run with --sessions 100:
- * const text = Deno.readTextFileSync("config.yaml").replace(/^sessions:.*$/m, "");
- * const c = effectiveConfig(parseConfig(text, "config.yaml"), { sessions: 100 }, "config.yaml");
- * if (c.sessions !== 100) throw new Error("the flag supplies sessions");
- * ```
- */
-export function effectiveConfig(
-  config: FileConfig,
-  o: Overrides,
-  source: string,
-): Config {
-  const { seed, sessions, users, out, formats, ...model } = config;
-  const flags = {
-    seed: o.seed ?? seed,
-    sessions: o.sessions ?? sessions,
-    users: o.users ?? users,
-    out: o.out ?? out,
-    formats: o.formats ?? formats,
-  };
-  const missing = FLAG_KEYS.filter((k) => flags[k] === undefined);
-  if (missing.length) {
-    const one = missing.length === 1;
-    throw new UsageError(
-      `${source}: ${listed(missing)} ${one ? "is" : "are"} required; set ${
-        one ? "it" : "them"
-      } in the file or give ${listed(missing.map((k) => `--${k}`))}`,
-    );
-  }
-  return { ...(flags as Pick<Config, typeof FLAG_KEYS[number]>), ...model };
 }
 
 /** Canonical format order, whatever order the user listed them in. */

@@ -114,3 +114,19 @@ const JSON_ESCAPES: Record<string, string> = {
 export function quoted(v: unknown): string {
   return escapeControls(JSON.stringify(v) ?? String(v));
 }
+
+/**
+ * Words joined as a list: "a", "a and b", "a, b and c".
+ *
+ * @param words The items, in order.
+ * @returns The list in words ("" for none).
+ * @example
+ * ```ts
+ * if (listed(["seed", "sessions", "out"]) !== "seed, sessions and out") throw new Error();
+ * ```
+ */
+export function listed(words: readonly string[]): string {
+  return words.length < 2
+    ? words.join("")
+    : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}

@@ -21,6 +21,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { parseInteger } from "./integer_flag.ts";
 import { type RandomStream, StreamFactory } from "../lib/random/stream.ts";
 import { assertSeed } from "../lib/random/unit_key.ts";
 
@@ -63,16 +64,6 @@ Options:
 
 Exit codes: 0 success (also when the reader closes the pipe), 2 usage error.
 `;
-
-function parseInteger(flag: string, value: string, min: number): number {
-  const n = Number(value.replaceAll("_", ""));
-  if (!/^[0-9_]+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
-    throw new RangeError(
-      `Invalid value for --${flag}: expected an integer from ${min} to ${Number.MAX_SAFE_INTEGER}, received "${value}"`,
-    );
-  }
-  return n;
-}
 
 /**
  * Parse the command line (strict: unknown flags and missing values are errors).

@@ -63,6 +63,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { parseInteger } from "./integer_flag.ts";
 import { createPrando, prandoState32 } from "../lib/random/prando_source.ts";
 import { halfToSeed } from "../lib/random/stream.ts";
 import { assertSeed, streamId, unitKey } from "../lib/random/unit_key.ts";
@@ -398,23 +399,6 @@ by another session, every occurrence counted); sessions touched (sessions with a
 shared draw); wall time. Memory: about 8 bytes per draw.
 Exit codes: 0 success, 2 usage error.
 `;
-
-function parseInteger(
-  flag: string,
-  value: string,
-  min: number,
-  max: number,
-): number {
-  const n = Number(value.replaceAll("_", ""));
-  if (
-    !/^[0-9_]+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max
-  ) {
-    throw new RangeError(
-      `Invalid value for --${flag}: expected an integer from ${min} to ${max}, received "${value}"`,
-    );
-  }
-  return n;
-}
 
 /**
  * Parse the command line (strict: unknown flags and missing values are errors).

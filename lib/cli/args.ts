@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { type Format, FORMATS } from "../config/schema.ts";
 import { UsageError } from "../errors.ts";
-import type { Overrides } from "../generate.ts";
+import type { Overrides } from "../config/effective.ts";
 import { FORMAT_FILES } from "../schema/tables.ts";
 import { METADATA_FILES, VALIDATION_FILES } from "../manifest/read_manifest.ts";
 

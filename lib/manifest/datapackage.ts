@@ -10,6 +10,7 @@
 import type { Manifest } from "./manifest.ts";
 import type { Table } from "../schema/table.ts";
 import { RAW_TURN, SNOWFLAKE_TABLES, STAR_TABLES } from "../schema/tables.ts";
+import { listed } from "../wording.ts";
 
 const REPRESENTATION: Record<string, string> = {
   raw: "raw JSONL logs",
@@ -19,10 +20,7 @@ const REPRESENTATION: Record<string, string> = {
 
 /** The formats in words: "raw JSONL logs, a star schema and a snowflake schema". */
 function representations(formats: readonly string[]): string {
-  const words = formats.map((f) => REPRESENTATION[f] ?? f);
-  return words.length < 2
-    ? words.join("")
-    : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+  return listed(formats.map((f) => REPRESENTATION[f] ?? f));
 }
 
 /** Profiles of Data Package v2. */

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { Config, Format } from "../config/schema.ts";
 import { parseConfig } from "../config/load.ts";
-import { effectiveConfig } from "../generate.ts";
+import { effectiveConfig } from "../config/effective.ts";
 import type { Manifest } from "./manifest.ts";
 import { UsageError } from "../errors.ts";
 

@@ -98,7 +98,7 @@ export function activityPmf(c: Config, kMax: number): number[] {
  * @example
  * ```ts
  * import { loadConfig } from "../config/load.ts";
- * import { effectiveConfig } from "../generate.ts";
+ * import { effectiveConfig } from "../config/effective.ts";
  * const config = effectiveConfig(loadConfig("config.yaml").config, {}, "config.yaml");
  * const p = startCellProbs(config); // p[0 * 24 + 9]: Monday 09:00–09:59 UTC
  * if (Math.abs(p.reduce((a, b) => a + b, 0) - 1) > 1e-12) throw new Error("sums to 1");

@@ -155,6 +155,8 @@ interface UserTables {
   userCat: Categorical;
   /** Device index by user index. */
   userDevice: Int32Array;
+  /** Language index by user index. */
+  userLanguage: Int32Array;
   /** Raw JSON fragments by user index (undefined without raw output). */
   userRaw?: RawUserFragments;
 }
@@ -170,6 +172,7 @@ interface UserState {
   snowUser: RowSink | undefined;
   logWeights: Float64Array;
   userDevice: Int32Array;
+  userLanguage: Int32Array;
   /** Raw JSON fragments, filled only with raw output. */
   userRaw: RawUserFragments | undefined;
 }
@@ -178,11 +181,12 @@ interface UserState {
 function userChunk(st: UserState, from: number, to: number): void {
   const { model, streams, fakers, starTable, snowTable, starUser, snowUser } =
     st;
-  const { logWeights, userDevice, userRaw } = st;
+  const { logWeights, userDevice, userLanguage, userRaw } = st;
   for (let u = from; u < to; u++) {
     logWeights[u] = userActivityLogWeight(model, streams, u);
     const user = generateUser(model, streams, fakers, u);
     userDevice[u] = user.device;
+    userLanguage[u] = model.languageOfCountry[user.country];
     starUser?.row(csvRow(starTable, starUserRow(model, user)));
     snowUser?.row(csvRow(snowTable, snowflakeUserRow(user)));
     userRaw?.add(u, user);
@@ -212,6 +216,7 @@ function* writeUsers(
   const raw = formats.includes("raw");
   const logWeights = new Float64Array(users);
   const userDevice = new Int32Array(users);
+  const userLanguage = new Int32Array(users);
   const userRaw = raw
     ? new RawUserFragments(model, users, userDevice)
     : undefined;
@@ -225,6 +230,7 @@ function* writeUsers(
     snowUser,
     logWeights,
     userDevice,
+    userLanguage,
     userRaw,
   };
   for (let from = 0; from < users; from += STEP_UNITS) {
@@ -241,7 +247,12 @@ function* writeUsers(
   for (let u = 0; u < users; u++) {
     logWeights[u] = Math.exp(logWeights[u] - maxLog);
   }
-  return { userCat: new Categorical(logWeights), userDevice, userRaw };
+  return {
+    userCat: new Categorical(logWeights),
+    userDevice,
+    userLanguage,
+    userRaw,
+  };
 }
 
 /** What {@linkcode sessionChunk} reads and writes to. */
@@ -388,8 +399,10 @@ export function* datasetSteps(
       streams,
       userCat: users.userCat,
       userDevice: users.userDevice,
+      userLanguage: users.userLanguage,
       text: textTables(
-        c.intents.map((i) => i.name),
+        c.dialogue.text,
+        c.dialogue.exchanges.map((x) => x.id),
         productPool(streams, fakers),
       ),
       withText: formats.includes("raw"),

@@ -13,6 +13,7 @@ import { DAY_MS, parseIsoDate } from "../calendar/iso_date.ts";
 import { longestSessionMs } from "./derived.ts";
 import { closestName } from "./closest.ts";
 import { quoted } from "../wording.ts";
+import { checkDialogueRules } from "./dialogue_rules.ts";
 
 /** Smallest share of a distribution a truncation may keep (rejection sampling then
  * needs about 1 / share draws; 100,000 attempts fail with probability e^−100). */
@@ -321,7 +322,6 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
         `sessions could run past 9999-12-31; end earlier than ${c.calendar.end}`,
     });
   }
-  checkSum(issues, ["intents"], c.intents.map((i) => i.probability));
   checkUnique(issues, ["intents"], c.intents.map((i) => i.name), "intent");
   const named: [(string | number)[], string][] = [
     ...p.devices.map((d, i) => [["population", "devices", i, "name"], d.name]),
@@ -350,5 +350,6 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
       });
     }
   }
+  issues.push(...checkDialogueRules(c));
   return issues;
 }

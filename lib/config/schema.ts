@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { ACT_NAMES, EXCHANGE_ROLES } from "../model/dialogue_acts.ts";
 
 /** Output representations (docs/design.md §5). */
 export const FORMATS = ["raw", "star", "snowflake"] as const;
@@ -141,11 +142,50 @@ export const configSchema = z.strictObject({
       name: text,
       category: text,
       description: text,
-      probability,
+      goal_probability: probability.optional(),
       confidence: z.strictObject({ alpha: positive, beta: positive }),
     }),
   ).min(1, { error: "must not be empty" }),
   fallback: z.strictObject({ threshold: probability, noise_sd: nonNegative }),
+  dialogue: z.strictObject({
+    social_intent: text,
+    escalation_intent: text,
+    greet_probability: probability,
+    close_probability: probability,
+    escalate_probability: probability,
+    switch_probability: probability,
+    leave_after_fallback: probability,
+    exchanges: z.array(
+      z.strictObject({
+        id: text,
+        role: z.enum(EXCHANGE_ROLES, {
+          error: `must be one of ${EXCHANGE_ROLES.join(", ")}`,
+        }),
+        intent: text.optional(),
+        user_act: z.enum(ACT_NAMES as [string, ...string[]], {
+          error: "must be a dialogue act (docs/design.md §3.13)",
+        }),
+        bot_act: z.enum(ACT_NAMES as [string, ...string[]], {
+          error: "must be a dialogue act (docs/design.md §3.13)",
+        }),
+        then: text.optional(),
+      }),
+    ).min(1, { error: "must not be empty" }),
+    text: z.record(
+      z.string(),
+      z.strictObject({
+        fallback: z.array(text).min(1, { error: "must not be empty" }),
+        handoff: z.array(text).min(1, { error: "must not be empty" }),
+        exchanges: z.record(
+          z.string(),
+          z.strictObject({
+            user: z.array(text).min(1, { error: "must not be empty" }),
+            bot: z.array(text).min(1, { error: "must not be empty" }),
+          }),
+        ),
+      }),
+    ),
+  }),
   latency_ms: lognormalParams,
   outcomes: z.strictObject({
     sentiment: z.strictObject({
@@ -162,7 +202,7 @@ export const configSchema = z.strictObject({
       escalation_penalty: num,
       noise_sd: nonNegative,
     }),
-    escalation_consecutive_fallbacks: count,
+    escalation_consecutive_fallbacks: count.lte(20, { error: "must be <= 20" }),
     resolution_probability: probability,
   }),
 });

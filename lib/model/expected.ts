@@ -6,7 +6,7 @@
  */
 import betaCdf from "@stdlib/stats-base-dists-beta-cdf";
 import type { Config } from "../config/schema.ts";
-import { censoredGeometricMean } from "../random/geometric.ts";
+import { compileDialogue } from "./dialogue.ts";
 
 /** Midpoint-rule nodes over ±8 sd for the noise integral. */
 const NOISE_NODES = 4000;
@@ -44,7 +44,7 @@ export function expectedFallbackRate(
 export interface IntentTarget {
   /** Intent name (config). */
   name: string;
-  /** Share of turns with this intent, probability (config). */
+  /** Share of turns with this intent, probability (exact, from the dialogue model). */
   probability: number;
   /** Beta shape α of the intent's confidence (config). */
   alpha: number;
@@ -60,9 +60,9 @@ export interface IntentTarget {
 export interface ModelTargets {
   /** Per intent, in config order. */
   intents: IntentTarget[];
-  /** Σ probability × fallback rate. */
+  /** Σ turn share × fallback rate: the expected share of turns that fall back. */
   overallFallbackRate: number;
-  /** Mean of the censored geometric turn count. */
+  /** Mean turns per session (the dialogue model's, = `turns.count.mean`). */
   meanTurns: number;
   /** Lognormal latency before the channel multiplier: median e^mu, ms. */
   latencyMedianMs: number;
@@ -72,9 +72,10 @@ export interface ModelTargets {
 
 /** Compute the analytic targets of a config. */
 export function modelTargets(c: Config): ModelTargets {
-  const intents = c.intents.map((i) => ({
+  const e = compileDialogue(c).expected;
+  const intents = c.intents.map((i, k) => ({
     name: i.name,
-    probability: i.probability,
+    probability: e.intentTurns[k] / e.meanTurns,
     alpha: i.confidence.alpha,
     beta: i.confidence.beta,
     meanConfidence: i.confidence.alpha /
@@ -93,7 +94,7 @@ export function modelTargets(c: Config): ModelTargets {
       (a, i) => a + i.probability * i.fallbackRate,
       0,
     ),
-    meanTurns: censoredGeometricMean(c.turns.count.mean, c.turns.count.max),
+    meanTurns: e.meanTurns,
     latencyMedianMs: Math.exp(mu),
     latencyMeanMs: Math.exp(mu + sigma * sigma / 2),
   };

@@ -9,6 +9,7 @@ import { WEEKDAYS } from "../config/schema.ts";
 import { Categorical } from "../random/mod.ts";
 import { DAY_MS, parseIsoDate } from "../calendar/iso_date.ts";
 import { longestSessionMs } from "../config/derived.ts";
+import { compileDialogue, type Dialogue } from "./dialogue.ts";
 
 /** Compiled sampling tables and lookups of one run. */
 export interface Model {
@@ -20,8 +21,14 @@ export interface Model {
   deviceCat: Categorical;
   /** Categorical over country indices (`population.countries` probabilities), per user. */
   countryCat: Categorical;
-  /** Categorical over intent indices (`intents` probabilities), per turn. */
-  intentCat: Categorical;
+  /** The compiled dialogue model (goals, exchanges, the chain and its expectations). */
+  dialogue: Dialogue;
+  /**
+   * Language index (into `dialogue.text`) by country index: the language of the
+   * country's locale (`de`, `pt_BR` → `pt`), or the first language worded when the
+   * config has no wording in it.
+   */
+  languageOfCountry: Int32Array;
   /** Age in years → index into `population.age_bands`. */
   ageBandOfAge: Int32Array;
   /** Session start cells: one per (day, hour) of the calendar, weight = hour × weekday. */
@@ -34,8 +41,6 @@ export interface Model {
   dimDateFirstDay: number;
   /** Last epoch day `dim_date` covers: calendar end plus the longest possible session. */
   dimDateLastDay: number;
-  /** Index of the `escalation` intent, or −1 when the config has none. */
-  escalationIntent: number;
 }
 
 /**
@@ -71,18 +76,22 @@ export function compileModel(config: Config): Model {
   }
 
   const maxSessionMs = longestSessionMs(config);
+  const languages = Object.keys(config.dialogue.text);
   return {
     config,
     channelGivenDevice,
     deviceCat: new Categorical(p.devices.map((d) => d.probability)),
     countryCat: new Categorical(p.countries.map((c) => c.probability)),
-    intentCat: new Categorical(config.intents.map((i) => i.probability)),
+    dialogue: compileDialogue(config),
+    languageOfCountry: Int32Array.from(
+      p.countries,
+      (c) => Math.max(0, languages.indexOf(c.locale.split("_")[0])),
+    ),
     ageBandOfAge,
     startCells: new Categorical(weights),
     calendarStartDay: startDay,
     calendarEndDay: endDay,
     dimDateFirstDay: startDay - p.tenure_days.max_days,
     dimDateLastDay: endDay + Math.ceil(maxSessionMs / DAY_MS),
-    escalationIntent: config.intents.findIndex((i) => i.name === "escalation"),
   };
 }

@@ -9,24 +9,73 @@ import type { Model } from "./model.ts";
 import {
   betaVariate,
   type Categorical,
-  geometric,
   lognormal,
   normal,
   type StreamFactory,
+  type Uniform,
 } from "../random/mod.ts";
 import { DAY_MS } from "../calendar/iso_date.ts";
 import { roundedQuotient } from "../sink/number_format.ts";
 import {
-  botText,
+  fillOne,
+  fillTemplate,
+  pickIndex,
   SLOT_NAMES,
   type TextTables,
   type TurnSlots,
-  userText,
 } from "./text.ts";
+import { CLARIFY, HANDOFF, REPHRASE as REPHRASE_ACT } from "./dialogue_acts.ts";
+import type { Exchange } from "./dialogue.ts";
 
 const HOUR_MS = 3_600_000;
-/** Slot values of the turn being generated (reset per turn by `userText`). */
+/** Slot values of the goal being generated (reset when a goal opens). */
 const slots: TurnSlots = new Array(SLOT_NAMES.length).fill(undefined);
+
+/** Kinds of the next turn (the states of dialogue_chain.ts, without its bookkeeping). */
+const GREET = 0, OPEN = 1, CONTINUE = 2, REPHRASE = 3, AGENT = 4, CLOSE = 5;
+
+function isTask(kind: number): boolean {
+  return kind === OPEN || kind === CONTINUE || kind === REPHRASE;
+}
+
+/**
+ * One exchange of `list`, uniform (one draw).
+ */
+function pickOf(rng: Uniform, list: readonly Exchange[]): Exchange {
+  return list[pickIndex(rng, list.length, -1)];
+}
+
+let usedMarks = new Uint8Array(0);
+/** The per-goal marks of used exchanges (scratch, one per process). */
+function usedScratch(n: number): Uint8Array {
+  if (usedMarks.length < n) usedMarks = new Uint8Array(n);
+  return usedMarks;
+}
+
+/** Candidates of {@linkcode pickFollow} (scratch). */
+const candidates: Exchange[] = [];
+
+/**
+ * A follow-up of the goal: uniform among those not yet used in this goal; once all are
+ * used, uniform among all but the previous exchange (a follow-up never repeats itself
+ * at once). One draw.
+ *
+ * @param used Marks by exchange index of the exchanges used in this goal.
+ */
+function pickFollow(
+  rng: Uniform,
+  list: readonly Exchange[],
+  used: Uint8Array,
+  previous: number,
+): Exchange {
+  candidates.length = 0;
+  for (const x of list) if (used[x.index] === 0) candidates.push(x);
+  if (candidates.length === 0) {
+    for (const x of list) if (x.index !== previous) candidates.push(x);
+  }
+  if (candidates.length === 0) candidates.push(list[0]);
+  return candidates[Math.floor(rng.next() * candidates.length)];
+}
 
 /** Sentiment labels by index (see {@linkcode SessionRecord.sentimentLabel}). */
 export const SENTIMENT_LABELS = ["negative", "neutral", "positive"] as const;
@@ -78,9 +127,19 @@ export class SessionRecord {
   escalated = false;
   /** Resolved: not escalated, last turn answered, and a draw below `resolution_probability`. */
   resolved = false;
+  /** Intent index of the session's (first) goal. */
+  goal = 0;
+  /** Whether the session moved to a second goal. */
+  switched = false;
+  /** Index into the config's `dialogue.text` languages: the user's language. */
+  language = 0;
 
   /** Per turn: intent index. */
   intent: Int32Array;
+  /** Per turn: the user's dialogue act (index into `DIALOGUE_ACTS`). */
+  userAct: Uint8Array;
+  /** Per turn: the bot's dialogue act (index into `DIALOGUE_ACTS`). */
+  botAct: Uint8Array;
   /** Per turn: NLU confidence, probability in (0, 1). */
   confidence: Float64Array;
   /** Per turn: 1 when the bot fell back. */
@@ -105,6 +164,8 @@ export class SessionRecord {
    */
   constructor(maxTurns: number) {
     this.intent = new Int32Array(maxTurns);
+    this.userAct = new Uint8Array(maxTurns);
+    this.botAct = new Uint8Array(maxTurns);
     this.confidence = new Float64Array(maxTurns);
     this.fallback = new Uint8Array(maxTurns);
     this.latencyMs = new Float64Array(maxTurns);
@@ -126,6 +187,8 @@ export interface SessionContext {
   userCat: Categorical;
   /** Device index of every user, by user index. */
   userDevice: Int32Array;
+  /** Language index (into `text.languages`) of every user, by user index. */
+  userLanguage: Int32Array;
   /** Compiled text templates and the product name pool. */
   text: TextTables;
   /**
@@ -139,10 +202,13 @@ export interface SessionContext {
  * Generate session `index` (0-based) into `out`.
  *
  * Draw order in stream ("session", index): user, start cell (day × hour), ms within
- * the hour, channel, turn count; per turn: intent, Beta confidence, fallback noise,
- * latency, think time (turns ≥ 2); then sentiment noise, satisfaction noise,
- * resolution. Stream ("session.text", index), per turn: user template and its slots,
- * bot template and its new slots.
+ * the hour, channel, goal, greeting; per turn: the exchange (unless it is implied),
+ * Beta confidence, fallback noise, latency, think time (turns ≥ 2), then what comes
+ * next (leave after a fallback; escalate / end / switch / continue after an answered
+ * task turn, with the closing or the second goal); then sentiment noise, satisfaction
+ * noise, resolution. The walk is the chain of `dialogue_chain.ts`. Stream
+ * ("session.text", index), per turn: user template and its new slots, bot template and
+ * its new slots (slots persist through a goal).
  */
 export function generateSession(
   ctx: SessionContext,
@@ -166,16 +232,48 @@ export function generateSession(
     Math.floor(rng.next() * HOUR_MS);
   out.channel = model.channelGivenDevice[out.device].sample(rng);
   const multiplier = c.channels[out.channel].latency_multiplier;
-  const n = geometric(rng, c.turns.count.mean, c.turns.count.max);
-  out.turnCount = n;
 
   const intents = c.intents;
   const { threshold, noise_sd } = c.fallback;
+  const d = model.dialogue;
+  const ch = d.chain;
+  const K = ch.handoffFallbacks;
+  const lang = textRng ? text.languages[ctx.userLanguage[user]] : undefined;
+  out.language = ctx.userLanguage[user];
+  let goal = d.goal.sample(rng);
+  out.goal = goal;
+  let kind = rng.next() < ch.greet ? GREET : OPEN;
   let t = out.startMs;
-  let fallbacks = 0, confSumE4 = 0, latSum = 0, run = 0, maxRun = 0;
-  let escalated = false;
-  for (let i = 0; i < n; i++) {
-    const intent = model.intentCat.sample(rng);
+  let fallbacks = 0, confSumE4 = 0, latSum = 0, run = 0;
+  let escalated = false, switched = false;
+  let ex = d.exchanges[0], pending = -1, prevTask = -1, userTpl = -1;
+  const used = usedScratch(d.exchanges.length);
+  let n = 0;
+  for (;;) {
+    switch (kind) {
+      case GREET:
+        ex = pickOf(rng, d.greet);
+        break;
+      case OPEN:
+        ex = pickOf(rng, d.open[goal]);
+        slots.fill(undefined);
+        used.fill(0);
+        break;
+      case CONTINUE:
+        ex = pending >= 0
+          ? d.exchanges[pending]
+          : pickFollow(rng, d.follow[goal], used, prevTask);
+        break;
+      case AGENT:
+        ex = pickOf(rng, d.escalate);
+        break;
+      case CLOSE:
+        ex = pickOf(rng, d.close);
+        break;
+        // REPHRASE: the same exchange again, in other words.
+    }
+    const i = n;
+    const intent = ex.intent;
     // Confidence is kept at the 4 decimals every output shows, so each output
     // (and the session means) can be recomputed exactly from the others.
     const confE4 = Math.round(
@@ -200,7 +298,24 @@ export function generateSession(
       );
       t += think;
     }
+    const rephrase = kind === REPHRASE;
+    let botAct: number;
+    let handoffAfterFallbacks = false;
+    if (fb) {
+      run++;
+      if (run >= K) {
+        botAct = HANDOFF;
+        handoffAfterFallbacks = true;
+        escalated = true;
+      } else botAct = CLARIFY;
+    } else {
+      run = 0;
+      botAct = ex.botAct;
+      if (botAct === HANDOFF) escalated = true;
+    }
     out.intent[i] = intent;
+    out.userAct[i] = rephrase ? REPHRASE_ACT : ex.userAct;
+    out.botAct[i] = botAct;
     out.confidence[i] = conf;
     out.fallback[i] = fb;
     out.latencyMs[i] = latency;
@@ -208,17 +323,70 @@ export function generateSession(
     out.userMs[i] = t;
     t += latency;
     out.botMs[i] = t;
-    if (textRng) {
-      out.userText[i] = userText(textRng, text, intent, slots);
-      out.botText[i] = botText(textRng, text, intent, fb === 1, slots);
+    if (lang) {
+      const users = lang.user[ex.index];
+      userTpl = pickIndex(textRng!, users.length, rephrase ? userTpl : -1);
+      out.userText[i] = fillTemplate(
+        textRng!,
+        users[userTpl],
+        text.products,
+        slots,
+      );
+      out.botText[i] = fillOne(
+        textRng!,
+        handoffAfterFallbacks
+          ? lang.handoff
+          : fb
+          ? lang.fallback
+          : lang.bot[ex.index],
+        text.products,
+        slots,
+      );
     }
     fallbacks += fb;
     confSumE4 += confE4;
     latSum += latency;
-    run = fb ? run + 1 : 0;
-    if (run > maxRun) maxRun = run;
-    if (intent === model.escalationIntent) escalated = true;
+    n++;
+    if (isTask(kind)) {
+      prevTask = ex.index;
+      used[ex.index] = 1;
+    }
+    // What comes next: the chain of dialogue_chain.ts, drawn.
+    if (escalated || n === ch.maxTurns) break;
+    if (fb) {
+      if (kind === GREET) kind = OPEN;
+      else if (kind === CLOSE) break;
+      else if (rng.next() < ch.leaveAfterFallback) break;
+      else kind = REPHRASE;
+      continue;
+    }
+    if (kind === GREET) {
+      kind = OPEN;
+      continue;
+    }
+    if (kind === CLOSE) break;
+    const u = rng.next();
+    if (u < ch.escalate) {
+      kind = AGENT;
+    } else if (u < ch.escalate + ch.end) {
+      if (rng.next() < ch.close) kind = CLOSE;
+      else break;
+    } else if (
+      !switched && d.switchGoal[goal] !== null &&
+      u < ch.escalate + ch.end + ch.switchGoal
+    ) {
+      goal = d.switchGoal[goal]!.sample(rng);
+      switched = true;
+      kind = OPEN;
+      pending = -1;
+      prevTask = -1;
+    } else {
+      kind = CONTINUE;
+      pending = ex.then;
+    }
   }
+  out.turnCount = n;
+  out.switched = switched;
   out.endMs = t;
   out.fallbackCount = fallbacks;
   // The session aggregates as written: exact integer arithmetic on the stored turn
@@ -228,7 +396,6 @@ export function generateSession(
   out.fallbackRateE4 = roundedQuotient(fallbacks * 10_000, n);
   const meanConfidence = out.meanConfidenceE4 / 1e4;
   const o = c.outcomes;
-  if (maxRun >= o.escalation_consecutive_fallbacks) escalated = true;
   out.escalated = escalated;
 
   const s = o.sentiment;

@@ -1,7 +1,8 @@
 /**
- * Turn text: a user utterance and a bot response per turn, from per-intent templates
- * filled with synthetic values (docs/design.md §3.10). Templates deliberately contain commas,
- * double quotes and apostrophes, so every writer's escaping is exercised.
+ * Turn text: a user message and a bot reply per turn, from the config's wording of each
+ * exchange, filled with synthetic values that persist through a goal (docs/design.md
+ * §3.10, §3.13). Templates deliberately contain commas, double quotes and apostrophes, so
+ * every writer's escaping is exercised.
  *
  * Slots: `{order}` order number, `{amount}` money amount, `{product}` a Faker product
  * name, `{plan}` a plan name, `{ticket}` a support ticket id, `{days}` a small count.
@@ -12,125 +13,6 @@ import type { Uniform } from "../random/mod.ts";
 
 /** Plan names used by `{plan}`. */
 export const PLANS = ["Basic", "Plus", "Premium", "Family", "Business"];
-
-/** User and bot templates of one intent. */
-export interface IntentTemplates {
-  /** User utterance templates, with `{slot}` placeholders. */
-  user: string[];
-  /** Bot response templates, with `{slot}` placeholders. */
-  bot: string[];
-}
-
-/** Templates by intent name; an intent missing here uses {@linkcode GENERIC_TEMPLATES}. */
-export const INTENT_TEMPLATES: Record<string, IntentTemplates> = {
-  order_status: {
-    user: [
-      "Where is my order {order}?",
-      "Hi, my order {order} hasn't arrived yet, it's been {days} days.",
-      "Can you check the status of order {order}, please?",
-      'Tracking for {order} says "in transit" since {days} days, what\'s going on?',
-    ],
-    bot: [
-      "Order {order} ({product}) has shipped and should arrive within {days} days.",
-      "I found order {order}: it is out for delivery today.",
-      "Order {order} is being prepared, we'll e-mail you when it ships.",
-    ],
-  },
-  billing_issue: {
-    user: [
-      "I was charged {amount} twice this month.",
-      "Why is my bill {amount}? It should be lower.",
-      'My invoice says "{plan}", but I never chose that plan.',
-      "The payment of {amount} failed, can you help?",
-    ],
-    bot: [
-      "I see a charge of {amount} on your account; I've opened ticket {ticket} to review it.",
-      "Your last invoice was {amount} for the {plan} plan.",
-      "A refund of {amount} for the duplicate charge is on its way.",
-    ],
-  },
-  technical_support: {
-    user: [
-      "The app keeps crashing when I open it.",
-      'I can\'t log in, it says "invalid session".',
-      "My {product} stopped working after the update.",
-      "Error on checkout, the page just spins.",
-    ],
-    bot: [
-      "Please update the app and restart your device; if it persists, ticket {ticket} is open.",
-      "Try signing out and in again, then clear the cache.",
-      "I've reset your session. Could you try again now?",
-    ],
-  },
-  plan_change: {
-    user: [
-      "I want to switch to the {plan} plan.",
-      "How do I cancel my {plan} subscription?",
-      "Can I downgrade to {plan}, and what would it cost?",
-    ],
-    bot: [
-      "Done: you're on the {plan} plan from your next billing date.",
-      "The {plan} plan costs {amount} per month. Shall I switch you?",
-      "Your subscription change is scheduled; confirmation {ticket} is in your inbox.",
-    ],
-  },
-  product_info: {
-    user: [
-      "Is the {product} in stock?",
-      "How much is the {product}?",
-      "Does the {product} come in other colours, or only this one?",
-    ],
-    bot: [
-      "The {product} is in stock and costs {amount}.",
-      "The {product} ships in {days} days; it's {amount}.",
-      'Yes, the {product} is available. Tap "Add to cart" to order it.',
-    ],
-  },
-  refund_request: {
-    user: [
-      "I'd like a refund for order {order}.",
-      "The {product} arrived broken, I want my {amount} back.",
-      "How long does a refund take?",
-    ],
-    bot: [
-      "Your refund of {amount} for order {order} is approved; expect it within {days} days.",
-      "I've started a return for the {product}. Reference: {ticket}.",
-      "Refunds reach your account within {days} business days.",
-    ],
-  },
-  smalltalk: {
-    user: ["Hi!", "Thanks, that's all.", "Are you a bot?", "Good morning :)"],
-    bot: [
-      "Hello! How can I help you today?",
-      "You're welcome, have a great day!",
-      "I'm a virtual assistant, but I'm happy to help.",
-    ],
-  },
-  escalation: {
-    user: [
-      "I want to talk to a human.",
-      "Agent, please.",
-      "This isn't helping, get me a real person.",
-    ],
-    bot: [
-      "I'm connecting you to a human agent now; your reference is {ticket}.",
-      "Transferring you to our support team, please hold.",
-    ],
-  },
-};
-
-/** Templates for an intent without its own. */
-export const GENERIC_TEMPLATES: IntentTemplates = {
-  user: ["I have a question.", "Can you help me with something?"],
-  bot: ["Sure, tell me more.", "Happy to help, what do you need?"],
-};
-
-/** Bot responses of a fallback turn (confidence below the threshold). */
-export const FALLBACK_RESPONSES = [
-  "Sorry, I didn't quite get that. Could you rephrase?",
-  "I'm not sure I understood, can you say it another way?",
-  'Hmm, I didn\'t catch that. You can also type "agent" to reach a person.',
-];
 
 function pick<T>(rng: Uniform, items: readonly T[]): T {
   return items[Math.floor(rng.next() * items.length)];
@@ -186,9 +68,9 @@ export function compileTemplate(template: string): CompiledTemplate {
 }
 
 /**
- * Values of a turn's slots by slot id: the user utterance and the bot response of one
- * turn share them (the order the user asks about is the order the bot answers about).
- * `undefined` = not drawn yet this turn.
+ * Values of a goal's slots by slot id: every turn of one goal shares them (the order the
+ * user asks about is the order the bot answers about, through the whole conversation).
+ * `undefined` = not drawn yet in this goal.
  */
 export type TurnSlots = (string | undefined)[];
 
@@ -239,88 +121,88 @@ export function fillTemplate(
   return s;
 }
 
-/** Compiled templates of one intent. */
-export interface CompiledIntent {
-  /** Compiled user utterance templates. */
-  user: CompiledTemplate[];
-  /** Compiled bot response templates. */
-  bot: CompiledTemplate[];
+/** Compiled wording of one language. */
+export interface LanguageText {
+  /** Language code (a key of `dialogue.text`). */
+  code: string;
+  /** The bot's clarify replies on a fallback. */
+  fallback: CompiledTemplate[];
+  /** The bot's replies when it hands off after repeated fallbacks. */
+  handoff: CompiledTemplate[];
+  /** User messages by exchange index. */
+  user: CompiledTemplate[][];
+  /** Bot replies by exchange index. */
+  bot: CompiledTemplate[][];
 }
 
-/** Templates resolved and compiled per intent index. */
+/** Templates compiled per language and exchange. */
 export interface TextTables {
-  /**
-   * Compiled templates by intent index (config order); generic ones for an intent
-   * without its own.
-   */
-  byIntent: CompiledIntent[];
-  /** Bot responses of a fallback turn ({@linkcode FALLBACK_RESPONSES}). */
-  fallback: string[];
+  /** Languages in `dialogue.text` order. */
+  languages: LanguageText[];
   /** Product names for the `{product}` slot (Faker, see `dataset.ts`). */
   products: readonly string[];
 }
 
 /**
- * Resolve and compile templates for the config's intents.
+ * Compile the dialogue's wording.
  *
- * @param intentNames Intent names in config order.
+ * @param text The config's `dialogue.text` (every exchange worded in every language).
+ * @param exchangeIds Exchange ids in config order.
  * @param products Product name pool (from Faker, see `dataset.ts`).
+ * @throws {Error} On an unknown slot (the config rules reject it first).
  */
 export function textTables(
-  intentNames: readonly string[],
+  text: Record<
+    string,
+    {
+      fallback: string[];
+      handoff: string[];
+      exchanges: Record<string, { user: string[]; bot: string[] }>;
+    }
+  >,
+  exchangeIds: readonly string[],
   products: readonly string[],
 ): TextTables {
   return {
-    byIntent: intentNames.map((n) => {
-      const t = Object.hasOwn(INTENT_TEMPLATES, n)
-        ? INTENT_TEMPLATES[n]
-        : GENERIC_TEMPLATES;
+    languages: Object.keys(text).map((code) => {
+      const t = text[code];
       return {
-        user: t.user.map(compileTemplate),
-        bot: t.bot.map(compileTemplate),
+        code,
+        fallback: t.fallback.map(compileTemplate),
+        handoff: t.handoff.map(compileTemplate),
+        user: exchangeIds.map((id) =>
+          t.exchanges[id].user.map(compileTemplate)
+        ),
+        bot: exchangeIds.map((id) => t.exchanges[id].bot.map(compileTemplate)),
       };
     }),
-    fallback: FALLBACK_RESPONSES,
     products,
   };
 }
 
 /**
- * User utterance for an intent: one template pick, then its slots.
+ * Index of a user template: uniform, or uniform among the others when `avoid` ≥ 0 (a
+ * rephrase never repeats the previous wording). Consumes one uniform.
  *
- * @param slots The turn's slot values; cleared here (the user speaks first).
+ * @param n Number of templates (≥ 2 when `avoid` ≥ 0).
+ * @param avoid Index to avoid, or −1.
  */
-export function userText(
-  rng: Uniform,
-  t: TextTables,
-  intent: number,
-  slots: TurnSlots,
-): string {
-  slots.fill(undefined);
-  return fillTemplate(
-    rng,
-    pick(rng, t.byIntent[intent].user),
-    t.products,
-    slots,
-  );
+export function pickIndex(rng: Uniform, n: number, avoid: number): number {
+  if (avoid < 0 || n < 2) return Math.floor(rng.next() * n);
+  const i = Math.floor(rng.next() * (n - 1));
+  return i >= avoid ? i + 1 : i;
 }
 
 /**
- * Bot response: a fallback response when `fallback`, else one of the intent's,
- * reusing the user utterance's slot values.
+ * Fill one of `templates` (uniform pick), reusing and extending the goal's slots.
+ *
+ * @param slots The goal's slot values (mutated: new slots are remembered).
  */
-export function botText(
+export function fillOne(
   rng: Uniform,
-  t: TextTables,
-  intent: number,
-  fallback: boolean,
+  templates: readonly CompiledTemplate[],
+  products: readonly string[],
   slots: TurnSlots,
 ): string {
-  if (fallback) return pick(rng, t.fallback);
-  return fillTemplate(
-    rng,
-    pick(rng, t.byIntent[intent].bot),
-    t.products,
-    slots,
-  );
+  return fillTemplate(rng, pick(rng, templates), products, slots);
 }

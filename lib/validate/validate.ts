@@ -215,7 +215,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
   ) => out.push({ quantity, ...r, target, observed });
 
   const intentNames = c.intents.map((i) => i.name);
-  const intentP = c.intents.map((i) => i.probability);
+  const intentP = modelTargets(c).intents.map((i) => i.probability);
   add(
     "intent (per turn)",
     chiSquare(o.intentCounts, intentP, false),

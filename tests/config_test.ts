@@ -89,7 +89,7 @@ Deno.test("parseConfig accepts the default config.yaml with its values", () => {
   assert.equal(c.calendar.hour_weights.length, 24);
   assert.equal(c.intents.length, 8);
   const orderStatus = c.intents.find((i) => i.name === "order_status");
-  assert.equal(orderStatus?.probability, 0.22);
+  assert.equal(orderStatus?.goal_probability, 0.2444);
   assert.deepEqual(orderStatus?.confidence, { alpha: 6.26, beta: 2.74 });
   assert.deepEqual(c.latency_ms, { mu: 6.6, sigma: 0.35 });
   assert.deepEqual(c.turns.think_time_ms, { mu: 9.0, sigma: 0.6 });
@@ -300,13 +300,13 @@ rejectCase("country probabilities not summing to 1", () => {
     } population.countries: probabilities must sum to 1, got 1.01`,
   );
 });
-rejectCase("intent probabilities not summing to 1", () => {
-  const t = edit("    probability: 0.03\n", "    probability: 0.04\n");
+rejectCase("goal probabilities not summing to 1", () => {
+  const t = edit("goal_probability: 0.1000\n", "goal_probability: 0.1100\n");
   rejects(
     t,
     `${`${FILE}:${
       lineOf(t, "\nintents:") + 1
-    }:`} intents: probabilities must sum to 1, got 1.01`,
+    }:`} intents: goal probabilities must sum to 1, got 1.01`,
   );
 });
 rejectCase("a channel_given_device row not summing to 1", () => {

@@ -147,6 +147,25 @@ export const configSchema = z.strictObject({
     }),
   ).min(1, { error: "must not be empty" }),
   fallback: z.strictObject({ threshold: probability, noise_sd: nonNegative }),
+  latency_ms: lognormalParams,
+  outcomes: z.strictObject({
+    sentiment: z.strictObject({
+      intercept: num,
+      confidence_weight: num,
+      confidence_center: probability,
+      fallback_weight: num,
+      noise_sd: nonNegative,
+      label_cutoff: nonNegative,
+    }),
+    satisfaction: z.strictObject({
+      intercept: num,
+      sentiment_weight: num,
+      escalation_penalty: num,
+      noise_sd: nonNegative,
+    }),
+    escalation_consecutive_fallbacks: count.lte(20, { error: "must be <= 20" }),
+    resolution_probability: probability,
+  }),
   dialogue: z.strictObject({
     social_intent: text,
     escalation_intent: text,
@@ -185,25 +204,6 @@ export const configSchema = z.strictObject({
         ),
       }),
     ),
-  }),
-  latency_ms: lognormalParams,
-  outcomes: z.strictObject({
-    sentiment: z.strictObject({
-      intercept: num,
-      confidence_weight: num,
-      confidence_center: probability,
-      fallback_weight: num,
-      noise_sd: nonNegative,
-      label_cutoff: nonNegative,
-    }),
-    satisfaction: z.strictObject({
-      intercept: num,
-      sentiment_weight: num,
-      escalation_penalty: num,
-      noise_sd: nonNegative,
-    }),
-    escalation_consecutive_fallbacks: count.lte(20, { error: "must be <= 20" }),
-    resolution_probability: probability,
   }),
 });
 

@@ -1,0 +1,143 @@
+/**
+ * The exact enumeration of the dialogue model against closed forms derived by hand
+ * (first-step analysis of small chains), and the end probability solver.
+ */
+import assert from "node:assert/strict";
+import {
+  type ChainParams,
+  enumerateChain,
+  solveEndProbability,
+} from "../lib/model/dialogue_chain.ts";
+import { compileDialogue } from "../lib/model/dialogue.ts";
+import { parseConfig } from "../lib/config/load.ts";
+import { ROOT } from "./helpers.ts";
+
+/** One task intent (0), the social (1) and the escalation (2) intents. */
+function base(over: Partial<ChainParams>): ChainParams {
+  return {
+    goalProbability: [1, 0, 0],
+    fallbackProbability: [0, 0, 0],
+    socialIntent: 1,
+    escalationIntent: 2,
+    greet: 0,
+    close: 0,
+    escalate: 0,
+    switchGoal: 0,
+    end: 0.25,
+    leaveAfterFallback: 0,
+    handoffFallbacks: 2,
+    maxTurns: 10_000,
+    ...over,
+  };
+}
+
+const near = (a: number, b: number, tol = 1e-12) =>
+  assert.ok(Math.abs(a - b) <= tol, `${a} ≠ ${b}`);
+
+Deno.test("chain: no fallbacks, no extras → a geometric turn count, censored at the cap", () => {
+  const p = 0.3, max = 12;
+  const e = enumerateChain(base({ end: p, maxTurns: max }));
+  for (let n = 1; n < max; n++) near(e.turnPmf[n - 1], (1 - p) ** (n - 1) * p);
+  near(e.turnPmf[max - 1], (1 - p) ** (max - 1));
+  near(e.meanTurns, (1 - (1 - p) ** max) / p);
+  near(e.escalated, 0);
+  near(e.resolutionEligible, 1);
+});
+
+Deno.test("chain: greetings and closings add g and c turns to the mean", () => {
+  const g = 0.4, c = 0.7, p = 0.2;
+  const e = enumerateChain(base({ greet: g, close: c, end: p }));
+  near(e.meanTurns, g + 1 / p + c, 1e-9);
+  near(e.greetTurns, g, 1e-12);
+  near(e.closeTurns, c, 1e-9);
+  near(e.intentTurns[1], g + c, 1e-9);
+});
+
+Deno.test("chain: handoff after two fallbacks in a row, by first-step analysis", () => {
+  // From run 0: answered (1−f) then end (e) or continue; fallback (f) then a rephrase
+  // that is answered (back to run 0) or fails (handoff).
+  // h = (1−f)(1−e)h + f[(1−f)(1−e)h + f]  ⇒  h = f² / (1 − (1−f)(1−e)(1+f)).
+  const f = 0.1, e = 0.2;
+  const x = enumerateChain(
+    base({ fallbackProbability: [f, 0, 0], end: e }),
+  );
+  const h = f * f / (1 - (1 - f) * (1 - e) * (1 + f));
+  near(x.escalated, h, 1e-12);
+  near(x.handoffAfterFallbacks, h, 1e-12);
+  near(x.intentFallbacks[0], f * x.intentTurns[0], 1e-12);
+});
+
+Deno.test("chain: a request for a human is answered by a handoff", () => {
+  // Each answered turn: escalate (a), end (e) or continue; the agent turn never fails.
+  const a = 0.05, e = 0.15;
+  const x = enumerateChain(base({ escalate: a, end: e }));
+  near(x.escalated, a / (a + e), 1e-12);
+  near(x.intentTurns[2], a / (a + e), 1e-12);
+  near(x.meanTurns, 1 / (a + e) + a / (a + e), 1e-9);
+});
+
+Deno.test("chain: one goal switch at most; same-intent pairs and distinct intents", () => {
+  const w = 0.1, e = 0.2;
+  const x = enumerateChain(
+    base({
+      goalProbability: [0.5, 0.5, 0, 0],
+      fallbackProbability: [0, 0, 0, 0],
+      socialIntent: 2,
+      escalationIntent: 3,
+      switchGoal: w,
+      end: e,
+    }),
+  );
+  const pSwitch = w / (w + e);
+  const tasks = 1 / (w + e) + pSwitch / e;
+  near(x.distinctTaskIntents, 1 + pSwitch, 1e-12);
+  near(x.meanTurns, tasks, 1e-9);
+  near(x.taskPairs, tasks - 1, 1e-9);
+  near(x.sameIntentPairs, tasks - 1 - pSwitch, 1e-9);
+});
+
+Deno.test("chain: leaving after a clarify ends the session unresolved", () => {
+  // Every turn falls back with f, K large: after a fallback the user leaves with L.
+  const f = 0.2, L = 0.5, e = 0.25;
+  const x = enumerateChain(
+    base({
+      fallbackProbability: [f, 0, 0],
+      leaveAfterFallback: L,
+      end: e,
+      handoffFallbacks: 20,
+    }),
+  );
+  // Per turn: answered+end (1−f)e: eligible; fallback+leave f·L: not; else continue.
+  const stop = (1 - f) * e + f * L;
+  near(x.resolutionEligible, (1 - f) * e / stop, 1e-9);
+});
+
+Deno.test("solveEndProbability hits the mean exactly and names the reachable range", () => {
+  const { end: _, ...p } = base({ greet: 0.3, escalate: 0.02 });
+  const s = solveEndProbability(p, 7);
+  assert.ok("end" in s);
+  if ("end" in s) near(enumerateChain({ ...p, end: s.end }).meanTurns, 7, 1e-9);
+  const far = solveEndProbability(p, 500);
+  assert.ok("range" in far);
+});
+
+Deno.test("the default config: mean 7 turns exactly and the issue's coherence floors", () => {
+  const c = parseConfig(
+    Deno.readTextFileSync(`${ROOT}/config.yaml`),
+    "config.yaml",
+  );
+  const e = compileDialogue(c).expected;
+  near(e.meanTurns, 7, 1e-9);
+  assert.ok(e.sameIntentPairs / e.taskPairs >= 0.7);
+  assert.ok(e.distinctTaskIntents <= 1.5);
+  const sum = e.turnPmf.reduce((a, b) => a + b, 0);
+  near(sum, 1, 1e-12);
+  // Fallback: each intent within 5–9.5%, overall about 8%.
+  let fb = 0;
+  e.intentTurns.forEach((t, i) => {
+    const r = e.intentFallbacks[i] / t;
+    assert.ok(r >= 0.05 && r <= 0.095, `intent ${i}: ${r}`);
+    fb += e.intentFallbacks[i];
+  });
+  assert.ok(Math.abs(fb / e.meanTurns - 0.08) < 0.005, `${fb / e.meanTurns}`);
+});

@@ -22,6 +22,8 @@ export interface Exchange {
   id: string;
   /** Index in `dialogue.exchanges`. */
   index: number;
+  /** Role: greet, close, escalate, open, follow or then. */
+  role: string;
   /** Intent index of its turns. */
   intent: number;
   /** User act index (see `DIALOGUE_ACTS`). */
@@ -106,6 +108,7 @@ export function compileDialogue(c: FileConfig): Dialogue {
   const exchanges: Exchange[] = d.exchanges.map((x, index) => ({
     id: x.id,
     index,
+    role: x.role,
     intent: x.role === "greet" || x.role === "close"
       ? base.socialIntent
       : x.role === "escalate"

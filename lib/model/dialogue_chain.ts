@@ -21,8 +21,9 @@ const GREET = 0,
   SWITCH_OPEN = 4,
   AGENT = 5,
   AGENT_REPHRASE = 6,
-  CLOSE = 7;
-const KINDS = 8;
+  CLOSE = 7,
+  GREET_REPHRASE = 8;
+const KINDS = 9;
 
 /** The parameters of the chain, by intent index (config order). */
 export interface ChainParams {
@@ -158,17 +159,21 @@ export function enumerateChain(p: ChainParams): ChainExpectations {
           for (let sw = 0; sw < 2; sw++) {
             const m = cur[at(kind, g, r, sw)];
             if (m === 0) continue;
-            const intent = kind === GREET || kind === CLOSE
-              ? p.socialIntent
-              : kind === AGENT || kind === AGENT_REPHRASE
-              ? p.escalationIntent
-              : g;
+            const intent =
+              kind === GREET || kind === GREET_REPHRASE || kind === CLOSE
+                ? p.socialIntent
+                : kind === AGENT || kind === AGENT_REPHRASE
+                ? p.escalationIntent
+                : g;
             const f = p.fallbackProbability[intent];
             out.intentTurns[intent] += m;
             out.intentFallbacks[intent] += m * f;
             if (kind === GREET) out.greetTurns += m;
             if (kind === CLOSE) out.closeTurns += m;
-            if (kind === REPHRASE || kind === AGENT_REPHRASE) {
+            if (
+              kind === REPHRASE || kind === AGENT_REPHRASE ||
+              kind === GREET_REPHRASE
+            ) {
               out.rephraseTurns += m;
             }
             if (kind === CONTINUE || kind === REPHRASE) {
@@ -187,8 +192,6 @@ export function enumerateChain(p: ChainParams): ChainExpectations {
                 out.escalated += mf;
                 out.handoffAfterFallbacks += mf;
                 ended += mf;
-              } else if (kind === GREET) {
-                push(at(OPEN, g, r + 1, sw), mf, false);
               } else if (kind === CLOSE) {
                 end(mf, false);
               } else {
@@ -198,6 +201,8 @@ export function enumerateChain(p: ChainParams): ChainExpectations {
                 if (stay > 0) {
                   const k = kind === AGENT || kind === AGENT_REPHRASE
                     ? AGENT_REPHRASE
+                    : kind === GREET || kind === GREET_REPHRASE
+                    ? GREET_REPHRASE
                     : REPHRASE;
                   push(at(k, g, r + 1, sw), stay, false);
                 }
@@ -206,7 +211,7 @@ export function enumerateChain(p: ChainParams): ChainExpectations {
             // Answered.
             const ma = m * (1 - f);
             if (ma === 0) continue;
-            if (kind === GREET) {
+            if (kind === GREET || kind === GREET_REPHRASE) {
               push(at(OPEN, g, 0, sw), ma);
             } else if (kind === CLOSE) {
               end(ma, true);

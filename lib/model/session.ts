@@ -347,20 +347,20 @@ export function generateSession(
     confSumE4 += confE4;
     latSum += latency;
     n++;
-    if (isTask(kind)) {
+    const greeting = ex.role === "greet";
+    if (isTask(kind) && !greeting) {
       prevTask = ex.index;
       used[ex.index] = 1;
     }
     // What comes next: the chain of dialogue_chain.ts, drawn.
     if (escalated || n === ch.maxTurns) break;
     if (fb) {
-      if (kind === GREET) kind = OPEN;
-      else if (kind === CLOSE) break;
+      if (kind === CLOSE) break;
       else if (rng.next() < ch.leaveAfterFallback) break;
       else kind = REPHRASE;
       continue;
     }
-    if (kind === GREET) {
+    if (greeting) {
       kind = OPEN;
       continue;
     }

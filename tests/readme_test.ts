@@ -20,7 +20,7 @@ Deno.test("README's data dictionary and model table are generated from the code"
       assert.ok(readme.includes(`| \`${c.name}\` `), `${t.name}.${c.name}`);
     }
   }
-  assert.match(readme, /\| \*\*all\*\* +\| +1\.00 .*\*\*7\.99%\*\* \|/);
+  assert.match(readme, /\| \*\*all\*\* +\| +1\.0000 .*\*\*7\.77%\*\* \|/);
 });
 
 Deno.test("README opens with the fresh-machine commands; .ci/run runs the test one", () => {

@@ -16,6 +16,7 @@ import type { Table } from "../lib/schema/table.ts";
 import { loadConfig } from "../lib/config/load.ts";
 import { effectiveConfig } from "../lib/generate.ts";
 import { modelTargets } from "../lib/model/expected.ts";
+import { compileDialogue } from "../lib/model/dialogue.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -82,24 +83,33 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(2)}%`;
 }
 
-/** The model's intent table with analytic fallback rates (markdown). */
+/** The model's intent table with exact turn shares and fallback rates (markdown). */
 export function modelTable(): string {
   const loaded = loadConfig(`${ROOT}/config.yaml`);
   const config = effectiveConfig(loaded.config, {}, loaded.source);
   const t = modelTargets(config);
+  const e = compileDialogue(config).expected;
   const lines = [
-    "| intent | probability | Beta α | Beta β | mean confidence | expected fallback rate |",
-    "| --- | ---: | ---: | ---: | ---: | ---: |",
-    ...t.intents.map((i) =>
-      `| ${i.name} | ${i.probability.toFixed(2)} | ${i.alpha} | ${i.beta} | ${
+    "| intent | goal share (config) | turn share (exact) | Beta α | Beta β | mean confidence | expected fallback rate |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...t.intents.map((i, k) =>
+      `| ${i.name} | ${
+        config.intents[k].goal_probability?.toFixed(4) ?? "—"
+      } | ${pct(i.probability)} | ${i.alpha} | ${i.beta} | ${
         i.meanConfidence.toFixed(3)
       } | ${pct(i.fallbackRate)} |`
     ),
-    `| **all** | 1.00 | | | | **${pct(t.overallFallbackRate)}** |`,
+    `| **all** | 1.0000 | 100.00% | | | | **${pct(t.overallFallbackRate)}** |`,
     "",
-    `Mean turns per session (geometric, mean ${config.turns.count.mean}, censored at ${config.turns.count.max}): ${
+    `Exact, by enumeration of the dialogue model: ${
       t.meanTurns.toFixed(4)
-    }. Latency before the channel multiplier: median ${
+    } turns per session (cut at ${config.turns.count.max}); P(a task turn has the previous task turn's intent) ${
+      (e.sameIntentPairs / e.taskPairs).toFixed(4)
+    }; ${e.distinctTaskIntents.toFixed(4)} distinct task intents per session; ${
+      pct(e.greetTurns)
+    } of sessions open with a greeting; ${pct(e.escalated)} escalate (${
+      pct(e.handoffAfterFallbacks)
+    } after consecutive fallbacks). Latency before the channel multiplier: median ${
       t.latencyMedianMs.toFixed(1)
     } ms, mean ${t.latencyMeanMs.toFixed(1)} ms.`,
     "",

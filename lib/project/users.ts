@@ -67,7 +67,9 @@ export function rawUserFragment(model: Model, u: UserRecord): string {
     j(country.name)
   },"user_region":${j(country.region)},"user_locale":${
     j(country.locale)
-  },"language":${j(localeLanguage(country.locale))},"user_device":${j(device.name)},"user_platform":${
+  },"language":${j(localeLanguage(country.locale))},"user_device":${
+    j(device.name)
+  },"user_platform":${
     j(device.platform)
   },"user_tenure_days":${u.tenureDays},"user_signup_date":"${
     formatIsoDate(u.signupDay)
@@ -137,9 +139,9 @@ export class RawUserFragments {
     this.#countryJson = p.countries.map((c) =>
       `"user_country_code":${j(c.code)},"user_country":${
         j(c.name)
-      },"user_region":${j(c.region)},"user_locale":${
-        j(c.locale)
-      },"language":${j(localeLanguage(c.locale))}`
+      },"user_region":${j(c.region)},"user_locale":${j(c.locale)},"language":${
+        j(localeLanguage(c.locale))
+      }`
     );
     this.#deviceJson = p.devices.map((d) =>
       `"user_device":${j(d.name)},"user_platform":${j(d.platform)}`

@@ -512,7 +512,8 @@ function userFollowsConfig(
     (u.region === undefined || u.region === country?.region) &&
     (u.locale === undefined || u.locale === country?.locale) &&
     (u.language === undefined ||
-      (country !== undefined && u.language === localeLanguage(country.locale))) &&
+      (country !== undefined &&
+        u.language === localeLanguage(country.locale))) &&
     (u.platform === undefined || u.platform === device?.platform) &&
     (u.signupDate === undefined || u.signupDate === signup) &&
     (u.signupDateKey === undefined ||

@@ -157,6 +157,8 @@ interface UserTables {
   userDevice: Int32Array;
   /** Language index by user index. */
   userLanguage: Int32Array;
+  /** Country index by user index. */
+  userCountry: Int32Array;
   /** Raw JSON fragments by user index (undefined without raw output). */
   userRaw?: RawUserFragments;
 }
@@ -173,6 +175,7 @@ interface UserState {
   logWeights: Float64Array;
   userDevice: Int32Array;
   userLanguage: Int32Array;
+  userCountry: Int32Array;
   /** Raw JSON fragments, filled only with raw output. */
   userRaw: RawUserFragments | undefined;
 }
@@ -181,12 +184,13 @@ interface UserState {
 function userChunk(st: UserState, from: number, to: number): void {
   const { model, streams, fakers, starTable, snowTable, starUser, snowUser } =
     st;
-  const { logWeights, userDevice, userLanguage, userRaw } = st;
+  const { logWeights, userDevice, userLanguage, userCountry, userRaw } = st;
   for (let u = from; u < to; u++) {
     logWeights[u] = userActivityLogWeight(model, streams, u);
     const user = generateUser(model, streams, fakers, u);
     userDevice[u] = user.device;
     userLanguage[u] = model.languageOfCountry[user.country];
+    userCountry[u] = user.country;
     starUser?.row(csvRow(starTable, starUserRow(model, user)));
     snowUser?.row(csvRow(snowTable, snowflakeUserRow(user)));
     userRaw?.add(u, user);
@@ -217,6 +221,7 @@ function* writeUsers(
   const logWeights = new Float64Array(users);
   const userDevice = new Int32Array(users);
   const userLanguage = new Int32Array(users);
+  const userCountry = new Int32Array(users);
   const userRaw = raw
     ? new RawUserFragments(model, users, userDevice)
     : undefined;
@@ -231,6 +236,7 @@ function* writeUsers(
     logWeights,
     userDevice,
     userLanguage,
+    userCountry,
     userRaw,
   };
   for (let from = 0; from < users; from += STEP_UNITS) {
@@ -251,6 +257,7 @@ function* writeUsers(
     userCat: new Categorical(logWeights),
     userDevice,
     userLanguage,
+    userCountry,
     userRaw,
   };
 }
@@ -400,10 +407,12 @@ export function* datasetSteps(
       userCat: users.userCat,
       userDevice: users.userDevice,
       userLanguage: users.userLanguage,
+      userCountry: users.userCountry,
       text: textTables(
         c.dialogue.text,
         c.dialogue.exchanges.map((x) => x.id),
         productPool(streams, fakers),
+        c.population.countries.map((x) => x.currency),
       ),
       withText: formats.includes("raw"),
     };

@@ -290,8 +290,8 @@ rejectCase("device probabilities off by 1e-6", () => {
 });
 rejectCase("country probabilities not summing to 1", () => {
   const t = edit(
-    "locale: it, probability: 0.04",
-    "locale: it, probability: 0.05",
+    "        },\n        probability: 0.04,",
+    "        },\n        probability: 0.05,",
   );
   rejects(
     t,
@@ -632,6 +632,18 @@ rejectCase("an unknown Faker locale", () => {
     `${
       at(t, "locale: xx_YY")
     } population.countries[5].locale: "xx_YY" is not a Faker locale (e.g. en_US, de, pt_BR)`,
+  );
+});
+rejectCase("a currency symbol placed neither before nor after", () => {
+  const t = edit(
+    'symbol: "£", position: before,',
+    'symbol: "£", position: middle,',
+  );
+  rejects(
+    t,
+    `${
+      at(t, "position: middle")
+    } population.countries[4].currency.position must be before or after (got "middle")`,
   );
 });
 rejectCase("channel_given_device naming an unknown channel", () => {

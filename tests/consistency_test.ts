@@ -173,6 +173,7 @@ Deno.test("facts rebuilt from the raw JSONL equal both schemas' fact files byte 
         satisfaction: r.session_satisfaction as number,
         escalated: r.session_escalated as boolean,
         resolved: r.session_resolved as boolean,
+        language: r.language as string,
       }));
     }
   }

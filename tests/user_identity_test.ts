@@ -68,8 +68,13 @@ Deno.test("ja, zh_CN, ko, hu names: family name first as the locale's pattern sa
     name: `Country ${i}`,
     region: "Test",
     locale,
+    currency: { symbol: "¤", position: "before", decimal: ".", group: "," },
     probability: 0.2,
   }));
+  // Every locale's language needs wording: reuse the English one for these.
+  for (const lang of ["ja", "zh", "ko", "hu"]) {
+    c.dialogue.text[lang] = c.dialogue.text.en;
+  }
   const tmp = Deno.makeTempFileSync({ suffix: ".yaml" });
   Deno.writeTextFileSync(tmp, YAML.stringify(c));
   let ds;

@@ -359,7 +359,9 @@ Deno.test("validate checks the denormalized user and session fields: dim_user ag
       }
     });
   const usersRule =
-    "each user's age band, country name, region, locale, platform and signup date (calendar start − tenure_days) follow from the config; raw: every line of a user repeats the same user fields";
+    "each user's age band, country name, region, locale, platform and signup date (calendar start − tenure_days) follow from the config; raw: every line of a user repeats the same user fields, and its language is its locale's";
+  const languageRule =
+    "each session's language is its user's: the language of the user's country's locale (pt_BR → pt)";
   try {
     await onCopy("star: one user's region changed", (dir) => {
       const lines = Deno.readTextFileSync(`${dir}/star/dim_user.csv`).split(
@@ -375,6 +377,15 @@ Deno.test("validate checks the denormalized user and session fields: dim_user ag
       Deno.writeTextFileSync(`${dir}/star/dim_user.csv`, lines.join("\n"));
       return ["star/dim_user.csv"];
     }, usersRule);
+    await onCopy("star: one session's language is not its user's", (dir) => {
+      const { head, rows } = readTable(dir, SESSION);
+      const k = head.indexOf("language");
+      assert.equal(k, head.length - 1);
+      // Session 1 in the other of German and English than its user writes.
+      rows[0][k] = rows[0][k] === "de" ? "en" : "de";
+      writeTable(dir, SESSION, head, rows);
+      return [SESSION];
+    }, languageRule);
   } finally {
     ds.cleanup();
   }
@@ -419,6 +430,15 @@ Deno.test("validate checks the denormalized user and session fields: dim_user ag
           i > 0 && lines.slice(0, i).some((m) => m.user_id === l.user_id)
         );
         lines[first].user_name = `${lines[first].user_name}x`;
+      },
+      usersRule,
+    );
+    await rawStep(
+      "raw: one user's language is not their locale's, on every line",
+      (lines) => {
+        const user = lines[0].user_id;
+        const wrong = lines[0].language === "de" ? "en" : "de";
+        for (const l of lines) if (l.user_id === user) l.language = wrong;
       },
       usersRule,
     );

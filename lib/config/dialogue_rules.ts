@@ -9,9 +9,10 @@
 import type { FileConfig } from "./schema.ts";
 import type { ConfigIssue } from "./rules.ts";
 import { closestName } from "./closest.ts";
-import { quoted } from "../wording.ts";
+import { listed, quoted } from "../wording.ts";
 import { ROLE_ACTS } from "../model/dialogue_acts.ts";
-import { SLOT_NAMES } from "../model/text.ts";
+import { localeLanguage, SLOT_NAMES } from "../model/text.ts";
+import { allLocales } from "@faker-js/faker";
 import { chainParams } from "../model/dialogue.ts";
 import { solveEndProbability } from "../model/dialogue_chain.ts";
 
@@ -243,6 +244,19 @@ export function checkDialogueRules(c: FileConfig): ConfigIssue[] {
       message: "needs the wording of at least one language",
     });
   }
+  // The user's language: every country's locale language is worded (no fallback).
+  c.population.countries.forEach((ctry, i) => {
+    if (!Object.hasOwn(allLocales, ctry.locale)) return; // rules.ts reports it
+    const lang = localeLanguage(ctry.locale);
+    if (languages.length > 0 && !Object.hasOwn(d.text, lang)) {
+      issues.push({
+        path: ["population", "countries", i, "locale"],
+        message: `${quoted(ctry.locale)} needs wording in its language ${
+          quoted(lang)
+        }: dialogue.text has ${listed(languages)}`,
+      });
+    }
+  });
   const slotPattern = /\{([^}]*)\}/g;
   const checkSlots = (path: (string | number)[], t: string) => {
     for (const m of t.matchAll(slotPattern)) {
@@ -261,6 +275,14 @@ export function checkDialogueRules(c: FileConfig): ConfigIssue[] {
     const base = ["dialogue", "text", lang];
     t.fallback.forEach((s, i) => checkSlots([...base, "fallback", i], s));
     t.handoff.forEach((s, i) => checkSlots([...base, "handoff", i], s));
+    for (const part of ["{day}", "{month}"]) {
+      if (t.date.format.split(part).length !== 2) {
+        issues.push({
+          path: [...base, "date", "format"],
+          message: `must contain ${part} once, got ${quoted(t.date.format)}`,
+        });
+      }
+    }
     for (const id of Object.keys(t.exchanges)) {
       if (!byId.has(id)) {
         issues.push({

@@ -110,6 +110,15 @@ export const configSchema = z.strictObject({
         name: text,
         region: text,
         locale: text,
+        currency: z.strictObject({
+          symbol: text,
+          position: z.enum(["before", "after"], {
+            error: "must be before or after",
+          }),
+          space: z.boolean({ error: "must be true or false" }).optional(),
+          decimal: text,
+          group: z.string({ error: "must be a string" }),
+        }),
         probability,
       }),
     ).min(1, { error: "must not be empty" }),
@@ -195,6 +204,12 @@ export const configSchema = z.strictObject({
       z.strictObject({
         fallback: z.array(text).min(1, { error: "must not be empty" }),
         handoff: z.array(text).min(1, { error: "must not be empty" }),
+        date: z.strictObject({
+          months: z.array(text).length(12, {
+            error: "must have 12 entries (January..December)",
+          }),
+          format: text,
+        }),
         exchanges: z.record(
           z.string(),
           z.strictObject({

@@ -10,6 +10,7 @@ import { Categorical } from "../random/mod.ts";
 import { DAY_MS, parseIsoDate } from "../calendar/iso_date.ts";
 import { longestSessionMs } from "../config/derived.ts";
 import { compileDialogue, type Dialogue } from "./dialogue.ts";
+import { localeLanguage } from "./text.ts";
 
 /** Compiled sampling tables and lookups of one run. */
 export interface Model {
@@ -25,8 +26,8 @@ export interface Model {
   dialogue: Dialogue;
   /**
    * Language index (into `dialogue.text`) by country index: the language of the
-   * country's locale (`de`, `pt_BR` → `pt`), or the first language worded when the
-   * config has no wording in it.
+   * country's locale (`de`, `pt_BR` → `pt`; see `localeLanguage`). The config rules
+   * require every such language to be worded, so there is no fallback.
    */
   languageOfCountry: Int32Array;
   /** Age in years → index into `population.age_bands`. */
@@ -47,6 +48,8 @@ export interface Model {
  * Compile a validated config into sampling tables.
  *
  * @param config A config that passed `parseConfig` (dates valid, sums = 1).
+ * @throws {RangeError} When a country's language has no wording in `dialogue.text`
+ *   (the config rules report it first).
  */
 export function compileModel(config: Config): Model {
   const p = config.population;
@@ -83,10 +86,15 @@ export function compileModel(config: Config): Model {
     deviceCat: new Categorical(p.devices.map((d) => d.probability)),
     countryCat: new Categorical(p.countries.map((c) => c.probability)),
     dialogue: compileDialogue(config),
-    languageOfCountry: Int32Array.from(
-      p.countries,
-      (c) => Math.max(0, languages.indexOf(c.locale.split("_")[0])),
-    ),
+    languageOfCountry: Int32Array.from(p.countries, (c) => {
+      const k = languages.indexOf(localeLanguage(c.locale));
+      if (k < 0) {
+        throw new RangeError(
+          `Locale ${c.locale} has no wording in dialogue.text`,
+        );
+      }
+      return k;
+    }),
     ageBandOfAge,
     startCells: new Categorical(weights),
     calendarStartDay: startDay,

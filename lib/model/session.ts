@@ -21,6 +21,7 @@ import {
   fillTemplate,
   pickIndex,
   SLOT_NAMES,
+  type SlotContext,
   type TextTables,
   type TurnSlots,
 } from "./text.ts";
@@ -30,6 +31,13 @@ import type { Exchange } from "./dialogue.ts";
 const HOUR_MS = 3_600_000;
 /** Slot values of the goal being generated (reset when a goal opens). */
 const slots: TurnSlots = new Array(SLOT_NAMES.length).fill(undefined);
+/** What slot filling needs of the session being generated (set per session). */
+const fill: SlotContext = {
+  products: [],
+  money: { symbol: "", position: "before", decimal: ".", group: "" },
+  date: { months: [], format: "" },
+  day: 0,
+};
 
 /** Kinds of the next turn (the states of dialogue_chain.ts, without its bookkeeping). */
 const GREET = 0, OPEN = 1, CONTINUE = 2, REPHRASE = 3, AGENT = 4, CLOSE = 5;
@@ -189,6 +197,8 @@ export interface SessionContext {
   userDevice: Int32Array;
   /** Language index (into `text.languages`) of every user, by user index. */
   userLanguage: Int32Array;
+  /** Country index of every user, by user index (money format of `{amount}`). */
+  userCountry: Int32Array;
   /** Compiled text templates and the product name pool. */
   text: TextTables;
   /**
@@ -240,6 +250,12 @@ export function generateSession(
   const K = ch.handoffFallbacks;
   const lang = textRng ? text.languages[ctx.userLanguage[user]] : undefined;
   out.language = ctx.userLanguage[user];
+  if (lang) {
+    fill.products = text.products;
+    fill.money = text.money[ctx.userCountry[user]];
+    fill.date = lang.date;
+    fill.day = day;
+  }
   let goal = d.goal.sample(rng);
   out.goal = goal;
   let kind = rng.next() < ch.greet ? GREET : OPEN;
@@ -329,7 +345,7 @@ export function generateSession(
       out.userText[i] = fillTemplate(
         textRng!,
         users[userTpl],
-        text.products,
+        fill,
         slots,
       );
       out.botText[i] = fillOne(
@@ -339,7 +355,7 @@ export function generateSession(
           : fb
           ? lang.fallback
           : lang.bot[ex.index],
-        text.products,
+        fill,
         slots,
       );
     }

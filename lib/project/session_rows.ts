@@ -21,6 +21,8 @@ export class SessionRowWriter {
   #intentJson: string[];
   #channelJson: string[];
   #sentimentJson: string[];
+  /** Language codes by index (`dialogue.text` order). */
+  #languages: string[];
 
   /** Precompute the date keys and JSON literals of `model`'s config. */
   constructor(model: Model) {
@@ -39,6 +41,7 @@ export class SessionRowWriter {
       `"channel":${j(ch.name)},"channel_type":${j(ch.type)}`
     );
     this.#sentimentJson = SENTIMENT_LABELS.map((l) => j(l));
+    this.#languages = Object.keys(c.dialogue.text);
   }
 
   /**
@@ -72,7 +75,9 @@ export class SessionRowWriter {
       scaled(s.meanConfidenceE4, 4)
     },${scaled(s.meanLatencyE1, 1)},${fixed(s.sentimentScore, 4)},${
       SENTIMENT_LABELS[s.sentimentLabel]
-    },${s.satisfaction},${s.escalated},${s.resolved}`;
+    },${s.satisfaction},${s.escalated},${s.resolved},${
+      this.#languages[s.language]
+    }`;
   }
 
   /** The `fact_turn` row of turn `i` (0-based) of a session (no line ending). */

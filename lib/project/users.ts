@@ -7,6 +7,7 @@ import type { Model } from "../model/model.ts";
 import type { UserRecord } from "../model/user.ts";
 import { dayParts, formatIsoDate } from "../calendar/iso_date.ts";
 import type { CellValue } from "./csv_row.ts";
+import { localeLanguage } from "../model/text.ts";
 
 /** Star `dim_user` row: country, region, age band and device denormalized. */
 export function starUserRow(
@@ -49,7 +50,8 @@ export function snowflakeUserRow(u: UserRecord): Record<string, CellValue> {
 }
 
 /**
- * The user fields of a raw JSONL line, from `"user_id"` to `"user_signup_date"`,
+ * The user fields of a raw JSONL line, from `"user_id"` to `"user_signup_date"`
+ * (with `"language"`, the user's language, after `"user_locale"`),
  * without braces or surrounding commas (see `RAW_TURN` for the order).
  */
 export function rawUserFragment(model: Model, u: UserRecord): string {
@@ -65,7 +67,9 @@ export function rawUserFragment(model: Model, u: UserRecord): string {
     j(country.name)
   },"user_region":${j(country.region)},"user_locale":${
     j(country.locale)
-  },"user_device":${j(device.name)},"user_platform":${
+  },"language":${j(localeLanguage(country.locale))},"user_device":${
+    j(device.name)
+  },"user_platform":${
     j(device.platform)
   },"user_tenure_days":${u.tenureDays},"user_signup_date":"${
     formatIsoDate(u.signupDay)
@@ -135,7 +139,9 @@ export class RawUserFragments {
     this.#countryJson = p.countries.map((c) =>
       `"user_country_code":${j(c.code)},"user_country":${
         j(c.name)
-      },"user_region":${j(c.region)},"user_locale":${j(c.locale)}`
+      },"user_region":${j(c.region)},"user_locale":${j(c.locale)},"language":${
+        j(localeLanguage(c.locale))
+      }`
     );
     this.#deviceJson = p.devices.map((d) =>
       `"user_device":${j(d.name)},"user_platform":${j(d.platform)}`

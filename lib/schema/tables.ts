@@ -102,6 +102,10 @@ export const FACT_SESSION: Table = {
       "resolved",
       "Not escalated, last turn not a fallback, and resolved",
     ),
+    col.str(
+      "language",
+      "Language of the session's text, ISO 639-1: the language of its user's country's locale (pt_BR → pt)",
+    ),
   ],
   primaryKey: ["session_key"],
   foreignKeys: [
@@ -477,6 +481,10 @@ export const RAW_TURN: Table = {
     col.str("user_country", "Country name"),
     col.str("user_region", "Region"),
     col.str("user_locale", "Faker locale"),
+    col.str(
+      "language",
+      "Language of user_text and bot_text, ISO 639-1: the language of user_locale (pt_BR → pt)",
+    ),
     col.str("user_device", "Device"),
     col.str("user_platform", "mobile or desktop"),
     col.int(

@@ -2,7 +2,7 @@
  * Streaming accumulation of everything `validate` tests: counts, histograms on the
  * output grids, bounded samples for Kolmogorov–Smirnov, and the exact rules that link
  * a session to its turns (checked one session at a time). Memory is bounded by the
- * model's categories, 8 bytes per session (a hash for the duplicate check) and 5 per
+ * model's categories, 8 bytes per session (a hash for the duplicate check) and 6 per
  * user, never by the number of turns.
  *
  * @module
@@ -19,6 +19,7 @@ import {
   thinkBins,
 } from "./targets.ts";
 import { parseIsoDate } from "../calendar/iso_date.ts";
+import { localeLanguage } from "../model/text.ts";
 
 /** Equiprobable bins for continuous quantities (chi-square). */
 export const CONTINUOUS_BINS = 20;
@@ -47,7 +48,7 @@ export const RULES = {
   keys:
     "every fact foreign key resolves in its dimension (and every turn in fact_session)",
   users:
-    "each user's age band, country name, region, locale, platform and signup date (calendar start − tenure_days) follow from the config; raw: every line of a user repeats the same user fields",
+    "each user's age band, country name, region, locale, platform and signup date (calendar start − tenure_days) follow from the config; raw: every line of a user repeats the same user fields, and its language is its locale's",
   formats:
     "every fact value validate reads in its column's format: integers without a point, decimals with exactly the schema's digits, booleans true or false, no surrounding whitespace (raw: not checked)",
   emails:
@@ -57,6 +58,8 @@ export const RULES = {
   escalation: "escalated = an escalation turn or enough consecutive fallbacks",
   resolved: "resolved only when not escalated and the last turn was answered",
   sentimentLabel: "sentiment_label follows sentiment_score",
+  language:
+    "each session's language is its user's: the language of the user's country's locale (pt_BR → pt)",
 } as const;
 
 /** Id of one of the {@linkcode RULES}. */
@@ -122,6 +125,8 @@ export interface SessionObs {
   escalated: boolean;
   /** Whether the session is marked resolved. */
   resolved: boolean;
+  /** Language code as written (ISO 639-1). */
+  language: string;
 }
 
 /** One user as read from any representation. */
@@ -268,6 +273,11 @@ export class Observations {
    */
   userDevice: Uint8Array;
   /**
+   * Country index of each user as read, for the language rule (255 = not read or out
+   * of range; 1 byte per user).
+   */
+  userCountry: Uint8Array;
+  /**
    * Per session row: a 64-bit hash of the row without its key and of its turns
    * without the session key, for the duplicate check (8 bytes per session).
    */
@@ -355,6 +365,7 @@ export class Observations {
     this.channelByDevice = c.population.devices.map(() => new Float64Array(nc));
     this.sessionsPerUser = new Uint32Array(users);
     this.userDevice = new Uint8Array(users).fill(255);
+    this.userCountry = new Uint8Array(users).fill(255);
     this.sessionHashes = new BigUint64Array(sessions);
     this.deviceCounts = new Float64Array(c.population.devices.length);
     this.countryCounts = new Float64Array(c.population.countries.length);
@@ -502,6 +513,11 @@ export class Observations {
       const ud = this.userDevice[o.user];
       if (ud === 255) v.keys++;
       else if (ud !== o.device) v.agree++;
+      const uc = this.userCountry[o.user];
+      if (
+        uc !== 255 &&
+        o.language !== localeLanguage(c.population.countries[uc].locale)
+      ) v.language++;
     } else v.keys++;
 
     const s = c.outcomes.sentiment;
@@ -552,9 +568,15 @@ export class Observations {
       this.#outside("user_key");
     } else if (this.userDevice[u.user] !== 255) {
       this.violations.order++;
-    } else {this.userDevice[u.user] = u.device >= 0 && u.device < 255
+    } else {
+      this.userDevice[u.user] = u.device >= 0 && u.device < 255
         ? u.device
-        : 254;}
+        : 254;
+      if (
+        Number.isInteger(u.country) && u.country >= 0 &&
+        u.country < Math.min(255, p.countries.length)
+      ) this.userCountry[u.user] = u.country;
+    }
     if (u.device >= 0 && u.device < this.deviceCounts.length) {
       this.deviceCounts[u.device]++;
     } else this.#outside("device");

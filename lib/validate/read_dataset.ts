@@ -17,6 +17,7 @@ import { Observations, type SessionObs, type TurnObs } from "./observations.ts";
 import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "../manifest/regular_file.ts";
 import { parseIsoDate } from "../calendar/iso_date.ts";
+import { localeLanguage } from "../model/text.ts";
 import { counted, escapeControls, inFolder } from "../wording.ts";
 import { compileModel } from "../model/model.ts";
 import { snowflakeDimensions, starDimensions } from "../project/dimensions.ts";
@@ -472,7 +473,8 @@ async function readUsers(
 
 /**
  * Whether a user's derived fields follow from the config: the age band of the age,
- * the country's name, region and locale, the device's platform, and the signup date
+ * the country's name, region and locale, the language of the locale (raw), the
+ * device's platform, and the signup date
  * (calendar start − tenure_days). Fields the representation does not carry are
  * passed as undefined and not checked; keys (snowflake) are 1-based config order.
  */
@@ -489,6 +491,7 @@ function userFollowsConfig(
     countryName?: string;
     region?: string;
     locale?: string;
+    language?: string;
     platform?: string;
     signupDate?: string;
     signupDateKey?: string;
@@ -508,6 +511,9 @@ function userFollowsConfig(
     (u.countryName === undefined || u.countryName === country?.name) &&
     (u.region === undefined || u.region === country?.region) &&
     (u.locale === undefined || u.locale === country?.locale) &&
+    (u.language === undefined ||
+      (country !== undefined &&
+        u.language === localeLanguage(country.locale))) &&
     (u.platform === undefined || u.platform === device?.platform) &&
     (u.signupDate === undefined || u.signupDate === signup) &&
     (u.signupDateKey === undefined ||
@@ -764,6 +770,7 @@ async function readFacts(
     "satisfaction",
     "escalated",
     "resolved",
+    "language",
   ]);
   let T: FactReader;
   try {
@@ -873,6 +880,7 @@ async function readFacts(
       session.satisfaction = Number(f[sx.satisfaction]);
       session.escalated = f[sx.escalated] === "true";
       session.resolved = f[sx.resolved] === "true";
+      session.language = f[sx.language];
       obs.session(session, turns, n, fmix(laneA), fmix(laneB));
     }
     while (T.line !== undefined) {
@@ -951,6 +959,7 @@ function readRaw(
         satisfaction: l.session_satisfaction as number,
         escalated: l.session_escalated as boolean,
         resolved: l.session_resolved as boolean,
+        language: l.language as string,
       },
       turns,
       n,
@@ -1017,6 +1026,7 @@ function readRaw(
             countryName: l.user_country as string,
             region: l.user_region as string,
             locale: l.user_locale as string,
+            language: l.language as string,
             platform: l.user_platform as string,
             signupDate: l.user_signup_date as string,
           })

@@ -12,8 +12,8 @@
  * timestamp identities, every session aggregate against its recomputation from the
  * turns, keys resolving in their dimensions, dimension tables equal to what the
  * config defines, fact values in their column's format, unique dim_user e-mails, no
- * duplicate sessions, escalation, resolution eligibility, sentiment labels, values
- * inside the model's support. The
+ * duplicate sessions, escalation, resolution eligibility, sentiment labels, each
+ * session's language (its user's), values inside the model's support. The
  * files read are hashed as they are read and compared with the manifest. The original
  * brief's quality figures are reported separately and do not decide pass or fail.
  *
@@ -496,6 +496,7 @@ const RULE_ORDER: RuleId[] = [
   "escalation",
   "resolved",
   "sentimentLabel",
+  "language",
 ];
 
 /** The deterministic rules, from the violations the observations counted. */

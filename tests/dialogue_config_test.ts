@@ -50,8 +50,8 @@ const cases: [string, string, string, (t: string) => string][] = [
   ],
   [
     "wording for an exchange that does not exist",
-    "        order_number:\n",
-    "        order_numbr:\n",
+    '        order_number:\n          user: ["It\'s {order}."',
+    '        order_numbr:\n          user: ["It\'s {order}."',
     (t) =>
       `${
         at(t, "order_numbr:")
@@ -91,7 +91,7 @@ const cases: [string, string, string, (t: string) => string][] = [
     (t) =>
       `${
         at(t, "{ordr}")
-      } dialogue.text.en.exchanges.order_where.user[0]: unknown slot {ordr} (slots: {order}, {amount}, {product}, {plan}, {ticket}, {days})`,
+      } dialogue.text.en.exchanges.order_where.user[0]: unknown slot {ordr} (slots: {order}, {amount}, {product}, {plan}, {ticket}, {days}, {date})`,
   ],
   [
     "an act the exchange's role does not allow",

@@ -155,6 +155,8 @@ interface UserTables {
   userCat: Categorical;
   /** Device index by user index. */
   userDevice: Int32Array;
+  /** Time-zone index (into the model's `timeZones`) by user index. */
+  userZone: Int32Array;
   /** Raw JSON fragments by user index (undefined without raw output). */
   userRaw?: RawUserFragments;
 }
@@ -170,6 +172,7 @@ interface UserState {
   snowUser: RowSink | undefined;
   logWeights: Float64Array;
   userDevice: Int32Array;
+  userZone: Int32Array;
   /** Raw JSON fragments, filled only with raw output. */
   userRaw: RawUserFragments | undefined;
 }
@@ -178,13 +181,14 @@ interface UserState {
 function userChunk(st: UserState, from: number, to: number): void {
   const { model, streams, fakers, starTable, snowTable, starUser, snowUser } =
     st;
-  const { logWeights, userDevice, userRaw } = st;
+  const { logWeights, userDevice, userZone, userRaw } = st;
   for (let u = from; u < to; u++) {
     logWeights[u] = userActivityLogWeight(model, streams, u);
     const user = generateUser(model, streams, fakers, u);
     userDevice[u] = user.device;
+    userZone[u] = user.zone;
     starUser?.row(csvRow(starTable, starUserRow(model, user)));
-    snowUser?.row(csvRow(snowTable, snowflakeUserRow(user)));
+    snowUser?.row(csvRow(snowTable, snowflakeUserRow(model, user)));
     userRaw?.add(u, user);
   }
 }
@@ -212,6 +216,7 @@ function* writeUsers(
   const raw = formats.includes("raw");
   const logWeights = new Float64Array(users);
   const userDevice = new Int32Array(users);
+  const userZone = new Int32Array(users);
   const userRaw = raw
     ? new RawUserFragments(model, users, userDevice)
     : undefined;
@@ -225,6 +230,7 @@ function* writeUsers(
     snowUser,
     logWeights,
     userDevice,
+    userZone,
     userRaw,
   };
   for (let from = 0; from < users; from += STEP_UNITS) {
@@ -241,7 +247,12 @@ function* writeUsers(
   for (let u = 0; u < users; u++) {
     logWeights[u] = Math.exp(logWeights[u] - maxLog);
   }
-  return { userCat: new Categorical(logWeights), userDevice, userRaw };
+  return {
+    userCat: new Categorical(logWeights),
+    userDevice,
+    userZone,
+    userRaw,
+  };
 }
 
 /** What {@linkcode sessionChunk} reads and writes to. */
@@ -265,15 +276,18 @@ function sessionChunk(st: SessionState, from: number, to: number): number {
     generateSession(ctx, i, s);
     const startTs = timestamp(s.startMs);
     const endTs = timestamp(s.endMs);
-    factSession?.row(rows.factSession(s, startTs, endTs));
+    const zone = ctx.userZone[s.user];
+    const offset = rows.offsetMinutes(zone, s.startMs);
+    factSession?.row(rows.factSession(s, startTs, endTs, offset));
     const sessionPart = raw ? rows.rawSession(s, startTs, endTs) : "";
+    const localPart = raw ? rows.rawLocal(s, zone, offset) : "";
     const userPart = userRaw ? userRaw.fragment(s.user) : "";
     for (let t = 0; t < s.turnCount; t++) {
       const userTs = t === 0 ? startTs : timestamp(s.userMs[t]);
       const botTs = t === s.turnCount - 1 ? endTs : timestamp(s.botMs[t]);
       factTurn?.row(rows.factTurn(s, t, userTs, botTs));
       rawTurns?.row(
-        rows.rawTurn(s, t, userPart, sessionPart, userTs, botTs),
+        rows.rawTurn(s, t, userPart, sessionPart, userTs, botTs, localPart),
       );
     }
     turns += s.turnCount;
@@ -388,6 +402,7 @@ export function* datasetSteps(
       streams,
       userCat: users.userCat,
       userDevice: users.userDevice,
+      userZone: users.userZone,
       text: textTables(
         c.intents.map((i) => i.name),
         productPool(streams, fakers),

@@ -15,6 +15,7 @@ import {
   type StreamFactory,
 } from "../random/mod.ts";
 import { DAY_MS } from "../calendar/iso_date.ts";
+import { CELL_MS } from "../calendar/local_cells.ts";
 import { roundedQuotient } from "../sink/number_format.ts";
 import {
   botText,
@@ -24,7 +25,6 @@ import {
   userText,
 } from "./text.ts";
 
-const HOUR_MS = 3_600_000;
 /** Slot values of the turn being generated (reset per turn by `userText`). */
 const slots: TurnSlots = new Array(SLOT_NAMES.length).fill(undefined);
 
@@ -126,6 +126,8 @@ export interface SessionContext {
   userCat: Categorical;
   /** Device index of every user, by user index. */
   userDevice: Int32Array;
+  /** Time-zone index (into the model's `timeZones`) of every user, by user index. */
+  userZone: Int32Array;
   /** Compiled text templates and the product name pool. */
   text: TextTables;
   /**
@@ -138,8 +140,8 @@ export interface SessionContext {
 /**
  * Generate session `index` (0-based) into `out`.
  *
- * Draw order in stream ("session", index): user, start cell (day × hour), ms within
- * the hour, channel, turn count; per turn: intent, Beta confidence, fallback noise,
+ * Draw order in stream ("session", index): user, start cell (a 15-minute UTC cell,
+ * weighted in the user's local time), ms within the cell, channel, turn count; per turn: intent, Beta confidence, fallback noise,
  * latency, think time (turns ≥ 2); then sentiment noise, satisfaction noise,
  * resolution. Stream ("session.text", index), per turn: user template and its slots,
  * bot template and its new slots.
@@ -159,11 +161,9 @@ export function generateSession(
   const user = ctx.userCat.sample(rng);
   out.user = user;
   out.device = ctx.userDevice[user];
-  const cell = model.startCells.sample(rng);
-  const day = model.calendarStartDay + Math.floor(cell / 24);
-  const hour = cell % 24;
-  out.startMs = day * DAY_MS + hour * HOUR_MS +
-    Math.floor(rng.next() * HOUR_MS);
+  const cell = model.zoneStartCells[ctx.userZone[user]].sample(rng);
+  out.startMs = model.calendarStartDay * DAY_MS + cell * CELL_MS +
+    Math.floor(rng.next() * CELL_MS);
   out.channel = model.channelGivenDevice[out.device].sample(rng);
   const multiplier = c.channels[out.channel].latency_multiplier;
   const n = geometric(rng, c.turns.count.mean, c.turns.count.max);

@@ -102,6 +102,14 @@ export const FACT_SESSION: Table = {
       "resolved",
       "Not escalated, last turn not a fallback, and resolved",
     ),
+    col.int(
+      "local_date_key",
+      "Date of the session start in the user's time zone (dim_user.time_zone, daylight saving time included), as YYYYMMDD",
+    ),
+    col.int(
+      "local_time_key",
+      "Minute of the session start in the user's time zone, as the integer HHMM (09:05 is 905)",
+    ),
   ],
   primaryKey: ["session_key"],
   foreignKeys: [
@@ -110,6 +118,8 @@ export const FACT_SESSION: Table = {
     fk("device_key", "dim_device"),
     fk("start_date_key", "dim_date", "date_key"),
     fk("start_time_key", "dim_time", "time_key"),
+    fk("local_date_key", "dim_date", "date_key"),
+    fk("local_time_key", "dim_time", "time_key"),
   ],
 };
 
@@ -167,6 +177,10 @@ const tenure = col.int(
   "Days between signup and the calendar start",
   "days",
 );
+const timeZone = col.str(
+  "time_zone",
+  "IANA time zone of the user (e.g. America/Chicago), drawn from the country's zones",
+);
 const timeCols = [
   col.int("time_key", "HHMM (UTC)"),
   col.str("time", "HH:MM (UTC)"),
@@ -200,6 +214,7 @@ export const STAR_TABLES: Table[] = [
       col.str("platform", "mobile or desktop"),
       tenure,
       col.date("signup_date", "calendar start − tenure_days"),
+      timeZone,
     ],
     primaryKey: ["user_key"],
     foreignKeys: [],
@@ -285,6 +300,7 @@ export const SNOWFLAKE_TABLES: Table[] = [
       deviceKey,
       tenure,
       dateKeyOf("signup_date_key", "Signup date"),
+      timeZone,
     ],
     primaryKey: ["user_key"],
     foreignKeys: [
@@ -528,6 +544,11 @@ export const RAW_TURN: Table = {
     col.ts("bot_ts", "Bot response time"),
     col.str("user_text", "User utterance (template + Faker values)"),
     col.str("bot_text", "Bot response (fallback response on a fallback turn)"),
+    col.str("user_time_zone", "= dim_user.time_zone (IANA zone name)"),
+    col.str(
+      "session_start_local",
+      "session_start in the user's time zone: ISO 8601 local time with ms and the numeric UTC offset, e.g. 2025-01-03T09:15:02.123+11:00",
+    ),
   ],
   primaryKey: ["session_id", "turn_number"],
   foreignKeys: [],

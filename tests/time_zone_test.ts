@@ -17,7 +17,6 @@ import { parseConfig } from "../lib/config/load.ts";
 import { UsageError } from "../lib/errors.ts";
 import { generateTemp, readCsvObjects, ROOT } from "./helpers.ts";
 
-const H = 3_600_000;
 
 Deno.test("UTC offsets follow the IANA rules across daylight saving time transitions", () => {
   // [zone, instant, offset in minutes east], stated from the rules, not computed:

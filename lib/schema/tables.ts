@@ -104,11 +104,11 @@ export const FACT_SESSION: Table = {
     ),
     col.int(
       "local_date_key",
-      "Date of the session start in the user's time zone (dim_user.time_zone, daylight saving time included), as YYYYMMDD",
+      "Start date in the user's time_zone (DST included), YYYYMMDD",
     ),
     col.int(
       "local_time_key",
-      "Minute of the session start in the user's time zone, as the integer HHMM (09:05 is 905)",
+      "Start minute in the user's time_zone, as the integer HHMM",
     ),
   ],
   primaryKey: ["session_key"],
@@ -179,7 +179,7 @@ const tenure = col.int(
 );
 const timeZone = col.str(
   "time_zone",
-  "IANA time zone of the user (e.g. America/Chicago), drawn from the country's zones",
+  "IANA zone, one of the country's (e.g. America/Chicago)",
 );
 const timeCols = [
   col.int("time_key", "HHMM (UTC)"),
@@ -544,10 +544,10 @@ export const RAW_TURN: Table = {
     col.ts("bot_ts", "Bot response time"),
     col.str("user_text", "User utterance (template + Faker values)"),
     col.str("bot_text", "Bot response (fallback response on a fallback turn)"),
-    col.str("user_time_zone", "= dim_user.time_zone (IANA zone name)"),
-    col.str(
+    col.str("user_time_zone", "= dim_user.time_zone (IANA zone)"),
+    col.ts(
       "session_start_local",
-      "session_start in the user's time zone: ISO 8601 local time with ms and the numeric UTC offset, e.g. 2025-01-03T09:15:02.123+11:00",
+      "session_start in user_time_zone, ISO 8601 with the UTC offset",
     ),
   ],
   primaryKey: ["session_id", "turn_number"],

@@ -17,7 +17,6 @@ import { parseConfig } from "../lib/config/load.ts";
 import { UsageError } from "../lib/errors.ts";
 import { generateTemp, readCsvObjects, ROOT } from "./helpers.ts";
 
-
 Deno.test("UTC offsets follow the IANA rules across daylight saving time transitions", () => {
   // [zone, instant, offset in minutes east], stated from the rules, not computed:
   // US: second Sunday of March 2025 (03-09) 02:00 EST = 07:00Z, back on the first

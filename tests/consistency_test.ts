@@ -173,6 +173,9 @@ Deno.test("facts rebuilt from the raw JSONL equal both schemas' fact files byte 
         satisfaction: r.session_satisfaction as number,
         escalated: r.session_escalated as boolean,
         resolved: r.session_resolved as boolean,
+        // The local keys are the date and minute of the raw local start text.
+        local_date_key: dateKey(r.session_start_local as string),
+        local_time_key: timeKey(r.session_start_local as string),
       }));
     }
   }

@@ -69,6 +69,7 @@ Deno.test("ja, zh_CN, ko, hu names: family name first as the locale's pattern sa
     region: "Test",
     locale,
     probability: 0.2,
+    time_zone: "Etc/UTC",
   }));
   const tmp = Deno.makeTempFileSync({ suffix: ".yaml" });
   Deno.writeTextFileSync(tmp, YAML.stringify(c));

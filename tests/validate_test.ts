@@ -129,8 +129,14 @@ Deno.test("the CLI exits 0 on a pass and 1 on a failure; generate --validate run
     // Break an exact rule: mark a session escalated that is not.
     const p = `${tmp}/ds/star/fact_session.csv`;
     const lines = Deno.readTextFileSync(p).split("\n");
-    const i = lines.findIndex((l, k) => k > 0 && l.endsWith(",false,true"));
-    lines[i] = lines[i].replace(/,false,true$/, ",true,true");
+    const esc = lines[0].split(",").indexOf("escalated");
+    const res = lines[0].split(",").indexOf("resolved");
+    const i = lines.findIndex((l, k) =>
+      k > 0 && l.split(",")[esc] === "false" && l.split(",")[res] === "true"
+    );
+    const f = lines[i].split(",");
+    f[esc] = "true";
+    lines[i] = f.join(",");
     Deno.writeTextFileSync(p, lines.join("\n"));
     const v = run(["validate", `${tmp}/ds`]);
     assert.equal(v.code, 1);

@@ -15,7 +15,7 @@ import {
 } from "../lib/calendar/time_zone.ts";
 import { parseConfig } from "../lib/config/load.ts";
 import { UsageError } from "../lib/errors.ts";
-import { generateTemp, readCsvObjects, ROOT } from "./helpers.ts";
+import { generateTemp, readCsvObjects, ROOT, runMain } from "./helpers.ts";
 
 Deno.test("UTC offsets follow the IANA rules across daylight saving time transitions", () => {
   // [zone, instant, offset in minutes east], stated from the rules, not computed:
@@ -255,4 +255,93 @@ Deno.test("config: each country needs exactly one of time_zone and time_zones", 
     configError(dup),
     /population\.countries\[0\]\.time_zones\[2\]: duplicate time zone "America\/Chicago"/,
   );
+});
+
+Deno.test("validate fails a wrong local key, a zone of another country, and a wrong raw local start", () => {
+  const star = generateTemp({
+    seed: 11,
+    sessions: 300,
+    users: 100,
+    formats: ["star"],
+  });
+  const raw = generateTemp({
+    seed: 11,
+    sessions: 300,
+    users: 100,
+    formats: ["raw"],
+  });
+  const rule = /FAIL {2}each user's time_zone is one of their country's zones/;
+  /** Exit code and output of the CLI's validate on a copy of `from` after `edit`. */
+  const validateCopy = (from: string, edit: (dir: string) => void) => {
+    const dir = Deno.makeTempDirSync({ prefix: "chatsynth-tz-" });
+    try {
+      const copyTree = (a: string, b: string) => {
+        for (const e of Deno.readDirSync(a)) {
+          if (e.isDirectory) {
+            Deno.mkdirSync(`${b}/${e.name}`);
+            copyTree(`${a}/${e.name}`, `${b}/${e.name}`);
+          } else Deno.copyFileSync(`${a}/${e.name}`, `${b}/${e.name}`);
+        }
+      };
+      copyTree(from, dir);
+      edit(dir);
+      return runMain(
+        ["--allow-read", `--allow-write=${dir}`, "--allow-env"],
+        ["validate", dir],
+      );
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  };
+  try {
+    // The unchanged datasets pass.
+    assert.equal(validateCopy(star.dir, () => {}).code, 0);
+    assert.equal(validateCopy(raw.dir, () => {}).code, 0);
+
+    // One session's local_time_key one minute off.
+    const va = validateCopy(star.dir, (dir) => {
+      const fs = `${dir}/star/fact_session.csv`;
+      const lines = Deno.readTextFileSync(fs).split("\n");
+      const col = lines[0].split(",").indexOf("local_time_key");
+      const f = lines[1].split(",");
+      f[col] = String(Number(f[col]) === 0 ? 1 : Number(f[col]) - 1);
+      lines[1] = f.join(",");
+      Deno.writeTextFileSync(fs, lines.join("\n"));
+    });
+    assert.equal(va.code, 1, va.stdout);
+    assert.match(va.stdout, rule);
+
+    // A US user moved to Europe/Berlin (a zone of another country).
+    const vb = validateCopy(star.dir, (dir) => {
+      const du = `${dir}/star/dim_user.csv`;
+      const users = Deno.readTextFileSync(du).split("\n");
+      const k = users.findIndex((l) => l.endsWith(",America/New_York"));
+      assert.ok(k > 0);
+      users[k] = users[k].replace(/,America\/New_York$/, ",Europe/Berlin");
+      Deno.writeTextFileSync(du, users.join("\n"));
+    });
+    assert.equal(vb.code, 1, vb.stdout);
+    assert.match(vb.stdout, rule);
+
+    // Raw: every line of session 1 with its local start an hour late.
+    const vc = validateCopy(raw.dir, (dir) => {
+      const rf = `${dir}/raw/turns.jsonl`;
+      const lines = Deno.readTextFileSync(rf).split("\n").map((l) => {
+        if (!l.startsWith('{"session_id":1,')) return l;
+        const o = JSON.parse(l);
+        const s = o.session_start_local as string;
+        const h = (Number(s.slice(11, 13)) + 1) % 24;
+        o.session_start_local = `${s.slice(0, 11)}${
+          String(h).padStart(2, "0")
+        }${s.slice(13)}`;
+        return JSON.stringify(o);
+      });
+      Deno.writeTextFileSync(rf, lines.join("\n"));
+    });
+    assert.equal(vc.code, 1, vc.stdout);
+    assert.match(vc.stdout, rule);
+  } finally {
+    star.cleanup();
+    raw.cleanup();
+  }
 });

@@ -541,6 +541,7 @@ const RULE_ORDER: RuleId[] = [
   "keys",
   "formats",
   "users",
+  "localTime",
   "emails",
   "duplicates",
   "escalation",

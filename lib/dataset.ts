@@ -159,6 +159,8 @@ interface UserTables {
   userLanguage: Int32Array;
   /** Country index by user index. */
   userCountry: Int32Array;
+  /** Time-zone index (into the model's `timeZones`) by user index. */
+  userZone: Int32Array;
   /** Raw JSON fragments by user index (undefined without raw output). */
   userRaw?: RawUserFragments;
 }
@@ -176,6 +178,7 @@ interface UserState {
   userDevice: Int32Array;
   userLanguage: Int32Array;
   userCountry: Int32Array;
+  userZone: Int32Array;
   /** Raw JSON fragments, filled only with raw output. */
   userRaw: RawUserFragments | undefined;
 }
@@ -184,15 +187,23 @@ interface UserState {
 function userChunk(st: UserState, from: number, to: number): void {
   const { model, streams, fakers, starTable, snowTable, starUser, snowUser } =
     st;
-  const { logWeights, userDevice, userLanguage, userCountry, userRaw } = st;
+  const {
+    logWeights,
+    userDevice,
+    userLanguage,
+    userCountry,
+    userZone,
+    userRaw,
+  } = st;
   for (let u = from; u < to; u++) {
     logWeights[u] = userActivityLogWeight(model, streams, u);
     const user = generateUser(model, streams, fakers, u);
     userDevice[u] = user.device;
     userLanguage[u] = model.languageOfCountry[user.country];
     userCountry[u] = user.country;
+    userZone[u] = user.zone;
     starUser?.row(csvRow(starTable, starUserRow(model, user)));
-    snowUser?.row(csvRow(snowTable, snowflakeUserRow(user)));
+    snowUser?.row(csvRow(snowTable, snowflakeUserRow(model, user)));
     userRaw?.add(u, user);
   }
 }
@@ -222,6 +233,7 @@ function* writeUsers(
   const userDevice = new Int32Array(users);
   const userLanguage = new Int32Array(users);
   const userCountry = new Int32Array(users);
+  const userZone = new Int32Array(users);
   const userRaw = raw
     ? new RawUserFragments(model, users, userDevice)
     : undefined;
@@ -237,6 +249,7 @@ function* writeUsers(
     userDevice,
     userLanguage,
     userCountry,
+    userZone,
     userRaw,
   };
   for (let from = 0; from < users; from += STEP_UNITS) {
@@ -258,6 +271,7 @@ function* writeUsers(
     userDevice,
     userLanguage,
     userCountry,
+    userZone,
     userRaw,
   };
 }
@@ -283,15 +297,18 @@ function sessionChunk(st: SessionState, from: number, to: number): number {
     generateSession(ctx, i, s);
     const startTs = timestamp(s.startMs);
     const endTs = timestamp(s.endMs);
-    factSession?.row(rows.factSession(s, startTs, endTs));
+    const zone = ctx.userZone[s.user];
+    const offset = rows.offsetMinutes(zone, s.startMs);
+    factSession?.row(rows.factSession(s, startTs, endTs, offset));
     const sessionPart = raw ? rows.rawSession(s, startTs, endTs) : "";
+    const localPart = raw ? rows.rawLocal(s, zone, offset) : "";
     const userPart = userRaw ? userRaw.fragment(s.user) : "";
     for (let t = 0; t < s.turnCount; t++) {
       const userTs = t === 0 ? startTs : timestamp(s.userMs[t]);
       const botTs = t === s.turnCount - 1 ? endTs : timestamp(s.botMs[t]);
       factTurn?.row(rows.factTurn(s, t, userTs, botTs));
       rawTurns?.row(
-        rows.rawTurn(s, t, userPart, sessionPart, userTs, botTs),
+        rows.rawTurn(s, t, userPart, sessionPart, userTs, botTs, localPart),
       );
     }
     turns += s.turnCount;
@@ -408,6 +425,7 @@ export function* datasetSteps(
       userDevice: users.userDevice,
       userLanguage: users.userLanguage,
       userCountry: users.userCountry,
+      userZone: users.userZone,
       text: textTables(
         c.dialogue.text,
         c.dialogue.exchanges.map((x) => x.id),

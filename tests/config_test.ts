@@ -290,8 +290,8 @@ rejectCase("device probabilities off by 1e-6", () => {
 });
 rejectCase("country probabilities not summing to 1", () => {
   const t = edit(
-    "        },\n        probability: 0.04,",
-    "        },\n        probability: 0.05,",
+    "time_zone: Europe/Rome\n      probability: 0.04",
+    "time_zone: Europe/Rome\n      probability: 0.05",
   );
   rejects(
     t,

@@ -174,6 +174,9 @@ Deno.test("facts rebuilt from the raw JSONL equal both schemas' fact files byte 
         escalated: r.session_escalated as boolean,
         resolved: r.session_resolved as boolean,
         language: r.language as string,
+        // The local keys are the date and minute of the raw local start text.
+        local_date_key: dateKey(r.session_start_local as string),
+        local_time_key: timeKey(r.session_start_local as string),
       }));
     }
   }

@@ -1,7 +1,9 @@
 /**
  * Byte-identical output across runs, time zones, locales and the current date
- * (docs/design.md §6): two subprocess runs (the second under TZ=Asia/Kolkata and a German
- * locale), and an in-process run with the clock moved 400 days ahead.
+ * (docs/design.md §6): three subprocess runs (under TZ=UTC, under TZ=Asia/Kolkata with a
+ * German locale, and under TZ=Australia/Sydney, whose daylight saving time the users'
+ * own zones must not pick up from the machine), and an in-process run with the clock
+ * moved 400 days ahead.
  */
 import assert from "node:assert/strict";
 import { generateTemp, listFiles, ROOT, withClockShifted } from "./helpers.ts";
@@ -45,7 +47,7 @@ function assertSameTree(a: string, b: string): void {
   }
 }
 
-Deno.test("two runs, the second under TZ=Asia/Kolkata and de_DE, give identical bytes", () => {
+Deno.test("runs under TZ=UTC, TZ=Asia/Kolkata with de_DE, and TZ=Australia/Sydney give identical bytes", () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-det-" });
   try {
     run(`${tmp}/a`, { TZ: "UTC", LANG: "C.UTF-8", LC_ALL: "C.UTF-8" });
@@ -54,7 +56,13 @@ Deno.test("two runs, the second under TZ=Asia/Kolkata and de_DE, give identical 
       LANG: "de_DE.UTF-8",
       LC_ALL: "de_DE.UTF-8",
     });
+    run(`${tmp}/c`, {
+      TZ: "Australia/Sydney",
+      LANG: "C.UTF-8",
+      LC_ALL: "C.UTF-8",
+    });
     assertSameTree(`${tmp}/a`, `${tmp}/b`);
+    assertSameTree(`${tmp}/a`, `${tmp}/c`);
   } finally {
     Deno.removeSync(tmp, { recursive: true });
   }

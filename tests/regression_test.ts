@@ -135,19 +135,27 @@ Deno.test("configs that used to give wrong data, crash or hang are rejected by k
       (c) => (c.population.tenure_days = { mu: 6, sigma: 1, max_days: 0 }),
       /tenure_days\.max_days: \[0, max_days \+ 1\) holds/,
     ],
-    [(c) => {
-      c.calendar.start = "2025-01-06";
-      c.calendar.end = "2025-01-10";
-      c.calendar.weekday_weights = {
-        Mon: 0,
-        Tue: 0,
-        Wed: 0,
-        Thu: 0,
-        Fri: 0,
-        Sat: 1,
-        Sun: 1,
-      };
-    }, /weekday_weights: no day from 2025-01-06 to 2025-01-10/],
+    [
+      (c) => {
+        c.calendar.start = "2025-01-06";
+        c.calendar.end = "2025-01-10";
+        // Only weekend noons: no zone from UTC−8 to UTC+11 reaches one Mon–Fri UTC.
+        c.calendar.hour_weights = Array.from(
+          { length: 24 },
+          (_, h) => h === 12 ? 1 : 0,
+        );
+        c.calendar.weekday_weights = {
+          Mon: 0,
+          Tue: 0,
+          Wed: 0,
+          Thu: 0,
+          Fri: 0,
+          Sat: 1,
+          Sun: 1,
+        };
+      },
+      /weekday_weights: no local hour from 2025-01-06 to 2025-01-10 in America\/New_York/,
+    ],
     [(c) => (c.latency_ms.sigma = 5), /turns: the longest possible session/],
     [
       (c) => (c.turns.think_time_ms.mu = 40),

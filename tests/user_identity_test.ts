@@ -70,6 +70,7 @@ Deno.test("ja, zh_CN, ko, hu names: family name first as the locale's pattern sa
     locale,
     currency: { symbol: "¤", position: "before", decimal: ".", group: "," },
     probability: 0.2,
+    time_zone: "Etc/UTC",
   }));
   // Every locale's language needs wording: reuse the English one for these.
   for (const lang of ["ja", "zh", "ko", "hu"]) {

@@ -8,7 +8,7 @@
  * the file it read is compared with `sha256sum`.
  */
 import assert from "node:assert/strict";
-import { generateTemp, listFiles, runMain } from "./helpers.ts";
+import { generateTemp, listFiles, ROOT, runMain } from "./helpers.ts";
 import { validateDataset } from "../lib/validate/validate.ts";
 import { parseTimestamp } from "../lib/validate/read_dataset.ts";
 import { StreamFactory } from "../lib/random/mod.ts";
@@ -254,86 +254,112 @@ Deno.test("validate catches every corruption of a valid dataset, naming the chec
       // Nothing else is wrong with the copy.
       assert.equal(out.match(/^FAIL/gm)?.length, 1, out);
     });
-
-    await corrupt(
-      "sessions moved between weekday × hour cells, both marginals kept",
-      (dir) => {
-        const s = readTable(dir, SESSION), tr = readTable(dir, TURN);
-        const st = s.head.indexOf("start_ts");
-        const cell = (ts: string) => {
-          const d = new Date(ts);
-          return `${d.getUTCDay()} ${d.getUTCHours()}`;
-        };
-        // Monday 09h ↔ Tuesday 14h and Saturday 20h ↔ Sunday 10h: sessions of the first
-        // cell of each pair move by +5 h / +14 h, as many of the second by −5 h / −14 h,
-        // so every weekday and every hour keeps its count.
-        const shift = new Map<string, number>();
-        for (
-          const [from, to, hours] of [["1 9", "2 14", 5], [
-            "6 20",
-            "0 10",
-            -10,
-          ]] as [
-            string,
-            string,
-            number,
-          ][]
-        ) {
-          const a = s.rows.filter((r) => cell(r[st]) === from);
-          const b = s.rows.filter((r) => cell(r[st]) === to);
-          const n = Math.min(a.length, b.length);
-          assert.ok(n > 10, `${from}: ${a.length}, ${to}: ${b.length}`);
-          a.slice(0, n).forEach((r) => shift.set(r[0], hours * 3_600_000));
-          b.slice(0, n).forEach((r) => shift.set(r[0], -hours * 3_600_000));
-        }
-        const iso = (ts: string, ms: number) =>
-          new Date(Date.parse(ts) + ms).toISOString();
-        const dateKey = (ts: string) => ts.slice(0, 10).replaceAll("-", "");
-        const timeKey = (ts: string) =>
-          String(Number(ts.slice(11, 13)) * 100 + Number(ts.slice(14, 16)));
-        const move = (
-          t: { head: string[]; rows: string[][] },
-          tsCols: string[],
-          dateCol: string,
-          timeCol: string,
-        ) => {
-          const ix = tsCols.map((c) => t.head.indexOf(c));
-          const d = t.head.indexOf(dateCol), h = t.head.indexOf(timeCol);
-          for (const r of t.rows) {
-            const ms = shift.get(r[0]);
-            if (ms === undefined) continue;
-            for (const i of ix) r[i] = iso(r[i], ms);
-            r[d] = dateKey(r[ix[0]]);
-            r[h] = timeKey(r[ix[0]]);
-          }
-        };
-        const hoursBefore = s.rows.map((r) => r[st].slice(11, 13)).sort()
-          .join();
-        const daysBefore = s.rows.map((r) => new Date(r[st]).getUTCDay()).sort()
-          .join();
-        move(s, ["start_ts", "end_ts"], "start_date_key", "start_time_key");
-        move(tr, ["user_ts", "bot_ts"], "date_key", "time_key");
-        assert.equal(
-          s.rows.map((r) => r[st].slice(11, 13)).sort().join(),
-          hoursBefore,
-        );
-        assert.equal(
-          s.rows.map((r) => new Date(r[st]).getUTCDay()).sort().join(),
-          daysBefore,
-        );
-        writeTable(dir, SESSION, s.head, s.rows);
-        writeTable(dir, TURN, tr.head, tr.rows);
-        return [SESSION, TURN];
-      },
-      (out) => {
-        assert.match(out, /FAIL {2}session start weekday × hour \(UTC\)/);
-        assert.doesNotMatch(out, /FAIL {2}session start hour \(UTC\):/);
-        assert.doesNotMatch(out, /FAIL {2}session start weekday:/);
-        assert.doesNotMatch(out, /violation/);
-      },
-    );
   } finally {
     ds.cleanup();
+  }
+});
+
+Deno.test("validate fails sessions moved between weekday × hour cells with both marginals kept", () => {
+  const parent = Deno.makeTempDirSync({ prefix: "chatsynth-utc-" });
+  // Every country in one zone without offset: local cells are UTC cells, so a move
+  // in UTC keeps every local marginal too.
+  const utcConfig = `${parent}/config.yaml`;
+  Deno.writeTextFileSync(
+    utcConfig,
+    Deno.readTextFileSync(`${ROOT}/config.yaml`)
+      .replace(/time_zones: \[[^\]]*\]/g, "time_zone: Etc/UTC")
+      .replace(/time_zone: [A-Za-z_/]+/g, "time_zone: Etc/UTC"),
+  );
+  const ds = generateTemp(
+    { seed: 7, sessions: 3000, users: 600, formats: ["star"] },
+    utcConfig,
+  );
+  const copy = copyDataset(ds.dir);
+  try {
+    const edit = (dir: string) => {
+      const s = readTable(dir, SESSION), tr = readTable(dir, TURN);
+      const st = s.head.indexOf("start_ts");
+      const cell = (ts: string) => {
+        const d = new Date(ts);
+        return `${d.getUTCDay()} ${d.getUTCHours()}`;
+      };
+      // Monday 09h ↔ Tuesday 14h and Saturday 20h ↔ Sunday 10h: sessions of the first
+      // cell of each pair move by +5 h / +14 h, as many of the second by −5 h / −14 h,
+      // so every weekday and every hour keeps its count.
+      const shift = new Map<string, number>();
+      for (
+        const [from, to, hours] of [["1 9", "2 14", 5], [
+          "6 20",
+          "0 10",
+          -10,
+        ]] as [
+          string,
+          string,
+          number,
+        ][]
+      ) {
+        const a = s.rows.filter((r) => cell(r[st]) === from);
+        const b = s.rows.filter((r) => cell(r[st]) === to);
+        const n = Math.min(a.length, b.length);
+        assert.ok(n > 10, `${from}: ${a.length}, ${to}: ${b.length}`);
+        a.slice(0, n).forEach((r) => shift.set(r[0], hours * 3_600_000));
+        b.slice(0, n).forEach((r) => shift.set(r[0], -hours * 3_600_000));
+      }
+      const iso = (ts: string, ms: number) =>
+        new Date(Date.parse(ts) + ms).toISOString();
+      const dateKey = (ts: string) => ts.slice(0, 10).replaceAll("-", "");
+      const timeKey = (ts: string) =>
+        String(Number(ts.slice(11, 13)) * 100 + Number(ts.slice(14, 16)));
+      const move = (
+        t: { head: string[]; rows: string[][] },
+        tsCols: string[],
+        dateCol: string,
+        timeCol: string,
+      ) => {
+        const ix = tsCols.map((c) => t.head.indexOf(c));
+        const d = t.head.indexOf(dateCol), h = t.head.indexOf(timeCol);
+        const ld = t.head.indexOf("local_date_key");
+        const lh = t.head.indexOf("local_time_key");
+        for (const r of t.rows) {
+          const ms = shift.get(r[0]);
+          if (ms === undefined) continue;
+          for (const i of ix) r[i] = iso(r[i], ms);
+          r[d] = dateKey(r[ix[0]]);
+          r[h] = timeKey(r[ix[0]]);
+          // fact_session's local keys: local time is UTC here.
+          if (ld >= 0) [r[ld], r[lh]] = [r[d], r[h]];
+        }
+      };
+      const hoursBefore = s.rows.map((r) => r[st].slice(11, 13)).sort()
+        .join();
+      const daysBefore = s.rows.map((r) => new Date(r[st]).getUTCDay()).sort()
+        .join();
+      move(s, ["start_ts", "end_ts"], "start_date_key", "start_time_key");
+      move(tr, ["user_ts", "bot_ts"], "date_key", "time_key");
+      assert.equal(
+        s.rows.map((r) => r[st].slice(11, 13)).sort().join(),
+        hoursBefore,
+      );
+      assert.equal(
+        s.rows.map((r) => new Date(r[st]).getUTCDay()).sort().join(),
+        daysBefore,
+      );
+      writeTable(dir, SESSION, s.head, s.rows);
+      writeTable(dir, TURN, tr.head, tr.rows);
+      return [SESSION, TURN];
+    };
+    const out = validateFails(copy.dir, edit(copy.dir));
+    assert.match(
+      out,
+      /FAIL {2}session start weekday × hour \(local time\)/,
+    );
+    assert.doesNotMatch(out, /FAIL {2}session start hour \(local time\):/);
+    assert.doesNotMatch(out, /FAIL {2}session start weekday \(local time\):/);
+    assert.doesNotMatch(out, /violation/);
+  } finally {
+    copy.cleanup();
+    ds.cleanup();
+    Deno.removeSync(parent, { recursive: true });
   }
 });
 

@@ -13,9 +13,9 @@ import { validateDataset } from "../lib/validate/validate.ts";
 import { ksTestGrid } from "../lib/validate/gof.ts";
 import {
   addSentimentCellProbs,
+  localStartCellProbs,
   SENTIMENT_CELLS,
   sentimentCell,
-  startCellProbs,
 } from "../lib/validate/targets.ts";
 import { loadConfig } from "../lib/config/load.ts";
 import { effectiveConfig } from "../lib/generate.ts";
@@ -154,8 +154,9 @@ Deno.test("sentiment cells and their probabilities follow the 4-decimal grid and
   assert.ok(Math.abs(p3[21] - 0.002556713864081961) < 1e-12);
 });
 
-Deno.test("the joint weekday × hour target counts each weekday's days in the calendar (reference: Python datetime)", () => {
-  const p = startCellProbs(config);
+Deno.test("the joint local weekday × hour target counts each weekday's days in the calendar; in UTC it is the plain product (reference: Python datetime)", () => {
+  // A zone without offset or daylight saving time: local time is UTC.
+  const p = localStartCellProbs(config, "Etc/UTC");
   assert.equal(p.length, 168);
   assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-12);
   assert.ok(Math.abs(p[0 * 24 + 9] - 0.009880930591991528) < 1e-15);

@@ -9,11 +9,10 @@ import {
   activityPmf,
   agePmf,
   fallbackRates,
-  hourProbs,
+  localStartCellProbs,
   satisfactionProbs,
   tenurePmf,
   turnsPmf,
-  weekdayProbs,
 } from "../lib/validate/targets.ts";
 import { binomial, chiSquare, holm } from "../lib/validate/gof.ts";
 import { loadConfig, parseConfig } from "../lib/config/load.ts";
@@ -130,8 +129,14 @@ Deno.test("the CLI exits 0 on a pass and 1 on a failure; generate --validate run
     // Break an exact rule: mark a session escalated that is not.
     const p = `${tmp}/ds/star/fact_session.csv`;
     const lines = Deno.readTextFileSync(p).split("\n");
-    const i = lines.findIndex((l, k) => k > 0 && l.endsWith(",false,true"));
-    lines[i] = lines[i].replace(/,false,true$/, ",true,true");
+    const esc = lines[0].split(",").indexOf("escalated");
+    const res = lines[0].split(",").indexOf("resolved");
+    const i = lines.findIndex((l, k) =>
+      k > 0 && l.split(",")[esc] === "false" && l.split(",")[res] === "true"
+    );
+    const f = lines[i].split(",");
+    f[esc] = "true";
+    lines[i] = f.join(",");
     Deno.writeTextFileSync(p, lines.join("\n"));
     const v = run(["validate", `${tmp}/ds`]);
     assert.equal(v.code, 1);
@@ -178,10 +183,20 @@ Deno.test("analytic targets match known values", () => {
   assert.ok(Math.abs(sum(act.map((p, i) => p * i)) - 2) < 1e-6);
   // P(0) = (k/(k+mu))^k = (0.6/2.6)^0.6.
   assert.ok(Math.abs(act[0] - (0.6 / 2.6) ** 0.6) < 1e-12);
-  assert.ok(Math.abs(sum(hourProbs(config)) - 1) < 1e-12);
+  // In a zone without offset (Etc/UTC) the local marginals are the UTC ones: the
+  // hour weights normalized, and weekday weight × days of that weekday.
+  const utc = localStartCellProbs(config, "Etc/UTC");
+  const hw = config.calendar.hour_weights, hwSum = sum(hw);
+  for (let h = 0; h < 24; h++) {
+    let ph = 0;
+    for (let d = 0; d < 7; d++) ph += utc[d * 24 + h];
+    assert.ok(Math.abs(ph - hw[h] / hwSum) < 1e-12, `hour ${h}`);
+  }
   // 2025-01-01..2025-03-31 has 12 Tuesdays and 13 of every other weekday (computed
   // independently with Python's datetime): weights × counts, normalized.
-  const wp = weekdayProbs(config);
+  const wp = [0, 1, 2, 3, 4, 5, 6].map((d) =>
+    sum(utc.slice(d * 24, d * 24 + 24))
+  );
   const expected = [
     0.16873589164785555,
     0.14898419864559823,

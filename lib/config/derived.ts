@@ -30,3 +30,44 @@ export function longestSessionMs(
   );
   return c.turns.count.max * (maxLatency + maxThink + 2);
 }
+
+/** One time zone of a country with its relative weight. */
+export interface ZoneWeight {
+  /** IANA zone name, e.g. "America/Chicago". */
+  zone: string;
+  /** Relative weight (> 0); a country with a single `time_zone` has weight 1. */
+  weight: number;
+}
+
+/**
+ * The time zones of a country entry: its `time_zones` list, or its single
+ * `time_zone` with weight 1, or none when it has neither (a config error the rules
+ * report).
+ *
+ * @example
+ * ```ts
+ * countryZones({ time_zone: "Europe/Berlin" }); // [{ zone: "Europe/Berlin", weight: 1 }]
+ * ```
+ */
+export function countryZones(
+  country: { time_zone?: string; time_zones?: ZoneWeight[] },
+): ZoneWeight[] {
+  if (country.time_zones !== undefined) return country.time_zones;
+  if (country.time_zone !== undefined) {
+    return [{ zone: country.time_zone, weight: 1 }];
+  }
+  return [];
+}
+
+/**
+ * Every distinct time zone of the config's countries, in order of first appearance
+ * (`population.countries`, then each country's list): the index of a zone here is
+ * the user's zone index in the model and in `validate`.
+ */
+export function distinctZones(c: Pick<Config, "population">): string[] {
+  const seen = new Set<string>();
+  for (const ctry of c.population.countries) {
+    for (const z of countryZones(ctry)) seen.add(z.zone);
+  }
+  return [...seen];
+}

@@ -10,7 +10,9 @@ import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import lognormalCdf from "@stdlib/stats-base-dists-lognormal-cdf";
 import type { FileConfig } from "./schema.ts";
 import { DAY_MS, parseIsoDate } from "../calendar/iso_date.ts";
-import { longestSessionMs } from "./derived.ts";
+import { countryZones, longestSessionMs } from "./derived.ts";
+import { isTimeZone, timeZoneNames } from "../calendar/time_zone.ts";
+import { zoneHasIntensity } from "../calendar/local_cells.ts";
 import { closestName } from "./closest.ts";
 import { quoted } from "../wording.ts";
 import { checkDialogueRules } from "./dialogue_rules.ts";
@@ -149,20 +151,6 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
       path: ["calendar", "hour_weights"],
       message: "all weights are 0: no hour can hold a session",
     });
-  } else if (start !== undefined && end !== undefined && start <= end) {
-    // Some day of the range must have a weekday with positive weight.
-    const w = Object.values(c.calendar.weekday_weights);
-    let any = false;
-    for (let d = start; d <= end && d < start + 7; d++) {
-      if (w[(((d + 3) % 7) + 7) % 7] > 0) any = true;
-    }
-    if (!any) {
-      issues.push({
-        path: ["calendar", "weekday_weights"],
-        message:
-          `no day from ${c.calendar.start} to ${c.calendar.end} has a weekday with positive weight: no session can start`,
-      });
-    }
   }
 
   const p = c.population;
@@ -252,6 +240,74 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
       });
     }
   });
+  const zoneNames = timeZoneNames();
+  const knownZones: string[] = [];
+  p.countries.forEach((ctry, i) => {
+    const at = ["population", "countries", i];
+    if (ctry.time_zone !== undefined && ctry.time_zones !== undefined) {
+      issues.push({
+        path: [...at, "time_zones"],
+        message:
+          `give either time_zone or time_zones, not both (${ctry.code} has time_zone ${
+            quoted(ctry.time_zone)
+          })`,
+      });
+      return;
+    }
+    if (ctry.time_zone === undefined && ctry.time_zones === undefined) {
+      issues.push({
+        path: at,
+        message:
+          `${ctry.code} needs a time_zone (e.g. "Europe/Berlin") or a weighted time_zones list`,
+      });
+      return;
+    }
+    const zonePath = (j: number) =>
+      ctry.time_zones === undefined
+        ? [...at, "time_zone"]
+        : [...at, "time_zones", j, "zone"];
+    countryZones(ctry).forEach((z, j) => {
+      if (!isTimeZone(z.zone)) {
+        issues.push({
+          path: zonePath(j),
+          message: `${quoted(z.zone)} is not an IANA time zone${
+            didYouMean(z.zone, zoneNames)
+          }`,
+        });
+      } else knownZones.push(z.zone);
+      if (z.weight > MAX_WEIGHT) {
+        issues.push({
+          path: [...at, "time_zones", j, "weight"],
+          message:
+            `weights are relative: use at most ${MAX_WEIGHT}, got ${z.weight}`,
+        });
+      }
+    });
+    if (ctry.time_zones !== undefined) {
+      checkUnique(
+        issues,
+        [...at, "time_zones"],
+        ctry.time_zones.map((z) => z.zone),
+        "time zone",
+      );
+    }
+  });
+  if (
+    start !== undefined && end !== undefined && start <= end &&
+    c.calendar.hour_weights.some((w) => w > 0)
+  ) {
+    // Every zone needs some local hour and weekday of positive weight in the range.
+    for (const zone of new Set(knownZones)) {
+      if (!zoneHasIntensity(c.calendar, start, end, zone)) {
+        issues.push({
+          path: ["calendar", "weekday_weights"],
+          message:
+            `no local hour from ${c.calendar.start} to ${c.calendar.end} in ${zone} has positive hour and weekday weight: its users' sessions cannot start`,
+        });
+        break;
+      }
+    }
+  }
   const t = p.tenure_days;
   const tenureMass = lognormalCdf(t.max_days + 1, t.mu, t.sigma);
   if (!(tenureMass >= MIN_TRUNCATED_MASS)) {

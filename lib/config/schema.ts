@@ -120,6 +120,10 @@ export const configSchema = z.strictObject({
           group: z.string({ error: "must be a string" }),
         }),
         probability,
+        time_zone: text.optional(),
+        time_zones: z.array(
+          z.strictObject({ zone: text, weight: positive }),
+        ).min(1, { error: "must not be empty" }).optional(),
       }),
     ).min(1, { error: "must not be empty" }),
     tenure_days: z.strictObject({

@@ -5,10 +5,14 @@
  * @module
  */
 import type { Config } from "../config/schema.ts";
-import { WEEKDAYS } from "../config/schema.ts";
 import { Categorical } from "../random/mod.ts";
 import { DAY_MS, parseIsoDate } from "../calendar/iso_date.ts";
-import { longestSessionMs } from "../config/derived.ts";
+import { zoneCellWeights } from "../calendar/local_cells.ts";
+import {
+  countryZones,
+  distinctZones,
+  longestSessionMs,
+} from "../config/derived.ts";
 import { compileDialogue, type Dialogue } from "./dialogue.ts";
 import { localeLanguage } from "./text.ts";
 
@@ -32,13 +36,26 @@ export interface Model {
   languageOfCountry: Int32Array;
   /** Age in years → index into `population.age_bands`. */
   ageBandOfAge: Int32Array;
-  /** Session start cells: one per (day, hour) of the calendar, weight = hour × weekday. */
-  startCells: Categorical;
+  /** Every distinct IANA zone of the countries, in first-appearance order (`distinctZones`). */
+  timeZones: string[];
+  /** Country index → categorical over its zone list (`time_zones` weights), per user. */
+  countryZoneCat: Categorical[];
+  /** Country index → index into {@linkcode timeZones} of each entry of its zone list. */
+  countryZones: Int32Array[];
+  /**
+   * Zone index → session start cells: the calendar's 15-minute UTC cells (cell i
+   * starts at calendar.start 00:00Z + i × 15 min), weight = hour × weekday weight at
+   * the cell's local hour and weekday in that zone (`zoneCellWeights`).
+   */
+  zoneStartCells: Categorical[];
   /** Epoch day of the calendar's first day. */
   calendarStartDay: number;
   /** Epoch day of the calendar's last day (inclusive). */
   calendarEndDay: number;
-  /** First epoch day `dim_date` covers: the earliest possible signup date. */
+  /**
+   * First epoch day `dim_date` covers: the earliest possible signup date, and at
+   * least the day before the calendar (a local start date west of UTC).
+   */
   dimDateFirstDay: number;
   /** Last epoch day `dim_date` covers: calendar end plus the longest possible session. */
   dimDateLastDay: number;
@@ -68,15 +85,12 @@ export function compileModel(config: Config): Model {
 
   const startDay = parseIsoDate(config.calendar.start)!;
   const endDay = parseIsoDate(config.calendar.end)!;
-  const nDays = endDay - startDay + 1;
-  const weights = new Float64Array(nDays * 24);
-  for (let d = 0; d < nDays; d++) {
-    const isoWeekday = ((((startDay + d + 3) % 7) + 7) % 7) + 1;
-    const dw = config.calendar.weekday_weights[WEEKDAYS[isoWeekday - 1]];
-    for (let h = 0; h < 24; h++) {
-      weights[d * 24 + h] = dw * config.calendar.hour_weights[h];
-    }
-  }
+  const timeZones = distinctZones(config);
+  const zoneIndex = new Map(timeZones.map((z, i) => [z, i]));
+  const zoneStartCells = timeZones.map((z) =>
+    new Categorical(zoneCellWeights(config.calendar, startDay, endDay, z))
+  );
+  const zoneLists = p.countries.map((c) => countryZones(c));
 
   const maxSessionMs = longestSessionMs(config);
   const languages = Object.keys(config.dialogue.text);
@@ -96,10 +110,17 @@ export function compileModel(config: Config): Model {
       return k;
     }),
     ageBandOfAge,
-    startCells: new Categorical(weights),
+    timeZones,
+    countryZoneCat: zoneLists.map((l) =>
+      new Categorical(l.map((z) => z.weight))
+    ),
+    countryZones: zoneLists.map((l) =>
+      Int32Array.from(l, (z) => zoneIndex.get(z.zone)!)
+    ),
+    zoneStartCells,
     calendarStartDay: startDay,
     calendarEndDay: endDay,
-    dimDateFirstDay: startDay - p.tenure_days.max_days,
+    dimDateFirstDay: startDay - Math.max(1, p.tenure_days.max_days),
     dimDateLastDay: endDay + Math.ceil(maxSessionMs / DAY_MS),
   };
 }

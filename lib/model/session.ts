@@ -15,6 +15,7 @@ import {
   type Uniform,
 } from "../random/mod.ts";
 import { DAY_MS } from "../calendar/iso_date.ts";
+import { CELL_MS } from "../calendar/local_cells.ts";
 import { roundedQuotient } from "../sink/number_format.ts";
 import {
   fillOne,
@@ -28,7 +29,6 @@ import {
 import { CLARIFY, HANDOFF, REPHRASE as REPHRASE_ACT } from "./dialogue_acts.ts";
 import type { Exchange } from "./dialogue.ts";
 
-const HOUR_MS = 3_600_000;
 /** Slot values of the goal being generated (reset when a goal opens). */
 const slots: TurnSlots = new Array(SLOT_NAMES.length).fill(undefined);
 /** What slot filling needs of the session being generated (set per session). */
@@ -199,6 +199,8 @@ export interface SessionContext {
   userLanguage: Int32Array;
   /** Country index of every user, by user index (money format of `{amount}`). */
   userCountry: Int32Array;
+  /** Time-zone index (into the model's `timeZones`) of every user, by user index. */
+  userZone: Int32Array;
   /** Compiled text templates and the product name pool. */
   text: TextTables;
   /**
@@ -211,8 +213,8 @@ export interface SessionContext {
 /**
  * Generate session `index` (0-based) into `out`.
  *
- * Draw order in stream ("session", index): user, start cell (day × hour), ms within
- * the hour, channel, goal, greeting; per turn: the exchange (unless it is implied),
+ * Draw order in stream ("session", index): user, start cell (a 15-minute UTC cell,
+ * weighted in the user's local time), ms within the cell, channel, goal, greeting; per turn: the exchange (unless it is implied),
  * Beta confidence, fallback noise, latency, think time (turns ≥ 2), then what comes
  * next (leave after a fallback; escalate / end / switch / continue after an answered
  * task turn, with the closing or the second goal); then sentiment noise, satisfaction
@@ -235,11 +237,9 @@ export function generateSession(
   const user = ctx.userCat.sample(rng);
   out.user = user;
   out.device = ctx.userDevice[user];
-  const cell = model.startCells.sample(rng);
-  const day = model.calendarStartDay + Math.floor(cell / 24);
-  const hour = cell % 24;
-  out.startMs = day * DAY_MS + hour * HOUR_MS +
-    Math.floor(rng.next() * HOUR_MS);
+  const cell = model.zoneStartCells[ctx.userZone[user]].sample(rng);
+  out.startMs = model.calendarStartDay * DAY_MS + cell * CELL_MS +
+    Math.floor(rng.next() * CELL_MS);
   out.channel = model.channelGivenDevice[out.device].sample(rng);
   const multiplier = c.channels[out.channel].latency_multiplier;
 
@@ -254,7 +254,7 @@ export function generateSession(
     fill.products = text.products;
     fill.money = text.money[ctx.userCountry[user]];
     fill.date = lang.date;
-    fill.day = day;
+    fill.day = Math.floor(out.startMs / DAY_MS);
   }
   let goal = d.goal.sample(rng);
   out.goal = goal;

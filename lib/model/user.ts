@@ -40,6 +40,8 @@ export interface UserRecord {
   tenureDays: number;
   /** Epoch day of signup: calendar start − tenure. */
   signupDay: number;
+  /** Index into the model's `timeZones`: one of the country's zones. */
+  zone: number;
 }
 
 /**
@@ -92,7 +94,8 @@ export function userEmail(fakerEmail: string, userKey: number): string {
 /**
  * Generate user `index` (0-based). Draw order in stream ("user", index): device,
  * country, age, tenure, then Faker's first name, last name, the locale's name
- * pattern (only when it has several) and the e-mail's separator and number.
+ * pattern (only when it has several) and the e-mail's separator and number, then the
+ * time zone from the country's list (last, so the other fields keep their values).
  */
 export function generateUser(
   model: Model,
@@ -130,6 +133,8 @@ export function generateUser(
     lastName: romanizeHangul(lastName),
     provider: EMAIL_DOMAIN,
   });
+  const zone =
+    model.countryZones[country][model.countryZoneCat[country].sample(rng)];
   return {
     userKey: index + 1,
     name,
@@ -140,5 +145,6 @@ export function generateUser(
     country,
     tenureDays,
     signupDay: model.calendarStartDay - tenureDays,
+    zone,
   };
 }

@@ -9,6 +9,7 @@ import type { Model } from "../model/model.ts";
 import { SENTIMENT_LABELS, type SessionRecord } from "../model/session.ts";
 import { DAY_MS, dayParts } from "../calendar/iso_date.ts";
 import { fixed, scaled } from "../sink/number_format.ts";
+import { localTimestamp, utcOffsetMinutes } from "../calendar/time_zone.ts";
 
 const MINUTE_MS = 60_000;
 
@@ -23,6 +24,9 @@ export class SessionRowWriter {
   #sentimentJson: string[];
   /** Language codes by index (`dialogue.text` order). */
   #languages: string[];
+  /** Zone names by zone index, and as JSON members `"user_time_zone":"…"`. */
+  #zones: string[];
+  #zoneJson: string[];
 
   /** Precompute the date keys and JSON literals of `model`'s config. */
   constructor(model: Model) {
@@ -42,6 +46,16 @@ export class SessionRowWriter {
     );
     this.#sentimentJson = SENTIMENT_LABELS.map((l) => j(l));
     this.#languages = Object.keys(c.dialogue.text);
+    this.#zones = model.timeZones;
+    this.#zoneJson = model.timeZones.map((z) => `"user_time_zone":${j(z)}`);
+  }
+
+  /**
+   * UTC offset of zone `zone` (index into the model's `timeZones`) at an instant,
+   * minutes east (see `utcOffsetMinutes`).
+   */
+  offsetMinutes(zone: number, ms: number): number {
+    return utcOffsetMinutes(this.#zones[zone], ms);
   }
 
   /**
@@ -65,8 +79,18 @@ export class SessionRowWriter {
     return Math.floor(minute / 60) * 100 + (minute % 60);
   }
 
-  /** The `fact_session` row of a session (no line ending). */
-  factSession(s: SessionRecord, startTs: string, endTs: string): string {
+  /**
+   * The `fact_session` row of a session (no line ending).
+   *
+   * @param offset The user's UTC offset at the session start, minutes east.
+   */
+  factSession(
+    s: SessionRecord,
+    startTs: string,
+    endTs: string,
+    offset: number,
+  ): string {
+    const local = s.startMs + offset * MINUTE_MS;
     return `${s.sessionKey},${s.user + 1},${s.channel + 1},${s.device + 1},${
       this.dateKey(s.startMs)
     },${this.timeKey(s.startMs)},${startTs},${endTs},${
@@ -77,7 +101,7 @@ export class SessionRowWriter {
       SENTIMENT_LABELS[s.sentimentLabel]
     },${s.satisfaction},${s.escalated},${s.resolved},${
       this.#languages[s.language]
-    }`;
+    },${this.dateKey(local)},${this.timeKey(local)}`;
   }
 
   /** The `fact_turn` row of turn `i` (0-based) of a session (no line ending). */
@@ -109,10 +133,24 @@ export class SessionRowWriter {
   }
 
   /**
+   * The local-time tail of a raw line, `"user_time_zone"` and
+   * `"session_start_local"` (no surrounding commas).
+   *
+   * @param zone The user's zone index (into the model's `timeZones`).
+   * @param offset The zone's UTC offset at the session start, minutes east.
+   */
+  rawLocal(s: SessionRecord, zone: number, offset: number): string {
+    return `${this.#zoneJson[zone]},"session_start_local":"${
+      localTimestamp(s.startMs, offset)
+    }"`;
+  }
+
+  /**
    * One raw JSONL line (no line ending) for turn `i`.
    *
    * @param userPart From `rawUserFragment`.
    * @param sessionPart From {@linkcode rawSession}.
+   * @param localPart From {@linkcode rawLocal}.
    */
   rawTurn(
     s: SessionRecord,
@@ -121,6 +159,7 @@ export class SessionRowWriter {
     sessionPart: string,
     userTs: string,
     botTs: string,
+    localPart: string,
   ): string {
     return `{"session_id":${s.sessionKey},"turn_number":${
       i + 1
@@ -132,6 +171,6 @@ export class SessionRowWriter {
       s.thinkMs[i]
     },"user_ts":"${userTs}","bot_ts":"${botTs}","user_text":${
       JSON.stringify(s.userText[i])
-    },"bot_text":${JSON.stringify(s.botText[i])}}`;
+    },"bot_text":${JSON.stringify(s.botText[i])},${localPart}}`;
   }
 }

@@ -31,11 +31,15 @@ export function starUserRow(
     platform: device.platform,
     tenure_days: u.tenureDays,
     signup_date: formatIsoDate(u.signupDay),
+    time_zone: model.timeZones[u.zone],
   };
 }
 
 /** Snowflake `dim_user` row: hierarchy members by surrogate key. */
-export function snowflakeUserRow(u: UserRecord): Record<string, CellValue> {
+export function snowflakeUserRow(
+  model: Model,
+  u: UserRecord,
+): Record<string, CellValue> {
   return {
     user_key: u.userKey,
     user_name: u.name,
@@ -46,6 +50,7 @@ export function snowflakeUserRow(u: UserRecord): Record<string, CellValue> {
     device_key: u.device + 1,
     tenure_days: u.tenureDays,
     signup_date_key: dayParts(u.signupDay).dateKey,
+    time_zone: model.timeZones[u.zone],
   };
 }
 

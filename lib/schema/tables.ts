@@ -96,7 +96,7 @@ export const FACT_SESSION: Table = {
     ),
     col.bool(
       "escalated",
-      "Handed to a human: an escalation turn or repeated consecutive fallbacks",
+      "Handed to a human: the bot's last act is handoff (a request for a human, or repeated consecutive fallbacks)",
     ),
     col.bool(
       "resolved",
@@ -106,6 +106,14 @@ export const FACT_SESSION: Table = {
       "language",
       "Language of the session's text, ISO 639-1: the language of its user's country's locale (pt_BR → pt)",
     ),
+    col.int(
+      "local_date_key",
+      "Start date in the user's time_zone (DST included), YYYYMMDD",
+    ),
+    col.int(
+      "local_time_key",
+      "Start minute in the user's time_zone, as the integer HHMM",
+    ),
   ],
   primaryKey: ["session_key"],
   foreignKeys: [
@@ -114,6 +122,8 @@ export const FACT_SESSION: Table = {
     fk("device_key", "dim_device"),
     fk("start_date_key", "dim_date", "date_key"),
     fk("start_time_key", "dim_time", "time_key"),
+    fk("local_date_key", "dim_date", "date_key"),
+    fk("local_time_key", "dim_time", "time_key"),
   ],
 };
 
@@ -171,6 +181,10 @@ const tenure = col.int(
   "Days between signup and the calendar start",
   "days",
 );
+const timeZone = col.str(
+  "time_zone",
+  "IANA zone, one of the country's (e.g. America/Chicago)",
+);
 const timeCols = [
   col.int("time_key", "HHMM (UTC)"),
   col.str("time", "HH:MM (UTC)"),
@@ -204,6 +218,7 @@ export const STAR_TABLES: Table[] = [
       col.str("platform", "mobile or desktop"),
       tenure,
       col.date("signup_date", "calendar start − tenure_days"),
+      timeZone,
     ],
     primaryKey: ["user_key"],
     foreignKeys: [],
@@ -289,6 +304,7 @@ export const SNOWFLAKE_TABLES: Table[] = [
       deviceKey,
       tenure,
       dateKeyOf("signup_date_key", "Signup date"),
+      timeZone,
     ],
     primaryKey: ["user_key"],
     foreignKeys: [
@@ -536,6 +552,11 @@ export const RAW_TURN: Table = {
     col.ts("bot_ts", "Bot response time"),
     col.str("user_text", "User utterance (template + Faker values)"),
     col.str("bot_text", "Bot response (fallback response on a fallback turn)"),
+    col.str("user_time_zone", "= dim_user.time_zone (IANA zone)"),
+    col.ts(
+      "session_start_local",
+      "session_start in user_time_zone, ISO 8601 with the UTC offset",
+    ),
   ],
   primaryKey: ["session_id", "turn_number"],
   foreignKeys: [],

@@ -125,6 +125,92 @@ export function chiSquare(
 }
 
 /**
+ * Pearson's chi-square test of several independent strata at once (e.g. the local
+ * start hours of each time zone), each against its own probabilities given its own
+ * count: X² is the sum of the strata's X², and its degrees of freedom the sum of
+ * theirs (cells − 1 per stratum; stdlib's `ddof` removes one per stratum beyond the
+ * first from the pooled cells − 1). Within a stratum, cells with expected count below
+ * {@linkcode MIN_EXPECTED} merge into one "other" cell, which joins the smallest cell
+ * when still too small; a stratum left with one cell adds nothing.
+ *
+ * @param strata Counts and probabilities (sum 1) per stratum, same length each.
+ * @example
+ * ```ts
+ * const r = stratifiedChiSquare([
+ *   { observed: [30, 70], probs: [0.3, 0.7] },
+ *   { observed: [52, 48], probs: [0.5, 0.5] },
+ * ]);
+ * r.df; // 2
+ * ```
+ */
+export function stratifiedChiSquare(
+  strata: { observed: ArrayLike<number>; probs: ArrayLike<number> }[],
+): TestResult {
+  const obs: number[] = [], exp: number[] = [];
+  let n = 0, used = 0;
+  for (const { observed, probs } of strata) {
+    let m = 0;
+    for (let i = 0; i < observed.length; i++) m += observed[i];
+    for (let i = 0; i < probs.length; i++) {
+      if (probs[i] === 0 && observed[i] > 0) {
+        return { test: "chi-square", statistic: Infinity, pValue: 0, n };
+      }
+    }
+    n += m;
+    if (m === 0) continue;
+    const cells: { o: number; p: number }[] = [];
+    const other = { o: 0, p: 0 };
+    for (let i = 0; i < probs.length; i++) {
+      if (probs[i] === 0) continue;
+      if (probs[i] * m >= MIN_EXPECTED) {
+        cells.push({ o: observed[i], p: probs[i] });
+      } else {
+        other.o += observed[i];
+        other.p += probs[i];
+      }
+    }
+    if (other.p > 0) {
+      if (other.p * m >= MIN_EXPECTED || cells.length === 0) cells.push(other);
+      else {
+        const s = cells.reduce((a, c) => (c.p < a.p ? c : a));
+        s.o += other.o;
+        s.p += other.p;
+      }
+    }
+    if (cells.length < 2) continue;
+    const total = cells.reduce((a, c) => a + c.p, 0);
+    for (const c of cells) {
+      obs.push(c.o);
+      exp.push(m * c.p / total);
+    }
+    used++;
+  }
+  if (used === 0) {
+    return {
+      test: "chi-square",
+      statistic: 0,
+      pValue: 1,
+      n,
+      df: 0,
+      skipped: "too few observations for a chi-square test",
+    };
+  }
+  const pooled = obs.reduce((a, b) => a + b, 0);
+  const r = chi2gof(obs, exp.map((e) => e / pooled), { ddof: used - 1 }) as {
+    statistic: number;
+    pValue: number;
+    df: number;
+  };
+  return {
+    test: "chi-square",
+    statistic: r.statistic,
+    df: r.df,
+    pValue: r.pValue,
+    n,
+  };
+}
+
+/**
  * One-sample two-sided Kolmogorov–Smirnov test of values stored on an integer grid
  * against the discretized CDF of the model, the distribution of the stored (rounded)
  * values rather than of the continuous quantity before rounding.

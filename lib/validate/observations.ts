@@ -2,7 +2,7 @@
  * Streaming accumulation of everything `validate` tests: counts, histograms on the
  * output grids, bounded samples for Kolmogorov–Smirnov, and the exact rules that link
  * a session to its turns (checked one session at a time). Memory is bounded by the
- * model's categories, 8 bytes per session (a hash for the duplicate check) and 6 per
+ * model's categories, 8 bytes per session (a hash for the duplicate check) and 8 per
  * user, never by the number of turns.
  *
  * @module
@@ -18,7 +18,9 @@ import {
   sentimentMean,
   thinkBins,
 } from "./targets.ts";
-import { parseIsoDate } from "../calendar/iso_date.ts";
+import { dayParts, parseIsoDate } from "../calendar/iso_date.ts";
+import { countryZones, distinctZones } from "../config/derived.ts";
+import { localTimestamp, utcOffsetMinutes } from "../calendar/time_zone.ts";
 import { localeLanguage } from "../model/text.ts";
 
 /** Equiprobable bins for continuous quantities (chi-square). */
@@ -60,6 +62,8 @@ export const RULES = {
   sentimentLabel: "sentiment_label follows sentiment_score",
   language:
     "each session's language is its user's: the language of the user's country's locale (pt_BR → pt)",
+  localTime:
+    "each user's time_zone is one of their country's zones; each session's local_date_key and local_time_key (raw: session_start_local) are start_ts in its user's zone, offset from the time-zone data",
 } as const;
 
 /** Id of one of the {@linkcode RULES}. */
@@ -127,6 +131,17 @@ export interface SessionObs {
   resolved: boolean;
   /** Language code as written (ISO 639-1). */
   language: string;
+  /** `local_date_key` as written (YYYYMMDD); undefined in raw. */
+  localDateKey?: string;
+  /** `local_time_key` as written (HHMM); undefined in raw. */
+  localTimeKey?: string;
+  /** `session_start_local` as written (ISO 8601 with offset); undefined in the facts. */
+  startLocal?: string;
+  /**
+   * The user's zone as the session's raw lines give it (index into the config's
+   * distinct zones, −1 when unknown); undefined in the facts (dim_user gives it).
+   */
+  zone?: number;
 }
 
 /** One user as read from any representation. */
@@ -141,6 +156,11 @@ export interface UserObs {
   country: number;
   /** Tenure before `calendar.start`, whole days. */
   tenureDays: number;
+  /**
+   * Index of the user's `time_zone` into the config's distinct zones (`distinctZones`),
+   * −1 when the name is not one of them.
+   */
+  zone: number;
 }
 
 /**
@@ -257,12 +277,13 @@ export class Observations {
   sessions = 0;
   /** Sessions by turn count, index = turns (0..`turns.count.max`; index 0 stays empty). */
   turnCounts: Float64Array;
-  /** Sessions by start hour (UTC), index 0..23. */
-  hours = new Float64Array(24);
-  /** Sessions by start weekday (UTC), index 0 = Monday .. 6 = Sunday. */
-  weekdays = new Float64Array(7);
-  /** Sessions by start weekday and hour (UTC), index weekday × 24 + hour. */
-  startCells = new Float64Array(7 * 24);
+  /** The config's distinct time zones (`distinctZones`), by zone index. */
+  readonly zones: string[];
+  /**
+   * Per zone index: sessions by local start weekday and hour in that zone, index
+   * weekday × 24 + hour (weekday 0 = Monday .. 6 = Sunday).
+   */
+  localCells: Float64Array[];
   /** Sessions by device index, then channel index, count. */
   channelByDevice: Float64Array[];
   /** Sessions per user index, count (4 bytes per user). */
@@ -312,6 +333,12 @@ export class Observations {
   deviceCounts: Float64Array;
   /** Users per country index, count. */
   countryCounts: Float64Array;
+  /** Per country index: users per entry of the country's zone list, count. */
+  zoneCounts: Float64Array[];
+  /** Zone index of each user as read (65535 = unknown or not read; 2 bytes per user). */
+  userZone: Uint16Array;
+  /** Per country index: zone index → position in the country's zone list. */
+  #countryZone: Map<number, number>[];
   /** Users by age, index = age − `population.age.min` (years). */
   ageCounts: Float64Array;
   /** Users by tenure, index = whole days (0..`tenure_days.max_days`). */
@@ -329,7 +356,7 @@ export class Observations {
 
   /**
    * Empty observations, sized for the dataset's config and counts. Memory: 8 bytes per
-   * session and 5 per user, plus tables sized by the config.
+   * session and 7 per user, plus tables sized by the config.
    *
    * @param c Effective config of the dataset.
    * @param sessions Sessions the manifest records, count.
@@ -369,6 +396,16 @@ export class Observations {
     this.sessionHashes = new BigUint64Array(sessions);
     this.deviceCounts = new Float64Array(c.population.devices.length);
     this.countryCounts = new Float64Array(c.population.countries.length);
+    this.zones = distinctZones(c);
+    const zoneIndex = new Map(this.zones.map((z, i) => [z, i]));
+    this.#countryZone = c.population.countries.map((ctry) =>
+      new Map(countryZones(ctry).map((z, j) => [zoneIndex.get(z.zone)!, j]))
+    );
+    this.zoneCounts = c.population.countries.map((ctry) =>
+      new Float64Array(countryZones(ctry).length)
+    );
+    this.localCells = this.zones.map(() => new Float64Array(7 * 24));
+    this.userZone = new Uint16Array(users).fill(65535);
     this.ageCounts = new Float64Array(
       c.population.age.max - c.population.age.min + 1,
     );
@@ -491,17 +528,7 @@ export class Observations {
     const tc = o.turnCount;
     if (tc >= 1 && tc < this.turnCounts.length) this.turnCounts[tc]++;
     else this.#outside("turn_count");
-    const hour = Number(o.startTs.slice(11, 13));
-    const day = Math.floor(Date.parse(o.startTs.slice(0, 10)) / 86_400_000);
-    const wd = (((day + 3) % 7) + 7) % 7;
-    if (
-      Number.isInteger(hour) && hour >= 0 && hour < 24 &&
-      day >= this.#calendar[0] && day <= this.#calendar[1]
-    ) {
-      this.hours[hour]++;
-      this.weekdays[wd]++;
-      this.startCells[wd * 24 + hour]++;
-    } else this.#outside("start_ts (calendar)");
+    this.#localStart(o);
     if (
       o.device >= 0 && o.device < this.channelByDevice.length &&
       o.channel >= 0 && o.channel < c.channels.length
@@ -557,6 +584,45 @@ export class Observations {
     } else if (o.resolved) v.resolved++;
   }
 
+  /**
+   * The session start in its user's local time: the local-time rule, and the count
+   * of its local weekday × hour cell in its zone.
+   */
+  #localStart(o: SessionObs): void {
+    const u = o.user;
+    const known = u >= 0 && u < this.userZone.length;
+    const read = known ? this.userZone[u] : 65535;
+    const userZone = read === 65535 ? -1 : read;
+    // Raw: the lines' zone must be the one the user's first line gave.
+    if (o.zone !== undefined && known && o.zone !== userZone) {
+      this.violations.users++;
+    }
+    const z = o.zone ?? userZone;
+    const day = Math.floor(o.startMs / 86_400_000);
+    if (!(day >= this.#calendar[0] && day <= this.#calendar[1])) {
+      return this.#outside("start_ts (calendar)");
+    }
+    if (!(z >= 0 && z < this.zones.length)) {
+      this.violations.localTime++;
+      return;
+    }
+    const offset = utcOffsetMinutes(this.zones[z], o.startMs);
+    const local = o.startMs + offset * 60_000;
+    const localDay = Math.floor(local / 86_400_000);
+    const minute = Math.floor((local - localDay * 86_400_000) / 60_000);
+    const hour = Math.floor(minute / 60);
+    if (
+      (o.localDateKey !== undefined &&
+        o.localDateKey !== String(dayParts(localDay).dateKey)) ||
+      (o.localTimeKey !== undefined &&
+        o.localTimeKey !== String(hour * 100 + (minute % 60))) ||
+      (o.startLocal !== undefined &&
+        o.startLocal !== localTimestamp(o.startMs, offset))
+    ) this.violations.localTime++;
+    const wd = (((localDay + 3) % 7) + 7) % 7;
+    this.localCells[z][wd * 24 + hour]++;
+  }
+
   /** Add one user. */
   user(u: UserObs): void {
     const p = this.c.population;
@@ -582,7 +648,15 @@ export class Observations {
     } else this.#outside("device");
     if (u.country >= 0 && u.country < this.countryCounts.length) {
       this.countryCounts[u.country]++;
+      const j = this.#countryZone[u.country].get(u.zone);
+      if (j === undefined) this.violations.localTime++;
+      else this.zoneCounts[u.country][j]++;
     } else this.#outside("country");
+    if (
+      Number.isInteger(u.user) && u.user >= 0 &&
+      u.user < this.userZone.length &&
+      u.zone >= 0 && u.zone < this.zones.length
+    ) this.userZone[u.user] = u.zone;
     if (u.age >= p.age.min && u.age <= p.age.max) {
       this.ageCounts[u.age - p.age.min]++;
     } else this.#outside("age");

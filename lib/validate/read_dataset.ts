@@ -18,6 +18,7 @@ import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "../manifest/regular_file.ts";
 import { parseIsoDate } from "../calendar/iso_date.ts";
 import { localeLanguage } from "../model/text.ts";
+import { distinctZones } from "../config/derived.ts";
 import { counted, escapeControls, inFolder } from "../wording.ts";
 import { compileModel } from "../model/model.ts";
 import { snowflakeDimensions, starDimensions } from "../project/dimensions.ts";
@@ -454,7 +455,9 @@ async function readUsers(
   try {
     for await (const row of parser) {
       if (first) {
-        for (const c of ["user_key", "email", "age", "tenure_days"]) {
+        for (
+          const c of ["user_key", "email", "age", "tenure_days", "time_zone"]
+        ) {
           if (!(c in row)) {
             throw new UsageError(`Cannot validate "${path}": no column ${c}`);
           }
@@ -677,6 +680,7 @@ async function readFacts(
   const countryIndex = new Map(
     c.population.countries.map((x, i) => [x.code, i]),
   );
+  const zoneIndex = new Map(distinctZones(c).map((z, i) => [z, i]));
   const startDay = parseIsoDate(c.calendar.start)!;
   // A 64-bit hash of each user's e-mail (8 bytes per user), sorted afterwards: equal
   // hashes are confirmed on the e-mails themselves in a second pass.
@@ -702,6 +706,7 @@ async function readFacts(
           ? countryIndex.get(r.country_code) ?? -1
           : Number(r.country_key) - 1,
         tenureDays: Number(r.tenure_days),
+        zone: zoneIndex.get(r.time_zone) ?? -1,
       };
       obs.user(u);
       const follows = folder === "star"
@@ -771,6 +776,8 @@ async function readFacts(
     "escalated",
     "resolved",
     "language",
+    "local_date_key",
+    "local_time_key",
   ]);
   let T: FactReader;
   try {
@@ -820,7 +827,9 @@ async function readFacts(
       if (
         !channelKeys.has(channelKey) || !deviceKeys.has(deviceKey) ||
         !dateKeys.has(f[sx.start_date_key]) ||
-        !timeKeys.has(f[sx.start_time_key])
+        !timeKeys.has(f[sx.start_time_key]) ||
+        !dateKeys.has(f[sx.local_date_key]) ||
+        !timeKeys.has(f[sx.local_time_key])
       ) obs.violate("keys");
       if (
         !isDateKeyOf(f[sx.start_date_key], startTs) ||
@@ -881,6 +890,8 @@ async function readFacts(
       session.escalated = f[sx.escalated] === "true";
       session.resolved = f[sx.resolved] === "true";
       session.language = f[sx.language];
+      session.localDateKey = f[sx.local_date_key];
+      session.localTimeKey = f[sx.local_time_key];
       obs.session(session, turns, n, fmix(laneA), fmix(laneB));
     }
     while (T.line !== undefined) {
@@ -915,6 +926,8 @@ const RAW_SESSION_FIELDS = [
   "session_satisfaction",
   "session_escalated",
   "session_resolved",
+  "user_time_zone",
+  "session_start_local",
 ];
 
 function readRaw(
@@ -930,6 +943,7 @@ function readRaw(
   const countryIndex = new Map(
     c.population.countries.map((x, i) => [x.code, i]),
   );
+  const zoneIndex = new Map(distinctZones(c).map((z, i) => [z, i]));
   const rel = "raw/turns.jsonl";
   const path = datasetFile(dir, rel);
   const seenUser = new Uint32Array(users);
@@ -960,6 +974,8 @@ function readRaw(
         escalated: l.session_escalated as boolean,
         resolved: l.session_resolved as boolean,
         language: l.language as string,
+        startLocal: String(l.session_start_local),
+        zone: zoneIndex.get(l.user_time_zone as string) ?? -1,
       },
       turns,
       n,
@@ -1017,6 +1033,7 @@ function readRaw(
           device: deviceIndex.get(l.user_device as string) ?? -1,
           country: countryIndex.get(l.user_country_code as string) ?? -1,
           tenureDays: l.user_tenure_days as number,
+          zone: zoneIndex.get(l.user_time_zone as string) ?? -1,
         };
         obs.user(user);
         if (

@@ -13,6 +13,7 @@ import negativeBinomialPmf from "@stdlib/stats-base-dists-negative-binomial-pmf"
 import type { Config } from "../config/schema.ts";
 import { WEEKDAYS } from "../config/schema.ts";
 import { parseIsoDate } from "../calendar/iso_date.ts";
+import { utcOffsetMinutes } from "../calendar/time_zone.ts";
 import { expectedFallbackRate } from "../model/expected.ts";
 
 /** Normalize non-negative weights to probabilities. */
@@ -88,50 +89,41 @@ export function activityPmf(c: Config, kMax: number): number[] {
 }
 
 /**
- * P(start weekday = d and start hour = h), index d × 24 + h (d: 0 = Monday .. 6 =
- * Sunday; h: 0..23, UTC). A session's start cell (day, hour) is drawn with weight
- * weekday_weight × hour_weight over every day of the calendar, so the joint
- * probability is (days of weekday d × its weight × hour weight h) / total: the product
- * of {@linkcode weekdayProbs} and {@linkcode hourProbs}, which this computes cell by cell.
+ * P(local start weekday = d and local start hour = h) for the sessions of users in
+ * `zone`, index d × 24 + h (d: 0 = Monday .. 6 = Sunday; h: 0..23 in that zone's
+ * local time). Exact, by enumeration: the calendar range [calendar.start 00:00Z,
+ * calendar.end + 1 00:00Z) is cut into 15-minute UTC cells; each cell weighs
+ * hour_weights[h] × weekday_weights[d] at its local hour and weekday (offset from the
+ * time-zone data at the cell's start, daylight saving time included), and its weight
+ * goes to its local (d, h). Every real offset is a multiple of 15 minutes, so a cell
+ * never straddles two local hours.
  *
+ * @param c The dataset's config.
+ * @param zone An IANA zone name.
  * @returns 168 probabilities summing to 1.
  * @example
  * ```ts
  * import { loadConfig } from "../config/load.ts";
  * import { effectiveConfig } from "../config/effective.ts";
  * const config = effectiveConfig(loadConfig("config.yaml").config, {}, "config.yaml");
- * const p = startCellProbs(config); // p[0 * 24 + 9]: Monday 09:00–09:59 UTC
+ * const p = localStartCellProbs(config, "Asia/Kolkata"); // p[0 * 24 + 9]: Monday 09:00–09:59 local
  * if (Math.abs(p.reduce((a, b) => a + b, 0) - 1) > 1e-12) throw new Error("sums to 1");
  * ```
  */
-export function startCellProbs(c: Config): number[] {
+export function localStartCellProbs(c: Config, zone: string): number[] {
   const start = parseIsoDate(c.calendar.start)!;
   const end = parseIsoDate(c.calendar.end)!;
+  const wdw = WEEKDAYS.map((k) => c.calendar.weekday_weights[k]);
   const w = new Array(7 * 24).fill(0);
-  for (let d = start; d <= end; d++) {
-    const wd = (((d + 3) % 7) + 7) % 7;
-    const dw = c.calendar.weekday_weights[WEEKDAYS[wd]];
-    for (let h = 0; h < 24; h++) {
-      w[wd * 24 + h] += dw * c.calendar.hour_weights[h];
-    }
+  const DAY = 86_400_000, CELL = 900_000;
+  for (let t = start * DAY; t < (end + 1) * DAY; t += CELL) {
+    const local = t + utcOffsetMinutes(zone, t) * 60_000;
+    const day = Math.floor(local / DAY);
+    const h = Math.floor((local - day * DAY) / 3_600_000);
+    const d = (((day + 3) % 7) + 7) % 7;
+    w[d * 24 + h] += wdw[d] * c.calendar.hour_weights[h];
   }
   return normalize(w);
-}
-
-/** P(start hour = h), h = 0..23 (the intensity factorizes into hour × weekday). */
-export function hourProbs(c: Config): number[] {
-  return normalize(c.calendar.hour_weights);
-}
-
-/** P(start weekday = d), ISO weekday order: weekday weight × days of that weekday. */
-export function weekdayProbs(c: Config): number[] {
-  const start = parseIsoDate(c.calendar.start)!;
-  const end = parseIsoDate(c.calendar.end)!;
-  const days = new Array(7).fill(0);
-  for (let d = start; d <= end; d++) days[(((d + 3) % 7) + 7) % 7]++;
-  return normalize(
-    WEEKDAYS.map((w, i) => c.calendar.weekday_weights[w] * days[i]),
-  );
 }
 
 /** CDF of turn confidence for intent i: Beta(alpha, beta). */

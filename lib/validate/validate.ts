@@ -28,21 +28,21 @@ import {
   chiSquare,
   holm,
   ksTestGrid,
+  stratifiedChiSquare,
   type TestResult,
 } from "./gof.ts";
+import { countryZones } from "../config/derived.ts";
 import {
   activityPmf,
   agePmf,
   confidenceGridCdf,
   fallbackRates,
-  hourProbs,
   latencyGridCdf,
+  localStartCellProbs,
   normalize,
-  startCellProbs,
   tenurePmf,
   thinkGridCdf,
   turnsPmf,
-  weekdayProbs,
 } from "./targets.ts";
 import {
   Moments,
@@ -59,7 +59,7 @@ import { notOurReportReason, REPORT_TITLE } from "./report_files.ts";
 
 /**
  * Largest dataset `validate` reads: it keeps 8 bytes per session (a hash for the
- * duplicate check) and 5 bytes per user.
+ * duplicate check) and 7 bytes per user.
  */
 export const MAX_VALIDATE_SESSIONS = 500_000_000;
 
@@ -309,39 +309,89 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     }`,
   );
 
-  const hp = hourProbs(c);
-  add(
-    "session start hour (UTC)",
-    chiSquare(o.hours, hp, false),
-    "hour_weights normalized",
-    `peak hour ${o.hours.indexOf(Math.max(...o.hours))}`,
-  );
-  const wp = weekdayProbs(c);
+  // Local time of day: one stratum per time zone, each against the exact local
+  // weekday × hour probabilities of its zone given its own session count.
   const wdNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  const zoneP = o.zones.map((z) => localStartCellProbs(c, z));
+  const marginal = (cells: ArrayLike<number>, hours: boolean) => {
+    const m = new Array(hours ? 24 : 7).fill(0);
+    for (let i = 0; i < 168; i++) {
+      m[hours ? i % 24 : Math.floor(i / 24)] += cells[i];
+    }
+    return m;
+  };
+  const strataText = `${
+    counted(o.zones.length, "time zone")
+  } as strata, each against the exact probabilities of its zone (15-minute UTC cells enumerated, daylight saving time included) given its own sessions; X² and degrees of freedom summed over the zones`;
+  const pooledObs = new Array(168).fill(0), pooledExp = new Array(168).fill(0);
+  o.localCells.forEach((cells, z) => {
+    const nz = cells.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < 168; i++) {
+      pooledObs[i] += cells[i];
+      pooledExp[i] += nz * zoneP[z][i];
+    }
+  });
+  const hoursObs = marginal(pooledObs, true);
   add(
-    "session start weekday",
-    chiSquare(o.weekdays, wp, false),
-    probsText(wdNames, wp),
-    probsText(wdNames, shares(o.weekdays)),
+    "session start hour (local time)",
+    stratifiedChiSquare(o.localCells.map((cells, z) => ({
+      observed: marginal(cells, true),
+      probs: marginal(zoneP[z], true),
+    }))),
+    `hour_weights in each user's local time: ${strataText}`,
+    `peak local hour ${
+      hoursObs.indexOf(Math.max(...hoursObs))
+    }, sessions 00:00–05:59 local ${
+      pct(
+        hoursObs.slice(0, 6).reduce((a, b) => a + b, 0) /
+          Math.max(1, o.sessions),
+      )
+    }`,
   );
-  const cellP = startCellProbs(c);
+  const wdExp = marginal(pooledExp, false);
+  const wdTotal = wdExp.reduce((a, b) => a + b, 0);
+  add(
+    "session start weekday (local time)",
+    stratifiedChiSquare(o.localCells.map((cells, z) => ({
+      observed: marginal(cells, false),
+      probs: marginal(zoneP[z], false),
+    }))),
+    `${strataText}; pooled ${
+      probsText(wdNames, wdExp.map((e) => e / Math.max(1e-300, wdTotal)))
+    }`,
+    probsText(wdNames, shares(marginal(pooledObs, false))),
+  );
   let worst = 0, worstCell = 0;
-  const nStarts = o.startCells.reduce((a, b) => a + b, 0);
-  cellP.forEach((p, i) => {
-    const e = p * nStarts;
-    const z = e > 0 ? Math.abs(o.startCells[i] - e) / Math.sqrt(e) : 0;
+  pooledExp.forEach((e, i) => {
+    const z = e > 0 ? Math.abs(pooledObs[i] - e) / Math.sqrt(e) : 0;
     if (z > worst) [worst, worstCell] = [z, i];
   });
   add(
-    "session start weekday × hour (UTC)",
-    chiSquare(o.startCells, cellP, false),
-    "168 cells: days of each weekday in the calendar × weekday weight × hour weight, normalized",
-    `largest deviation ${wdNames[Math.floor(worstCell / 24)]} ${
+    "session start weekday × hour (local time)",
+    stratifiedChiSquare(o.localCells.map((cells, z) => ({
+      observed: cells,
+      probs: zoneP[z],
+    }))),
+    `168 local cells per zone: ${strataText}`,
+    `largest deviation (all zones) ${wdNames[Math.floor(worstCell / 24)]} ${
       worstCell % 24
-    }h: ${counted(o.startCells[worstCell], "session")}, expected ${
-      (cellP[worstCell] * nStarts).toFixed(1)
+    }h: ${counted(pooledObs[worstCell], "session")}, expected ${
+      pooledExp[worstCell].toFixed(1)
     }`,
   );
+  c.population.countries.forEach((ctry, i) => {
+    const zones = countryZones(ctry);
+    if (zones.length < 2) return;
+    const total = zones.reduce((a, z) => a + z.weight, 0);
+    const zp = zones.map((z) => z.weight / total);
+    const names = zones.map((z) => z.zone);
+    add(
+      `time zone | country=${ctry.code} (per user)`,
+      chiSquare(o.zoneCounts[i], zp, false),
+      probsText(names, zp),
+      probsText(names, shares(o.zoneCounts[i])),
+    );
+  });
 
   const rates = fallbackRates(c);
   c.intents.forEach((intent, i) => {
@@ -491,6 +541,7 @@ const RULE_ORDER: RuleId[] = [
   "keys",
   "formats",
   "users",
+  "localTime",
   "emails",
   "duplicates",
   "escalation",

@@ -290,8 +290,8 @@ rejectCase("device probabilities off by 1e-6", () => {
 });
 rejectCase("country probabilities not summing to 1", () => {
   const t = edit(
-    "time_zone: Europe/Rome\n      probability: 0.04",
-    "time_zone: Europe/Rome\n      probability: 0.05",
+    "probability: 0.04,\n        time_zone: Europe/Rome,",
+    "probability: 0.05,\n        time_zone: Europe/Rome,",
   );
   rejects(
     t,

@@ -50,8 +50,8 @@ const cases: [string, string, string, (t: string) => string][] = [
   ],
   [
     "wording for an exchange that does not exist",
-    '        order_number:\n          user: ["It\'s {order}."',
-    '        order_numbr:\n          user: ["It\'s {order}."',
+    '        order_number:\n          user: [\n            "It\'s {order}.",',
+    '        order_numbr:\n          user: [\n            "It\'s {order}.",',
     (t) =>
       `${
         at(t, "order_numbr:")

@@ -8,7 +8,7 @@
 import type { FileConfig } from "../config/schema.ts";
 import { Categorical } from "../random/mod.ts";
 import { actIndex } from "./dialogue_acts.ts";
-import { expectedFallbackRate } from "./expected.ts";
+import { expectedFallbackRate } from "./fallback_rate.ts";
 import {
   type ChainExpectations,
   type ChainParams,

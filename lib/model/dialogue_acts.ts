@@ -102,11 +102,11 @@ export function actIndex(name: string): number {
 }
 
 /** Act index of the user's rephrase after a clarify. */
-export const REPHRASE = actIndex("rephrase");
+export const REPHRASE: number = actIndex("rephrase");
 /** Act index of the bot's clarify on a fallback. */
-export const CLARIFY = actIndex("clarify");
+export const CLARIFY: number = actIndex("clarify");
 /** Act index of the bot's handoff. */
-export const HANDOFF = actIndex("handoff");
+export const HANDOFF: number = actIndex("handoff");
 
 /** Exchange roles in the dialogue model (config `dialogue.exchanges[].role`). */
 export const EXCHANGE_ROLES = [

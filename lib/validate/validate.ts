@@ -12,8 +12,13 @@
  * timestamp identities, every session aggregate against its recomputation from the
  * turns, keys resolving in their dimensions, dimension tables equal to what the
  * config defines, fact values in their column's format, unique dim_user e-mails, no
- * duplicate sessions, escalation, resolution eligibility, sentiment labels, values
- * inside the model's support. The
+ * duplicate sessions, the dialogue acts turn by turn (greetings, closings, clarify,
+ * rephrase, handoff and escalation, goal coherence), resolution eligibility,
+ * sentiment labels, values inside the model's support. The dialogue model's
+ * quantities are tested against the exact enumeration of its chain: the goal mix,
+ * the turn-count distribution, intent shares and same-intent pairs by ratio z-tests
+ * with the variance by session (turns are clustered in sessions), distinct intents,
+ * escalation, handoffs, greetings and closings. The
  * files read are hashed as they are read and compared with the manifest. The original
  * brief's quality figures are reported separately and do not decide pass or fail.
  *

@@ -1037,7 +1037,7 @@ export function validationMarkdown(r: ValidationReport): string {
     "",
     "## The original brief's quality figures",
     "",
-    "Reported, not tested: they describe the default configuration (the brief and where chatsynth departs from it: docs/design.md §9 in the generator's repository).",
+    "Reported, not tested: they describe the default configuration (the brief and where chatsynth departs from it: docs/design.md §9 in the generator's repository). The dialogue model's coherence figures follow, next to their exact values (the statistical checks above test them).",
     "",
     "| figure | original brief | configured | observed | consistent with the brief |",
     "| --- | --- | --- | --- | --- |",

@@ -128,6 +128,7 @@ Deno.test("facts rebuilt from the raw JSONL equal both schemas' fact files byte 
   const intentKey = key("dim_intent", "intent_name", "intent_key");
   const channelKey = key("dim_channel", "channel_name", "channel_key");
   const deviceKey = key("dim_device", "device_name", "device_key");
+  const actKey = key("dim_dialogue_act", "act", "act_key");
   const dateKey = (ts: string) => Number(ts.slice(0, 10).replaceAll("-", ""));
   const timeKey = (ts: string) =>
     Number(ts.slice(11, 13)) * 100 + Number(ts.slice(14, 16));
@@ -141,6 +142,8 @@ Deno.test("facts rebuilt from the raw JSONL equal both schemas' fact files byte 
       date_key: dateKey(r.user_ts as string),
       time_key: timeKey(r.user_ts as string),
       intent_key: intentKey.get(r.intent as string)!,
+      user_act_key: actKey.get(r.user_act as string)!,
+      bot_act_key: actKey.get(r.bot_act as string)!,
       channel_key: channelKey.get(r.channel as string)!,
       device_key: deviceKey.get(r.user_device as string)!,
       user_ts: r.user_ts as string,
@@ -157,6 +160,7 @@ Deno.test("facts rebuilt from the raw JSONL equal both schemas' fact files byte 
         user_key: r.user_id as number,
         channel_key: channelKey.get(r.channel as string)!,
         device_key: deviceKey.get(r.user_device as string)!,
+        goal_intent_key: intentKey.get(r.session_goal as string)!,
         start_date_key: dateKey(start),
         start_time_key: timeKey(start),
         start_ts: start,
@@ -203,7 +207,6 @@ Deno.test("session facts are consistent with their turns", () => {
     if (!bySession.has(k)) bySession.set(k, []);
     bySession.get(k)!.push(r);
   }
-  const escalationCut = 2;
   for (const s of sessions) {
     const turns = bySession.get(s.session_key)!;
     assert.equal(turns.length, Number(s.turn_count));
@@ -233,19 +236,28 @@ Deno.test("session facts are consistent with their turns", () => {
         );
       } else assert.equal(t.think_time_ms, 0);
     }
-    // Escalation rule: an escalation turn or 2 consecutive fallbacks.
-    let run = 0, maxRun = 0;
-    for (const t of turns) {
-      run = t.is_fallback ? run + 1 : 0;
-      maxRun = Math.max(maxRun, run);
-    }
-    const expectEscalated = turns.some((t) => t.intent === "escalation") ||
-      maxRun >= escalationCut;
+    // Escalation (docs/design.md §3.13): the bot hands off on the last turn, never
+    // before; a handoff answers a request for an agent or ends a run of 2 fallbacks.
+    const last = turns[turns.length - 1];
     assert.equal(
       s.escalated === "true",
-      expectEscalated,
+      last.bot_act === "handoff",
       `session ${s.session_key}`,
     );
+    assert.ok(
+      turns.slice(0, -1).every((t) => t.bot_act !== "handoff"),
+      `session ${s.session_key}`,
+    );
+    if (last.bot_act === "handoff") {
+      const before = turns[turns.length - 2];
+      assert.ok(
+        last.is_fallback
+          ? before?.is_fallback === true
+          : last.user_act === "request_agent" ||
+            (last.user_act === "rephrase" && last.intent === "escalation"),
+        `session ${s.session_key}`,
+      );
+    }
     if (s.resolved === "true") {
       assert.equal(s.escalated, "false");
       assert.equal(turns[turns.length - 1].is_fallback, false);

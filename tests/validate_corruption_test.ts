@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { generateTemp, listFiles, ROOT, runMain } from "./helpers.ts";
 import { validateDataset } from "../lib/validate/validate.ts";
+import { RULES } from "../lib/validate/observations.ts";
 import { parseTimestamp } from "../lib/validate/read_dataset.ts";
 import { StreamFactory } from "../lib/random/mod.ts";
 
@@ -193,11 +194,10 @@ Deno.test("validate catches every corruption of a valid dataset, naming the chec
       assert.ok(replaced > 400);
       writeTable(dir, TURN, head, rows);
       return [TURN];
-    }, (out) =>
-      failsRule(
-        out,
-        "escalated = an escalation turn or enough consecutive fallbacks",
-      ));
+    }, (out) => {
+      failsRule(out, RULES.actIntent);
+      failsRule(out, RULES.goal);
+    });
 
     await corrupt("latency_ms × 1.1", (dir) => {
       const { head, rows } = readTable(dir, TURN);

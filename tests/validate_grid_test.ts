@@ -24,7 +24,7 @@ import { StreamFactory } from "../lib/random/mod.ts";
 const base = loadConfig(`${ROOT}/config.yaml`);
 const config = effectiveConfig(base.config, {}, base.source);
 const SMALLTALK =
-  "    probability: 0.07\n    confidence: { alpha: 4.19, beta: 1.81 }";
+  "    description: Greetings, thanks and goodbye\n    confidence: { alpha: 4.50, beta: 1.90 }";
 
 /** Generate with the smalltalk intent's confidence Beta(0.001, 0.001). */
 function extremeBetaDataset(seed: number) {
@@ -34,7 +34,7 @@ function extremeBetaDataset(seed: number) {
     tmp,
     base.text.replace(
       SMALLTALK,
-      "    probability: 0.07\n    confidence: { alpha: 0.001, beta: 0.001 }",
+      "    description: Greetings, thanks and goodbye\n    confidence: { alpha: 0.001, beta: 0.001 }",
     ),
   );
   try {

@@ -12,9 +12,17 @@ import {
   localStartCellProbs,
   satisfactionProbs,
   tenurePmf,
-  turnsPmf,
 } from "../lib/validate/targets.ts";
-import { binomial, chiSquare, holm } from "../lib/validate/gof.ts";
+import { compileDialogue } from "../lib/model/dialogue.ts";
+import { enumerateChain } from "../lib/model/dialogue_chain.ts";
+import betaCdf from "@stdlib/stats-base-dists-beta-cdf";
+import {
+  binomial,
+  chiSquare,
+  holm,
+  meanZTest,
+  ratioZTest,
+} from "../lib/validate/gof.ts";
 import { loadConfig, parseConfig } from "../lib/config/load.ts";
 import { effectiveConfig } from "../lib/generate.ts";
 
@@ -91,19 +99,26 @@ Deno.test("a dataset from a shifted latency fails validation on latency, naming 
   }
 });
 
-Deno.test("a dataset from a shifted intent mix fails on the intent mix", async () => {
+Deno.test("a dataset from a shifted goal mix fails on the goal mix and the intent shares", async () => {
   const ds = shiftedDataset((t) =>
-    t.replace("probability: 0.22", "probability: 0.26").replace(
-      "probability: 0.18",
-      "probability: 0.14",
+    t.replace("goal_probability: 0.2444", "goal_probability: 0.2844").replace(
+      "goal_probability: 0.2000",
+      "goal_probability: 0.1600",
     )
   );
   try {
     const r = await validateDataset(ds.dir, { againstConfig: config });
     assert.equal(r.pass, false);
+    const failed = failedQuantities(r);
     assert.ok(
-      failedQuantities(r).includes("intent (per turn)"),
-      failedQuantities(r).join(", "),
+      failed.includes("session goal (goal_intent_key, per session)"),
+      failed.join(", "),
+    );
+    assert.ok(
+      failed.includes(
+        "intent share | intent=order_status (turns, clustered by session)",
+      ),
+      failed.join(", "),
     );
   } finally {
     ds.cleanup();
@@ -142,7 +157,7 @@ Deno.test("the CLI exits 0 on a pass and 1 on a failure; generate --validate run
     assert.equal(v.code, 1);
     assert.match(
       v.stdout,
-      /FAIL {2}escalated = an escalation turn/,
+      /FAIL {2}bot act handoff only on the last turn, .*escalated = the last turn's bot act is handoff: 1 violation/,
     );
     // verify ignores the reports but sees the edit.
     const ver = run(["verify", `${tmp}/ds`]);
@@ -158,15 +173,39 @@ Deno.test("the CLI exits 0 on a pass and 1 on a failure; generate --validate run
 
 Deno.test("analytic targets match known values", () => {
   const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
-  // Censored geometric: mean (1 - (6/7)^60) * 7.
-  const tp = turnsPmf(config);
-  assert.equal(tp.length, 60);
+  // The dialogue model's turn counts: a distribution whose mean is the configured
+  // turns.count.mean (the end probability is solved for it).
+  const e = compileDialogue(config).expected;
+  const tp = Array.from(e.turnPmf);
+  assert.equal(tp.length, config.turns.count.max);
   assert.ok(Math.abs(sum(tp) - 1) < 1e-12);
   assert.ok(
-    Math.abs(sum(tp.map((p, i) => p * (i + 1))) - 7 * (1 - (6 / 7) ** 60)) <
+    Math.abs(sum(tp.map((p, i) => p * (i + 1))) - config.turns.count.mean) <
       1e-9,
   );
-  assert.ok(Math.abs(tp[0] - 1 / 7) < 1e-15);
+  // A chain with one never-failing goal, no greeting, closing, escalation or switch is
+  // a geometric turn count censored at the cap: P(T = k) = (1 − q)^(k−1) q, k < 60.
+  const geo = enumerateChain({
+    goalProbability: [1, 0, 0],
+    fallbackProbability: [0, 0, 0],
+    socialIntent: 1,
+    escalationIntent: 2,
+    greet: 0,
+    close: 0,
+    escalate: 0,
+    switchGoal: 0,
+    end: 1 / 7,
+    leaveAfterFallback: 0,
+    handoffFallbacks: 2,
+    maxTurns: 60,
+  });
+  for (let k = 1; k < 60; k++) {
+    assert.ok(
+      Math.abs(geo.turnPmf[k - 1] - (6 / 7) ** (k - 1) / 7) < 1e-15,
+      `k = ${k}`,
+    );
+  }
+  assert.ok(Math.abs(geo.turnPmf[59] - (6 / 7) ** 59) < 1e-15);
   // Truncated normal age: P(age = 28) = (Φ(1/9) − Φ(0)) / (Φ(48/9) − Φ(−15/9)).
   const ap = agePmf(config);
   assert.equal(ap.length, 63);
@@ -209,9 +248,25 @@ Deno.test("analytic targets match known values", () => {
   wp.forEach((p, i) =>
     assert.ok(Math.abs(p - expected[i]) < 1e-12, `weekday ${i + 1}`)
   );
-  // Fallback rates as in the README's table.
-  const fr = fallbackRates(config).map((x) => Number((x * 100).toFixed(2)));
-  assert.deepEqual(fr, [6.46, 8.0, 9.99, 7.02, 6.46, 9.01, 9.98, 9.98]);
+  // Fallback rates: E_e[F_Beta(threshold + e)], e ~ Normal(0, noise_sd), by Simpson's
+  // rule over ±8 sd (an independent quadrature of the same integral).
+  const { threshold, noise_sd } = config.fallback;
+  const simpson = (alpha: number, beta: number) => {
+    const n = 4000, a = -8 * noise_sd, h = (16 * noise_sd) / n;
+    let acc = 0;
+    for (let i = 0; i <= n; i++) {
+      const x = a + i * h;
+      const f = betaCdf(threshold + x, alpha, beta) *
+        Math.exp(-0.5 * (x / noise_sd) ** 2) /
+        (noise_sd * Math.sqrt(2 * Math.PI));
+      acc += f * (i === 0 || i === n ? 1 : i % 2 ? 4 : 2);
+    }
+    return acc * h / 3;
+  };
+  fallbackRates(config).forEach((r, i) => {
+    const { alpha, beta } = config.intents[i].confidence;
+    assert.ok(Math.abs(r - simpson(alpha, beta)) < 1e-6, `intent ${i}`);
+  });
   // Satisfaction probabilities sum to 1 and shift with sentiment.
   const s0 = satisfactionProbs(config, 0, false),
     s1 = satisfactionProbs(config, 0.8, false);
@@ -219,7 +274,7 @@ Deno.test("analytic targets match known values", () => {
   assert.ok(s1[4] > s0[4]);
 });
 
-Deno.test("tests against known reference values (R: chisq.test, binom.test, p.adjust)", () => {
+Deno.test("tests against known reference values (R: chisq.test, binom.test, pnorm, p.adjust)", () => {
   // chisq.test(c(10, 20, 30), p = c(0.2, 0.3, 0.5)): X-squared = 0.5556, df = 2, p = 0.7575.
   const c = chiSquare([10, 20, 30], [0.2, 0.3, 0.5], false);
   assert.ok(Math.abs(c.statistic - 0.5555556) < 1e-6);
@@ -229,6 +284,20 @@ Deno.test("tests against known reference values (R: chisq.test, binom.test, p.ad
   assert.equal(chiSquare([5, 1], [1, 0], false).pValue, 0);
   // Central binomial: x = 2, n = 20, p = 0.3 → 2 × P(X ≤ 2) = 2 × 0.03548313.
   assert.ok(Math.abs(binomial(2, 20, 0.3).pValue - 0.07096626) < 1e-7);
+  // Ratio over 20 sessions of 10 turns, 10 with 3 events and 10 with 1, against 0.25:
+  // z = (40 − 0.25 × 200) / √(10 × 0.5² + 10 × 1.5²) = −2; 2 * pnorm(-2) = 0.04550026.
+  const rz = ratioZTest(40, 200, 0.25, 10 * 0.25 + 10 * 2.25, 20);
+  assert.ok(Math.abs(rz.statistic + 2) < 1e-12);
+  assert.ok(Math.abs(rz.pValue - 0.04550026) < 1e-7);
+  assert.ok(ratioZTest(40, 200, 0.25, 25, 19).skipped);
+  // Mean 1.1 of 100 values with variance 0.09 against 1.15: z = −5/3;
+  // 2 * pnorm(-5/3) = 0.09558070.
+  const mz = meanZTest(100, 1.1, 0.09, 1.15);
+  assert.ok(Math.abs(mz.statistic + 5 / 3) < 1e-12);
+  assert.ok(Math.abs(mz.pValue - 0.0955807) < 1e-7);
+  // No spread: a pass only at the expected value itself.
+  assert.equal(meanZTest(50, 1, 0, 1).pValue, 1);
+  assert.equal(meanZTest(50, 1, 0, 1.2).pValue, 0);
   // p.adjust(c(0.01, 0.02, 0.5), "holm") = 0.03, 0.04, 0.5.
   assert.deepEqual(holm([0.01, 0.02, 0.5]).map((x) => Number(x.toFixed(10))), [
     0.03,

@@ -7,6 +7,7 @@
 import type { Model } from "../model/model.ts";
 import { dayParts, formatIsoDate } from "../calendar/iso_date.ts";
 import type { CellValue } from "./csv_row.ts";
+import { DIALOGUE_ACTS } from "../model/dialogue_acts.ts";
 
 /** Rows of one table, keyed by column name. */
 export type Rows = Record<string, CellValue>[];
@@ -92,6 +93,16 @@ function dateRows(model: Model, snowflake: boolean): Rows {
   return rows;
 }
 
+/** `dim_dialogue_act` rows: one per act, key = index + 1 (both schemas). */
+function actRows(): Rows {
+  return DIALOGUE_ACTS.map((a, i) => ({
+    act_key: i + 1,
+    act: a.name,
+    speaker: a.speaker,
+    description: a.description,
+  }));
+}
+
 function timeRows(): Rows {
   const rows: Rows = [];
   for (let h = 0; h < 24; h++) {
@@ -122,6 +133,7 @@ export function starDimensions(model: Model): Map<string, Rows> {
         intent_category: i.category,
       })),
     ],
+    ["dim_dialogue_act", actRows()],
     [
       "dim_channel",
       c.channels.map((ch, k) => ({
@@ -237,6 +249,7 @@ export function snowflakeDimensions(model: Model): Map<string, Rows> {
         intent_category: n,
       })),
     ],
+    ["dim_dialogue_act", actRows()],
     [
       "dim_channel",
       c.channels.map((x, i) => ({

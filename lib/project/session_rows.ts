@@ -10,6 +10,7 @@ import { SENTIMENT_LABELS, type SessionRecord } from "../model/session.ts";
 import { DAY_MS, dayParts } from "../calendar/iso_date.ts";
 import { fixed, scaled } from "../sink/number_format.ts";
 import { localTimestamp, utcOffsetMinutes } from "../calendar/time_zone.ts";
+import { ACT_NAMES } from "../model/dialogue_acts.ts";
 
 const MINUTE_MS = 60_000;
 
@@ -20,6 +21,11 @@ export class SessionRowWriter {
   #firstDay: number;
   /** JSON string literals, precomputed per index. */
   #intentJson: string[];
+  /** `"session_goal":"<intent>"` per intent index. */
+  #goalJson: string[];
+  /** `"user_act":"<act>"` and `"bot_act":"<act>"` per act index. */
+  #userActJson: string[];
+  #botActJson: string[];
   #channelJson: string[];
   #sentimentJson: string[];
   /** Language codes by index (`dialogue.text` order). */
@@ -41,6 +47,9 @@ export class SessionRowWriter {
     this.#intentJson = c.intents.map((i) =>
       `"intent":${j(i.name)},"intent_category":${j(i.category)}`
     );
+    this.#goalJson = c.intents.map((i) => `"session_goal":${j(i.name)}`);
+    this.#userActJson = ACT_NAMES.map((a) => `"user_act":${j(a)}`);
+    this.#botActJson = ACT_NAMES.map((a) => `"bot_act":${j(a)}`);
     this.#channelJson = c.channels.map((ch) =>
       `"channel":${j(ch.name)},"channel_type":${j(ch.type)}`
     );
@@ -92,8 +101,10 @@ export class SessionRowWriter {
   ): string {
     const local = s.startMs + offset * MINUTE_MS;
     return `${s.sessionKey},${s.user + 1},${s.channel + 1},${s.device + 1},${
-      this.dateKey(s.startMs)
-    },${this.timeKey(s.startMs)},${startTs},${endTs},${
+      s.goal + 1
+    },${this.dateKey(s.startMs)},${
+      this.timeKey(s.startMs)
+    },${startTs},${endTs},${
       s.endMs - s.startMs
     },${s.turnCount},${s.fallbackCount},${scaled(s.fallbackRateE4, 4)},${
       scaled(s.meanConfidenceE4, 4)
@@ -109,13 +120,15 @@ export class SessionRowWriter {
     const ms = s.userMs[i];
     return `${s.sessionKey},${i + 1},${s.user + 1},${this.dateKey(ms)},${
       this.timeKey(ms)
-    },${s.intent[i] + 1},${s.channel + 1},${s.device + 1},${userTs},${botTs},${
-      fixed(s.confidence[i], 4)
-    },${s.fallback[i] === 1},${s.latencyMs[i]},${s.thinkMs[i]}`;
+    },${s.intent[i] + 1},${s.userAct[i] + 1},${s.botAct[i] + 1},${
+      s.channel + 1
+    },${s.device + 1},${userTs},${botTs},${fixed(s.confidence[i], 4)},${
+      s.fallback[i] === 1
+    },${s.latencyMs[i]},${s.thinkMs[i]}`;
   }
 
   /**
-   * The session part of a raw line, from `"channel"` to `"session_resolved"`
+   * The session part of a raw line, from `"channel"` to `"session_goal"`
    * (no surrounding commas).
    */
   rawSession(s: SessionRecord, startTs: string, endTs: string): string {
@@ -129,7 +142,9 @@ export class SessionRowWriter {
       fixed(s.sentimentScore, 4)
     },"session_sentiment":${
       this.#sentimentJson[s.sentimentLabel]
-    },"session_satisfaction":${s.satisfaction},"session_escalated":${s.escalated},"session_resolved":${s.resolved}`;
+    },"session_satisfaction":${s.satisfaction},"session_escalated":${s.escalated},"session_resolved":${s.resolved},${
+      this.#goalJson[s.goal]
+    }`;
   }
 
   /**
@@ -163,11 +178,13 @@ export class SessionRowWriter {
   ): string {
     return `{"session_id":${s.sessionKey},"turn_number":${
       i + 1
-    },${userPart},${sessionPart},${
-      this.#intentJson[s.intent[i]]
-    },"confidence":${fixed(s.confidence[i], 4)},"is_fallback":${
-      s.fallback[i] === 1
-    },"latency_ms":${s.latencyMs[i]},"think_time_ms":${
+    },${userPart},${sessionPart},${this.#intentJson[s.intent[i]]},${
+      this.#userActJson[s.userAct[i]]
+    },${this.#botActJson[s.botAct[i]]},"confidence":${
+      fixed(s.confidence[i], 4)
+    },"is_fallback":${s.fallback[i] === 1},"latency_ms":${
+      s.latencyMs[i]
+    },"think_time_ms":${
       s.thinkMs[i]
     },"user_ts":"${userTs}","bot_ts":"${botTs}","user_text":${
       JSON.stringify(s.userText[i])

@@ -1,10 +1,10 @@
 /**
  * Every output table and the raw record: columns in output order, keys, units.
  *
- * Star (docs/design.md §5.1): two facts and six denormalized dimensions. Snowflake: the same
+ * Star (docs/design.md §5.1): two facts and seven denormalized dimensions. Snowflake: the same
  * facts, dimensions normalized into hierarchies (user → country → region, user → age
  * band, date → month → quarter → year, intent → intent category, channel → channel
- * type, device → platform).
+ * type, device → platform); `dim_dialogue_act` is the same in both.
  *
  * @module
  */
@@ -27,6 +27,22 @@ const intentKey = col.int(
   "intent_key",
   "Intent surrogate key, 1-based config order",
 );
+const goalIntentKey = col.int(
+  "goal_intent_key",
+  "Intent surrogate key of the session's first goal (a task intent)",
+);
+const actKey = col.int(
+  "act_key",
+  "Dialogue act surrogate key, 1-based in the model's act order",
+);
+const userActKey = col.int(
+  "user_act_key",
+  "Dialogue act of the user's message (dim_dialogue_act key)",
+);
+const botActKey = col.int(
+  "bot_act_key",
+  "Dialogue act of the bot's reply (dim_dialogue_act key)",
+);
 const dateKeyOf = (name: string, what: string) =>
   col.int(name, `${what}, as YYYYMMDD (UTC)`);
 const timeKeyOf = (name: string, what: string) =>
@@ -41,6 +57,7 @@ export const FACT_SESSION: Table = {
     userKey,
     channelKey,
     deviceKey,
+    goalIntentKey,
     dateKeyOf("start_date_key", "Date of the session start"),
     timeKeyOf("start_time_key", "Minute of the session start"),
     col.ts(
@@ -54,7 +71,7 @@ export const FACT_SESSION: Table = {
     col.int("duration_ms", "end_ts − start_ts", "ms"),
     col.int(
       "turn_count",
-      "Turns: its fact_turn rows (geometric, mean ≈ 7)",
+      "Turns: its fact_turn rows (the dialogue model's distribution, mean ≈ 7)",
       "turns",
     ),
     col.int(
@@ -96,7 +113,7 @@ export const FACT_SESSION: Table = {
     ),
     col.bool(
       "escalated",
-      "Handed to a human: the bot's last act is handoff (a request for a human, or repeated consecutive fallbacks)",
+      "Handed to a human: the last turn's bot_act is handoff",
     ),
     col.bool(
       "resolved",
@@ -120,6 +137,7 @@ export const FACT_SESSION: Table = {
     fk("user_key", "dim_user"),
     fk("channel_key", "dim_channel"),
     fk("device_key", "dim_device"),
+    fk("goal_intent_key", "dim_intent", "intent_key"),
     fk("start_date_key", "dim_date", "date_key"),
     fk("start_time_key", "dim_time", "time_key"),
     fk("local_date_key", "dim_date", "date_key"),
@@ -138,6 +156,8 @@ export const FACT_TURN: Table = {
     dateKeyOf("date_key", "Date of the user message"),
     timeKeyOf("time_key", "Minute of the user message"),
     intentKey,
+    userActKey,
+    botActKey,
     channelKey,
     deviceKey,
     col.ts("user_ts", "User message time, ISO 8601 UTC with ms"),
@@ -162,6 +182,8 @@ export const FACT_TURN: Table = {
     fk("date_key", "dim_date"),
     fk("time_key", "dim_time"),
     fk("intent_key", "dim_intent"),
+    fk("user_act_key", "dim_dialogue_act", "act_key"),
+    fk("bot_act_key", "dim_dialogue_act", "act_key"),
     fk("channel_key", "dim_channel"),
     fk("device_key", "dim_device"),
   ],
@@ -185,6 +207,21 @@ const timeZone = col.str(
   "time_zone",
   "IANA zone, one of the country's (e.g. America/Chicago)",
 );
+/** `dim_dialogue_act`: the same in both schemas (a role-playing dimension). */
+const DIM_DIALOGUE_ACT: Table = {
+  name: "dim_dialogue_act",
+  grain:
+    "One row per dialogue act; fact_turn refers to it twice (user_act_key, bot_act_key).",
+  columns: [
+    actKey,
+    col.str("act", "Act name, as in the raw user_act and bot_act"),
+    col.str("speaker", "user, bot or both: who may perform it"),
+    col.str("description", "What the act is"),
+  ],
+  primaryKey: ["act_key"],
+  foreignKeys: [],
+};
+
 const timeCols = [
   col.int("time_key", "HHMM (UTC)"),
   col.str("time", "HH:MM (UTC)"),
@@ -262,6 +299,7 @@ export const STAR_TABLES: Table[] = [
     primaryKey: ["intent_key"],
     foreignKeys: [],
   },
+  DIM_DIALOGUE_ACT,
   {
     name: "dim_channel",
     grain: "One row per channel.",
@@ -430,6 +468,7 @@ export const SNOWFLAKE_TABLES: Table[] = [
     primaryKey: ["intent_category_key"],
     foreignKeys: [],
   },
+  DIM_DIALOGUE_ACT,
   {
     name: "dim_channel",
     grain: "One row per channel.",
@@ -542,8 +581,11 @@ export const RAW_TURN: Table = {
     col.int("session_satisfaction", "1..5", "points"),
     col.bool("session_escalated", "Handed to a human"),
     col.bool("session_resolved", "Resolved"),
+    col.str("session_goal", "Intent of the session's first goal"),
     col.str("intent", "Intent"),
     col.str("intent_category", "Intent category"),
+    col.str("user_act", "Dialogue act of the user's message"),
+    col.str("bot_act", "Dialogue act of the bot's reply"),
     col.num("confidence", 4, "NLU confidence", "probability"),
     col.bool("is_fallback", "Bot fell back"),
     col.int("latency_ms", "Bot latency", "ms"),

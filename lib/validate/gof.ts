@@ -10,13 +10,17 @@ import chi2gof from "@stdlib/stats-chi2gof";
 import kolmogorovCdf from "@stdlib/stats-kstest/lib/marsaglia.js";
 import binomialCdf from "@stdlib/stats-base-dists-binomial-cdf";
 import padjust from "@stdlib/stats-padjust";
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 
 /** Smallest expected count per chi-square cell (Cochran's rule); smaller cells merge. */
 export const MIN_EXPECTED = 5;
 
 /** Outcome of one statistical test. */
 export interface TestResult {
-  /** "chi-square", "Kolmogorov-Smirnov" or "binomial (exact)". */
+  /**
+   * "chi-square", "Kolmogorov-Smirnov", "binomial (exact)", a ratio or mean z-test,
+   * or a normal approximation.
+   */
   test: string;
   /**
    * Statistic: chi-square X², Kolmogorov–Smirnov D, observed proportion (binomial) or z
@@ -302,4 +306,106 @@ export function holm(pValues: number[]): number[] {
     pValues.map((p) => (Number.isNaN(p) ? 0 : p)),
     "holm",
   ) as number[];
+}
+
+/** Fewest independent units (sessions) a normal-approximation test runs on. */
+export const MIN_CLUSTERS = 20;
+
+/** A two-sided p-value from a standard normal z, with a degenerate (zero-variance) case. */
+function normalTest(
+  test: string,
+  deviation: number,
+  variance: number,
+  n: number,
+  scale: number,
+): TestResult {
+  if (!(variance > 0)) {
+    // No spread at all: the data agree with the model only at the expected value
+    // itself (up to rounding of the expectation's floating-point sum).
+    const ok = Math.abs(deviation) <= 1e-9 * Math.max(1, scale);
+    return {
+      test,
+      statistic: ok ? 0 : deviation > 0 ? Infinity : -Infinity,
+      pValue: ok ? 1 : 0,
+      n,
+    };
+  }
+  const z = deviation / Math.sqrt(variance);
+  return {
+    test,
+    statistic: z,
+    pValue: Math.min(1, 2 * (1 - normalCdf(Math.abs(z), 0, 1))),
+    n,
+  };
+}
+
+/**
+ * Two-sided z-test of a ratio of sums over independent clusters (a ratio estimator):
+ * R = Σ a_s / Σ n_s against R0, with the cluster (linearization) variance
+ * Var(R) ≈ Σ_s (a_s − R0 n_s)² / (Σ_s n_s)², i.e. z = (Σ a_s − R0 Σ n_s) /
+ * √Σ_s (a_s − R0 n_s)². For a share of turns when the turns of a session are not
+ * independent but the sessions are (Cochran, Sampling Techniques, §6.4).
+ *
+ * @param a Σ_s a_s: the events counted (e.g. turns of one intent).
+ * @param n Σ_s n_s: the units they are a share of (e.g. all turns).
+ * @param r0 The expected ratio E[a_s] / E[n_s].
+ * @param clusterSq Σ_s (a_s − r0 n_s)².
+ * @param clusters Sessions (independent clusters), count; skipped below {@linkcode MIN_CLUSTERS}.
+ * @returns The test; `statistic` is z, `n` the units (Σ n_s).
+ * @example
+ * ```ts
+ * // 3 of 10 turns in one session, 1 of 10 in another: R = 0.2 against 0.2.
+ * ratioZTest(4, 20, 0.2, (3 - 2) ** 2 + (1 - 2) ** 2, 2).skipped; // too few sessions
+ * ```
+ */
+export function ratioZTest(
+  a: number,
+  n: number,
+  r0: number,
+  clusterSq: number,
+  clusters: number,
+): TestResult {
+  const test = "ratio z-test (variance by session)";
+  if (clusters < MIN_CLUSTERS || n === 0) {
+    return {
+      test,
+      statistic: 0,
+      pValue: 1,
+      n,
+      skipped: `fewer than ${MIN_CLUSTERS} sessions`,
+    };
+  }
+  return normalTest(test, a - r0 * n, clusterSq, n, n);
+}
+
+/**
+ * Two-sided one-sample z-test of a mean against `mu`, with the sample variance:
+ * z = (mean − mu) / √(s² / n).
+ *
+ * @param n Values, count; skipped below {@linkcode MIN_CLUSTERS}.
+ * @param mean Their mean.
+ * @param variance Their sample variance (n − 1 divisor).
+ * @param mu The expected mean.
+ * @example
+ * ```ts
+ * meanZTest(100, 1.1, 0.09, 1.15).pValue; // z = −1.67, p ≈ 0.096
+ * ```
+ */
+export function meanZTest(
+  n: number,
+  mean: number,
+  variance: number,
+  mu: number,
+): TestResult {
+  const test = "z-test of the mean (sample variance)";
+  if (n < MIN_CLUSTERS) {
+    return {
+      test,
+      statistic: 0,
+      pValue: 1,
+      n,
+      skipped: `fewer than ${MIN_CLUSTERS} sessions`,
+    };
+  }
+  return normalTest(test, mean - mu, variance / n, n, 1);
 }

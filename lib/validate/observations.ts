@@ -22,6 +22,20 @@ import { dayParts, parseIsoDate } from "../calendar/iso_date.ts";
 import { countryZones, distinctZones } from "../config/derived.ts";
 import { localTimestamp, utcOffsetMinutes } from "../calendar/time_zone.ts";
 import { localeLanguage } from "../model/text.ts";
+import { actIndex, DIALOGUE_ACTS } from "../model/dialogue_acts.ts";
+import { compileDialogue } from "../model/dialogue.ts";
+import type { ChainExpectations } from "../model/dialogue_chain.ts";
+
+const GREET = actIndex("greet"),
+  CLARIFY = actIndex("clarify"),
+  HANDOFF = actIndex("handoff"),
+  REPHRASE = actIndex("rephrase"),
+  REQUEST_AGENT = actIndex("request_agent"),
+  THANK = actIndex("thank"),
+  GOODBYE = actIndex("goodbye"),
+  INFORM = actIndex("inform"),
+  REQUEST = actIndex("request"),
+  AFFIRM = actIndex("affirm");
 
 /** Equiprobable bins for continuous quantities (chi-square). */
 export const CONTINUOUS_BINS = 20;
@@ -57,7 +71,22 @@ export const RULES = {
     "no two dim_user rows share an e-mail (64-bit hashes, equal ones compared exactly; raw: not checked)",
   duplicates:
     "no duplicate sessions (all columns but the key, with their turns)",
-  escalation: "escalated = an escalation turn or enough consecutive fallbacks",
+  acts:
+    "every user_act_key and bot_act_key resolves in dim_dialogue_act, to an act its side performs (raw: user_act and bot_act name such acts)",
+  actIntent:
+    "request_agent turns have the escalation intent; greet, thank and goodbye turns the social intent; inform, request and affirm turns a task intent",
+  greet:
+    "greet only on turn 1: a user greet only there, answered by a bot greet unless it falls back; a bot greet only answers one",
+  closing:
+    "thank and goodbye (user) only on the last turn; a bot goodbye only answers one",
+  clarify:
+    "bot act clarify exactly on the fallback turns that do not end in a handoff",
+  escalation:
+    "bot act handoff only on the last turn, exactly on an answered escalation-intent turn or the fallback completing escalation_consecutive_fallbacks in a row; escalated = the last turn's bot act is handoff",
+  rephrase:
+    "a rephrase turn follows a clarify turn and has its intent; the turn after a clarify is a rephrase unless the clarified turn was a greeting",
+  goal:
+    "goal_intent_key is a task intent and the first task turn's intent; the task turns keep one intent, switching at most once, after an answered turn",
   resolved: "resolved only when not escalated and the last turn was answered",
   sentimentLabel: "sentiment_label follows sentiment_score",
   language:
@@ -75,6 +104,10 @@ export interface TurnObs {
   turnNumber: number;
   /** Index into the config's `intents` (0-based; −1 when the name or key is unknown). */
   intent: number;
+  /** The user's dialogue act: index into `DIALOGUE_ACTS` (−1 when unknown). */
+  userAct: number;
+  /** The bot's dialogue act: index into `DIALOGUE_ACTS` (−1 when unknown). */
+  botAct: number;
   /** Index into the config's `channels` (0-based; −1 when the name or key is unknown). */
   channel: number;
   /** NLU confidence as written, probability with 4 decimals. */
@@ -101,6 +134,8 @@ export interface SessionObs {
   channel: number;
   /** Index into `population.devices` (0-based; −1 when the name is unknown). */
   device: number;
+  /** Intent index of the session's first goal (0-based; −1 when unknown). */
+  goal: number;
   /** Session start as written: ISO 8601 UTC text, `YYYY-MM-DDTHH:mm:ss.sssZ`. */
   startTs: string;
   /** `start_ts`, ms since the epoch (NaN when not a timestamp). */
@@ -320,6 +355,45 @@ export class Observations {
   satisfactionMoments = new Moments();
   /** Escalated sessions, count. */
   escalatedCount = 0;
+  // The dialogue model (docs/design.md §3.13).
+  /** The chain's exact expectations for this config (`compileDialogue(c).expected`). */
+  readonly expected: ChainExpectations;
+  /** Sessions by goal intent index, count. */
+  goalCounts: Float64Array;
+  /**
+   * Per intent index: Σ over sessions of (a_s − R0 n_s)², with a_s the session's turns
+   * of the intent, n_s its turns and R0 the expected turn share: the cluster variance
+   * of the intent's turn share (a ratio estimator).
+   */
+  intentClusterSq: Float64Array;
+  /** Turns of the sessions read (Σ n_s; turns no session row claims excluded). */
+  dialogueTurns = 0;
+  /** Task turns preceded by a task turn, count. */
+  taskPairs = 0;
+  /** Such pairs whose two turns have the same intent, count. */
+  sameIntentPairs = 0;
+  /** Σ over sessions of (same_s − P0 pairs_s)², P0 the expected share of same-intent pairs. */
+  sameIntentClusterSq = 0;
+  /** Distinct task intents per session. */
+  distinctIntents = new Moments();
+  /** Sessions whose turn 1 is a user greet, count. */
+  greetSessions = 0;
+  /** Sessions whose last turn is a user thank or goodbye, count. */
+  closeSessions = 0;
+  /** Sessions whose last turn is a handoff on a fallback, count. */
+  handoffAfterFallbacks = 0;
+  /** Escalated sessions whose last turn's bot act is handoff, count. */
+  escalatedWithHandoff = 0;
+  /** Turns after a turn whose bot act is handoff (in its session), count. */
+  turnsAfterHandoff = 0;
+  /** Turns whose user act is greet, count. */
+  greetTurns = 0;
+  /** Greet turns on turn 1, count. */
+  greetFirst = 0;
+  /** Turns whose user act is thank or goodbye, count. */
+  closeTurns = 0;
+  /** Thank or goodbye turns on the last turn, count. */
+  closeLast = 0;
   /** Sessions eligible for resolution (not escalated, last turn answered), count. */
   resolutionEligible = 0;
   /** Eligible sessions marked resolved, count. */
@@ -347,8 +421,16 @@ export class Observations {
   outOfRange = new Map<string, number>();
   /** Violations of each exact rule, count (rows or sessions). */
   violations: Record<RuleId, number>;
-  /** Index of the `escalation` intent (−1 when the config has none). */
+  /** Index of the escalation intent (`dialogue.escalation_intent`). */
   #escalationIntent: number;
+  /** Index of the social intent (`dialogue.social_intent`). */
+  #socialIntent: number;
+  /** Per intent index: 1 for a task intent (neither social nor escalation). */
+  #task: Uint8Array;
+  /** Per intent index: the expected turn share, E[turns of it] / E[turns]. */
+  #share: Float64Array;
+  /** Per intent index: the current session's turns of it (scratch). */
+  #sessionIntents: Float64Array;
   /** Epoch days of the calendar's first and last day. */
   #calendar: [number, number];
   /** Session key the next session row should have. */
@@ -366,8 +448,25 @@ export class Observations {
     this.c = c;
     const nc = c.channels.length, ni = c.intents.length;
     this.#escalationIntent = c.intents.findIndex((i) =>
-      i.name === "escalation"
+      i.name === c.dialogue.escalation_intent
     );
+    this.#socialIntent = c.intents.findIndex((i) =>
+      i.name === c.dialogue.social_intent
+    );
+    this.#task = Uint8Array.from(
+      c.intents,
+      (_, i) =>
+        i === this.#escalationIntent || i === this.#socialIntent ? 0 : 1,
+    );
+    this.expected = compileDialogue(c).expected;
+    const e = this.expected;
+    this.#share = Float64Array.from(
+      e.intentTurns,
+      (x: number) => x / e.meanTurns,
+    );
+    this.#sessionIntents = new Float64Array(ni);
+    this.goalCounts = new Float64Array(ni);
+    this.intentClusterSq = new Float64Array(ni);
     this.#calendar = [
       parseIsoDate(c.calendar.start)!,
       parseIsoDate(c.calendar.end)!,
@@ -492,8 +591,8 @@ export class Observations {
     this.#nextSession = o.session + 1;
 
     // The turns: statistics, numbering, timestamps, and what the session aggregates.
-    let fallbacks = 0, confE4 = 0, latSum = 0, run = 0, maxRun = 0;
-    let hasEscalation = false, badOrder = false, prevBot = NaN;
+    let fallbacks = 0, confE4 = 0, latSum = 0;
+    let badOrder = false, prevBot = NaN;
     for (let i = 0; i < n; i++) {
       const t = turns[i];
       this.#turnStats(t);
@@ -507,11 +606,9 @@ export class Observations {
       if (t.fallback) fallbacks++;
       confE4 += Math.round(t.confidence * 1e4);
       latSum += t.latencyMs;
-      run = t.fallback ? run + 1 : 0;
-      if (run > maxRun) maxRun = run;
-      if (t.intent === this.#escalationIntent) hasEscalation = true;
     }
     if (badOrder) v.order++;
+    this.#dialogue(o, turns, n);
     if (
       n === 0 || turns[0].userMs !== o.startMs ||
       turns[n - 1].botMs !== o.endMs ||
@@ -573,9 +670,6 @@ export class Observations {
     const p = satisfactionProbs(c, o.sentimentScore, o.escalated);
     for (let k = 0; k < 5; k++) this.satisfactionExpected[k] += p[k];
 
-    const expectEscalated = hasEscalation ||
-      maxRun >= c.outcomes.escalation_consecutive_fallbacks;
-    if (expectEscalated !== o.escalated) v.escalation++;
     if (o.escalated) this.escalatedCount++;
     const eligible = !o.escalated && n > 0 && !turns[n - 1].fallback;
     if (eligible) {
@@ -621,6 +715,120 @@ export class Observations {
     ) this.violations.localTime++;
     const wd = (((localDay + 3) % 7) + 7) % 7;
     this.localCells[z][wd * 24 + hour]++;
+  }
+
+  /**
+   * The dialogue rules of one session and its dialogue statistics (goal, intent
+   * shares by session, coherence, greetings, closings, handoffs).
+   */
+  #dialogue(o: SessionObs, turns: TurnObs[], n: number): void {
+    const v = this.violations;
+    const K = this.c.outcomes.escalation_consecutive_fallbacks;
+    const social = this.#socialIntent, esc = this.#escalationIntent;
+    const ni = this.#task.length;
+    const task = (i: number) => i >= 0 && i < ni && this.#task[i] === 1;
+    const si = this.#sessionIntents.fill(0);
+    let run = 0, pairs = 0, same = 0, switches = 0, distinct = 0;
+    let firstTask = -1, prevTask = -1, handoffAt = -1;
+    const bad = { acts: 0, actIntent: 0, greet: 0, closing: 0, clarify: 0 };
+    let badEsc = 0, badRephrase = 0, badGoal = 0;
+    for (let i = 0; i < n; i++) {
+      const t = turns[i];
+      const ua = t.userAct, ba = t.botAct, last = i === n - 1;
+      if (t.intent >= 0 && t.intent < ni) si[t.intent]++;
+      const uOk = ua >= 0 && ua < DIALOGUE_ACTS.length &&
+        DIALOGUE_ACTS[ua].speaker !== "bot";
+      const bOk = ba >= 0 && ba < DIALOGUE_ACTS.length &&
+        DIALOGUE_ACTS[ba].speaker !== "user";
+      if (!uOk || !bOk) bad.acts++;
+      // The intent each user act belongs to.
+      if (
+        ua === REQUEST_AGENT
+          ? t.intent !== esc
+          : ua === GREET || ua === THANK || ua === GOODBYE
+          ? t.intent !== social
+          : ua === INFORM || ua === REQUEST || ua === AFFIRM
+          ? !task(t.intent)
+          : false
+      ) bad.actIntent++;
+      // Greetings and closings.
+      if (ua === GREET) {
+        this.greetTurns++;
+        if (i === 0) this.greetFirst++;
+        else bad.greet++;
+        if (!t.fallback && ba !== GREET) bad.greet++;
+      } else if (ba === GREET) bad.greet++;
+      if (ua === THANK || ua === GOODBYE) {
+        this.closeTurns++;
+        if (last) this.closeLast++;
+        else bad.closing++;
+      } else if (ba === GOODBYE) bad.closing++;
+      // Fallbacks: clarify, or the handoff that ends a run of K.
+      run = t.fallback ? run + 1 : 0;
+      const handoff = t.fallback ? run >= K : t.intent === esc;
+      if ((ba === CLARIFY) !== (t.fallback && run < K)) bad.clarify++;
+      if ((ba === HANDOFF) !== handoff || (ba === HANDOFF && !last)) badEsc++;
+      if (ba === HANDOFF && handoffAt < 0) handoffAt = i;
+      // Rephrase: right after a clarify, with the clarified turn's intent.
+      const prev = i > 0 ? turns[i - 1] : undefined;
+      const afterClarify = prev !== undefined && prev.botAct === CLARIFY;
+      if (
+        ua === REPHRASE
+          ? !afterClarify || prev!.intent !== t.intent
+          : afterClarify && prev!.userAct !== GREET
+      ) badRephrase++;
+      // Goal coherence over the task turns.
+      if (task(t.intent)) {
+        if (firstTask < 0) firstTask = t.intent;
+        if (prevTask >= 0 && prevTask !== t.intent) {
+          switches++;
+          if (prev === undefined || prev.fallback) badGoal++;
+        }
+        if (prev !== undefined && task(prev.intent)) {
+          pairs++;
+          if (prev.intent === t.intent) same++;
+        }
+        prevTask = t.intent;
+      }
+    }
+    for (let i = 0; i < ni; i++) if (this.#task[i] && si[i] > 0) distinct++;
+    const g = o.goal;
+    if (!task(g) || (firstTask >= 0 && firstTask !== g) || switches > 1) {
+      badGoal++;
+    }
+    if (task(g)) this.goalCounts[g]++;
+    else this.#outside("goal_intent_key");
+    const lastTurn = n > 0 ? turns[n - 1] : undefined;
+    const lastHandoff = lastTurn?.botAct === HANDOFF;
+    if (o.escalated !== lastHandoff) badEsc++;
+    if (o.escalated && lastHandoff) this.escalatedWithHandoff++;
+    if (lastHandoff && lastTurn!.fallback) this.handoffAfterFallbacks++;
+    if (handoffAt >= 0) this.turnsAfterHandoff += n - 1 - handoffAt;
+    if (n > 0 && turns[0].userAct === GREET) this.greetSessions++;
+    if (
+      lastTurn !== undefined &&
+      (lastTurn.userAct === THANK || lastTurn.userAct === GOODBYE)
+    ) this.closeSessions++;
+    // Clustered statistics: sessions are independent, their turns are not.
+    for (let i = 0; i < ni; i++) {
+      const d = si[i] - this.#share[i] * n;
+      this.intentClusterSq[i] += d * d;
+    }
+    const e = this.expected;
+    const p0 = e.taskPairs > 0 ? e.sameIntentPairs / e.taskPairs : 0;
+    this.taskPairs += pairs;
+    this.sameIntentPairs += same;
+    this.sameIntentClusterSq += (same - p0 * pairs) ** 2;
+    this.distinctIntents.add(distinct);
+    this.dialogueTurns += n;
+    v.acts += bad.acts;
+    v.actIntent += bad.actIntent;
+    v.greet += bad.greet;
+    v.closing += bad.closing;
+    v.clarify += bad.clarify;
+    v.escalation += badEsc;
+    v.rephrase += badRephrase;
+    v.goal += badGoal;
   }
 
   /** Add one user. */

@@ -21,6 +21,7 @@ import { localeLanguage } from "../model/text.ts";
 import { distinctZones } from "../config/derived.ts";
 import { counted, escapeControls, inFolder } from "../wording.ts";
 import { compileModel } from "../model/model.ts";
+import { ACT_NAMES } from "../model/dialogue_acts.ts";
 import { snowflakeDimensions, starDimensions } from "../project/dimensions.ts";
 import { csvRow } from "../project/csv_row.ts";
 import { type Column, csvHeader, type Table } from "../schema/table.ts";
@@ -527,6 +528,8 @@ function emptyTurn(): TurnObs {
   return {
     turnNumber: 0,
     intent: -1,
+    userAct: -1,
+    botAct: -1,
     channel: -1,
     confidence: 0,
     fallback: false,
@@ -753,13 +756,15 @@ async function readFacts(
   }
   const dateKeys = dims.dim_date, timeKeys = dims.dim_time;
   const intentKeys = dims.dim_intent, channelKeys = dims.dim_channel;
-  const deviceKeys = dims.dim_device;
+  const deviceKeys = dims.dim_device, actKeys = dims.dim_dialogue_act;
+  const act = (k: string) => actKeys.has(k) ? Number(k) - 1 : -1;
 
   const S = new FactReader(dir, `${folder}/fact_session.csv`, FACT_SESSION, [
     "session_key",
     "user_key",
     "channel_key",
     "device_key",
+    "goal_intent_key",
     "start_date_key",
     "start_time_key",
     "start_ts",
@@ -788,6 +793,8 @@ async function readFacts(
       "date_key",
       "time_key",
       "intent_key",
+      "user_act_key",
+      "bot_act_key",
       "channel_key",
       "device_key",
       "user_ts",
@@ -826,6 +833,7 @@ async function readFacts(
       const deviceKey = f[sx.device_key];
       if (
         !channelKeys.has(channelKey) || !deviceKeys.has(deviceKey) ||
+        !intentKeys.has(f[sx.goal_intent_key]) ||
         !dateKeys.has(f[sx.start_date_key]) ||
         !timeKeys.has(f[sx.start_time_key]) ||
         !dateKeys.has(f[sx.local_date_key]) ||
@@ -845,6 +853,8 @@ async function readFacts(
         const userTs = t[tx.user_ts];
         o.turnNumber = Number(t[tx.turn_number]);
         o.intent = Number(t[tx.intent_key]) - 1;
+        o.userAct = act(t[tx.user_act_key]);
+        o.botAct = act(t[tx.bot_act_key]);
         o.channel = Number(t[tx.channel_key]) - 1;
         o.confidence = Number(t[tx.confidence]);
         o.fallback = t[tx.is_fallback] === "true";
@@ -875,6 +885,7 @@ async function readFacts(
       session.user = Number(userKey) - 1;
       session.channel = Number(channelKey) - 1;
       session.device = Number(deviceKey) - 1;
+      session.goal = Number(f[sx.goal_intent_key]) - 1;
       session.startTs = startTs;
       session.startMs = parseTimestamp(startTs);
       session.endMs = parseTimestamp(f[sx.end_ts]);
@@ -928,6 +939,7 @@ const RAW_SESSION_FIELDS = [
   "session_resolved",
   "user_time_zone",
   "session_start_local",
+  "session_goal",
 ];
 
 function readRaw(
@@ -961,6 +973,7 @@ function readRaw(
         user: (l.user_id as number) - 1,
         channel: channelIndex.get(l.channel as string) ?? -1,
         device: deviceIndex.get(l.user_device as string) ?? -1,
+        goal: intentIndex.get(l.session_goal as string) ?? -1,
         startTs,
         startMs: parseTimestamp(startTs),
         endMs: parseTimestamp(String(l.session_end)),
@@ -1012,6 +1025,8 @@ function readRaw(
       const o = turns[n++];
       o.turnNumber = l.turn_number as number;
       o.intent = intentIndex.get(l.intent as string) ?? -1;
+      o.userAct = ACT_NAMES.indexOf(l.user_act as string);
+      o.botAct = ACT_NAMES.indexOf(l.bot_act as string);
       o.channel = channelIndex.get(l.channel as string) ?? -1;
       o.confidence = l.confidence as number;
       o.fallback = l.is_fallback as boolean;

@@ -54,21 +54,6 @@ export function tenurePmf(c: Config): number[] {
 }
 
 /**
- * P(turns = k) for k = 1..max: geometric with p = 1/mean, censored at max.
- * Index 0 is k = 1.
- */
-export function turnsPmf(c: Config): number[] {
-  const p = 1 / c.turns.count.mean;
-  const max = c.turns.count.max;
-  const out: number[] = [];
-  for (let k = 1; k < max; k++) {
-    out.push(Math.exp((k - 1) * Math.log1p(-p)) * p);
-  }
-  out.push(Math.exp((max - 1) * Math.log1p(-p)));
-  return out;
-}
-
-/**
  * P(a user has k sessions), k = 0..kMax (the last entry holds the tail), under the
  * Poisson–Gamma approximation: weights Gamma(shape) and N sessions over M users give
  * a negative binomial with size = shape and mean N / M (exact as M grows).

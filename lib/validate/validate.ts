@@ -12,8 +12,13 @@
  * timestamp identities, every session aggregate against its recomputation from the
  * turns, keys resolving in their dimensions, dimension tables equal to what the
  * config defines, fact values in their column's format, unique dim_user e-mails, no
- * duplicate sessions, escalation, resolution eligibility, sentiment labels, each
- * session's language (its user's), values inside the model's support. The
+ * duplicate sessions, the dialogue acts turn by turn (greetings, closings, clarify,
+ * rephrase, handoff and escalation, goal coherence), resolution eligibility,
+ * sentiment labels, each session's language (its user's), values inside the model's support. The dialogue model's
+ * quantities are tested against the exact enumeration of its chain: the goal mix,
+ * the turn-count distribution, intent shares and same-intent pairs by ratio z-tests
+ * with the variance by session (turns are clustered in sessions), distinct intents,
+ * escalation, handoffs, greetings and closings. The
  * files read are hashed as they are read and compared with the manifest. The original
  * brief's quality figures are reported separately and do not decide pass or fail.
  *
@@ -28,6 +33,8 @@ import {
   chiSquare,
   holm,
   ksTestGrid,
+  meanZTest,
+  ratioZTest,
   stratifiedChiSquare,
   type TestResult,
 } from "./gof.ts";
@@ -42,7 +49,6 @@ import {
   normalize,
   tenurePmf,
   thinkGridCdf,
-  turnsPmf,
 } from "./targets.ts";
 import {
   Moments,
@@ -151,7 +157,9 @@ export interface ValidationReport {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+const pct4 = (x: number) => `${(x * 100).toFixed(4)}%`;
 const f3 = (x: number) => x.toFixed(3);
+const f4 = (x: number) => x.toFixed(4);
 
 function probsText(names: string[], p: ArrayLike<number>): string {
   return names.map((n, i) => `${n} ${pct(p[i])}`).join(", ");
@@ -214,14 +222,37 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     observed: string,
   ) => out.push({ quantity, ...r, target, observed });
 
+  const e = o.expected;
+  const exact = "exact enumeration of the dialogue model";
   const intentNames = c.intents.map((i) => i.name);
-  const intentP = modelTargets(c).intents.map((i) => i.probability);
+  const goalP = c.intents.map((i) => i.goal_probability ?? 0);
   add(
-    "intent (per turn)",
-    chiSquare(o.intentCounts, intentP, false),
-    probsText(intentNames, intentP),
-    probsText(intentNames, shares(o.intentCounts)),
+    "session goal (goal_intent_key, per session)",
+    chiSquare(o.goalCounts, goalP, false),
+    `goal_probability (sessions are independent): ${
+      probsText(intentNames, goalP)
+    }`,
+    probsText(intentNames, shares(o.goalCounts)),
   );
+  c.intents.forEach((intent, i) => {
+    const r0 = e.intentTurns[i] / e.meanTurns;
+    add(
+      `intent share | intent=${intent.name} (turns, clustered by session)`,
+      ratioZTest(
+        o.intentCounts[i],
+        o.dialogueTurns,
+        r0,
+        o.intentClusterSq[i],
+        o.sessions,
+      ),
+      `${pct4(r0)} of turns = E[its turns per session] ${
+        f4(e.intentTurns[i])
+      } / E[turns] ${f4(e.meanTurns)} (${exact})`,
+      `${pct4(o.intentCounts[i] / Math.max(1, o.dialogueTurns))} of ${
+        counted(o.dialogueTurns, "turn")
+      }`,
+    );
+  });
   const devNames = c.population.devices.map((d) => d.name);
   const devP = c.population.devices.map((d) => d.probability);
   add(
@@ -279,16 +310,82 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     momentsText(tenObs, f3, f3),
   );
 
-  const turnP = turnsPmf(c);
+  const turnP = Array.from(e.turnPmf);
   const turnM = discreteMoments(turnP.map((_, i) => i + 1), turnP);
   const turnObs = histMoments(1, o.turnCounts.subarray(1));
   add(
     "turns per session",
     chiSquare(o.turnCounts.subarray(1), turnP, true),
-    `geometric p = 1/${c.turns.count.mean} censored at ${c.turns.count.max}: mean ${
-      f3(turnM.mean)
-    }, variance ${f3(turnM.variance)}`,
+    `the dialogue model's turn-count distribution on 1..${c.turns.count.max} (${exact}): mean ${
+      f4(turnM.mean)
+    }, variance ${f4(turnM.variance)}`,
     momentsText(turnObs, f3, f3),
+  );
+  const p0 = e.taskPairs > 0 ? e.sameIntentPairs / e.taskPairs : 0;
+  add(
+    "same intent as the previous task turn (task turns after a task turn, clustered by session)",
+    ratioZTest(
+      o.sameIntentPairs,
+      o.taskPairs,
+      p0,
+      o.sameIntentClusterSq,
+      o.sessions,
+    ),
+    `${pct4(p0)} = E[same-intent pairs] ${f4(e.sameIntentPairs)} / E[pairs] ${
+      f4(e.taskPairs)
+    } per session (${exact})`,
+    `${pct4(o.sameIntentPairs / Math.max(1, o.taskPairs))} of ${
+      counted(o.taskPairs, "pair")
+    }`,
+  );
+  add(
+    "distinct task intents per session",
+    meanZTest(
+      o.distinctIntents.n,
+      o.distinctIntents.mean,
+      o.distinctIntents.variance,
+      e.distinctTaskIntents,
+    ),
+    `mean ${f4(e.distinctTaskIntents)} (${exact})`,
+    momentsText(o.distinctIntents, f4, f4),
+  );
+  const sessionShare = (
+    quantity: string,
+    x: number,
+    p: number,
+    what: string,
+  ) =>
+    add(
+      quantity,
+      binomial(x, o.sessions, p),
+      `${pct4(p)} of sessions: ${what} (${exact})`,
+      `${pct4(x / Math.max(1, o.sessions))} (${
+        counted(x, "session")
+      } of ${o.sessions})`,
+    );
+  sessionShare(
+    "escalated (per session)",
+    o.escalatedCount,
+    e.escalated,
+    "P(the bot hands off)",
+  );
+  sessionShare(
+    "handoff after consecutive fallbacks (per session)",
+    o.handoffAfterFallbacks,
+    e.handoffAfterFallbacks,
+    `P(${c.outcomes.escalation_consecutive_fallbacks} fallbacks in a row)`,
+  );
+  sessionShare(
+    "greeting on turn 1 (per session)",
+    o.greetSessions,
+    e.greetTurns,
+    "E[greeting turns]",
+  );
+  sessionShare(
+    "closing turn, thank or goodbye (per session)",
+    o.closeSessions,
+    e.closeTurns,
+    "E[closing turns]",
   );
 
   let maxCount = 0;
@@ -544,6 +641,13 @@ const RULE_ORDER: RuleId[] = [
   "localTime",
   "emails",
   "duplicates",
+  "acts",
+  "actIntent",
+  "greet",
+  "closing",
+  "clarify",
+  "rephrase",
+  "goal",
   "escalation",
   "resolved",
   "sentimentLabel",
@@ -640,6 +744,76 @@ export function qualityFigures(
       } with the configured channel mix`,
       observed: latN ? (latSum / latN).toFixed(1) : "no values observed",
       consistentWithSeed: false,
+    },
+    ...dialogueFigures(c, o),
+  ];
+}
+
+/**
+ * The dialogue model's coherence figures (docs/design.md §3.13), reported next to the
+ * exact values of the chain. Not in the original brief: `consistentWithSeed` says
+ * whether the observed figure is within 0.05 (shares) or 0.1 (intents) of the exact
+ * value, or equal to it for the structural figures that must hold on every row.
+ */
+function dialogueFigures(c: Config, o: Observations): QualityFigure[] {
+  const e = o.expected;
+  const dialogue = "not in the brief (dialogue model)";
+  const p0 = e.taskPairs > 0 ? e.sameIntentPairs / e.taskPairs : 0;
+  const same = o.sameIntentPairs / Math.max(1, o.taskPairs);
+  const greetFirst = o.greetTurns ? o.greetFirst / o.greetTurns : 1;
+  const closeLast = o.closeTurns ? o.closeLast / o.closeTurns : 1;
+  const withHandoff = o.escalatedCount
+    ? o.escalatedWithHandoff / o.escalatedCount
+    : 1;
+  const distinct = o.distinctIntents.mean;
+  return [
+    {
+      figure: "P(a task turn has the intent of the previous task turn)",
+      seed: dialogue,
+      configured: `${pct(p0)} (exact)`,
+      observed: o.taskPairs
+        ? `${pct(same)} of ${counted(o.taskPairs, "pair")}`
+        : "no pairs observed",
+      consistentWithSeed: Math.abs(same - p0) <= 0.05,
+    },
+    {
+      figure: "distinct task intents per session",
+      seed: dialogue,
+      configured: `${f3(e.distinctTaskIntents)} (exact; at most ${
+        c.dialogue.switch_probability > 0 ? 2 : 1
+      })`,
+      observed: o.distinctIntents.n ? f3(distinct) : "no values observed",
+      consistentWithSeed: Math.abs(distinct - e.distinctTaskIntents) <= 0.1,
+    },
+    {
+      figure: "greetings on turn 1",
+      seed: dialogue,
+      configured: "100% (greeting sessions: " + pct(e.greetTurns) + ")",
+      observed: `${pct(greetFirst)} of ${counted(o.greetTurns, "greeting")}`,
+      consistentWithSeed: greetFirst === 1,
+    },
+    {
+      figure: "thank or goodbye on the last turn",
+      seed: dialogue,
+      configured: "100% (closing sessions: " + pct(e.closeTurns) + ")",
+      observed: `${pct(closeLast)} of ${counted(o.closeTurns, "closing")}`,
+      consistentWithSeed: closeLast === 1,
+    },
+    {
+      figure: "bot turns after a handoff",
+      seed: dialogue,
+      configured: "0",
+      observed: String(o.turnsAfterHandoff),
+      consistentWithSeed: o.turnsAfterHandoff === 0,
+    },
+    {
+      figure: "escalated sessions ending in a handoff",
+      seed: dialogue,
+      configured: `100% (escalated: ${pct(e.escalated)} of sessions)`,
+      observed: `${pct(withHandoff)} of ${
+        counted(o.escalatedCount, "escalated session")
+      }`,
+      consistentWithSeed: withHandoff === 1,
     },
   ];
 }
@@ -915,7 +1089,7 @@ export function validationMarkdown(r: ValidationReport): string {
     "",
     "## The original brief's quality figures",
     "",
-    "Reported, not tested: they describe the default configuration (the brief and where chatsynth departs from it: docs/design.md §9 in the generator's repository).",
+    "Reported, not tested: they describe the default configuration (the brief and where chatsynth departs from it: docs/design.md §9 in the generator's repository). The dialogue model's coherence figures follow, next to their exact values (the statistical checks above test them).",
     "",
     "| figure | original brief | configured | observed | consistent with the brief |",
     "| --- | --- | --- | --- | --- |",

@@ -76,7 +76,7 @@ export const RULES = {
   actIntent:
     "request_agent turns have the escalation intent; greet, thank and goodbye turns the social intent; inform, request and affirm turns a task intent",
   greet:
-    "greet only on turn 1: a user greet only there, answered by a bot greet unless it falls back; a bot greet only answers one",
+    "greet only on turn 1: a user greet only there, answered by a bot greet unless it falls back (then the user rephrases it); a bot greet only answers a greeting or its rephrase",
   closing:
     "thank and goodbye (user) only on the last turn; a bot goodbye only answers one",
   clarify:
@@ -84,7 +84,7 @@ export const RULES = {
   escalation:
     "bot act handoff only on the last turn, exactly on an answered escalation-intent turn or the fallback completing escalation_consecutive_fallbacks in a row; escalated = the last turn's bot act is handoff",
   rephrase:
-    "a rephrase turn follows a clarify turn and has its intent; the turn after a clarify is a rephrase unless the clarified turn was a greeting",
+    "a rephrase turn follows a clarify turn and has its intent; the turn after a clarify is always a rephrase (greetings included)",
   goal:
     "goal_intent_key is a task intent and the first task turn's intent; the task turns keep one intent, switching at most once, after an answered turn",
   resolved: "resolved only when not escalated and the last turn was answered",
@@ -757,6 +757,12 @@ export class Observations {
         if (i === 0) this.greetFirst++;
         else bad.greet++;
         if (!t.fallback && ba !== GREET) bad.greet++;
+      } else if (ua === REPHRASE && t.intent === social && i > 0) {
+        // The rephrase of a greeting the bot did not get.
+        if (turns[i - 1].intent !== social || turns[i - 1].botAct !== CLARIFY) {
+          bad.greet++;
+        }
+        if (!t.fallback && ba !== GREET) bad.greet++;
       } else if (ba === GREET) bad.greet++;
       if (ua === THANK || ua === GOODBYE) {
         this.closeTurns++;
@@ -775,7 +781,7 @@ export class Observations {
       if (
         ua === REPHRASE
           ? !afterClarify || prev!.intent !== t.intent
-          : afterClarify && prev!.userAct !== GREET
+          : afterClarify
       ) badRephrase++;
       // Goal coherence over the task turns.
       if (task(t.intent)) {

@@ -28,8 +28,17 @@ const SLOT: Record<string, string> = {
   plan: "(?:Basic|Plus|Premium|Family|Business)",
 };
 
+const compiled = new Map<string, RegExp>();
 /** A template as a whole-string regex: literals escaped, slots by their shape. */
 function pattern(t: string): RegExp {
+  let re = compiled.get(t);
+  if (re === undefined) {
+    re = compile(t);
+    compiled.set(t, re);
+  }
+  return re;
+}
+function compile(t: string): RegExp {
   let re = "";
   let last = 0;
   for (const m of t.matchAll(/\{(\w+)\}/g)) {
@@ -43,6 +52,7 @@ function pattern(t: string): RegExp {
 
 interface Row {
   session_id: number;
+  language: string;
   turn_number: number;
   intent: string;
   is_fallback: boolean;
@@ -62,13 +72,11 @@ for (const r of rows) {
   sessions.get(r.session_id)!.push(r);
 }
 
-/** Exchange ids whose user wording (in any language) matches `s`. */
-function userExchanges(s: string): Set<string> {
+/** Exchange ids whose user wording (in the given language) matches `s`. */
+function userExchanges(s: string, language: string): Set<string> {
   const out = new Set<string>();
-  for (const w of Object.values(text)) {
-    for (const [id, x] of Object.entries(w.exchanges)) {
-      if (x.user.some((t) => pattern(t).test(s))) out.add(id);
-    }
+  for (const [id, x] of Object.entries(text[language].exchanges)) {
+    if (x.user.some((t) => pattern(t).test(s))) out.add(id);
   }
   return out;
 }
@@ -76,6 +84,8 @@ function botMatches(s: string, list: string[]): boolean {
   return list.some((t) => pattern(t).test(s));
 }
 const allFallback = Object.values(text).flatMap((w) => w.fallback);
+// Each language's wording is checked against that language only (the language
+// test checks that no text is another language's).
 const allHandoff = Object.values(text).flatMap((w) => w.handoff);
 const agentReplies = Object.values(text).flatMap((w) =>
   exchanges.filter((x) => x.role === "escalate").flatMap((x) =>
@@ -87,7 +97,7 @@ Deno.test("every (message, reply) pair is declared compatible by the config's wo
   let checked = 0;
   const bad: string[] = [];
   for (const r of rows) {
-    const ids = userExchanges(r.user_text);
+    const ids = userExchanges(r.user_text, r.language);
     // Each message is one exchange's: no wording is shared between exchanges.
     assert.equal(ids.size, 1, `${r.user_text}: ${[...ids]}`);
     let ok: boolean;
@@ -96,9 +106,7 @@ Deno.test("every (message, reply) pair is declared compatible by the config's wo
         botMatches(r.bot_text, allHandoff);
     } else {
       ok = [...ids].some((id) =>
-        Object.values(text).some((w) =>
-          botMatches(r.bot_text, w.exchanges[id].bot)
-        )
+        botMatches(r.bot_text, text[r.language].exchanges[id].bot)
       );
     }
     if (!ok) bad.push(`${r.user_text} => ${r.bot_text}`);
@@ -142,7 +150,10 @@ Deno.test("a goal keeps its order number; a rephrase repeats the request in othe
       const [a, b] = [ts[i], ts[i + 1]];
       assert.equal(b.intent, a.intent);
       assert.notEqual(b.user_text, a.user_text);
-      assert.deepEqual(userExchanges(b.user_text), userExchanges(a.user_text));
+      assert.deepEqual(
+        userExchanges(b.user_text, b.language),
+        userExchanges(a.user_text, a.language),
+      );
       rephrases++;
     }
   }

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { refreshedReadme } from "../tools/readme_tables.ts";
-import { ROOT } from "./helpers.ts";
+import { generateTemp, ROOT } from "./helpers.ts";
 import {
   RAW_TURN,
   SNOWFLAKE_TABLES,
@@ -29,4 +29,39 @@ Deno.test("README opens with the fresh-machine commands; .ci/run runs the test o
   assert.ok(quick.includes("npx -y deno@2.9.6 task test"));
   const ci = Deno.readTextFileSync(`${ROOT}/.ci/run`);
   assert.match(ci, /^npx -y deno@2\.9\.6 task test$/m);
+});
+
+Deno.test("README's example sessions are the canonical dataset's, turn by turn", () => {
+  const section = readme.slice(
+    readme.indexOf("### Conversations"),
+    readme.indexOf("## Reproducibility"),
+  );
+  const ds = generateTemp({ formats: ["raw"] });
+  try {
+    const lines = Deno.readTextFileSync(`${ds.dir}/raw/turns.jsonl`)
+      .trimEnd().split("\n").map((l) => JSON.parse(l));
+    const examples = [...section.matchAll(
+      /session (\d+) \((\d+)\s+turns,[^`]*```text\n([\s\S]*?)```/g,
+    )];
+    assert.equal(examples.length, 3);
+    for (const [, id, turns, body] of examples) {
+      const got = lines.filter((l) => l.session_id === Number(id));
+      assert.equal(got.length, Number(turns), `session ${id}`);
+      const shown = [...body.matchAll(
+        /(\d+)\. \[(\w+); (\w+) → (\w+)(; fallback)?\]\n {3}user: (.*)\n {3}bot: {2}(.*)/g,
+      )];
+      assert.equal(shown.length, got.length);
+      shown.forEach(([, n, intent, ua, ba, fb, user, bot], i) => {
+        const t = got[i];
+        assert.deepEqual(
+          [t.turn_number, t.intent, t.user_act, t.bot_act, t.is_fallback],
+          [Number(n), intent, ua, ba, fb !== undefined],
+        );
+        assert.equal(t.user_text, user);
+        assert.equal(t.bot_text, bot);
+      });
+    }
+  } finally {
+    ds.cleanup();
+  }
 });

@@ -109,7 +109,7 @@ Deno.test("validate: damaged files are exit 2; count mismatches and tampering fa
     );
     await assert.rejects(
       () => validateDataset(ds.dir),
-      /a row has \d+ fields, the header 14/,
+      /a row has \d+ fields, the header 16/,
     );
     Deno.writeFileSync(`${ds.dir}/star/fact_turn.csv`, ft);
     // A dim_user row with an extra column.

@@ -38,6 +38,40 @@ export interface TestResult {
 }
 
 /**
+ * Cells of a nominal chi-square: each category whose expected count p × n reaches
+ * {@linkcode MIN_EXPECTED} on its own, the rest merged into one "other" cell, which
+ * joins the smallest cell when it is still too small. Zero-probability categories
+ * are left out (the callers reject an observation in one first).
+ */
+function nominalCells(
+  observed: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  n: number,
+): { o: number; p: number }[] {
+  const cells: { o: number; p: number }[] = [];
+  const other = { o: 0, p: 0 };
+  for (let i = 0; i < probs.length; i++) {
+    if (probs[i] === 0) continue;
+    if (probs[i] * n >= MIN_EXPECTED) {
+      cells.push({ o: observed[i], p: probs[i] });
+    } else {
+      other.o += observed[i];
+      other.p += probs[i];
+    }
+  }
+  if (other.p > 0) {
+    if (other.p * n >= MIN_EXPECTED || cells.length === 0) cells.push(other);
+    else {
+      // Fold a too-small "other" cell into the smallest cell.
+      const s = cells.reduce((a, c) => (c.p < a.p ? c : a));
+      s.o += other.o;
+      s.p += other.p;
+    }
+  }
+  return cells;
+}
+
+/**
  * Pearson's chi-square goodness-of-fit test of counts against probabilities.
  *
  * Categories with probability 0 must have count 0 (else the statistic is +∞ and the
@@ -83,27 +117,7 @@ export function chiSquare(
       cells[cells.length - 1].o += o;
       cells[cells.length - 1].p += p;
     } else if (o > 0 || p > 0) cells.push({ o, p });
-  } else {
-    const other = { o: 0, p: 0 };
-    for (let i = 0; i < probs.length; i++) {
-      if (probs[i] === 0) continue;
-      if (probs[i] * n >= MIN_EXPECTED) {
-        cells.push({ o: observed[i], p: probs[i] });
-      } else {
-        other.o += observed[i];
-        other.p += probs[i];
-      }
-    }
-    if (other.p > 0) {
-      if (other.p * n >= MIN_EXPECTED || cells.length === 0) cells.push(other);
-      else {
-        // Fold a too-small "other" cell into the smallest cell.
-        const s = cells.reduce((a, c) => (c.p < a.p ? c : a));
-        s.o += other.o;
-        s.p += other.p;
-      }
-    }
-  }
+  } else cells.push(...nominalCells(observed, probs, n));
   if (cells.length < 2 || n === 0) {
     return {
       test: "chi-square",
@@ -162,25 +176,7 @@ export function stratifiedChiSquare(
     }
     n += m;
     if (m === 0) continue;
-    const cells: { o: number; p: number }[] = [];
-    const other = { o: 0, p: 0 };
-    for (let i = 0; i < probs.length; i++) {
-      if (probs[i] === 0) continue;
-      if (probs[i] * m >= MIN_EXPECTED) {
-        cells.push({ o: observed[i], p: probs[i] });
-      } else {
-        other.o += observed[i];
-        other.p += probs[i];
-      }
-    }
-    if (other.p > 0) {
-      if (other.p * m >= MIN_EXPECTED || cells.length === 0) cells.push(other);
-      else {
-        const s = cells.reduce((a, c) => (c.p < a.p ? c : a));
-        s.o += other.o;
-        s.p += other.p;
-      }
-    }
+    const cells = nominalCells(observed, probs, m);
     if (cells.length < 2) continue;
     const total = cells.reduce((a, c) => a + c.p, 0);
     for (const c of cells) {

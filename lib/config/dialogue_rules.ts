@@ -7,7 +7,7 @@
  * @module
  */
 import type { FileConfig } from "./schema.ts";
-import type { ConfigIssue } from "./rules.ts";
+import type { ConfigIssue } from "./issue.ts";
 import { closestName } from "./closest.ts";
 import { listed, quoted } from "../wording.ts";
 import { ROLE_ACTS } from "../model/dialogue_acts.ts";

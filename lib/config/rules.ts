@@ -16,6 +16,9 @@ import { zoneHasIntensity } from "../calendar/local_cells.ts";
 import { closestName } from "./closest.ts";
 import { quoted } from "../wording.ts";
 import { checkDialogueRules } from "./dialogue_rules.ts";
+import type { ConfigIssue } from "./issue.ts";
+
+export type { ConfigIssue };
 
 /** Smallest share of a distribution a truncation may keep (rejection sampling then
  * needs about 1 / share draws; 100,000 attempts fail with probability e^−100). */
@@ -28,14 +31,6 @@ const LAST_DAY = Date.UTC(9999, 11, 31) / DAY_MS;
 const MAX_SESSION_DAYS = 366;
 /** Names that would collide with JavaScript object internals in lookups. */
 const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
-
-/** A rule violation: the key path in the config and what is wrong. */
-export interface ConfigIssue {
-  /** Key path, e.g. `["population", "devices", 1, "probability"]`. */
-  path: (string | number)[];
-  /** One sentence fragment, e.g. "probabilities must sum to 1, got 0.98". */
-  message: string;
-}
 
 /** Tolerance for a probability sum (absolute). */
 export const SUM_TOLERANCE = 1e-9;

@@ -5,12 +5,13 @@
  *
  *   deno run -A tools/dialogue_figures.ts DIR [--examples]
  *
- * DIR is a dataset generated with the raw format and the default config (or the config
- * named in its manifest's folder as `config.yaml`).
+ * DIR is a dataset generated with the raw format; the exact values come from the config
+ * its manifest records (the one it was generated from).
  *
  * @module
  */
-import { parseConfig } from "../lib/config/load.ts";
+import { readManifest } from "../lib/manifest/read_manifest.ts";
+import { manifestInputs } from "../lib/manifest/inputs.ts";
 import { compileDialogue } from "../lib/model/dialogue.ts";
 
 interface Turn {
@@ -26,8 +27,6 @@ interface Turn {
   session_resolved: boolean;
   session_turns: number;
 }
-
-const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 /** Figures of a sequence of sessions, measured. */
 class Figures {
@@ -113,6 +112,11 @@ async function* sessionsOf(path: string): AsyncGenerator<Turn[]> {
   if (cur.length) yield cur;
 }
 
+/** An integer with comma thousands separators (no locale data). */
+function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
 function pct(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
 }
@@ -146,8 +150,19 @@ if (import.meta.main) {
     );
     Deno.exit(2);
   }
-  const configPath = `${ROOT}/config.yaml`;
-  const config = parseConfig(Deno.readTextFileSync(configPath), configPath);
+  let manifest;
+  try {
+    manifest = readManifest(dir).manifest;
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    Deno.exit(2);
+  }
+  const inputs = manifestInputs(manifest);
+  if (!inputs.config) {
+    console.error(`${dir}: ${inputs.problems.join("; ")}`);
+    Deno.exit(2);
+  }
+  const config = inputs.config;
   const e = compileDialogue(config).expected;
   const social = config.dialogue.social_intent;
   const escalation = config.dialogue.escalation_intent;
@@ -177,7 +192,7 @@ if (import.meta.main) {
   const rows = [
     "| figure | measured | exact (model) |",
     "| --- | ---: | ---: |",
-    `| sessions | ${f.sessions} | |`,
+    `| sessions | ${grouped(f.sessions)} | |`,
     `| mean turns per session | ${(f.turns / f.sessions).toFixed(3)} | ${
       e.meanTurns.toFixed(3)
     } |`,

@@ -93,7 +93,7 @@ Usage:
 Options (flags override config.yaml; the manifest records the effective values):
   --sessions N      sessions to generate, 1..100000000000 (config: sessions, 1000);
                     streamed (memory does not grow with N), but each million
-                    takes about 80 s and 9.4 GB with all formats
+                    takes about 2.5 min and 10.8 GB with all formats
   --users M         users, 1..100000000 (config: users, 500); held in memory, so a
                     count over this process's limit is refused before any work
                     (with raw output about 26 million under V8's 4 GiB default

@@ -223,7 +223,7 @@ const DIM_DIALOGUE_ACT: Table = {
 };
 
 const timeCols = [
-  col.int("time_key", "HHMM (UTC)"),
+  col.int("time_key", "HHMM (a UTC minute for start_time_key and time_key, a local one for local_time_key)"),
   col.str("time", "HH:MM (UTC)"),
   col.int("hour", "Hour 0..23 (UTC)"),
   col.int("minute", "Minute 0..59"),
@@ -263,7 +263,7 @@ export const STAR_TABLES: Table[] = [
   {
     name: "dim_date",
     grain:
-      "One row per UTC calendar day from the earliest signup to the last turn.",
+      "One row per calendar day from the earliest signup to the last turn, a day either side: UTC dates (start_date_key, date_key) and local ones (local_date_key) share it.",
     columns: [
       col.int("date_key", "YYYYMMDD"),
       col.date("date", "The day"),
@@ -392,7 +392,8 @@ export const SNOWFLAKE_TABLES: Table[] = [
   },
   {
     name: "dim_date",
-    grain: "One row per UTC calendar day; month, quarter and year by key.",
+    grain:
+      "One row per calendar day (UTC and local dates share it); month, quarter and year by key.",
     columns: [
       col.int("date_key", "YYYYMMDD"),
       col.date("date", "The day"),

@@ -223,7 +223,10 @@ const DIM_DIALOGUE_ACT: Table = {
 };
 
 const timeCols = [
-  col.int("time_key", "HHMM (a UTC minute for start_time_key and time_key, a local one for local_time_key)"),
+  col.int(
+    "time_key",
+    "HHMM (a UTC minute for start_time_key and time_key, a local one for local_time_key)",
+  ),
   col.str("time", "HH:MM (UTC)"),
   col.int("hour", "Hour 0..23 (UTC)"),
   col.int("minute", "Minute 0..59"),

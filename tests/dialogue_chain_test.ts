@@ -9,6 +9,7 @@ import {
   solveEndProbability,
 } from "../lib/model/dialogue_chain.ts";
 import { compileDialogue } from "../lib/model/dialogue.ts";
+import { expectedFallbackRate } from "../lib/model/fallback_rate.ts";
 import { parseConfig } from "../lib/config/load.ts";
 import { ROOT } from "./helpers.ts";
 
@@ -140,4 +141,34 @@ Deno.test("the default config: mean 7 turns exactly and the issue's coherence fl
     fb += e.intentFallbacks[i];
   });
   assert.ok(Math.abs(fb / e.meanTurns - 0.08) < 0.005, `${fb / e.meanTurns}`);
+});
+
+Deno.test("a goal mix summing to 1 only within tolerance switches like the generator", () => {
+  // Regression: goals [1, 1e-10] made the chain refuse every switch away from the
+  // first goal (1 − goal = 0) while the generator switched at the full rate to the
+  // only other goal. Both now switch in proportion to the other goals' total.
+  const w = 0.1, e = 0.2;
+  const x = enumerateChain(
+    base({
+      goalProbability: [1, 1e-10, 0, 0],
+      fallbackProbability: [0, 0, 0, 0],
+      socialIntent: 2,
+      escalationIntent: 3,
+      switchGoal: w,
+      end: e,
+    }),
+  );
+  near(x.distinctTaskIntents, 1 + w / (w + e), 1e-9);
+});
+
+Deno.test("expected fallback rates count the stored 4-decimal confidence (SciPy values)", () => {
+  // Regression: Beta(1e6, 1e6) against threshold 0.4996 without noise expected the
+  // continuous 12.9% while the generator, comparing the rounded confidence, gave
+  // 10.2%. Reference: scipy.stats.beta.cdf(0.49955, 1e6, 1e6) = 0.10154587628239611.
+  near(expectedFallbackRate(1e6, 1e6, 0.4996, 0), 0.10154587628239611, 1e-9);
+  // Uniform confidence, no noise: stored below 0.5 exactly when C < 0.49995.
+  near(expectedFallbackRate(1, 1, 0.5, 0), 0.49995, 1e-12);
+  // Beta(2, 3), threshold 0.45, noise sd 0.03: Σ_k F((k − ½)/10^4) × P(cell k),
+  // computed with scipy.stats.beta.cdf and norm.cdf: 0.6079865390510001.
+  near(expectedFallbackRate(2, 3, 0.45, 0.03), 0.6079865390510001, 1e-9);
 });

@@ -73,7 +73,7 @@ const cases: [string, string, string, (t: string) => string][] = [
     (t) =>
       `${
         at(t, "count: { mean: 40")
-      } turns.count.mean: 40 is outside the means this dialogue model can reach (1.689 to 21.955 turns)`,
+      } turns.count.mean: 40 is outside the means this dialogue model can reach (1.69 to 21.954 turns)`,
   ],
   [
     "a goal probability on the social intent",
@@ -101,6 +101,33 @@ const cases: [string, string, string, (t: string) => string][] = [
       `${
         at(t, "id: greet")
       } dialogue.exchanges[0].user_act: a greet exchange's user act must be greet, got "inform"`,
+  ],
+  [
+    "a then link back to the same exchange (found by an adversarial test)",
+    "        id: order_number,\n        intent: order_status,\n        role: then,\n",
+    "        id: order_number,\n        intent: order_status,\n        role: then,\n        then: order_number,\n",
+    (t) =>
+      `${
+        at(t, "then: order_number,\n        user_act")
+      } dialogue.exchanges[6].then: "order_number" leads back to itself through then links; a then chain must end`,
+  ],
+  [
+    "the same wording twice (a rephrase would repeat it)",
+    'user: ["Yes, please.", "Yes, go ahead.", "Sounds good, do it."]',
+    'user: ["Yes, please.", "Yes, please.", "Sounds good, do it."]',
+    (t) =>
+      `${
+        at(t, 'user: ["Yes, please.", "Yes, please."')
+      } dialogue.text.en.exchanges.plan_switch_yes.user[1]: repeats wording "Yes, please." (a rephrase must use different words)`,
+  ],
+  [
+    "an intent on a greet exchange (and the article before an open role)",
+    "{ id: greet, role: greet, user_act: greet, bot_act: greet }",
+    "{ id: greet, role: greet, intent: order_status, user_act: greet, bot_act: greet }",
+    (t) =>
+      `${
+        at(t, "id: greet,")
+      } dialogue.exchanges[0].intent: a greet exchange takes the dialogue's social intent; remove intent`,
   ],
 ];
 

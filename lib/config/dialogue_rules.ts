@@ -18,6 +18,11 @@ import { solveEndProbability } from "../model/dialogue_chain.ts";
 
 const SUM_TOLERANCE = 1e-9;
 
+/** "a greet", "an open", "an escalate": the role with its article. */
+function aRole(role: string): string {
+  return `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`;
+}
+
 function guess(name: string, names: string[]): string {
   const g = closestName(name, names);
   return g === undefined ? "" : `; did you mean \`${quoted(g).slice(1, -1)}\`?`;
@@ -125,7 +130,7 @@ export function checkDialogueRules(c: FileConfig): ConfigIssue[] {
       if (x.intent === undefined) {
         issues.push({
           path,
-          message: `a ${x.role} exchange needs the task intent it serves`,
+          message: `${aRole(x.role)} exchange needs the task intent it serves`,
         });
       } else if (k < 0) {
         issues.push({
@@ -137,15 +142,15 @@ export function checkDialogueRules(c: FileConfig): ConfigIssue[] {
       } else if (k === social || k === escalation) {
         issues.push({
           path: [...path, "intent"],
-          message: `${
-            quoted(x.intent)
-          } is not a task intent (a ${x.role} exchange serves a goal)`,
+          message: `${quoted(x.intent)} is not a task intent (${
+            aRole(x.role)
+          } exchange serves a goal)`,
         });
       }
     } else if (x.intent !== undefined) {
       issues.push({
         path: [...path, "intent"],
-        message: `a ${x.role} exchange takes the dialogue's ${
+        message: `${aRole(x.role)} exchange takes the dialogue's ${
           x.role === "escalate" ? "escalation" : "social"
         } intent; remove intent`,
       });
@@ -154,7 +159,7 @@ export function checkDialogueRules(c: FileConfig): ConfigIssue[] {
     if (!allowed.user.includes(x.user_act)) {
       issues.push({
         path: [...path, "user_act"],
-        message: `a ${x.role} exchange's user act must be ${
+        message: `${aRole(x.role)} exchange's user act must be ${
           allowed.user.join(" or ")
         }, got ${quoted(x.user_act)}`,
       });
@@ -162,7 +167,7 @@ export function checkDialogueRules(c: FileConfig): ConfigIssue[] {
     if (!allowed.bot.includes(x.bot_act)) {
       issues.push({
         path: [...path, "bot_act"],
-        message: `a ${x.role} exchange's bot act must be ${
+        message: `${aRole(x.role)} exchange's bot act must be ${
           allowed.bot.join(" or ")
         }, got ${quoted(x.bot_act)}`,
       });
@@ -192,10 +197,30 @@ export function checkDialogueRules(c: FileConfig): ConfigIssue[] {
     if (x.role === "greet" || x.role === "close" || x.role === "escalate") {
       issues.push({
         path,
-        message: `a ${x.role} exchange cannot lead to another exchange`,
+        message: `${aRole(x.role)} exchange cannot lead to another exchange`,
       });
     }
     thenTargets.add(x.then);
+  });
+  // A chain of then links must end: a cycle would repeat its exchanges forever.
+  d.exchanges.forEach((x, i) => {
+    const seen = new Set<string>([x.id]);
+    let next = x.then;
+    while (next !== undefined && byId.has(next)) {
+      if (seen.has(next)) {
+        if (next === x.id) {
+          issues.push({
+            path: ["dialogue", "exchanges", i, "then"],
+            message: `${
+              quoted(x.id)
+            } leads back to itself through then links; a then chain must end`,
+          });
+        }
+        break;
+      }
+      seen.add(next);
+      next = d.exchanges[byId.get(next)!].then;
+    }
   });
   d.exchanges.forEach((x, i) => {
     if (x.role === "then" && !thenTargets.has(x.id)) {
@@ -232,7 +257,7 @@ export function checkDialogueRules(c: FileConfig): ConfigIssue[] {
     if (pr > 0 && !d.exchanges.some((x) => x.role === role)) {
       issues.push({
         path: ["dialogue", "exchanges"],
-        message: `needs a ${role} exchange (its probability is ${pr})`,
+        message: `needs ${aRole(role)} exchange (its probability is ${pr})`,
       });
     }
   }
@@ -302,6 +327,16 @@ export function checkDialogueRules(c: FileConfig): ConfigIssue[] {
       w.user.forEach((s, i) =>
         checkSlots([...base, "exchanges", id, "user", i], s)
       );
+      w.user.forEach((s, i) => {
+        if (w.user.indexOf(s) !== i) {
+          issues.push({
+            path: [...base, "exchanges", id, "user", i],
+            message: `repeats wording ${
+              quoted(s)
+            } (a rephrase must use different words)`,
+          });
+        }
+      });
       w.bot.forEach((s, i) =>
         checkSlots([...base, "exchanges", id, "bot", i], s)
       );
@@ -322,7 +357,9 @@ export function checkDialogueRules(c: FileConfig): ConfigIssue[] {
       c.turns.count.mean,
     );
     if ("range" in solved) {
-      const [lo, hi] = solved.range.map((x) => Number(x.toFixed(3)));
+      // Rounded inward, so every mean printed inside the range is reachable.
+      const lo = Math.ceil(solved.range[0] * 1000) / 1000;
+      const hi = Math.floor(solved.range[1] * 1000) / 1000;
       issues.push({
         path: ["turns", "count", "mean"],
         message:

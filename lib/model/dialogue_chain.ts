@@ -127,8 +127,13 @@ export function enumerateChain(p: ChainParams): ChainExpectations {
     handoffAfterFallbacks: 0,
     resolutionEligible: 0,
   };
-  // Switch targets: P(g' | switching away from g) = goal(g') / (1 − goal(g)).
-  const canSwitch = (g: number) => 1 - p.goalProbability[g] > 0;
+  // Switch targets: P(g' | switching away from g) = goal(g') / Σ_{h≠g} goal(h), the
+  // generator's categorical over the other goals (not 1 − goal(g): the goals may sum
+  // to 1 only within the config's tolerance).
+  const others = p.goalProbability.map((_, g) =>
+    p.goalProbability.reduce((a, q, h) => (h === g ? a : a + q), 0)
+  );
+  const canSwitch = (g: number) => others[g] > 0;
   for (let g = 0; g < I; g++) {
     const q = p.goalProbability[g];
     if (q === 0) continue;
@@ -227,7 +232,7 @@ export function enumerateChain(p: ChainParams): ChainExpectations {
               if (sw === 0 && canSwitch(g) && p.switchGoal > 0) {
                 const ms = ma * p.switchGoal;
                 stay -= ms;
-                const rest = 1 - p.goalProbability[g];
+                const rest = others[g];
                 for (let h = 0; h < I; h++) {
                   if (h === g || p.goalProbability[h] === 0) continue;
                   push(
@@ -250,30 +255,75 @@ export function enumerateChain(p: ChainParams): ChainExpectations {
   return out;
 }
 
+/** Solutions already found, by chain parameters and target (a run solves once). */
+const solved = new Map<string, { end: number } | { range: [number, number] }>();
+
 /**
- * The end probability for which the chain's mean turn count is `targetMean`, by
- * bisection (60 halvings of [0, 1 − escalate − switchGoal]; the mean decreases as the
- * end probability grows).
+ * The end probability for which the chain's mean turn count is `targetMean`: the
+ * Illinois variant of regula falsi on [0, 1 − escalate − switchGoal] (the mean
+ * decreases as the end probability grows), to a mean within 10^−12 of the target
+ * (relative), in about ten enumerations. Results are kept per parameters, so the
+ * config rules, the model and `validate` share one solve.
  *
  * @param p The chain without its `end` probability.
  * @param targetMean Mean turns per session wanted.
  * @returns The end probability, or a `range` of reachable means when none fits.
+ * @example
+ * ```ts
+ * import { enumerateChain, solveEndProbability } from "./dialogue_chain.ts";
+ * const p = {
+ *   goalProbability: [1, 0, 0], fallbackProbability: [0, 0, 0],
+ *   socialIntent: 1, escalationIntent: 2, greet: 0, close: 0, escalate: 0,
+ *   switchGoal: 0, leaveAfterFallback: 0, handoffFallbacks: 2, maxTurns: 10_000,
+ * };
+ * const s = solveEndProbability(p, 4);
+ * console.assert("end" in s && Math.abs(s.end - 0.25) < 1e-9);
+ * ```
  */
 export function solveEndProbability(
   p: Omit<ChainParams, "end">,
   targetMean: number,
 ): { end: number } | { range: [number, number] } {
+  const key = `${JSON.stringify(p)}|${targetMean}`;
+  const known = solved.get(key);
+  if (known !== undefined) return known;
+  const result = solve(p, targetMean);
+  if (solved.size > 64) solved.clear();
+  solved.set(key, result);
+  return result;
+}
+
+function solve(
+  p: Omit<ChainParams, "end">,
+  targetMean: number,
+): { end: number } | { range: [number, number] } {
   const hi = Math.max(0, 1 - p.escalate - p.switchGoal);
-  const mean = (end: number) => enumerateChain({ ...p, end }).meanTurns;
-  const longest = mean(0), shortest = mean(hi);
-  if (!(targetMean <= longest + 1e-12 && targetMean >= shortest - 1e-12)) {
-    return { range: [shortest, longest] };
-  }
+  const f = (end: number) =>
+    enumerateChain({ ...p, end }).meanTurns - targetMean;
   let a = 0, b = hi;
-  for (let i = 0; i < 60; i++) {
-    const mid = (a + b) / 2;
-    if (mean(mid) > targetMean) a = mid;
-    else b = mid;
+  let fa = f(a), fb = f(b);
+  if (!(fa >= -1e-12 * targetMean && fb <= 1e-12 * targetMean)) {
+    return { range: [fb + targetMean, fa + targetMean] };
+  }
+  const tol = 1e-12 * targetMean;
+  if (Math.abs(fa) <= tol) return { end: a };
+  if (Math.abs(fb) <= tol) return { end: b };
+  let side = 0;
+  for (let i = 0; i < 200; i++) {
+    const c = (a * fb - b * fa) / (fb - fa);
+    const fc = f(c);
+    if (Math.abs(fc) <= tol || b - a < 1e-16) return { end: c };
+    if (fc > 0) {
+      a = c;
+      fa = fc;
+      if (side === -1) fb /= 2;
+      side = -1;
+    } else {
+      b = c;
+      fb = fc;
+      if (side === 1) fa /= 2;
+      side = 1;
+    }
   }
   return { end: (a + b) / 2 };
 }

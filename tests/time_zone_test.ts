@@ -4,7 +4,8 @@
  * +5:30), offsets that do not go through `Intl`, the session starts of a generated
  * dataset against the time-zone package itself (local keys, raw
  * `session_start_local`, and the share of Australian night starts), and the config
- * errors for zones.
+ * errors for zones; local times before 1970 and offsets that are not a multiple of
+ * 15 minutes.
  */
 import assert from "node:assert/strict";
 import moment from "moment-timezone";
@@ -12,6 +13,7 @@ import {
   isTimeZone,
   localTimestamp,
   utcOffsetMinutes,
+  utcOffsetPeriods,
 } from "../lib/calendar/time_zone.ts";
 import { parseConfig } from "../lib/config/load.ts";
 import { UsageError } from "../lib/errors.ts";
@@ -343,5 +345,224 @@ Deno.test("validate fails a wrong local key, a zone of another country, and a wr
   } finally {
     star.cleanup();
     raw.cleanup();
+  }
+});
+
+/**
+ * The default config moved to another period with every country in `zone` (no
+ * `time_zones` lists), signups on the calendar's first day (tenure 0), and
+ * optionally all start intensity at local 09:00–09:59.
+ */
+function datedConfig(
+  zone: string,
+  start: string,
+  end: string,
+  reference: string,
+  onlyNine = false,
+): string {
+  let t = BASE.replace(/time_zones: \[[^\]]*\],/g, `time_zone: ${zone},`)
+    .replace(/time_zone: [A-Za-z_/+-]+,/g, `time_zone: ${zone},`)
+    .replace('start: "2025-01-01"', `start: "${start}"`)
+    .replace('end: "2025-03-31"', `end: "${end}"`)
+    .replace('reference_date: "2025-04-01"', `reference_date: "${reference}"`)
+    .replace(
+      /tenure_days: \{[^}]*\}/,
+      "tenure_days: { mu: -3, sigma: 1, max_days: 0 }",
+    );
+  if (onlyNine) {
+    t = t.replace(
+      /hour_weights: \[[^\]]*\]/,
+      `hour_weights: [${
+        Array.from({ length: 24 }, (_, h) => (h === 9 ? 1 : 0)).join(", ")
+      }]`,
+    );
+  }
+  assert.ok(!/^ *time_zones:/m.test(t), "every country has one zone");
+  assert.ok(t.includes(`start: "${start}"`) && t.includes(`end: "${end}"`));
+  return t;
+}
+
+/** 1-based line of the first occurrence of `needle` in `text`. */
+function firstLineOf(text: string, needle: string): number {
+  assert.ok(text.includes(needle), needle);
+  return text.slice(0, text.indexOf(needle)).split("\n").length;
+}
+
+Deno.test("offset periods: Kiritimati's and Monrovia's changes from the IANA rules", () => {
+  // Stated from the IANA rules: Kiritimati −10:40 until 1979-10-01 00:00 local
+  // (10:40Z), then −10:00 until 1994-12-31 (+14:00 from then); Liberia −0:44:30
+  // until 1972-01-07 00:00 local (00:44:30Z), then UTC.
+  assert.deepEqual(
+    utcOffsetPeriods(
+      "Pacific/Kiritimati",
+      Date.UTC(1979, 8, 30),
+      Date.UTC(1979, 9, 2),
+    ),
+    [
+      { fromMs: Date.UTC(1979, 8, 30), offsetMinutes: -640 },
+      { fromMs: Date.UTC(1979, 9, 1, 10, 40), offsetMinutes: -600 },
+    ],
+  );
+  assert.deepEqual(
+    utcOffsetPeriods(
+      "Africa/Monrovia",
+      Date.UTC(1971, 0, 1),
+      Date.UTC(1972, 0, 7, 0, 44, 30),
+    ),
+    [
+      { fromMs: Date.UTC(1971, 0, 1), offsetMinutes: -44.5 },
+      { fromMs: Date.UTC(1972, 0, 7, 0, 44, 30), offsetMinutes: 0 },
+    ],
+  );
+  // The range is inclusive; one instant earlier the change is outside it.
+  assert.equal(
+    utcOffsetPeriods(
+      "Africa/Monrovia",
+      Date.UTC(1971, 0, 1),
+      Date.UTC(1972, 0, 7, 0, 44, 30) - 1,
+    ).length,
+    1,
+  );
+  assert.deepEqual(
+    utcOffsetPeriods("Etc/GMT+12", 0, Date.UTC(2030, 0, 1)),
+    [{ fromMs: 0, offsetMinutes: -720 }],
+  );
+  assert.throws(() => utcOffsetPeriods("Mars/Olympus", 0, 1), RangeError);
+});
+
+Deno.test("regression: local_time_key of a start on 1969-12-31 local is its HHMM, and validate passes", () => {
+  // Every user at UTC−12 and sessions from 1970-01-01 00:00Z: starts before 12:00Z
+  // are local times on 1969-12-31, i.e. negative local instants. The keys were
+  // negative (17:37 became −723) and validate failed the key and local-time rules.
+  const dir = Deno.makeTempDirSync({ prefix: "chatsynth-tz-" });
+  const config = `${dir}/config.yaml`;
+  Deno.writeTextFileSync(
+    config,
+    datedConfig("Etc/GMT+12", "1970-01-01", "1970-01-31", "1970-02-01"),
+  );
+  try {
+    const ds = generateTemp({ formats: ["raw", "star"] }, config);
+    const sessions = readCsvObjects(`${ds.dir}/star/fact_session.csv`);
+    const before1970 = new Set<string>();
+    for (const s of sessions) {
+      // Local = UTC − 12 h, computed from the UTC text alone.
+      const utcDay = Number(s.start_ts.slice(8, 10));
+      const h = Number(s.start_ts.slice(11, 13));
+      const m = Number(s.start_ts.slice(14, 16));
+      const key = ((h + 12) % 24) * 100 + m;
+      assert.equal(s.local_time_key, String(key), s.session_key);
+      if (s.start_ts.startsWith("1970-01-01") && h < 12) {
+        assert.equal(s.local_date_key, "19691231", s.session_key);
+        before1970.add(s.local_time_key);
+      } else {
+        assert.equal(
+          s.local_date_key,
+          `1970${s.start_ts.slice(5, 7)}${
+            String(h < 12 ? utcDay - 1 : utcDay).padStart(2, "0")
+          }`,
+          s.session_key,
+        );
+      }
+    }
+    // The first two keys of the failing run, −723 and −239, were 17:37 and 22:21.
+    assert.ok(
+      before1970.has("1737") && before1970.has("2221"),
+      [
+        ...before1970,
+      ].join(),
+    );
+    for (
+      const l of Deno.readTextFileSync(`${ds.dir}/raw/turns.jsonl`).split("\n")
+    ) {
+      if (l === "") continue;
+      const o = JSON.parse(l);
+      assert.equal(
+        Date.parse(o.session_start_local),
+        Date.parse(o.session_start),
+      );
+      assert.match(
+        o.session_start_local,
+        /^19(69|70)-\d\d-\d\dT[\d:.]{12}-12:00$/,
+      );
+    }
+    const v = runMain(
+      ["--allow-read", `--allow-write=${ds.dir}`, "--allow-env"],
+      ["validate", ds.dir],
+    );
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    ds.cleanup();
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("regression: a zone whose offset is not a multiple of 15 minutes is a config error", () => {
+  // Kiritimati was −10:40 in 1975: 15-minute UTC cells straddled local hours, and
+  // with all weight at 09:00 about 8% of starts fell at local 10:00.
+  const a = datedConfig(
+    "Pacific/Kiritimati",
+    "1975-01-01",
+    "1975-03-31",
+    "1975-04-01",
+    true,
+  );
+  assert.equal(
+    configError(a),
+    `config.yaml:${
+      firstLineOf(a, "time_zone: Pacific/Kiritimati")
+    }: population.countries[0].time_zone: Pacific/Kiritimati (US) is UTC-10:40 on 1974-12-31, not a whole multiple of 15 minutes, which every offset must be from 1974-12-31 (calendar.start − 1 day) to 1975-04-01 (calendar.end + the longest session)`,
+  );
+  // The range starts a day before the calendar: on 1979-10-01 Kiritimati is still
+  // −10:40 until 10:40Z, from 1979-10-02 on it is −10:00.
+  const late = datedConfig(
+    "Pacific/Kiritimati",
+    "1979-10-02",
+    "1979-12-31",
+    "1980-01-01",
+  );
+  assert.match(configError(late), /is UTC-10:40 on 1979-10-01, not a whole/);
+  const ok = datedConfig(
+    "Pacific/Kiritimati",
+    "1979-10-03",
+    "1979-12-31",
+    "1980-01-01",
+  );
+  parseConfig(ok, "config.yaml");
+  // Only a listed zone's own offset counts: Kathmandu's +5:45 is accepted.
+  parseConfig(
+    BASE.replace("time_zone: Asia/Kolkata", "time_zone: Asia/Kathmandu"),
+    "config.yaml",
+  );
+});
+
+Deno.test("regression: generate refuses Monrovia's −0:44:30 of 1971 (exit 2, nothing written)", () => {
+  // The raw session_start_local used to end in "-00:44.5", not ISO 8601, and
+  // validate passed it.
+  const dir = Deno.makeTempDirSync({ prefix: "chatsynth-tz-" });
+  try {
+    const text = datedConfig(
+      "Africa/Monrovia",
+      "1971-01-01",
+      "1971-03-31",
+      "1971-04-01",
+    );
+    const config = `${dir}/config.yaml`;
+    Deno.writeTextFileSync(config, text);
+    const r = runMain(
+      ["--allow-read", `--allow-write=${dir}`, "--allow-env"],
+      ["--config", config, "--out", `${dir}/out`, "--formats", "raw"],
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr,
+      `error: ${config}:${
+        firstLineOf(text, "time_zone: Africa/Monrovia")
+      }: population.countries[0].time_zone: Africa/Monrovia (US) is UTC-00:44:30 on 1970-12-31, not a whole multiple of 15 minutes, which every offset must be from 1970-12-31 (calendar.start − 1 day) to 1971-04-01 (calendar.end + the longest session)\n`,
+    );
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [
+      "config.yaml",
+    ]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
   }
 });

@@ -2,8 +2,10 @@
  * Session-start intensity in the user's local time (docs/design.md §3.2): the
  * calendar range [calendar.start 00:00Z, calendar.end + 1 00:00Z) cut into 15-minute
  * UTC cells, each weighted by hour_weights[local hour] × weekday_weights[local ISO
- * weekday] in one time zone. Every zone offset in use since 1972 is a whole multiple
- * of 15 minutes, so the local hour and weekday are constant within a cell.
+ * weekday] in one time zone. The config rules admit only zones whose offset over the
+ * dataset's dates is a whole multiple of 15 minutes (not so before 1980 in
+ * Pacific/Kiritimati, −10:40, and before 1972 in Africa/Monrovia, −0:44:30), so the
+ * local hour and weekday are constant within a cell.
  *
  * @module
  */

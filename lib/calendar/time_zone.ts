@@ -100,6 +100,48 @@ export function utcOffsetMinutes(zone: string, epochMs: number): number {
   return 0 - t.offsets[lo];
 }
 
+/** One period of constant UTC offset, as {@linkcode utcOffsetPeriods} lists it. */
+export interface OffsetPeriod {
+  /** First instant of the period within the range asked for, ms since the epoch. */
+  fromMs: number;
+  /** The offset, minutes east of UTC; not always whole (Monrovia 1919–1972: −44.5). */
+  offsetMinutes: number;
+}
+
+/**
+ * The UTC offsets of `zone` over the instants [fromMs, toMs]: every period of
+ * constant offset that overlaps the range, in time order, the first starting at
+ * `fromMs` itself.
+ *
+ * @param zone An IANA zone name (see {@linkcode isTimeZone}).
+ * @param fromMs First instant, ms since the epoch.
+ * @param toMs Last instant (inclusive), ≥ fromMs.
+ * @returns At least one period.
+ * @throws {RangeError} When `zone` is not a known zone name.
+ * @example
+ * ```ts
+ * // Kiritimati moved from −10:40 to −10:00 on 1979-10-01 at 10:40Z.
+ * utcOffsetPeriods("Pacific/Kiritimati", Date.UTC(1979, 8, 30), Date.UTC(1979, 9, 2));
+ * // [{ fromMs: Date.UTC(1979, 8, 30), offsetMinutes: −640 },
+ * //  { fromMs: Date.UTC(1979, 9, 1, 10, 40), offsetMinutes: −600 }]
+ * ```
+ */
+export function utcOffsetPeriods(
+  zone: string,
+  fromMs: number,
+  toMs: number,
+): OffsetPeriod[] {
+  const out = [{ fromMs, offsetMinutes: utcOffsetMinutes(zone, fromMs) }];
+  const t = transitions(zone)!;
+  for (let i = 0; i < t.untils.length - 1; i++) {
+    const u = t.untils[i];
+    if (u > fromMs && u <= toMs) {
+      out.push({ fromMs: u, offsetMinutes: 0 - t.offsets[i + 1] });
+    }
+  }
+  return out;
+}
+
 /**
  * An instant as local ISO 8601 text with the numeric offset and milliseconds:
  * `YYYY-MM-DDTHH:mm:ss.sss±HH:MM` (UTC itself is written "+00:00").

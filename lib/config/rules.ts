@@ -9,9 +9,13 @@ import { allLocales } from "@faker-js/faker";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import lognormalCdf from "@stdlib/stats-base-dists-lognormal-cdf";
 import type { FileConfig } from "./schema.ts";
-import { DAY_MS, parseIsoDate } from "../calendar/iso_date.ts";
+import { DAY_MS, formatIsoDate, parseIsoDate } from "../calendar/iso_date.ts";
 import { countryZones, longestSessionMs } from "./derived.ts";
-import { isTimeZone, timeZoneNames } from "../calendar/time_zone.ts";
+import {
+  isTimeZone,
+  timeZoneNames,
+  utcOffsetPeriods,
+} from "../calendar/time_zone.ts";
 import { zoneHasIntensity } from "../calendar/local_cells.ts";
 import { closestName } from "./closest.ts";
 import { quoted } from "../wording.ts";
@@ -65,6 +69,15 @@ function checkUnique(
     }
     seen.add(n);
   });
+}
+
+/** A UTC offset in minutes east as text: "+05:30", "-10:40", "-00:44:30". */
+function offsetText(minutes: number): string {
+  const s = Math.round(Math.abs(minutes) * 60);
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  return `${minutes < 0 ? "-" : "+"}${p2(Math.floor(s / 3600))}:${
+    p2(Math.floor(s / 60) % 60)
+  }${s % 60 === 0 ? "" : `:${p2(s % 60)}`}`;
 }
 
 /** "; did you mean `x`?" for the closest of `names`, or nothing. */
@@ -237,6 +250,18 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
   });
   const zoneNames = timeZoneNames();
   const knownZones: string[] = [];
+  const longest = longestSessionMs(c);
+  // The instants whose offsets the dataset may use: from the day before the
+  // calendar (a local date west of UTC) to the end of its longest session.
+  const offsetRange = start !== undefined && end !== undefined && start <= end
+    ? [
+      (start - 1) * DAY_MS,
+      (end + 1) * DAY_MS +
+      (longest <= MAX_SESSION_DAYS * DAY_MS
+        ? longest
+        : MAX_SESSION_DAYS * DAY_MS),
+    ]
+    : undefined;
   p.countries.forEach((ctry, i) => {
     const at = ["population", "countries", i];
     if (ctry.time_zone !== undefined && ctry.time_zones !== undefined) {
@@ -269,7 +294,28 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
             didYouMean(z.zone, zoneNames)
           }`,
         });
-      } else knownZones.push(z.zone);
+      } else {
+        knownZones.push(z.zone);
+        // Start cells are 15 minutes of UTC: each needs one local hour and weekday.
+        const bad = offsetRange &&
+          utcOffsetPeriods(z.zone, offsetRange[0], offsetRange[1]).find((o) =>
+            o.offsetMinutes % 15 !== 0
+          );
+        if (bad) {
+          issues.push({
+            path: zonePath(j),
+            message: `${z.zone} (${ctry.code}) is UTC${
+              offsetText(bad.offsetMinutes)
+            } on ${
+              formatIsoDate(Math.floor(bad.fromMs / DAY_MS))
+            }, not a whole multiple of 15 minutes, which every offset must be from ${
+              formatIsoDate(offsetRange![0] / DAY_MS)
+            } (calendar.start − 1 day) to ${
+              formatIsoDate(Math.floor(offsetRange![1] / DAY_MS))
+            } (calendar.end + the longest session)`,
+          });
+        }
+      }
       if (z.weight > MAX_WEIGHT) {
         issues.push({
           path: [...at, "time_zones", j, "weight"],
@@ -355,7 +401,6 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
     checkSum(issues, ["channel_given_device", d], Object.values(row));
   }
 
-  const longest = longestSessionMs(c);
   if (!(longest <= MAX_SESSION_DAYS * DAY_MS)) {
     issues.push({
       path: ["turns"],

@@ -82,9 +82,13 @@ export class SessionRowWriter {
     return k;
   }
 
-  /** `time_key` (HHMM) of an instant. */
+  /**
+   * `time_key` (HHMM) of an instant, also before 1970 (a local instant west of UTC
+   * on 1969-12-31 is negative: the minute of the day is taken modulo a day, not
+   * with the sign of `%`).
+   */
   timeKey(ms: number): number {
-    const minute = Math.floor((ms % DAY_MS) / MINUTE_MS);
+    const minute = Math.floor((((ms % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
     return Math.floor(minute / 60) * 100 + (minute % 60);
   }
 

@@ -424,3 +424,98 @@ Deno.test("an empty, null or control-character key is named at its line, escaped
     Deno.removeSync(tmp, { recursive: true });
   }
 });
+
+// --- reserved names as keys and exchange ids -------------------------------------------
+
+/** `text` with a line `add` inserted after the single line equal to `after`. */
+function insertAfter(after: string, add: string, text = BASE): string {
+  const lines = text.split("\n");
+  const hits = lines.flatMap((l, i) => l === after ? [i] : []);
+  assert.equal(hits.length, 1, `insert target ${JSON.stringify(after)}`);
+  lines.splice(hits[0] + 1, 0, add);
+  return lines.join("\n");
+}
+
+/** Run the CLI on config `text`; returns its exit code and stderr, checking nothing was written. */
+function runConfig(
+  text: string,
+): { code: number; stderr: string; path: string } {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-reserved-" });
+  try {
+    const path = `${tmp}/c.yaml`;
+    Deno.writeTextFileSync(path, text);
+    const out = `${tmp}/out`;
+    const r = runMain(
+      ["--allow-read", `--allow-write=${out},${out}.partial`, "--allow-env"],
+      ["--config", path, "--sessions", "20", "--users", "5", "--out", out],
+    );
+    assert.equal(r.stdout, "");
+    assert.deepEqual([...Deno.readDirSync(tmp)].map((e) => e.name), ["c.yaml"]);
+    return { code: r.code, stderr: r.stderr.replaceAll(path, "CONFIG"), path };
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+}
+
+Deno.test("a map key __proto__, constructor or prototype is an error at its line (exit 2), like any other bad key", () => {
+  // [line after which a key is added, the added line with KEY in it, key path]
+  const cases: [string, string, string][] = [
+    ["  text:", "    KEY: {foo: 1}", "dialogue.text.KEY"],
+    ["channel_given_device:", "  KEY: { web: 1 }", "channel_given_device.KEY"],
+  ];
+  for (const [after, add, keyPath] of cases) {
+    // The same line with an ordinary unknown name is refused (the oracle): the
+    // reserved names must not be let through where it is.
+    const control = runConfig(insertAfter(after, add.replace("KEY", "xx")));
+    assert.equal(control.code, 2, control.stderr);
+    for (const key of ["__proto__", "constructor", "prototype"]) {
+      const t = insertAfter(after, add.replace("KEY", key));
+      const line = lineOf(t, add.replace("KEY", key));
+      const r = runConfig(t);
+      assert.equal(r.code, 2, `${key}: ${r.stderr}`);
+      assert.equal(
+        r.stderr,
+        `error: CONFIG:${line}: key "${
+          keyPath.replace("KEY", key)
+        }" is reserved; choose another name\n`,
+      );
+    }
+  }
+  // In a fixed map too, and in parseConfig directly.
+  const t = insertAfter("population:", "  __proto__: 1");
+  assert.equal(
+    message(() => parseConfig(t, FILE)),
+    `${FILE}:${
+      lineOf(t, "  __proto__: 1")
+    }: key "population.__proto__" is reserved; choose another name`,
+  );
+});
+
+Deno.test("an exchange id __proto__ or prototype is refused as reserved, not as lacking its wording (exit 2)", () => {
+  // The escalation exchange renamed, together with its wording in every language:
+  // the first reserved key in the file is the wording key of the first language.
+  const renamed = BASE.replace("- { id: agent,", "- { id: __proto__,")
+    .replaceAll("\n        agent:\n", "\n        __proto__:\n");
+  assert.equal(renamed.split("\n        __proto__:\n").length, 7);
+  const first = renamed.split("\n").indexOf("        __proto__:") + 1;
+  const r = runConfig(renamed);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(
+    r.stderr,
+    `error: CONFIG:${first}: key "dialogue.text.en.exchanges.__proto__" is reserved; choose another name\n`,
+  );
+  assert.doesNotMatch(r.stderr, /lacks the wording/);
+  // An id alone (its wording keys left as they are) is named at the id's line.
+  const id = BASE.replace("- { id: agent,", "- { id: prototype,");
+  const index = id.split("\n").filter((l) =>
+    /^ {4}- \{?\s*id:|^ {8}id:/.test(l)
+  )
+    .findIndex((l) => l.includes("prototype"));
+  const m = message(() => parseConfig(id, FILE));
+  assert.equal(
+    m,
+    `${FILE}:${
+      lineOf(id, "    - { id: prototype,")
+    }: dialogue.exchanges[${index}].id: "prototype" is reserved; choose another name`,
+  );
+});

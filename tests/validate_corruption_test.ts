@@ -688,3 +688,113 @@ Deno.test("validate checks dimension tables, dim_user e-mails and value formats"
     snow.cleanup();
   }
 });
+
+Deno.test("validate fails escalations in a dataset whose model gives them probability exactly 0", () => {
+  // A config copy with every dialogue probability 0: no greeting, closing,
+  // escalation, switch or leaving after a fallback.
+  const parent = Deno.makeTempDirSync({ prefix: "chatsynth-zero-" });
+  try {
+    const keys = [
+      "greet_probability",
+      "close_probability",
+      "escalate_probability",
+      "switch_probability",
+      "leave_after_fallback",
+    ];
+    let text = Deno.readTextFileSync(`${ROOT}/config.yaml`);
+    for (const k of keys) {
+      const re = new RegExp(`^  ${k}: [0-9.]+$`, "m");
+      assert.match(text, re);
+      text = text.replace(re, `  ${k}: 0`);
+    }
+    Deno.writeTextFileSync(`${parent}/zero.yaml`, text);
+    const ds = generateTemp(
+      { seed: 7, sessions: 3000, users: 600, formats: ["star"] },
+      `${parent}/zero.yaml`,
+    );
+    try {
+      const copy = copyDataset(ds.dir);
+      try {
+        // Keys by name from the dimension tables (plain CSV, no quotes in these rows).
+        const keyOf = (rel: string, name: string) => {
+          const { rows } = readTable(copy.dir, rel);
+          const row = rows.find((r) => r[1] === name);
+          assert.ok(row, `${name} in ${rel}`);
+          return row[0];
+        };
+        const escalation = keyOf("star/dim_intent.csv", "escalation");
+        const requestAgent = keyOf(
+          "star/dim_dialogue_act.csv",
+          "request_agent",
+        );
+        const handoff = keyOf("star/dim_dialogue_act.csv", "handoff");
+        const turns = readTable(copy.dir, TURN);
+        const sessions = readTable(copy.dir, SESSION);
+        const col = (t: { head: string[] }, name: string) => {
+          const i = t.head.indexOf(name);
+          assert.ok(i >= 0, name);
+          return i;
+        };
+        const [tSession, tIntent, tUser, tBot, tFallback] = [
+          "session_key",
+          "intent_key",
+          "user_act_key",
+          "bot_act_key",
+          "is_fallback",
+        ].map((n) => col(turns, n));
+        const [sKey, sEscalated, sResolved] = [
+          "session_key",
+          "escalated",
+          "resolved",
+        ]
+          .map((n) => col(sessions, n));
+        assert.ok(!turns.rows.some((r) => r[tIntent] === escalation));
+        // The turns of each session, in file order (turn_number ascending).
+        const bySession = new Map<string, string[][]>();
+        for (const r of turns.rows) {
+          bySession.set(r[tSession], [
+            ...(bySession.get(r[tSession]) ?? []),
+            r,
+          ]);
+        }
+        // 10 sessions of two or more turns whose last two turns were answered (the
+        // last is then no rephrase): the last one becomes an answered request for
+        // a human, and the session escalated and unresolved.
+        const changed: string[] = [];
+        for (const s of sessions.rows) {
+          if (changed.length === 10) break;
+          const ts = bySession.get(s[sKey])!;
+          if (ts.length < 2 || s[sEscalated] !== "false") continue;
+          const [before, last] = ts.slice(-2);
+          if (before[tFallback] !== "false" || last[tFallback] !== "false") {
+            continue;
+          }
+          last[tIntent] = escalation;
+          last[tUser] = requestAgent;
+          last[tBot] = handoff;
+          s[sEscalated] = "true";
+          s[sResolved] = "false";
+          changed.push(s[sKey]);
+        }
+        assert.equal(changed.length, 10);
+        writeTable(copy.dir, SESSION, sessions.head, sessions.rows);
+        writeTable(copy.dir, TURN, turns.head, turns.rows);
+        const out = validateFails(copy.dir, [SESSION, TURN]);
+        // Every deterministic rule still holds: only the statistics can tell.
+        const rules = out.match(/(\d+)\/(\d+) rules pass/);
+        assert.ok(rules, out);
+        assert.equal(rules[1], rules[2], out);
+        assert.match(
+          out,
+          /FAIL {2}intent share \| intent=escalation \(turns, clustered by session\)/,
+        );
+      } finally {
+        copy.cleanup();
+      }
+    } finally {
+      ds.cleanup();
+    }
+  } finally {
+    Deno.removeSync(parent, { recursive: true });
+  }
+});

@@ -22,6 +22,7 @@ import {
   holm,
   meanZTest,
   ratioZTest,
+  sumOfBinomialsZTest,
 } from "../lib/validate/gof.ts";
 import { loadConfig, parseConfig } from "../lib/config/load.ts";
 import { effectiveConfig } from "../lib/generate.ts";
@@ -304,6 +305,58 @@ Deno.test("tests against known reference values (R: chisq.test, binom.test, pnor
     0.04,
     0.5,
   ]);
+});
+
+Deno.test("an event of probability exactly 0 that happens (or one of probability 1 that does not) has p = 0 in every test", () => {
+  // The oracle is the definition: P(X > 0) = 0 when every trial has probability 0, so
+  // no p-value can exceed 0; chiSquare already agrees for a zero-probability cell.
+  assert.equal(chiSquare([2990, 10], [1, 0], false).pValue, 0);
+  // Binomial: the impossible outcomes, and the possible ones next to them.
+  assert.equal(binomial(10, 3000, 0).pValue, 0);
+  assert.equal(binomial(1, 1, 0).pValue, 0);
+  assert.equal(binomial(0, 3000, 0).pValue, 1);
+  assert.equal(binomial(2990, 3000, 1).pValue, 0);
+  assert.equal(binomial(3000, 3000, 1).pValue, 1);
+  // Ratio: 10 of 3,000 sessions with one event each against a share of 0 was
+  // z = 10 / √10, p = 2 * pnorm(-sqrt(10)) = 0.0015654 before Holm's adjustment.
+  const r = ratioZTest(10, 21000, 0, 10, 3000);
+  assert.equal(r.pValue, 0);
+  assert.equal(r.statistic, Infinity);
+  // Impossible even below the session count a z-test needs.
+  assert.equal(ratioZTest(1, 7, 0, 1, 1).pValue, 0);
+  // Share 1 (every pair the same intent), 10 of 1,000 pairs missing it.
+  const one = ratioZTest(990, 1000, 1, 10, 100);
+  assert.equal(one.pValue, 0);
+  assert.equal(one.statistic, -Infinity);
+  // Share 0 with no event, share 1 with every unit: nothing impossible.
+  assert.equal(ratioZTest(0, 21000, 0, 0, 3000).pValue, 1);
+  assert.equal(ratioZTest(1000, 1000, 1, 0, 100).pValue, 1);
+  // Mean at the bottom (top) of the model's support, observed above (below) it.
+  const support = { min: 0, max: 2 };
+  assert.equal(meanZTest(3000, 10 / 3000, 0.0033, 0, support).pValue, 0);
+  assert.equal(meanZTest(3000, 1.99, 0.0099, 2, support).pValue, 0);
+  assert.equal(meanZTest(3000, 0, 0, 0, support).pValue, 1);
+  // Inside the support the z-test is unchanged: 2 * pnorm(-5/3) = 0.0955807.
+  assert.ok(
+    Math.abs(meanZTest(100, 1.1, 0.09, 1.15, support).pValue - 0.0955807) <
+      1e-7,
+  );
+  // Sum of binomials: one group of probability 0 with an event fails outright,
+  // however large the other groups' variance.
+  assert.equal(
+    sumOfBinomialsZTest([80, 1], [1000, 1000], [0.08, 0]).pValue,
+    0,
+  );
+  assert.equal(
+    sumOfBinomialsZTest([80, 999], [1000, 1000], [0.08, 1]).pValue,
+    0,
+  );
+  // Otherwise z = (20 − 10) / √(100 × 0.1 × 0.9) = 10 / 3:
+  // 2 * pnorm(-10/3) = 0.0008581207.
+  const s = sumOfBinomialsZTest([20, 0], [100, 50], [0.1, 0]);
+  assert.ok(Math.abs(s.statistic - 10 / 3) < 1e-12);
+  assert.ok(Math.abs(s.pValue - 0.0008581207) < 1e-9);
+  assert.ok(sumOfBinomialsZTest([0], [0], [0.1]).skipped);
 });
 
 Deno.test("the config of the manifest is what validate tests against", async () => {

@@ -6,7 +6,7 @@
  */
 import YAML from "yaml";
 import { configSchema, type FileConfig } from "./schema.ts";
-import { checkConfigRules, type ConfigIssue } from "./rules.ts";
+import { checkConfigRules, type ConfigIssue, RESERVED_NAMES } from "./rules.ts";
 import { closestName } from "./closest.ts";
 import { UsageError } from "../errors.ts";
 import { escapeControls, quoted } from "../wording.ts";
@@ -93,6 +93,34 @@ function duplicateKeyPath(
         else if (YAML.isSeq(n)) path.push(n.items.indexOf(chain[i + 1]));
       });
       found = path;
+      return YAML.visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/**
+ * The first map key, in file order, that is a reserved name (`__proto__`,
+ * `constructor`, `prototype`): its key path and offset. Such a key would be dropped
+ * or collide with JavaScript object internals when the file becomes objects.
+ */
+function reservedKey(
+  doc: YAML.Document,
+): { path: Path; offset: number | undefined } | undefined {
+  let found: { path: Path; offset: number | undefined } | undefined;
+  YAML.visit(doc, {
+    Pair(_key, pair, ancestors) {
+      if (!RESERVED_NAMES.has(dataKey(pair.key))) return;
+      const chain = [...ancestors, pair];
+      const path: Path = [];
+      chain.forEach((n, i) => {
+        if (YAML.isPair(n)) path.push(dataKey(n.key));
+        else if (YAML.isSeq(n)) path.push(n.items.indexOf(chain[i + 1]));
+      });
+      found = {
+        path,
+        offset: (pair.key as { range?: number[] } | null)?.range?.[0],
+      };
       return YAML.visit.BREAK;
     },
   });
@@ -238,6 +266,14 @@ export function parseConfig(text: string, file: string): FileConfig {
       "",
     );
     throw new UsageError(`${source}${lineOf(w.pos[0])}: ${first}`);
+  }
+  const reserved = reservedKey(doc);
+  if (reserved) {
+    throw new UsageError(
+      `${source}${lineOf(reserved.offset)}: key ${
+        keyName(reserved.path)
+      } is reserved; choose another name`,
+    );
   }
   let data: unknown;
   try {

@@ -33,8 +33,15 @@ export const MAX_WEIGHT = 1e12;
 const LAST_DAY = Date.UTC(9999, 11, 31) / DAY_MS;
 /** The longest session allowed, so `dim_date` stays small: one year. */
 const MAX_SESSION_DAYS = 366;
-/** Names that would collide with JavaScript object internals in lookups. */
-const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
+/**
+ * Names that would collide with JavaScript object internals in lookups; refused as
+ * names, exchange ids and map keys anywhere in the config.
+ */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  "__proto__",
+  "constructor",
+  "prototype",
+]);
 
 /** Tolerance for a probability sum (absolute). */
 export const SUM_TOLERANCE = 1e-9;
@@ -437,6 +444,10 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
     ...c.channels.map((d, i) => [["channels", i, "type"], d.type]),
     ...c.intents.map((d, i) => [["intents", i, "name"], d.name]),
     ...c.intents.map((d, i) => [["intents", i, "category"], d.category]),
+    ...c.dialogue.exchanges.map((
+      d,
+      i,
+    ) => [["dialogue", "exchanges", i, "id"], d.id]),
   ] as [(string | number)[], string][];
   for (const [path, name] of named) {
     if (RESERVED_NAMES.has(name)) {

@@ -267,9 +267,18 @@ export function ksTestGrid(
 /**
  * Exact two-sided binomial test of `x` successes in `n` trials against probability
  * `p`: the central (equal-tailed) p-value, twice the smaller tail
- * min(P(X ≤ x), P(X ≥ x)), capped at 1; tails from stdlib's binomial CDF.
+ * min(P(X ≤ x), P(X ≥ x)), capped at 1; tails from stdlib's binomial CDF. An
+ * impossible outcome (x > 0 when p = 0, x < n when p = 1) has p-value 0 exactly.
+ *
+ * @example
+ * ```ts
+ * binomial(1, 3000, 0).pValue; // 0: an event of probability 0 happened
+ * ```
  */
 export function binomial(x: number, n: number, p: number): TestResult {
+  if ((p === 0 && x > 0) || (p === 1 && x < n)) {
+    return { test: "binomial (exact)", statistic: x / n, pValue: 0, n };
+  }
   if (n === 0) {
     return {
       test: "binomial (exact)",
@@ -306,6 +315,19 @@ export function holm(pValues: number[]): number[] {
 
 /** Fewest independent units (sessions) a normal-approximation test runs on. */
 export const MIN_CLUSTERS = 20;
+
+/**
+ * The result of a test whose observation the model makes impossible: p-value 0,
+ * statistic ±∞ in the direction of the deviation.
+ */
+function impossible(test: string, deviation: number, n: number): TestResult {
+  return {
+    test,
+    statistic: deviation < 0 ? -Infinity : Infinity,
+    pValue: 0,
+    n,
+  };
+}
 
 /** A two-sided p-value from a standard normal z, with a degenerate (zero-variance) case. */
 function normalTest(
@@ -347,11 +369,16 @@ function normalTest(
  * @param r0 The expected ratio E[a_s] / E[n_s].
  * @param clusterSq Σ_s (a_s − r0 n_s)².
  * @param clusters Sessions (independent clusters), count; skipped below {@linkcode MIN_CLUSTERS}.
- * @returns The test; `statistic` is z, `n` the units (Σ n_s).
+ * @returns The test; `statistic` is z, `n` the units (Σ n_s). An impossible
+ *   observation (a > 0 when r0 = 0, a < n when r0 = 1: an event of probability 0
+ *   happened) has p-value 0 and z = ±∞ whatever the number of sessions; the
+ *   clustered variance would otherwise call a handful of such events likely.
  * @example
  * ```ts
  * // 3 of 10 turns in one session, 1 of 10 in another: R = 0.2 against 0.2.
  * ratioZTest(4, 20, 0.2, (3 - 2) ** 2 + (1 - 2) ** 2, 2).skipped; // too few sessions
+ * // One event in each of 10 of 3,000 sessions against a share of exactly 0.
+ * ratioZTest(10, 21_000, 0, 10, 3000).pValue; // 0 (not 2 × (1 − Φ(√10)) ≈ 0.0016)
  * ```
  */
 export function ratioZTest(
@@ -362,6 +389,9 @@ export function ratioZTest(
   clusters: number,
 ): TestResult {
   const test = "ratio z-test (variance by session)";
+  if ((r0 === 0 && a > 0) || (r0 === 1 && a < n)) {
+    return impossible(test, a - r0 * n, n);
+  }
   if (clusters < MIN_CLUSTERS || n === 0) {
     return {
       test,
@@ -382,9 +412,13 @@ export function ratioZTest(
  * @param mean Their mean.
  * @param variance Their sample variance (n − 1 divisor).
  * @param mu The expected mean.
+ * @param support The smallest and largest value the model allows, when known: a mean
+ *   expected at a bound (mu = min: every value is min) but observed off it is
+ *   impossible, with p-value 0 and z = ±∞ whatever n is.
  * @example
  * ```ts
  * meanZTest(100, 1.1, 0.09, 1.15).pValue; // z = −1.67, p ≈ 0.096
+ * meanZTest(3000, 0.01, 0.0099, 0, { min: 0, max: 2 }).pValue; // 0
  * ```
  */
 export function meanZTest(
@@ -392,8 +426,15 @@ export function meanZTest(
   mean: number,
   variance: number,
   mu: number,
+  support?: { min: number; max: number },
 ): TestResult {
   const test = "z-test of the mean (sample variance)";
+  if (
+    support && n > 0 &&
+    ((mu === support.min && mean > mu) || (mu === support.max && mean < mu))
+  ) {
+    return impossible(test, mean - mu, n);
+  }
   if (n < MIN_CLUSTERS) {
     return {
       test,
@@ -404,4 +445,50 @@ export function meanZTest(
     };
   }
   return normalTest(test, mean - mu, variance / n, n, 1);
+}
+
+/**
+ * Two-sided normal approximation to a sum of independent binomials: X = Σ x_i
+ * successes against E[X] = Σ n_i p_i, Var(X) = Σ n_i p_i (1 − p_i); z = (X − E[X]) /
+ * √Var(X). An impossible count (x_i > 0 where p_i = 0, x_i < n_i where p_i = 1) has
+ * p-value 0 and z = ±∞: the other groups' variance must not hide it.
+ *
+ * @param x Successes per group (e.g. fallback turns per intent).
+ * @param n Trials per group (e.g. turns per intent), same length.
+ * @param p Success probability per group, same length.
+ * @returns The test; `statistic` is z, `n` the trials (Σ n_i); skipped without trials.
+ * @example
+ * ```ts
+ * sumOfBinomialsZTest([10, 5], [100, 100], [0.1, 0.05]).pValue; // 1 (z = 0)
+ * sumOfBinomialsZTest([10, 1], [100, 100], [0.1, 0]).pValue; // 0
+ * ```
+ */
+export function sumOfBinomialsZTest(
+  x: ArrayLike<number>,
+  n: ArrayLike<number>,
+  p: ArrayLike<number>,
+): TestResult {
+  const test = "normal approximation (sum of binomials)";
+  let ex = 0, vx = 0, sx = 0, sn = 0;
+  // The first impossible group's direction of deviation.
+  let impossibleDeviation = 0;
+  for (let i = 0; i < p.length; i++) {
+    if (
+      impossibleDeviation === 0 &&
+      ((p[i] === 0 && x[i] > 0) || (p[i] === 1 && x[i] < n[i]))
+    ) {
+      impossibleDeviation = x[i] - p[i] * n[i];
+    }
+    ex += n[i] * p[i];
+    vx += n[i] * p[i] * (1 - p[i]);
+    sx += x[i];
+    sn += n[i];
+  }
+  if (impossibleDeviation !== 0) {
+    return impossible(test, impossibleDeviation, sn);
+  }
+  if (sn === 0) {
+    return { test, statistic: 0, pValue: 1, n: sn, skipped: "no turns" };
+  }
+  return normalTest(test, sx - ex, vx, sn, sn);
 }

@@ -24,7 +24,6 @@
  *
  * @module
  */
-import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import type { Config, Format } from "../config/schema.ts";
 import { readManifest, VALIDATION_FILES } from "../manifest/read_manifest.ts";
 import { modelTargets } from "../model/expected.ts";
@@ -36,6 +35,7 @@ import {
   meanZTest,
   ratioZTest,
   stratifiedChiSquare,
+  sumOfBinomialsZTest,
   type TestResult,
 } from "./gof.ts";
 import { countryZones } from "../config/derived.ts";
@@ -345,6 +345,8 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
       o.distinctIntents.mean,
       o.distinctIntents.variance,
       e.distinctTaskIntents,
+      // None (a greeting handed off before any goal) up to two (one switch).
+      { min: 0, max: 2 },
     ),
     `mean ${f4(e.distinctTaskIntents)} (${exact})`,
     momentsText(o.distinctIntents, f4, f4),
@@ -525,23 +527,15 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     );
   });
   // Overall: a sum of binomials with the observed intent mix; normal approximation.
-  let ex = 0, vx = 0, x = 0, n = 0;
+  let ex = 0, x = 0, n = 0;
   rates.forEach((r, i) => {
     ex += o.intentCounts[i] * r;
-    vx += o.intentCounts[i] * r * (1 - r);
     x += o.fallbacksByIntent[i];
     n += o.intentCounts[i];
   });
-  const z = vx > 0 ? (x - ex) / Math.sqrt(vx) : 0;
   add(
     "fallback rate (all turns)",
-    {
-      test: "normal approximation (sum of binomials)",
-      statistic: z,
-      pValue: vx > 0 ? 2 * (1 - normalCdf(Math.abs(z), 0, 1)) : 1,
-      n,
-      ...(vx > 0 ? {} : { skipped: "no turns" }),
-    },
+    sumOfBinomialsZTest(o.fallbacksByIntent, o.intentCounts, rates),
     `${pct(n ? ex / n : 0)} given the observed intent mix`,
     `${pct(n ? x / n : 0)}`,
   );

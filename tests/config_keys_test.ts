@@ -471,14 +471,20 @@ Deno.test("a map key __proto__, constructor or prototype is an error at its line
     for (const key of ["__proto__", "constructor", "prototype"]) {
       const t = insertAfter(after, add.replace("KEY", key));
       const line = lineOf(t, add.replace("KEY", key));
-      const r = runConfig(t);
-      assert.equal(r.code, 2, `${key}: ${r.stderr}`);
-      assert.equal(
-        r.stderr,
-        `error: CONFIG:${line}: key "${
-          keyPath.replace("KEY", key)
-        }" is reserved; choose another name\n`,
-      );
+      const expected = `key "${
+        keyPath.replace("KEY", key)
+      }" is reserved; choose another name`;
+      // Through the CLI once (exit 2, one line); the other names in process.
+      if (key === "__proto__") {
+        const r = runConfig(t);
+        assert.equal(r.code, 2, `${key}: ${r.stderr}`);
+        assert.equal(r.stderr, `error: CONFIG:${line}: ${expected}\n`);
+      } else {
+        assert.equal(
+          message(() => parseConfig(t, FILE)),
+          `${FILE}:${line}: ${expected}`,
+        );
+      }
     }
   }
   // In a fixed map too, and in parseConfig directly.

@@ -3,7 +3,7 @@
  *   deno bench -A bench/hot_path_bench.ts
  * (Whole-run speed and memory: bench/compare.sh.)
  */
-import { fixed, timestamp } from "../lib/sink/number_format.ts";
+import { fixed, timestamp } from "../lib/number_format.ts";
 import { StreamFactory } from "../lib/random/mod.ts";
 import { loadConfig } from "../lib/config/load.ts";
 import { compileModel } from "../lib/model/model.ts";

@@ -38,7 +38,7 @@ import {
 } from "./project/users.ts";
 import { SessionRowWriter } from "./project/session_rows.ts";
 import type { RowSink, SinkResult } from "./sink/file_sink.ts";
-import { timestamp } from "./sink/number_format.ts";
+import { timestamp } from "./number_format.ts";
 import type { ManifestFile } from "./manifest/manifest.ts";
 import { runSteps, type Steps } from "./steps.ts";
 

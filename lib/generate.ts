@@ -12,11 +12,7 @@ export { effectiveConfig, type Overrides };
 import { compileModel } from "./model/model.ts";
 import { type DatasetResult, datasetSteps } from "./dataset.ts";
 import { FileSink } from "./sink/file_sink.ts";
-import {
-  fsError,
-  type ProtectedFolder,
-  StagedOutput,
-} from "./sink/output_dir.ts";
+import { fsError, type ProtectedFolder, StagedOutput } from "./output_dir.ts";
 import { counted } from "./wording.ts";
 import { CheckFailure, Interrupted, UsageError } from "./errors.ts";
 import { LAST_CHANCE, runSteps, type Steps } from "./steps.ts";

@@ -16,7 +16,7 @@
 import { getHeapStatistics } from "node:v8";
 import type { Format } from "./config/schema.ts";
 import { UsageError } from "./errors.ts";
-import { thousands } from "./sink/number_format.ts";
+import { thousands } from "./number_format.ts";
 import { counted } from "./wording.ts";
 
 /** Bytes budgeted per user with raw output (measured ≈ 114, see the module doc). */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { thousands } from "./sink/number_format.ts";
+import { thousands } from "./number_format.ts";
 
 /**
  * A count followed by its noun, singular for exactly 1, with thousands separators.

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { generateTemp, listFiles, ROOT, runMain } from "./helpers.ts";
-import { StagedOutput } from "../lib/sink/output_dir.ts";
+import { StagedOutput } from "../lib/output_dir.ts";
 import { UsageError } from "../lib/errors.ts";
 
 function cli(args: string[], writable?: string) {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import YAML from "yaml";
 import { generateTemp, readCsv, ROOT } from "./helpers.ts";
-import { roundedQuotient, scaled } from "../lib/sink/number_format.ts";
+import { roundedQuotient, scaled } from "../lib/number_format.ts";
 
 /** A fixed-point decimal string with exactly `d` places, as a BigInt of 10^−d units. */
 function units(s: string, d: number): bigint {

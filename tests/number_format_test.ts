@@ -11,7 +11,7 @@ import {
   roundedQuotient,
   scaled,
   timestamp,
-} from "../lib/sink/number_format.ts";
+} from "../lib/number_format.ts";
 
 Deno.test("fixed: exact digits, no exponent, no negative zero", () => {
   assert.equal(fixed(0.5, 4), "0.5000");

@@ -12,7 +12,7 @@ import {
   ROOT,
   runMain,
 } from "./helpers.ts";
-import { StagedOutput } from "../lib/sink/output_dir.ts";
+import { StagedOutput } from "../lib/output_dir.ts";
 import { UsageError } from "../lib/errors.ts";
 
 function exists(path: string): boolean {

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { listFiles, ROOT, runMain } from "./helpers.ts";
-import { StagedOutput } from "../lib/sink/output_dir.ts";
+import { StagedOutput } from "../lib/output_dir.ts";
 import { UsageError } from "../lib/errors.ts";
 
 const ALL = ["-A"];

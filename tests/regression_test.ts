@@ -7,7 +7,7 @@ import YAML from "yaml";
 import { loadConfig, parseConfig } from "../lib/config/load.ts";
 import { UsageError } from "../lib/errors.ts";
 import { generateTemp, readCsvObjects, ROOT } from "./helpers.ts";
-import { verifyDataset } from "../lib/manifest/verify.ts";
+import { verifyDataset } from "../lib/verify.ts";
 import { parseCli } from "../lib/cli/args.ts";
 
 const baseText = Deno.readTextFileSync(`${ROOT}/config.yaml`);

@@ -11,7 +11,7 @@ import {
   ROOT,
   runMain,
 } from "./helpers.ts";
-import { verifyDataset, type VerifyReport } from "../lib/manifest/verify.ts";
+import { verifyDataset, type VerifyReport } from "../lib/verify.ts";
 import { validateDataset } from "../lib/validate/validate.ts";
 import { UsageError } from "../lib/errors.ts";
 

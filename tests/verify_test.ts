@@ -15,7 +15,7 @@ import {
   formatVerifyReport,
   verifyDataset,
   type VerifyReport,
-} from "../lib/manifest/verify.ts";
+} from "../lib/verify.ts";
 import { UsageError } from "../lib/errors.ts";
 import { manifestMarkdown, sha256sums } from "../lib/manifest/manifest.ts";
 import { dataPackageJson } from "../lib/manifest/datapackage.ts";

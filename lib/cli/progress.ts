@@ -6,7 +6,7 @@
  * @module
  */
 
-import { thousands } from "../sink/number_format.ts";
+import { thousands } from "../number_format.ts";
 import { type Channel, stderr } from "./terminal.ts";
 
 /** A progress callback for `generateDataset`, and `done()` to end the line. */

@@ -10,11 +10,11 @@ import { fingerprint } from "../manifest/manifest.ts";
 import { countsContradiction, manifestInputs } from "../manifest/inputs.ts";
 import type { Format } from "../config/schema.ts";
 import { generateSteps } from "../generate.ts";
-import type { ProtectedFolder } from "../sink/output_dir.ts";
+import type { ProtectedFolder } from "../output_dir.ts";
 import { GENERATOR } from "../manifest/versions.ts";
 import { createProgress } from "./progress.ts";
 import { CheckFailure, Interrupted, UsageError } from "../errors.ts";
-import { formatVerifyReport, verifySteps } from "../manifest/verify.ts";
+import { formatVerifyReport, verifySteps } from "../verify.ts";
 import { runInterruptible } from "./interrupt.ts";
 import { guardBrokenPipes, stderr, stdout } from "./terminal.ts";
 import {

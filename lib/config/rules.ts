@@ -10,7 +10,7 @@ import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import lognormalCdf from "@stdlib/stats-base-dists-lognormal-cdf";
 import type { FileConfig } from "./schema.ts";
 import { DAY_MS, formatIsoDate, parseIsoDate } from "../calendar/iso_date.ts";
-import { countryZones, longestSessionMs } from "./derived.ts";
+import { countryZones, longestSessionMs } from "../model/derived.ts";
 import {
   isTimeZone,
   timeZoneNames,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { thousands } from "../sink/number_format.ts";
+import { thousands } from "../number_format.ts";
 import { createHash } from "node:crypto";
 import type { Config, Format } from "../config/schema.ts";
 import type { Versions } from "./versions.ts";

@@ -8,11 +8,7 @@ import type { Config } from "../config/schema.ts";
 import { Categorical } from "../random/mod.ts";
 import { DAY_MS, parseIsoDate } from "../calendar/iso_date.ts";
 import { zoneCellWeights } from "../calendar/local_cells.ts";
-import {
-  countryZones,
-  distinctZones,
-  longestSessionMs,
-} from "../config/derived.ts";
+import { countryZones, distinctZones, longestSessionMs } from "./derived.ts";
 import { compileDialogue, type Dialogue } from "./dialogue.ts";
 import { localeLanguage } from "./text.ts";
 

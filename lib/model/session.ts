@@ -16,7 +16,7 @@ import {
 } from "../random/mod.ts";
 import { DAY_MS } from "../calendar/iso_date.ts";
 import { CELL_MS } from "../calendar/local_cells.ts";
-import { roundedQuotient } from "../sink/number_format.ts";
+import { roundedQuotient } from "../number_format.ts";
 import {
   fillOne,
   fillTemplate,

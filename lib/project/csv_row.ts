@@ -6,7 +6,7 @@
  * @module
  */
 import type { Column, Table } from "../schema/table.ts";
-import { csvField, fixed, integer } from "../sink/number_format.ts";
+import { csvField, fixed, integer } from "../number_format.ts";
 
 /** A value of one cell before formatting. */
 export type CellValue = string | number | boolean;

@@ -8,7 +8,7 @@
 import type { Model } from "../model/model.ts";
 import { SENTIMENT_LABELS, type SessionRecord } from "../model/session.ts";
 import { DAY_MS, dayParts } from "../calendar/iso_date.ts";
-import { fixed, scaled } from "../sink/number_format.ts";
+import { fixed, scaled } from "../number_format.ts";
 import { localTimestamp, utcOffsetMinutes } from "../calendar/time_zone.ts";
 import { ACT_NAMES } from "../model/dialogue_acts.ts";
 

@@ -19,7 +19,7 @@ import {
   thinkBins,
 } from "./targets.ts";
 import { dayParts, parseIsoDate } from "../calendar/iso_date.ts";
-import { countryZones, distinctZones } from "../config/derived.ts";
+import { countryZones, distinctZones } from "../model/derived.ts";
 import { localTimestamp, utcOffsetMinutes } from "../calendar/time_zone.ts";
 import { localeLanguage } from "../model/text.ts";
 import { actIndex, DIALOGUE_ACTS } from "../model/dialogue_acts.ts";

@@ -18,7 +18,7 @@ import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "../manifest/regular_file.ts";
 import { parseIsoDate } from "../calendar/iso_date.ts";
 import { localeLanguage } from "../model/text.ts";
-import { distinctZones } from "../config/derived.ts";
+import { distinctZones } from "../model/derived.ts";
 import { counted, escapeControls, inFolder } from "../wording.ts";
 import { compileModel } from "../model/model.ts";
 import { ACT_NAMES } from "../model/dialogue_acts.ts";

@@ -38,7 +38,7 @@ import {
   sumOfBinomialsZTest,
   type TestResult,
 } from "./gof.ts";
-import { countryZones } from "../config/derived.ts";
+import { countryZones } from "../model/derived.ts";
 import {
   activityPmf,
   agePmf,

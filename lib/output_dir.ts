@@ -15,17 +15,17 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./errors.ts";
 import {
   METADATA_FILES,
   readManifest,
   REPORT_FILES,
   VALIDATION_FILES,
-} from "../manifest/read_manifest.ts";
-import { notOurReportReason } from "../validate/report_files.ts";
-import { GENERATOR } from "../manifest/versions.ts";
-import { trimSlashes } from "../wording.ts";
-import { brokenLink } from "../symlinks.ts";
+} from "./manifest/read_manifest.ts";
+import { notOurReportReason } from "./validate/report_files.ts";
+import { GENERATOR } from "./manifest/versions.ts";
+import { trimSlashes } from "./wording.ts";
+import { brokenLink } from "./symlinks.ts";
 
 function describeFsError(e: unknown): string {
   if (e instanceof Deno.errors.NotCapable) {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Config } from "./schema.ts";
+import type { Config } from "../config/schema.ts";
 
 /**
  * Largest |z| a standard normal can reach from chatsynth's streams: uniforms are at

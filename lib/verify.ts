@@ -12,32 +12,36 @@
  *
  * @module
  */
-import { thousands } from "../sink/number_format.ts";
-import { counted, folderShown, inFolder } from "../wording.ts";
+import { thousands } from "./number_format.ts";
+import { counted, folderShown, inFolder } from "./wording.ts";
 import { createHash } from "node:crypto";
-import { compileModel } from "../model/model.ts";
+import { compileModel } from "./model/model.ts";
 import {
   type DatasetSpec,
   datasetSteps,
   type DatasetTarget,
-} from "../dataset.ts";
-import { FileSink, type RowSink, type SinkResult } from "../sink/file_sink.ts";
+} from "./dataset.ts";
+import { FileSink, type RowSink, type SinkResult } from "./sink/file_sink.ts";
 import {
   fingerprint,
   type Manifest,
   type ManifestFile,
   manifestMarkdown,
   sha256sums,
-} from "./manifest.ts";
-import { METADATA_FILES, readManifest, REPORT_FILES } from "./read_manifest.ts";
-import { LineReader, sha256FileSteps } from "./file_digest.ts";
-import { dataPackageJson } from "./datapackage.ts";
-import { collectVersions } from "./versions.ts";
-import { checkUserMemory } from "../memory.ts";
-import { UsageError } from "../errors.ts";
-import { notRegularFileReason } from "./regular_file.ts";
-import { countsContradiction, manifestInputs } from "./inputs.ts";
-import { runSteps, type Steps } from "../steps.ts";
+} from "./manifest/manifest.ts";
+import {
+  METADATA_FILES,
+  readManifest,
+  REPORT_FILES,
+} from "./manifest/read_manifest.ts";
+import { LineReader, sha256FileSteps } from "./manifest/file_digest.ts";
+import { dataPackageJson } from "./manifest/datapackage.ts";
+import { collectVersions } from "./manifest/versions.ts";
+import { checkUserMemory } from "./memory.ts";
+import { UsageError } from "./errors.ts";
+import { notRegularFileReason } from "./manifest/regular_file.ts";
+import { countsContradiction, manifestInputs } from "./manifest/inputs.ts";
+import { runSteps, type Steps } from "./steps.ts";
 
 /** Result of one file in one check. */
 export type FileStatus = "ok" | "mismatch" | "missing" | "extra";

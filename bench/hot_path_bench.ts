@@ -6,6 +6,7 @@
 import { fixed, timestamp } from "../lib/number_format.ts";
 import { StreamFactory } from "../lib/random/mod.ts";
 import { loadConfig } from "../lib/config/load.ts";
+import { effectiveConfig } from "../lib/config/effective.ts";
 import { compileModel } from "../lib/model/model.ts";
 import { generateSession, SessionRecord } from "../lib/model/session.ts";
 import { textTables } from "../lib/model/text.ts";
@@ -13,18 +14,26 @@ import { Categorical } from "../lib/random/mod.ts";
 import { SessionRowWriter } from "../lib/project/session_rows.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-const model = compileModel(loadConfig(`${root}config.yaml`).config);
+const loaded = loadConfig(`${root}config.yaml`);
+const model = compileModel(effectiveConfig(loaded.config, {}, loaded.source));
 const streams = new StreamFactory(1);
 const users = 500;
+const c = model.config;
 const ctx = {
   model,
   streams,
   userCat: new Categorical(new Array(users).fill(1)),
   userDevice: new Int32Array(users),
-  text: textTables(model.config.intents.map((i) => i.name), [
-    "Widget",
-    "Gadget",
-  ]),
+  // Every user in the first country, language and zone.
+  userLanguage: new Int32Array(users),
+  userCountry: new Int32Array(users),
+  userZone: new Int32Array(users),
+  text: textTables(
+    c.dialogue.text,
+    c.dialogue.exchanges.map((x) => x.id),
+    ["Widget", "Gadget"],
+    c.population.countries.map((k) => k.currency),
+  ),
   withText: true,
 };
 const record = new SessionRecord(model.config.turns.count.max);
@@ -47,11 +56,13 @@ Deno.bench("generateSession (with text)", () => {
 Deno.bench("session → fact and raw rows", () => {
   generateSession(ctx, i++ % 100_000, record);
   const start = timestamp(record.startMs), end = timestamp(record.endMs);
-  rows.factSession(record, start, end);
+  const offset = rows.offsetMinutes(0, record.startMs);
+  rows.factSession(record, start, end, offset);
   const part = rows.rawSession(record, start, end);
+  const local = rows.rawLocal(record, 0, offset);
   for (let t = 0; t < record.turnCount; t++) {
     const u = timestamp(record.userMs[t]), b = timestamp(record.botMs[t]);
     rows.factTurn(record, t, u, b);
-    rows.rawTurn(record, t, '"user_id":1', part, u, b);
+    rows.rawTurn(record, t, '"user_id":1', part, u, b, local);
   }
 });

@@ -8,7 +8,11 @@ import { StreamFactory } from "../lib/random/mod.ts";
 import { loadConfig } from "../lib/config/load.ts";
 import { effectiveConfig } from "../lib/config/effective.ts";
 import { compileModel } from "../lib/model/model.ts";
-import { generateSession, SessionRecord } from "../lib/model/session.ts";
+import {
+  generateSession,
+  SessionRecord,
+  userColumns,
+} from "../lib/model/session.ts";
 import { textTables } from "../lib/model/text.ts";
 import { Categorical } from "../lib/random/mod.ts";
 import { SessionRowWriter } from "../lib/project/session_rows.ts";
@@ -23,11 +27,8 @@ const ctx = {
   model,
   streams,
   userCat: new Categorical(new Array(users).fill(1)),
-  userDevice: new Int32Array(users),
-  // Every user in the first country, language and zone.
-  userLanguage: new Int32Array(users),
-  userCountry: new Int32Array(users),
-  userZone: new Int32Array(users),
+  // Every user on the first device, in the first country and zone.
+  users: userColumns(users),
   text: textTables(
     c.dialogue.text,
     c.dialogue.exchanges.map((x) => x.id),

@@ -14,6 +14,8 @@ import {
   generateSession,
   type SessionContext,
   SessionRecord,
+  type UserColumns,
+  userColumns,
 } from "./model/session.ts";
 import { textTables } from "./model/text.ts";
 import { DAY_MS, parseIsoDate } from "./calendar/iso_date.ts";
@@ -153,14 +155,8 @@ function writeDimensions(
 interface UserTables {
   /** Session → user table over activity weights. */
   userCat: Categorical;
-  /** Device index by user index. */
-  userDevice: Int32Array;
-  /** Language index by user index. */
-  userLanguage: Int32Array;
-  /** Country index by user index. */
-  userCountry: Int32Array;
-  /** Time-zone index (into the model's `timeZones`) by user index. */
-  userZone: Int32Array;
+  /** Device, country and zone by user index. */
+  columns: UserColumns;
   /** Raw JSON fragments by user index (undefined without raw output). */
   userRaw?: RawUserFragments;
 }
@@ -175,10 +171,7 @@ interface UserState {
   starUser: RowSink | undefined;
   snowUser: RowSink | undefined;
   logWeights: Float64Array;
-  userDevice: Int32Array;
-  userLanguage: Int32Array;
-  userCountry: Int32Array;
-  userZone: Int32Array;
+  columns: UserColumns;
   /** Raw JSON fragments, filled only with raw output. */
   userRaw: RawUserFragments | undefined;
 }
@@ -187,21 +180,13 @@ interface UserState {
 function userChunk(st: UserState, from: number, to: number): void {
   const { model, streams, fakers, starTable, snowTable, starUser, snowUser } =
     st;
-  const {
-    logWeights,
-    userDevice,
-    userLanguage,
-    userCountry,
-    userZone,
-    userRaw,
-  } = st;
+  const { logWeights, columns, userRaw } = st;
   for (let u = from; u < to; u++) {
     logWeights[u] = userActivityLogWeight(model, streams, u);
     const user = generateUser(model, streams, fakers, u);
-    userDevice[u] = user.device;
-    userLanguage[u] = model.languageOfCountry[user.country];
-    userCountry[u] = user.country;
-    userZone[u] = user.zone;
+    columns.device[u] = user.device;
+    columns.country[u] = user.country;
+    columns.zone[u] = user.zone;
     starUser?.row(csvRow(starTable, starUserRow(model, user)));
     snowUser?.row(csvRow(snowTable, snowflakeUserRow(model, user)));
     userRaw?.add(u, user);
@@ -230,12 +215,9 @@ function* writeUsers(
     : undefined;
   const raw = formats.includes("raw");
   const logWeights = new Float64Array(users);
-  const userDevice = new Int32Array(users);
-  const userLanguage = new Int32Array(users);
-  const userCountry = new Int32Array(users);
-  const userZone = new Int32Array(users);
+  const columns = userColumns(users);
   const userRaw = raw
-    ? new RawUserFragments(model, users, userDevice)
+    ? new RawUserFragments(model, users, columns.device)
     : undefined;
   const st: UserState = {
     model,
@@ -246,10 +228,7 @@ function* writeUsers(
     starUser,
     snowUser,
     logWeights,
-    userDevice,
-    userLanguage,
-    userCountry,
-    userZone,
+    columns,
     userRaw,
   };
   for (let from = 0; from < users; from += STEP_UNITS) {
@@ -266,14 +245,7 @@ function* writeUsers(
   for (let u = 0; u < users; u++) {
     logWeights[u] = Math.exp(logWeights[u] - maxLog);
   }
-  return {
-    userCat: new Categorical(logWeights),
-    userDevice,
-    userLanguage,
-    userCountry,
-    userZone,
-    userRaw,
-  };
+  return { userCat: new Categorical(logWeights), columns, userRaw };
 }
 
 /** What {@linkcode sessionChunk} reads and writes to. */
@@ -297,7 +269,7 @@ function sessionChunk(st: SessionState, from: number, to: number): number {
     generateSession(ctx, i, s);
     const startTs = timestamp(s.startMs);
     const endTs = timestamp(s.endMs);
-    const zone = ctx.userZone[s.user];
+    const zone = ctx.users.zone[s.user];
     const offset = rows.offsetMinutes(zone, s.startMs);
     factSession?.row(rows.factSession(s, startTs, endTs, offset));
     const sessionPart = raw ? rows.rawSession(s, startTs, endTs) : "";
@@ -422,10 +394,7 @@ export function* datasetSteps(
       model,
       streams,
       userCat: users.userCat,
-      userDevice: users.userDevice,
-      userLanguage: users.userLanguage,
-      userCountry: users.userCountry,
-      userZone: users.userZone,
+      users: users.columns,
       text: textTables(
         c.dialogue.text,
         c.dialogue.exchanges.map((x) => x.id),

@@ -185,6 +185,36 @@ export class SessionRecord {
   }
 }
 
+/**
+ * What sessions read of each user, one array per attribute, by user index (12 bytes
+ * per user). The user's language follows from the country (`languageOfCountry`).
+ */
+export interface UserColumns {
+  /** Index into `population.devices`. */
+  device: Int32Array;
+  /** Index into `population.countries` (language, money format of `{amount}`). */
+  country: Int32Array;
+  /** Index into the model's `timeZones`. */
+  zone: Int32Array;
+}
+
+/**
+ * Empty {@linkcode UserColumns} for `n` users.
+ *
+ * @example
+ * ```ts
+ * import { userColumns } from "./session.ts";
+ * console.assert(userColumns(3).zone.length === 3);
+ * ```
+ */
+export function userColumns(n: number): UserColumns {
+  return {
+    device: new Int32Array(n),
+    country: new Int32Array(n),
+    zone: new Int32Array(n),
+  };
+}
+
 /** Per-run inputs of {@linkcode generateSession} besides the model. */
 export interface SessionContext {
   /** The compiled model of the run. */
@@ -193,14 +223,8 @@ export interface SessionContext {
   streams: StreamFactory;
   /** Session → user table over activity weights (see `userActivityWeight`). */
   userCat: Categorical;
-  /** Device index of every user, by user index. */
-  userDevice: Int32Array;
-  /** Language index (into `text.languages`) of every user, by user index. */
-  userLanguage: Int32Array;
-  /** Country index of every user, by user index (money format of `{amount}`). */
-  userCountry: Int32Array;
-  /** Time-zone index (into the model's `timeZones`) of every user, by user index. */
-  userZone: Int32Array;
+  /** What sessions read of each user, by user index. */
+  users: UserColumns;
   /** Compiled text templates and the product name pool. */
   text: TextTables;
   /**
@@ -236,8 +260,9 @@ export function generateSession(
   out.sessionKey = index + 1;
   const user = ctx.userCat.sample(rng);
   out.user = user;
-  out.device = ctx.userDevice[user];
-  const cell = model.zoneStartCells[ctx.userZone[user]].sample(rng);
+  const country = ctx.users.country[user];
+  out.device = ctx.users.device[user];
+  const cell = model.zoneStartCells[ctx.users.zone[user]].sample(rng);
   out.startMs = model.calendarStartDay * DAY_MS + cell * CELL_MS +
     Math.floor(rng.next() * CELL_MS);
   out.channel = model.channelGivenDevice[out.device].sample(rng);
@@ -248,11 +273,11 @@ export function generateSession(
   const d = model.dialogue;
   const ch = d.chain;
   const K = ch.handoffFallbacks;
-  const lang = textRng ? text.languages[ctx.userLanguage[user]] : undefined;
-  out.language = ctx.userLanguage[user];
+  out.language = model.languageOfCountry[country];
+  const lang = textRng ? text.languages[out.language] : undefined;
   if (lang) {
     fill.products = text.products;
-    fill.money = text.money[ctx.userCountry[user]];
+    fill.money = text.money[country];
     fill.date = lang.date;
     fill.day = Math.floor(out.startMs / DAY_MS);
   }

@@ -156,9 +156,17 @@ export function csvField(s: string): string {
 }
 
 /**
- * Group an integer's digits in thousands with commas, for messages and reports
- * (never for data files): 1234567 → "1,234,567".
+ * Group an integer's digits in thousands: 1234567 → "1,234,567" (messages and
+ * reports), or with another separator for a locale's amounts ("1.234.567").
+ *
+ * @param n A safe integer.
+ * @param separator Between groups of three digits (default ",").
+ * @example
+ * ```ts
+ * import { thousands } from "./number_format.ts";
+ * console.assert(thousands(1234567, ".") === "1.234.567");
+ * ```
  */
-export function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+export function thousands(n: number, separator = ","): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
 }

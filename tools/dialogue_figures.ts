@@ -12,6 +12,7 @@
  */
 import { readManifest } from "../lib/manifest/read_manifest.ts";
 import { manifestInputs } from "../lib/manifest/inputs.ts";
+import { thousands } from "../lib/number_format.ts";
 import { compileDialogue } from "../lib/model/dialogue.ts";
 
 interface Turn {
@@ -112,11 +113,6 @@ async function* sessionsOf(path: string): AsyncGenerator<Turn[]> {
   if (cur.length) yield cur;
 }
 
-/** An integer with comma thousands separators (no locale data). */
-function grouped(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-
 function pct(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
 }
@@ -192,7 +188,7 @@ if (import.meta.main) {
   const rows = [
     "| figure | measured | exact (model) |",
     "| --- | ---: | ---: |",
-    `| sessions | ${grouped(f.sessions)} | |`,
+    `| sessions | ${thousands(f.sessions)} | |`,
     `| mean turns per session | ${(f.turns / f.sessions).toFixed(3)} | ${
       e.meanTurns.toFixed(3)
     } |`,

@@ -13,6 +13,7 @@
  * @module
  */
 import type { Uniform } from "../random/mod.ts";
+import { thousands } from "../number_format.ts";
 import { dayParts } from "../calendar/iso_date.ts";
 
 /** Plan names used by `{plan}`. */
@@ -86,13 +87,8 @@ export interface MoneyFormat {
  * ```
  */
 export function formatMoney(cents: number, f: MoneyFormat): string {
-  const whole = String(Math.floor(cents / 100));
   const frac = String(cents % 100).padStart(2, "0");
-  let grouped = whole.slice(0, ((whole.length - 1) % 3) + 1);
-  for (let i = grouped.length; i < whole.length; i += 3) {
-    grouped += f.group + whole.slice(i, i + 3);
-  }
-  const n = grouped + f.decimal + frac;
+  const n = thousands(Math.floor(cents / 100), f.group) + f.decimal + frac;
   const sp = f.space ? " " : "";
   return f.position === "before" ? f.symbol + sp + n : n + sp + f.symbol;
 }

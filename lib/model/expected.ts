@@ -8,8 +8,6 @@ import type { Config } from "../config/schema.ts";
 import { compileDialogue } from "./dialogue.ts";
 import { expectedFallbackRate } from "./fallback_rate.ts";
 
-export { expectedFallbackRate };
-
 /** Analytic expectations of one intent. */
 export interface IntentTarget {
   /** Intent name (config). */

@@ -14,7 +14,7 @@ import type { Config } from "../config/schema.ts";
 import { WEEKDAYS } from "../config/schema.ts";
 import { parseIsoDate } from "../calendar/iso_date.ts";
 import { utcOffsetMinutes } from "../calendar/time_zone.ts";
-import { expectedFallbackRate } from "../model/expected.ts";
+import { expectedFallbackRate } from "../model/fallback_rate.ts";
 
 /** Normalize non-negative weights to probabilities. */
 export function normalize(w: number[]): number[] {

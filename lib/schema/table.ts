@@ -24,8 +24,25 @@ export interface Column {
   description: string;
   /** Unit, e.g. "ms", "days", "probability", "years"; omitted for unitless values. */
   unit?: string;
-  /** Digits after the decimal point, for `number` columns. */
+  /** Digits after the decimal point, for `number` columns (the SQL scale). */
   decimals?: number;
+  /**
+   * Total significant digits, for `number` columns (the SQL precision of
+   * `DECIMAL(precision, decimals)`); `decimals + 1` when omitted (values below 10 in
+   * magnitude, as probabilities and scores in [−1, 1] are).
+   */
+  precision?: number;
+  /**
+   * Values may exceed 2^31 − 1 (session and user keys, milliseconds): SQL `BIGINT`
+   * instead of `INTEGER`, for `integer` columns.
+   */
+  int64?: boolean;
+  /**
+   * A `datetime` written with its UTC offset whose meaning is the local wall-clock time
+   * (e.g. `2025-03-11T11:17:24.936-05:00`): SQL `TIMESTAMP` without time zone holding
+   * the wall-clock time, where other datetimes are UTC instants.
+   */
+  wallClock?: boolean;
   /**
    * No two rows share a value (a natural key besides the primary key); declared as
    * a Frictionless `unique` constraint.
@@ -64,6 +81,7 @@ export const col = {
     type: "integer",
     description,
     ...(unit ? { unit } : {}),
+    ...(unit === "ms" ? { int64: true } : {}),
   }),
   num: (
     name: string,
@@ -109,6 +127,18 @@ export const col = {
  */
 export function unique(c: Column): Column {
   return { ...c, unique: true };
+}
+
+/**
+ * The column marked as possibly beyond 32 bits (SQL `BIGINT`).
+ *
+ * @example
+ * ```ts
+ * int64(col.int("session_key", "Session surrogate key")).int64; // true
+ * ```
+ */
+export function int64(c: Column): Column {
+  return { ...c, int64: true };
 }
 
 /** `fields` → `table(references)`; `references` defaults to `fields`. */

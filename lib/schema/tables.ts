@@ -8,13 +8,13 @@
  *
  * @module
  */
-import { col, fk, type Table, unique } from "./table.ts";
+import { col, fk, int64, type Table, unique } from "./table.ts";
 
-const sessionKey = col.int(
+const sessionKey = int64(col.int(
   "session_key",
   "Session surrogate key, 1..sessions (session index + 1)",
-);
-const userKey = col.int("user_key", "User surrogate key, 1..users");
+));
+const userKey = int64(col.int("user_key", "User surrogate key, 1..users"));
 const channelKey = col.int(
   "channel_key",
   "Channel surrogate key, 1-based config order",
@@ -91,12 +91,15 @@ export const FACT_SESSION: Table = {
       "Exact mean of its turns' confidence, rounded half away from zero",
       "probability",
     ),
-    col.num(
-      "mean_latency_ms",
-      1,
-      "Exact mean of its turns' latency_ms, rounded half away from zero",
-      "ms",
-    ),
+    {
+      ...col.num(
+        "mean_latency_ms",
+        1,
+        "Exact mean of its turns' latency_ms, rounded half away from zero",
+        "ms",
+      ),
+      precision: 13,
+    },
     col.num(
       "sentiment_score",
       4,
@@ -529,9 +532,9 @@ export const RAW_TURN: Table = {
   grain:
     "One JSON object per line per turn, with the user and session context denormalized.",
   columns: [
-    col.int("session_id", "= session_key"),
+    int64(col.int("session_id", "= session_key")),
     col.int("turn_number", "1..session_turns"),
-    col.int("user_id", "= user_key"),
+    int64(col.int("user_id", "= user_key")),
     userName,
     col.str("user_email", "= dim_user.email (unique per user)"),
     col.int("user_age", "Age", "years"),
@@ -574,12 +577,15 @@ export const RAW_TURN: Table = {
       "Exact mean of the session's confidence, rounded half away from zero",
       "probability",
     ),
-    col.num(
-      "session_mean_latency_ms",
-      1,
-      "Exact mean of the session's latency_ms, rounded half away from zero",
-      "ms",
-    ),
+    {
+      ...col.num(
+        "session_mean_latency_ms",
+        1,
+        "Exact mean of the session's latency_ms, rounded half away from zero",
+        "ms",
+      ),
+      precision: 13,
+    },
     col.num("session_sentiment_score", 4, "Sentiment in [−1, 1]"),
     col.str("session_sentiment", "negative, neutral or positive"),
     col.int("session_satisfaction", "1..5", "points"),
@@ -599,10 +605,13 @@ export const RAW_TURN: Table = {
     col.str("user_text", "User utterance (template + Faker values)"),
     col.str("bot_text", "Bot response (fallback response on a fallback turn)"),
     col.str("user_time_zone", "= dim_user.time_zone (IANA zone)"),
-    col.ts(
-      "session_start_local",
-      "session_start in user_time_zone, ISO 8601 with the UTC offset",
-    ),
+    {
+      ...col.ts(
+        "session_start_local",
+        "session_start in user_time_zone, ISO 8601 with the UTC offset",
+      ),
+      wallClock: true,
+    },
   ],
   primaryKey: ["session_id", "turn_number"],
   foreignKeys: [],

@@ -1,0 +1,171 @@
+/**
+ * Load one representation of a dataset into DuckDB with the repository's own scripts:
+ * `sql/schema/<rep>.sql` (tables with primary keys, foreign keys and NOT NULL, all
+ * enforced by DuckDB on insert), then `sql/load/duckdb/<rep>.sql` one statement at a
+ * time, with `file_search_path` set to the dataset folder (docs/design.md §9.2).
+ *
+ * @module
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { CheckFailure } from "../errors.ts";
+import type { Table } from "../schema/table.ts";
+import { dataFile, loadOrder, qualified, representationTables } from "./ddl.ts";
+import type { Representation } from "./representation.ts";
+import { readSql, splitStatements } from "./sql_text.ts";
+
+/** What loading one representation took and gave. */
+export interface LoadResult {
+  /** The representation loaded (its SQL schema name). */
+  representation: Representation;
+  /** Wall time of the DDL and every load statement, ms. */
+  ms: number;
+  /** Rows loaded, over all of its tables. */
+  rows: number;
+  /** Rows per table, in load order. */
+  tables: { name: string; rows: number }[];
+}
+
+/** A value inside a SQL string literal: single quotes doubled. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * The one-sentence reason a load statement failed, naming the table and, for a
+ * foreign-key violation, the key, its value and the table it should be in.
+ *
+ * @param rep The representation being loaded.
+ * @param table The table the statement loads.
+ * @param message The database's error message.
+ * @returns E.g. `Loading star/fact_turn.csv into star.fact_turn failed: intent_key 999
+ *   has no row in star.dim_intent (foreign key violated)`.
+ *
+ * @example
+ * ```ts
+ * import { STAR_TABLES } from "../schema/tables.ts";
+ * const turn = STAR_TABLES.find((t) => t.name === "fact_turn")!;
+ * loadFailure("star", turn, 'Constraint Error: Violates foreign key constraint because key "intent_key: 999" does not exist in the referenced table');
+ * // "Loading star/fact_turn.csv into star.fact_turn failed: intent_key 999 has no row in star.dim_intent (foreign key violated)"
+ * ```
+ */
+export function loadFailure(
+  rep: Representation,
+  table: Table,
+  message: string,
+): string {
+  const head = `Loading ${dataFile(rep, table)} into ${
+    qualified(rep, table.name)
+  } failed`;
+  const fk = /foreign key constraint because key "([A-Za-z_]+): ([^"]*)"/i
+    .exec(message);
+  if (fk) {
+    const ref = table.foreignKeys.find((k) => k.fields[0] === fk[1]);
+    const target = ref ? qualified(rep, ref.table) : "the referenced table";
+    return `${head}: ${fk[1]} ${
+      fk[2]
+    } has no row in ${target} (foreign key violated)`;
+  }
+  const first = message.split("\n").map((l) => l.trim()).filter((l) => l !== "")
+    .slice(0, 3).join(" ");
+  return `${head}: ${first}`;
+}
+
+/** The CSV header a table's file must start with. */
+function expectHeader(dir: string, rep: Representation, table: Table): void {
+  const file = `${dir}/${dataFile(rep, table)}`;
+  let head: string;
+  try {
+    const f = Deno.openSync(file);
+    try {
+      const buf = new Uint8Array(4096);
+      const n = f.readSync(buf) ?? 0;
+      head = new TextDecoder().decode(buf.subarray(0, n)).split(/\r?\n/)[0];
+    } finally {
+      f.close();
+    }
+  } catch (e) {
+    throw new CheckFailure(
+      `Cannot load ${qualified(rep, table.name)}: cannot read "${file}" (${
+        e instanceof Error ? e.message : String(e)
+      })`,
+    );
+  }
+  const want = table.columns.map((c) => c.name).join(",");
+  if (head !== want) {
+    throw new CheckFailure(
+      `Cannot load ${
+        qualified(rep, table.name)
+      }: "${file}" starts with the header "${
+        head.slice(0, 200)
+      }", not the schema's "${want}"`,
+    );
+  }
+}
+
+/**
+ * Create one representation's schema in DuckDB and load its files from a dataset
+ * folder. Replaces the schema when it exists.
+ *
+ * @param connection An open DuckDB connection.
+ * @param datasetDir The dataset folder (holding `raw/`, `star/`, `snowflake/`).
+ * @param rep The representation to load.
+ * @returns Time and row counts.
+ * @throws {CheckFailure} When a file is missing, its CSV header differs from the
+ *   schema, or a row breaks a type, NOT NULL, primary key or foreign key: the message
+ *   names the file, the table and, for a foreign key, the key and its value.
+ *
+ * @example
+ * ```ts ignore
+ * import { DuckDBInstance } from "@duckdb/node-api";
+ * const db = await DuckDBInstance.create(":memory:");
+ * const r = await loadDuckDb(await db.connect(), "output", "star");
+ * console.log(r.ms, r.rows);
+ * ```
+ */
+export async function loadDuckDb(
+  connection: DuckDBConnection,
+  datasetDir: string,
+  rep: Representation,
+): Promise<LoadResult> {
+  const tables = loadOrder(representationTables(rep));
+  if (rep !== "raw") {
+    for (const t of tables) {
+      expectHeader(datasetDir, rep, t);
+    }
+  }
+  const statements = splitStatements(readSql(`load/duckdb/${rep}.sql`));
+  if (statements.length !== tables.length) {
+    throw new Error(
+      `sql/load/duckdb/${rep}.sql has ${statements.length} statements for ${tables.length} tables`,
+    );
+  }
+  const abs = await Deno.realPath(datasetDir);
+  const started = performance.now();
+  await connection.run(`DROP SCHEMA IF EXISTS ${rep} CASCADE`);
+  await connection.run(readSql(`schema/${rep}.sql`));
+  await connection.run(`SET file_search_path = ${sqlString(abs)}`);
+  for (const [i, statement] of statements.entries()) {
+    try {
+      await connection.run(statement);
+    } catch (e) {
+      throw new CheckFailure(
+        loadFailure(rep, tables[i], e instanceof Error ? e.message : String(e)),
+      );
+    }
+  }
+  const ms = performance.now() - started;
+  await connection.run("RESET file_search_path");
+  const counts: { name: string; rows: number }[] = [];
+  for (const t of tables) {
+    const r = await connection.runAndReadAll(
+      `SELECT count(*) FROM ${qualified(rep, t.name)}`,
+    );
+    counts.push({ name: t.name, rows: Number(r.getRows()[0][0]) });
+  }
+  return {
+    representation: rep,
+    ms,
+    rows: counts.reduce((a, t) => a + t.rows, 0),
+    tables: counts,
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * The three representations of a dataset that the analytics workload compares
+ * (docs/design.md §9): the raw JSONL log, the star schema and the snowflake schema.
+ * Each is also the SQL schema name its tables load into.
+ *
+ * @module
+ */
+
+/** One representation; also its SQL schema name. */
+export type Representation = "raw" | "star" | "snowflake";
+
+/**
+ * Every representation, in the order reports list them.
+ *
+ * @example
+ * ```ts
+ * REPRESENTATIONS.length; // 3
+ * ```
+ */
+export const REPRESENTATIONS: readonly Representation[] = [
+  "raw",
+  "star",
+  "snowflake",
+];

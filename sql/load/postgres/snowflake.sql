@@ -1,0 +1,21 @@
+-- Load the snowflake representation into PostgreSQL, after sql/schema/snowflake.sql:
+-- psql -v ON_ERROR_STOP=1 -f <this file>, from the dataset folder.
+-- Generated from lib/schema/tables.ts by `deno task sql`; do not edit.
+\copy snowflake.dim_age_band FROM 'snowflake/dim_age_band.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_region FROM 'snowflake/dim_region.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_country FROM 'snowflake/dim_country.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_platform FROM 'snowflake/dim_platform.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_device FROM 'snowflake/dim_device.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_year FROM 'snowflake/dim_year.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_quarter FROM 'snowflake/dim_quarter.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_month FROM 'snowflake/dim_month.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_date FROM 'snowflake/dim_date.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_user FROM 'snowflake/dim_user.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_channel_type FROM 'snowflake/dim_channel_type.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_channel FROM 'snowflake/dim_channel.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_intent_category FROM 'snowflake/dim_intent_category.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_intent FROM 'snowflake/dim_intent.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_time FROM 'snowflake/dim_time.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.fact_session FROM 'snowflake/fact_session.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.dim_dialogue_act FROM 'snowflake/dim_dialogue_act.csv' WITH (FORMAT csv, HEADER match)
+\copy snowflake.fact_turn FROM 'snowflake/fact_turn.csv' WITH (FORMAT csv, HEADER match)

@@ -1,7 +1,7 @@
 /**
  * SQL text derived from the table definitions (lib/schema/tables.ts): the portable DDL
  * of each representation and the load scripts for DuckDB and PostgreSQL
- * (docs/design.md §9). `deno task sql` writes them into `sql/`; a test fails when the
+ * (docs/design.md §10). `deno task sql` writes them into `sql/`; a test fails when the
  * committed files differ from what this module derives, so the DDL cannot drift from
  * the CSV headers.
  *

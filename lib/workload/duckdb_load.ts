@@ -2,7 +2,7 @@
  * Load one representation of a dataset into DuckDB with the repository's own scripts:
  * `sql/schema/<rep>.sql` (tables with primary keys, foreign keys and NOT NULL, all
  * enforced by DuckDB on insert), then `sql/load/duckdb/<rep>.sql` one statement at a
- * time, with `file_search_path` set to the dataset folder (docs/design.md §9.2).
+ * time, with `file_search_path` set to the dataset folder (docs/design.md §10.2).
  *
  * @module
  */

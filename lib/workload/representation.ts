@@ -1,6 +1,6 @@
 /**
  * The three representations of a dataset that the analytics workload compares
- * (docs/design.md §9): the raw JSONL log, the star schema and the snowflake schema.
+ * (docs/design.md §10): the raw JSONL log, the star schema and the snowflake schema.
  * Each is also the SQL schema name its tables load into.
  *
  * @module

@@ -17,6 +17,13 @@
  *   wall-clock text without `Z`; fractional seconds lose trailing zeros;
  * - infinite dates and timestamps are `infinity` and `-infinity`.
  *
+ * Two things the engines do differently that canonical rows cannot undo, so queries
+ * compared across engines must avoid them: column names (DuckDB keeps an alias's case
+ * and names an unaliased `count(*)` `count_star()`, PostgreSQL folds to lower case and
+ * says `count`: alias every column in lower case), and the session time zone
+ * (`EXTRACT` and `date_trunc` on TIMESTAMP WITH TIME ZONE use it, DuckDB defaults to
+ * the machine's, PostgreSQL to the server's: `SET TimeZone = 'UTC'` in both).
+ *
  * @module
  */
 

@@ -243,22 +243,28 @@ Deno.test({
         async () => {
           const utc = [];
           for (const q of REFERENCE_QUERIES) utc.push(await run(c, q, "raw"));
-          for (const zone of ["America/New_York", "Asia/Kolkata"]) {
-            await c.run(`SET TimeZone = '${zone}'`);
-            // The setting is in effect: midnight UTC is another hour there.
-            const probe = await c.runAndReadAll(
-              "SELECT CAST(EXTRACT(hour FROM TIMESTAMPTZ '2025-01-01 00:00:00+00') AS INTEGER)",
-            );
-            assert(probe.getRows()[0][0] !== 0, `TimeZone ${zone} not applied`);
-            for (const [i, q] of REFERENCE_QUERIES.entries()) {
-              assert.deepStrictEqual(
-                await run(c, q, "raw"),
-                utc[i],
-                `${q.id} in ${zone}`,
+          try {
+            for (const zone of ["America/New_York", "Asia/Kolkata"]) {
+              await c.run(`SET TimeZone = '${zone}'`);
+              // The setting is in effect: midnight UTC is another hour there.
+              const probe = await c.runAndReadAll(
+                "SELECT CAST(EXTRACT(hour FROM TIMESTAMPTZ '2025-01-01 00:00:00+00') AS INTEGER)",
               );
+              assert(
+                probe.getRows()[0][0] !== 0,
+                `TimeZone ${zone} not applied`,
+              );
+              for (const [i, q] of REFERENCE_QUERIES.entries()) {
+                assert.deepStrictEqual(
+                  await run(c, q, "raw"),
+                  utc[i],
+                  `${q.id} in ${zone}`,
+                );
+              }
             }
+          } finally {
+            await c.run("SET TimeZone = 'UTC'");
           }
-          await c.run("SET TimeZone = 'UTC'");
         },
       );
 

@@ -1,0 +1,10 @@
+-- Sessions by ISO weekday and hour of the session start in the user's local time.
+SELECT
+  d.iso_weekday,
+  tm.hour,
+  count(*) AS sessions
+FROM snowflake.fact_session AS s
+JOIN snowflake.dim_date AS d ON d.date_key = s.local_date_key
+JOIN snowflake.dim_time AS tm ON tm.time_key = s.local_time_key
+GROUP BY d.iso_weekday, tm.hour
+ORDER BY iso_weekday, hour

@@ -6,12 +6,22 @@
  *
  * @module
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { CheckFailure } from "../errors.ts";
 import type { Table } from "../schema/table.ts";
 import { dataFile, loadOrder, qualified, representationTables } from "./ddl.ts";
 import type { Representation } from "./representation.ts";
 import { readSql, splitStatements } from "./sql_text.ts";
+
+/**
+ * What loading needs of a `@duckdb/node-api` `DuckDBConnection` (structural, so callers
+ * and tests may pass any connection with these two methods).
+ */
+export interface DuckDbSession {
+  /** Run one or more statements. */
+  run(sql: string): Promise<unknown>;
+  /** Run one statement and read all its rows. */
+  runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>;
+}
 
 /** What loading one representation took and gave. */
 export interface LoadResult {
@@ -123,7 +133,7 @@ function expectHeader(dir: string, rep: Representation, table: Table): void {
  * ```
  */
 export async function loadDuckDb(
-  connection: DuckDBConnection,
+  connection: DuckDbSession,
   datasetDir: string,
   rep: Representation,
 ): Promise<LoadResult> {

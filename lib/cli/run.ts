@@ -16,6 +16,7 @@ import { createProgress } from "./progress.ts";
 import { CheckFailure, Interrupted, UsageError } from "../errors.ts";
 import { formatVerifyReport, verifySteps } from "../verify.ts";
 import { runInterruptible } from "./interrupt.ts";
+import { benchCommand } from "../workload/bench.ts";
 import { guardBrokenPipes, stderr, stdout } from "./terminal.ts";
 import {
   ReportNotWritten,
@@ -268,6 +269,8 @@ async function runCommandLine(
         return await verifyCommand(args);
       case "validate":
         return await validateCommand(args);
+      case "bench":
+        return await benchCommand(args);
     }
   } catch (e) {
     if (

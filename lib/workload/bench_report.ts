@@ -359,7 +359,7 @@ export const CHART_FLOOR_MS = 0.001;
 /**
  * The Vega-Lite spec of bench.svg: horizontal grouped bars, one group per query
  * (labelled "q01 fallback rate by intent"), one bar per representation and engine,
- * bar length the median time in ms on a log scale (query times on one dataset span
+ * bar length the median time in ms on a log scale, printed at the bar's end (query times on one dataset span
  * several orders of magnitude between queries and representations; medians below
  * `CHART_FLOOR_MS` are drawn at it), a legend of the series, a title with the
  * session count and a subtitle with the machine and run counts.
@@ -378,6 +378,7 @@ export function benchChartSpec(r: BenchResult): ChartSpec {
           query: queryLabel(q),
           series: s.label,
           medianMs: Math.max(t.medianMs, CHART_FLOOR_MS),
+          label: formatMs(t.medianMs),
         }]
         : [];
     })
@@ -393,8 +394,8 @@ export function benchChartSpec(r: BenchResult): ChartSpec {
       ],
     },
     width: 480,
+    height: { step: 12, for: "offset" },
     data: { values },
-    mark: { type: "bar" },
     encoding: {
       y: {
         field: "query",
@@ -409,7 +410,11 @@ export function benchChartSpec(r: BenchResult): ChartSpec {
         type: "nominal",
         sort: labels,
         scale: { domain: labels },
-        legend: { title: "representation (engine)", orient: "bottom" },
+        legend: {
+          title: "representation (engine)",
+          orient: "right",
+          symbolType: "square",
+        },
       },
       x: {
         field: "medianMs",
@@ -419,6 +424,16 @@ export function benchChartSpec(r: BenchResult): ChartSpec {
         title: "median time (ms, log scale)",
       },
     },
+    layer: [
+      { mark: { type: "bar" } },
+      {
+        mark: { type: "text", align: "left", dx: 3, fontSize: 9 },
+        encoding: {
+          text: { field: "label", type: "nominal" },
+          color: { value: "#333333" },
+        },
+      },
+    ],
   };
 }
 

@@ -94,6 +94,29 @@ Deno.test("renderSvg refuses local-time encodings, external data and invalid spe
       }),
     /^Error: Chart spec problem: Invalid aggregation operator "nonsense"/,
   );
+  await assert.rejects(
+    () =>
+      renderSvg({
+        ...CLIPPED,
+        transform: [{ calculate: "datum.v + random()", as: "w" }],
+      }),
+    {
+      message:
+        "Chart expression spec.transform[0].calculate calls random(); charts draw no random numbers",
+    },
+  );
+  await assert.rejects(
+    () => renderSvg({ ...CLIPPED, transform: [{ sample: 1 }] }),
+    /Charts draw no random numbers/,
+  );
+  // "random (" in data or a title is text, not a call.
+  xmlElementCounts(
+    await renderSvg({
+      ...CLIPPED,
+      title: "random (uniform) keys",
+      data: { values: [{ k: "random (a)", v: 1 }] },
+    }),
+  );
   // The failures leave the renderer usable.
   xmlElementCounts(await renderSvg(CLIPPED));
 });

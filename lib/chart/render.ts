@@ -38,6 +38,47 @@ function localTimeEncodings(node: unknown, path = "spec"): string[] {
   return found;
 }
 
+/** Keys whose strings are text to show or data, never expressions. */
+const TEXT_KEYS = new Set([
+  "values",
+  "datasets",
+  "title",
+  "subtitle",
+  "description",
+]);
+
+/**
+ * The paths in `spec` of expression strings calling `random()` (data values and
+ * titles are not expressions and are skipped).
+ */
+function randomCalls(node: unknown, path = "spec"): string[] {
+  if (typeof node === "string") return /\brandom\s*\(/.test(node) ? [path] : [];
+  if (Array.isArray(node)) {
+    return node.flatMap((v, i) => randomCalls(v, `${path}[${i}]`));
+  }
+  if (node === null || typeof node !== "object") return [];
+  return Object.entries(node).flatMap(([k, v]) =>
+    TEXT_KEYS.has(k) ? [] : randomCalls(v, `${path}.${k}`)
+  );
+}
+
+/** What vega exports (from vega-statistics and vega-scenegraph) but does not declare. */
+const undeclared = vega as unknown as {
+  setRandom(r: () => number): void;
+  textMetrics: { canvas(use: boolean): void };
+};
+
+// vega's transforms that sample (`sample`, bootstrap confidence intervals) draw from
+// this generator: a chart that needs one is refused instead of varying.
+undeclared.setRandom(() => {
+  throw new Error(
+    "Charts draw no random numbers: drop the sampling transform or bootstrap interval",
+  );
+});
+
+// Text widths from the font size alone, even where a canvas package is installed.
+undeclared.textMetrics.canvas(false);
+
 /** A logger for vega-lite and vega that keeps warnings and errors instead of printing. */
 function collectingLogger(problems: string[]) {
   let level = vega.Warn;
@@ -81,13 +122,15 @@ let queue: Promise<unknown> = Promise.resolve();
  *
  * The bytes depend on the spec alone: not on the time, the time zone, the locale or
  * earlier renders in the process (vega's clip-path and gradient ids are reset before
- * each render, and renders are serialized). Text widths are estimated from the font
- * size, not measured, so layouts do not depend on installed fonts.
+ * each render, and renders are serialized; vega's random generator refuses to draw).
+ * Text widths are estimated from the font size, never measured on a canvas, so
+ * layouts do not depend on installed fonts.
  *
  * @param spec A Vega-Lite spec with inline data (`data.values`); temporal encodings
  *   must use a UTC scale (`scale: { type: "utc" }`) or a UTC time unit.
  * @returns The SVG document (`<svg …>…</svg>` followed by a newline), UTF-8 text.
  * @throws {Error} When the spec has a local-time encoding, refers to external data,
+ *   draws random numbers (`random()`, the `sample` transform, bootstrap intervals),
  *   or vega-lite or vega report a warning or error about it (the message quotes the
  *   first one).
  * @example
@@ -117,6 +160,14 @@ async function render(spec: ChartSpec): Promise<string> {
       `Chart encoding ${
         local[0]
       } is temporal in local time; give it scale { type: "utc" } or a UTC time unit`,
+    );
+  }
+  const random = randomCalls(spec);
+  if (random.length) {
+    throw new Error(
+      `Chart expression ${
+        random[0]
+      } calls random(); charts draw no random numbers`,
     );
   }
   const problems: string[] = [];

@@ -16,7 +16,6 @@ import { createProgress } from "./progress.ts";
 import { CheckFailure, Interrupted, UsageError } from "../errors.ts";
 import { formatVerifyReport, verifySteps } from "../verify.ts";
 import { runInterruptible } from "./interrupt.ts";
-import { benchCommand } from "../workload/bench.ts";
 import { guardBrokenPipes, stderr, stdout } from "./terminal.ts";
 import {
   ReportNotWritten,
@@ -269,8 +268,12 @@ async function runCommandLine(
         return await verifyCommand(args);
       case "validate":
         return await validateCommand(args);
-      case "bench":
+      case "bench": {
+        // Loaded on demand: DuckDB's native library and the chart renderer (vega)
+        // take a quarter of a second to load, which the other commands never need.
+        const { benchCommand } = await import("../workload/bench.ts");
         return await benchCommand(args);
+      }
     }
   } catch (e) {
     if (

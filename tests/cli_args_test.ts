@@ -121,19 +121,149 @@ bad(
 );
 bad(
   ["foo"],
-  'Unknown command or argument "foo"; commands: generate, verify, validate (see --help)',
+  'Unknown command or argument "foo"; commands: generate, verify, validate, bench (see --help)',
 );
 bad(
   ["generate", "--sessions", "5", "extra"],
-  'Unknown command or argument "extra"; commands: generate, verify, validate (see --help)',
+  'Unknown command or argument "extra"; commands: generate, verify, validate, bench (see --help)',
 );
 bad(
   ["--force", "yes"],
-  'Unknown command or argument "yes"; commands: generate, verify, validate (see --help)',
+  'Unknown command or argument "yes"; commands: generate, verify, validate, bench (see --help)',
 );
 bad(["--out", ""], "Invalid value for --out: the folder name is empty");
 bad(["--out", "  "], "Invalid value for --out: the folder name is empty");
 bad(["--config", ""], "Invalid value for --config: the path is empty");
+
+// --- bench and its flags ----------------------------------------------------------
+
+const RUNS = (v: string) =>
+  `Invalid value for --runs: expected an integer from 1 to 1000, received "${v}"`;
+const WARMUP = (v: string) =>
+  `Invalid value for --warmup: expected an integer from 0 to 100, received "${v}"`;
+const PG_URL = (v: string) =>
+  `Invalid value for --postgres: expected a URL like postgres://user:password@host:5432/database, received "${v}"`;
+
+bad(["bench", "--runs", "0"], RUNS("0"));
+bad(["bench", "--runs", "1001"], RUNS("1001"));
+bad(["bench", "--runs", "2.5"], RUNS("2.5"));
+bad(["bench", "--runs", ""], RUNS(""));
+bad(["bench", "--runs", "1e2"], RUNS("1e2"));
+bad(["bench", "--runs=-3"], RUNS("-3"));
+bad(["bench", "--runs", "-3"], DASH("runs", "-3"));
+bad(["bench", "--warmup", "101"], WARMUP("101"));
+bad(["bench", "--warmup", "x"], WARMUP("x"));
+bad(["bench", "--warmup=-1"], WARMUP("-1"));
+bad(
+  ["bench", "--runs", "3", "--runs", "4"],
+  "--runs is given more than once; give it once",
+);
+bad(["bench", "--db", ""], "Invalid value for --db: the file name is empty");
+bad(["bench", "--db", " "], "Invalid value for --db: the file name is empty");
+bad(["bench", "--db"], "Option '--db <value>' argument missing; see --help");
+bad(
+  ["bench", "--force"],
+  "--force applies to bench only with --db: it lets bench replace an existing database file",
+);
+bad(["bench", "--postgres", "localhost:5432"], PG_URL("localhost:5432"));
+bad(["bench", "--postgres", "mysql://u@h/db"], PG_URL("mysql://u@h/db"));
+bad(["bench", "--postgres", ""], PG_URL(""));
+bad(
+  ["bench", "a", "b"],
+  'bench takes one folder, received 2: "a" "b"',
+);
+bad(
+  ["bench", "--report", "r"],
+  "--report does not apply to bench: it writes bench.json, bench.md and bench.svg next to the dataset",
+);
+for (const flag of ["sessions", "seed", "out", "config", "formats"]) {
+  bad(
+    ["bench", `--${flag}`, "1"],
+    `--${flag} does not apply to bench: it reads everything from the dataset's manifest.json`,
+  );
+}
+bad(
+  ["bench", "--validate"],
+  "--validate does not apply to bench: it reads everything from the dataset's manifest.json",
+);
+// The bench flags belong to bench alone.
+for (const command of [[], ["generate"], ["verify"], ["validate", "d"]]) {
+  const name = command[0] ?? "generate";
+  bad(
+    [...command, "--runs", "3"],
+    `--runs does not apply to ${name}: only bench times queries`,
+  );
+  bad(
+    [...command, "--warmup", "0"],
+    `--warmup does not apply to ${name}: only bench times queries`,
+  );
+  bad(
+    [...command, "--db", "x.duckdb"],
+    `--db does not apply to ${name}: only bench loads a database`,
+  );
+  bad(
+    [...command, "--postgres", "postgres://h/db"],
+    `--postgres does not apply to ${name}: only bench loads a database`,
+  );
+}
+
+Deno.test("parseCli: bench with its defaults", () => {
+  const expected: CliArgs = {
+    command: "bench",
+    help: false,
+    version: false,
+    quiet: false,
+    force: false,
+    validate: false,
+    runs: 5,
+    warmup: 1,
+    config: "config.yaml",
+    overrides: {
+      seed: undefined,
+      sessions: undefined,
+      users: undefined,
+      formats: undefined,
+      out: undefined,
+    },
+    positionals: [],
+  };
+  assert.deepEqual(parseCli(["bench"]), expected);
+  assert.deepEqual(parseCli(["bench", "data/small"]), {
+    ...expected,
+    positionals: ["data/small"],
+  });
+});
+
+Deno.test("parseCli: bench with every flag", () => {
+  const args = parseCli([
+    "bench",
+    "out/x",
+    "--runs",
+    "1000",
+    "--warmup=0",
+    "--db",
+    "bench.duckdb",
+    "--force",
+    "--postgres",
+    "postgresql://chatsynth:pw@127.0.0.1:5432/chatsynth",
+    "-q",
+  ]);
+  assert.equal(args.command, "bench");
+  assert.deepEqual(args.positionals, ["out/x"]);
+  assert.equal(args.runs, 1000);
+  assert.equal(args.warmup, 0);
+  assert.equal(args.db, "bench.duckdb");
+  assert.equal(args.force, true);
+  assert.equal(
+    args.postgres,
+    "postgresql://chatsynth:pw@127.0.0.1:5432/chatsynth",
+  );
+  assert.equal(args.quiet, true);
+  const low = parseCli(["bench", "--runs", "1", "--warmup", "100"]);
+  assert.equal(low.runs, 1);
+  assert.equal(low.warmup, 100);
+  assert.equal("db" in low || "postgres" in low, false);
+});
 
 // --- good command lines -----------------------------------------------------------------
 
@@ -145,6 +275,8 @@ Deno.test("parseCli: no arguments means generate with the config's values", () =
     quiet: false,
     force: false,
     validate: false,
+    runs: 5,
+    warmup: 1,
     config: "config.yaml",
     overrides: {
       seed: undefined,
@@ -166,6 +298,8 @@ Deno.test("parseCli: a full command line parses to the expected overrides", () =
     quiet: true,
     force: true,
     validate: false,
+    runs: 5,
+    warmup: 1,
     config: "other.yaml",
     overrides: {
       seed: 42,

@@ -29,6 +29,10 @@ Deno.test("--help explains every flag; --version prints the version", () => {
       "--quiet",
       "--help",
       "--version",
+      "--runs",
+      "--warmup",
+      "--db",
+      "--postgres",
     ]
   ) {
     assert.ok(h.stdout.includes(flag), flag);
@@ -46,6 +50,8 @@ Deno.test("usage errors exit 2 with one sentence and no stack trace", () => {
       [["--formats", "raw,csv"], /--formats.*"csv"/],
       [["--config", "nope.yaml"], /nope\.yaml.*no such file/],
       [["bogus"], /bogus/],
+      [["bench", "--runs", "0"], /--runs.*"0"/],
+      [["verify", "--db", "x.duckdb"], /--db does not apply to verify/],
     ] as [string[], RegExp][]
   ) {
     const r = cli(args);

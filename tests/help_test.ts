@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { listFiles, ROOT, runMain } from "./helpers.ts";
+import { REPORT_FILES } from "../lib/manifest/read_manifest.ts";
 
 const help = runMain(["--allow-read", "--allow-env"], ["--help"]);
 
@@ -41,7 +42,12 @@ Deno.test("--help lists exactly the files generate --validate writes", () => {
     "snowflake/",
     "metadata:",
     "validate:",
+    "bench:",
   ]);
+  // bench's reports are written by bench, not generate; verify ignores them by name.
+  assert.deepEqual(rows.get("bench:"), ["bench.json", "bench.md", "bench.svg"]);
+  for (const f of rows.get("bench:")!) assert.ok(REPORT_FILES.includes(f), f);
+  rows.delete("bench:");
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-help-" });
   try {
     const run = (out: string, extra: string[]) =>

@@ -10,9 +10,10 @@ import { UsageError } from "../errors.ts";
 import type { Overrides } from "../config/effective.ts";
 import { FORMAT_FILES } from "../schema/tables.ts";
 import { METADATA_FILES, VALIDATION_FILES } from "../manifest/read_manifest.ts";
+import { BENCH_FILES } from "../workload/bench_result.ts";
 
 /** Commands (docs/design.md §2). */
-export const COMMANDS = ["generate", "verify", "validate"] as const;
+export const COMMANDS = ["generate", "verify", "validate", "bench"] as const;
 /** One command. */
 export type Command = typeof COMMANDS[number];
 
@@ -26,7 +27,10 @@ export interface CliArgs {
   version: boolean;
   /** `-q`, `--quiet`: print nothing but errors. */
   quiet: boolean;
-  /** `--force`: replace an output folder that holds a chatsynth dataset. */
+  /**
+   * `--force`: replace an output folder that holds a chatsynth dataset (generate), or
+   * an existing `--db` file (bench).
+   */
   force: boolean;
   /** `generate --validate`: validate right after generating. */
   validate: boolean;
@@ -37,6 +41,20 @@ export interface CliArgs {
    * validation.json instead of the dataset folder; created when missing.
    */
   report?: string;
+  /** `bench --runs N`: timed runs of each query, 1..1000 (default 5). */
+  runs: number;
+  /** `bench --warmup N`: untimed runs of each query before the timed ones, 0..100 (default 1). */
+  warmup: number;
+  /**
+   * `bench --db FILE`: keep the loaded DuckDB database in FILE (an existing file is
+   * to be refused unless `force`); in memory when absent.
+   */
+  db?: string;
+  /**
+   * `bench --postgres URL`: also load star and snowflake into this PostgreSQL
+   * database (`postgres://` or `postgresql://` URL) and compare its answers.
+   */
+  postgres?: string;
   /** Config path (default "config.yaml"). */
   config: string;
   /** `--seed`, `--sessions`, `--users`, `--formats`, `--out`: values that override the config. */
@@ -58,6 +76,7 @@ function filesHelp(): string {
     ] => [`${format}/`, files.map((f) => f.slice(format.length + 1))]),
     ["metadata:", METADATA_FILES],
     ["validate:", VALIDATION_FILES],
+    ["bench:", [...BENCH_FILES]],
   ];
   const indent = " ".repeat(14);
   const lines: string[] = [];
@@ -89,6 +108,10 @@ Usage:
   deno run -P main.ts validate [DIR]         test DIR's data against its configured
                                              model; writes validation.md and .json
                                              into DIR, or into --report R
+  deno run -P main.ts bench [DIR]            time the reference queries on DIR's
+                                             raw, star and snowflake in DuckDB and
+                                             check they agree; writes bench.json,
+                                             .md and .svg into DIR
 
 Options (flags override config.yaml; the manifest records the effective values):
   --sessions N      sessions to generate, 1..100000000000 (config: sessions, 1000);
@@ -111,6 +134,15 @@ Options (flags override config.yaml; the manifest records the effective values):
   --from-manifest M regenerate the dataset a manifest.json (file or its folder)
                     describes, from its recorded config, seed, counts and formats
                     alone (with --out; no --config/--seed/--sessions/--users/--formats)
+  --runs N          bench: timed runs of each query, 1..1000 (default 5)
+  --warmup N        bench: untimed runs of each query before the timed ones,
+                    0..100 (default 1)
+  --db FILE         bench: keep the loaded DuckDB database in FILE (schemas raw,
+                    star, snowflake; an existing FILE only with --force) instead
+                    of in memory
+  --postgres URL    bench: also load star and snowflake into the PostgreSQL
+                    database at URL (postgres://user:password@host:port/db) and
+                    check its answers equal DuckDB's
   --quiet           print nothing but errors
   -h, --help        show this help
   -V, --version     print the generator version
@@ -130,8 +162,16 @@ exact rules, reports the original brief's quality figures, prints the verdict, t
 DIR/validation.md and DIR/validation.json (or R/... with --report R; a report that
 cannot be written is a warning), and exits 0 when every check passes, 1 otherwise.
 
-Exit codes: 0 success, 1 verification or validation failure, 2 usage or input error,
-130 or 143 interrupted by SIGINT (Ctrl-C) or SIGTERM (its unfinished files removed).
+bench [DIR] loads DIR's representations into DuckDB (and star and snowflake into
+PostgreSQL with --postgres), runs every reference query --warmup times untimed and
+--runs times timed per representation, prints load times and each query's median
+and p95 (nearest rank) in ms, writes DIR/bench.json, DIR/bench.md and DIR/bench.svg
+(outside the dataset's fingerprint), and exits 1 naming the query and the first
+differing row when two representations answer differently, 0 otherwise.
+
+Exit codes: 0 success, 1 verification, validation or bench agreement failure,
+2 usage or input error, 130 or 143 interrupted by SIGINT (Ctrl-C) or SIGTERM (its
+unfinished files removed).
 
 The model, file formats and reproducibility contract: docs/design.md.
 
@@ -139,6 +179,8 @@ Permissions: -P uses the "default" set in deno.json: read the project folder, wr
 output/ and its staging folder output.partial/. To write elsewhere, run
   deno run --allow-read=.,DIR,DIR.partial --allow-write=DIR,DIR.partial \\
     --allow-env=NO_COLOR,TERM,LOG_TOKENS,LOG_STREAM main.ts --out DIR
+bench also needs --allow-ffi for DuckDB's native library (-P grants it); what
+that library reads and writes (the dataset, --db FILE) is outside Deno's checks.
 `;
 
 /** Largest --sessions and --users (the config schema enforces the same). */
@@ -146,6 +188,34 @@ const COUNT_LIMITS: Record<string, number> = {
   sessions: 100_000_000_000,
   users: 100_000_000,
 };
+
+/** `bench --runs` and `--warmup`: their range and default. */
+const BENCH_COUNTS = {
+  runs: { min: 1, max: 1000, default: 5 },
+  warmup: { min: 0, max: 100, default: 1 },
+} as const;
+
+function parseBenchCount(
+  flag: keyof typeof BENCH_COUNTS,
+  v: string | undefined,
+): number {
+  const { min, max } = BENCH_COUNTS[flag];
+  if (v === undefined) return BENCH_COUNTS[flag].default;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new UsageError(
+      `Invalid value for --${flag}: expected an integer from ${min} to ${max}, received "${v}"`,
+    );
+  }
+  return Number(v);
+}
+
+/** What each bench-only flag is for, in the message refusing it elsewhere. */
+const BENCH_ONLY = {
+  runs: "only bench times queries",
+  warmup: "only bench times queries",
+  db: "only bench loads a database",
+  postgres: "only bench loads a database",
+} as const;
 
 function parseCount(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -184,6 +254,10 @@ export function parseCli(argv: string[]): CliArgs {
         validate: { type: "boolean" },
         "from-manifest": { type: "string" },
         report: { type: "string" },
+        runs: { type: "string" },
+        warmup: { type: "string" },
+        db: { type: "string" },
+        postgres: { type: "string" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
@@ -255,6 +329,8 @@ export function parseCli(argv: string[]): CliArgs {
         "from-manifest",
       ] as const
     ) {
+      // bench --force replaces an existing --db file (checked below).
+      if (flag === "force" && command === "bench") continue;
       if (v[flag] !== undefined) {
         throw new UsageError(
           `--${flag} does not apply to ${command}: it reads everything from the dataset's manifest.json`,
@@ -262,7 +338,38 @@ export function parseCli(argv: string[]): CliArgs {
       }
     }
   }
+  if (command === "bench") {
+    if (v.force && v.db === undefined) {
+      throw new UsageError(
+        "--force applies to bench only with --db: it lets bench replace an existing database file",
+      );
+    }
+    if (v.db !== undefined && v.db.trim() === "") {
+      throw new UsageError("Invalid value for --db: the file name is empty");
+    }
+    if (
+      v.postgres !== undefined &&
+      !/^postgres(ql)?:\/\/[^\s]+$/.test(v.postgres)
+    ) {
+      throw new UsageError(
+        `Invalid value for --postgres: expected a URL like postgres://user:password@host:5432/database, received "${v.postgres}"`,
+      );
+    }
+  } else {
+    for (const flag of ["runs", "warmup", "db", "postgres"] as const) {
+      if (v[flag] !== undefined) {
+        throw new UsageError(
+          `--${flag} does not apply to ${command}: ${BENCH_ONLY[flag]}`,
+        );
+      }
+    }
+  }
   if (v.report !== undefined) {
+    if (command === "bench") {
+      throw new UsageError(
+        "--report does not apply to bench: it writes bench.json, bench.md and bench.svg next to the dataset",
+      );
+    }
     if (command === "verify") {
       throw new UsageError(
         "--report does not apply to verify: only validate writes a report",
@@ -334,6 +441,10 @@ export function parseCli(argv: string[]): CliArgs {
       ? { fromManifest: v["from-manifest"] }
       : {}),
     ...(v.report !== undefined ? { report: v.report } : {}),
+    runs: parseBenchCount("runs", v.runs),
+    warmup: parseBenchCount("warmup", v.warmup),
+    ...(v.db !== undefined ? { db: v.db } : {}),
+    ...(v.postgres !== undefined ? { postgres: v.postgres } : {}),
     config: v.config ?? "config.yaml",
     overrides: {
       seed,

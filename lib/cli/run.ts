@@ -268,6 +268,12 @@ async function runCommandLine(
         return await verifyCommand(args);
       case "validate":
         return await validateCommand(args);
+      case "bench": {
+        // Loaded on demand: DuckDB's native library and the chart renderer (vega)
+        // take a quarter of a second to load, which the other commands never need.
+        const { benchCommand } = await import("../workload/bench.ts");
+        return await benchCommand(args);
+      }
     }
   } catch (e) {
     if (

@@ -1,0 +1,126 @@
+/**
+ * The look every chatsynth chart shares (fonts, colours, sizes) and the fixed number
+ * and time locales that make a chart's text independent of the machine's locale.
+ *
+ * @module
+ */
+import type { Config } from "vega-lite";
+
+/**
+ * Number formatting for axis labels and tooltips: a point for decimals, commas
+ * between groups of three digits, an ASCII hyphen for minus (as lib/number_format.ts
+ * writes numbers). A d3-format locale definition.
+ */
+export const NUMBER_LOCALE = {
+  decimal: ".",
+  thousands: ",",
+  grouping: [3],
+  currency: ["$", ""],
+  minus: "-",
+} as const;
+
+/**
+ * Date and time formatting: ISO 8601 dates and 24-hour times with English day and
+ * month names. A d3-time-format locale definition. Times are formatted in the time
+ * zone of the scale, so charts use UTC scales only (see `renderSvg`).
+ */
+export const TIME_LOCALE = {
+  dateTime: "%Y-%m-%d %H:%M:%S",
+  date: "%Y-%m-%d",
+  time: "%H:%M:%S",
+  periods: ["AM", "PM"],
+  days: [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+  ],
+  shortDays: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+  months: [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+  ],
+  shortMonths: [
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+  ],
+} as const;
+
+/**
+ * Categorical colours, in order: the Okabe–Ito palette, distinguishable with the
+ * common colour-vision deficiencies (CSS hex colours).
+ */
+export const CATEGORY_COLORS: readonly string[] = [
+  "#0072B2",
+  "#E69F00",
+  "#009E73",
+  "#CC79A7",
+  "#56B4E9",
+  "#D55E00",
+  "#F0E442",
+  "#000000",
+];
+
+/** A Vega-Lite config (the `config` of a spec): defaults for marks, axes, legends. */
+export type ChartConfig = Config;
+
+/** Font family of every text in a chart (a CSS font list). */
+export const CHART_FONT = "Helvetica, Arial, sans-serif";
+
+/**
+ * The Vega-Lite config every chart is compiled with: font, colours, sizes and the
+ * locales above. A spec's own `config` overrides any of it, key by key.
+ */
+export const CHART_THEME: ChartConfig = {
+  font: CHART_FONT,
+  background: "white",
+  padding: 8,
+  locale: {
+    number: {
+      ...NUMBER_LOCALE,
+      grouping: [...NUMBER_LOCALE.grouping],
+      currency: [...NUMBER_LOCALE.currency],
+    },
+    time: {
+      ...TIME_LOCALE,
+      periods: [...TIME_LOCALE.periods],
+      days: [...TIME_LOCALE.days],
+      shortDays: [...TIME_LOCALE.shortDays],
+      months: [...TIME_LOCALE.months],
+      shortMonths: [...TIME_LOCALE.shortMonths],
+    },
+  },
+  range: { category: [...CATEGORY_COLORS] },
+  title: { fontSize: 14, anchor: "start", subtitleFontSize: 11 },
+  axis: { labelFontSize: 11, titleFontSize: 11, gridColor: "#e5e5e5" },
+  legend: {
+    labelFontSize: 11,
+    titleFontSize: 11,
+    labelLimit: 400,
+    titleLimit: 400,
+  },
+  view: { stroke: null },
+};

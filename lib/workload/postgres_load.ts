@@ -11,12 +11,15 @@
 import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import postgres from "postgres";
+import postgres, { type Sql } from "postgres";
 import { CheckFailure, UsageError } from "../errors.ts";
 import { qualified, representationTables } from "./ddl.ts";
 import { loadFailure, type LoadResult } from "./duckdb_load.ts";
 import type { Representation } from "./representation.ts";
 import { readSql } from "./sql_text.ts";
+
+/** A PostgreSQL client (npm `postgres`), as {@link connectPostgres} opens it. */
+export type { Sql };
 
 /** The representations PostgreSQL loads: the CSV schemas. */
 export type PostgresRepresentation = Exclude<Representation, "raw">;
@@ -74,9 +77,9 @@ function reason(e: unknown): string {
  * await sql.end();
  * ```
  */
-export async function connectPostgres(url: string): Promise<postgres.Sql> {
+export async function connectPostgres(url: string): Promise<Sql> {
   const where = redactPassword(url);
-  let sql: postgres.Sql;
+  let sql: Sql;
   try {
     sql = postgres(url, {
       max: 1,
@@ -113,7 +116,7 @@ export async function connectPostgres(url: string): Promise<postgres.Sql> {
  * ["C", "POSIX", "C.UTF-8"].includes(await postgresCollation(sql)); // byte order
  * ```
  */
-export async function postgresCollation(sql: postgres.Sql): Promise<string> {
+export async function postgresCollation(sql: Sql): Promise<string> {
   const rows = await sql<{ collation: string }[]>`
     SELECT datcollate AS collation FROM pg_database
     WHERE datname = current_database()`;
@@ -175,7 +178,7 @@ function serverMessage(e: unknown): string {
  * never the stream (porsager/postgres issue 1173), so that rejection is watched too.
  */
 async function copyIn(
-  sql: postgres.Sql,
+  sql: Sql,
   statement: string,
   input: Readable,
 ): Promise<void> {
@@ -223,7 +226,7 @@ async function copyIn(
  * ```
  */
 export async function loadPostgres(
-  sql: postgres.Sql,
+  sql: Sql,
   datasetDir: string,
   rep: PostgresRepresentation,
 ): Promise<LoadResult> {

@@ -46,7 +46,8 @@ export function sqlString(value: string): string {
  *
  * @param rep The representation being loaded.
  * @param table The table the statement loads.
- * @param message The database's error message.
+ * @param message The database's error message (DuckDB's, or PostgreSQL's message,
+ *   detail and context, one per line).
  * @returns E.g. `Loading star/fact_turn.csv into star.fact_turn failed: intent_key 999
  *   has no row in star.dim_intent (foreign key violated)`.
  *
@@ -56,6 +57,8 @@ export function sqlString(value: string): string {
  * const turn = STAR_TABLES.find((t) => t.name === "fact_turn")!;
  * loadFailure("star", turn, 'Constraint Error: Violates foreign key constraint because key "intent_key: 999" does not exist in the referenced table');
  * // "Loading star/fact_turn.csv into star.fact_turn failed: intent_key 999 has no row in star.dim_intent (foreign key violated)"
+ * loadFailure("star", turn, 'insert or update on table "fact_turn" violates foreign key constraint "fact_turn_intent_key_fkey"\nKey (intent_key)=(999) is not present in table "dim_intent".');
+ * // the same sentence, from PostgreSQL's message and detail
  * ```
  */
 export function loadFailure(
@@ -66,8 +69,12 @@ export function loadFailure(
   const head = `Loading ${dataFile(rep, table)} into ${
     qualified(rep, table.name)
   } failed`;
-  const fk = /foreign key constraint because key "([A-Za-z_]+): ([^"]*)"/i
-    .exec(message);
+  // DuckDB: ... because key "intent_key: 999" does not exist in the referenced table;
+  // PostgreSQL (detail): Key (intent_key)=(999) is not present in table "dim_intent".
+  const fk = /foreign key constraint because key "([A-Za-z_]+): ([^"]*)"/i.exec(
+    message,
+  ) ??
+    /Key \(([A-Za-z_]+)\)=\((.*)\) is not present in table "/.exec(message);
   if (fk) {
     const ref = table.foreignKeys.find((k) => k.fields[0] === fk[1]);
     const target = ref ? qualified(rep, ref.table) : "the referenced table";

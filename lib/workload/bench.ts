@@ -1,20 +1,408 @@
 /**
- * The `bench` command (docs/design.md §2): load a dataset into DuckDB (and
- * PostgreSQL), time the reference queries, compare their answers, write the reports.
+ * The analytics workload (`bench [DIR]`, docs/design.md §10): load every
+ * representation of a dataset into DuckDB with constraints enforced, run the reference
+ * queries on each, time them, and check that the three answers are the same; with
+ * `--postgres URL`, also load star and snowflake into PostgreSQL and check its answers
+ * against DuckDB's. Writes `bench.json`, `bench.md` and `bench.svg` next to the
+ * dataset (reports, outside the fingerprint).
  *
  * @module
  */
+import { DuckDBInstance } from "@duckdb/node-api";
 import type { CliArgs } from "../cli/args.ts";
-import { UsageError } from "../errors.ts";
+import { stderr, stdout } from "../cli/terminal.ts";
+import { CheckFailure, UsageError } from "../errors.ts";
+import { readManifest } from "../manifest/read_manifest.ts";
+import { inFolder } from "../wording.ts";
+import { loadDuckDb, type LoadResult } from "./duckdb_load.ts";
+import {
+  connectPostgres,
+  loadPostgres,
+  postgresCollation,
+} from "./postgres_load.ts";
+import { querySql, REFERENCE_QUERIES } from "./query_set.ts";
+import type { Representation } from "./representation.ts";
+import { REPRESENTATIONS } from "./representation.ts";
+import {
+  compareResults,
+  fromDuckDb,
+  readPostgres,
+  type ResultSet,
+} from "./result_set.ts";
+import {
+  benchJson,
+  benchMarkdown,
+  benchSvg,
+  formatBenchTable,
+} from "./bench_report.ts";
+import type { BenchResult } from "./bench_result.ts";
+import { machineInfo } from "./machine.ts";
+import { summarizeTimes } from "./timing.ts";
+
+/** What `bench` does, from the command line. */
+export interface BenchOptions {
+  /** The dataset folder. */
+  dir: string;
+  /** Timed runs per query and representation (≥ 1). */
+  runs: number;
+  /** Untimed runs before them (≥ 0). */
+  warmup: number;
+  /** Keep the DuckDB database in this file (schemas raw, star, snowflake). */
+  db?: string;
+  /** Replace an existing `db` file. */
+  force: boolean;
+  /** Also load star and snowflake into this PostgreSQL database and compare. */
+  postgres?: string;
+  /** Progress lines, e.g. to standard error; none when omitted. */
+  log?: (line: string) => void;
+}
+
+/** A query's answer on one engine and representation, and its times. */
+interface Answer {
+  engine: "duckdb" | "postgres";
+  representation: Representation;
+  result: ResultSet;
+  timesMs: number[];
+}
+
+/** Run `query` warmup + runs times; the last run's answer is kept. */
+async function timed<T>(
+  warmup: number,
+  runs: number,
+  query: () => Promise<T>,
+): Promise<{ last: T; timesMs: number[] }> {
+  let last: T | undefined;
+  for (let i = 0; i < warmup; i++) last = await query();
+  const timesMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    last = await query();
+    timesMs.push(performance.now() - t0);
+  }
+  return { last: last as T, timesMs };
+}
+
+/** "DuckDB star", "PostgreSQL snowflake": an answer's engine and representation. */
+function label(a: { engine: "duckdb" | "postgres"; representation: string }) {
+  return `${
+    a.engine === "duckdb" ? "DuckDB" : "PostgreSQL"
+  } ${a.representation}`;
+}
+
+/** Compare two answers; PostgreSQL's as sets when its collation is not byte order. */
+function compareAnswers(
+  expected: Answer,
+  actual: Answer,
+  orderInsensitive: boolean,
+) {
+  return compareResults(expected.result, actual.result, {
+    orderInsensitive: orderInsensitive &&
+      (expected.engine === "postgres" || actual.engine === "postgres"),
+    names: { expected: label(expected), actual: label(actual) },
+  });
+}
 
 /**
- * Run `bench` for a parsed command line.
- *
- * @param args The parsed command line (`command` is "bench").
- * @returns The exit code: 0 when every representation agrees, 1 otherwise.
- * @throws {UsageError} Always, for now: the command is not built yet.
+ * The answer the others are compared with: the one that agrees with the most others,
+ * so a broken representation is named as the odd one out rather than making the
+ * others look wrong; ties go to DuckDB star, then the order of `answers`.
  */
-export function benchCommand(args: CliArgs): Promise<number> {
-  void args;
-  throw new UsageError("bench is not built yet");
+function majorityAnswer(
+  answers: readonly Answer[],
+  orderInsensitive: boolean,
+): Answer {
+  const preferred = (a: Answer) =>
+    a.engine === "duckdb" && a.representation === "star" ? 1 : 0;
+  let best = answers[0];
+  let bestScore = -1;
+  for (const a of answers) {
+    const agreeing = answers.filter((b) =>
+      b === a || compareAnswers(a, b, orderInsensitive) === undefined
+    ).length;
+    const score = agreeing * 2 + preferred(a);
+    if (score > bestScore) {
+      best = a;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** The representations a dataset holds, from its manifest's files. */
+function presentRepresentations(files: { path: string }[]): Representation[] {
+  return REPRESENTATIONS.filter((r) =>
+    files.some((f) => f.path.startsWith(`${r}/`))
+  );
+}
+
+/** Refuse to overwrite `--db FILE` unless `force`; remove it (and its WAL) if forced. */
+function prepareDbFile(path: string, force: boolean): void {
+  let exists = false;
+  try {
+    Deno.lstatSync(path);
+    exists = true;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  if (!exists) return;
+  if (!force) {
+    throw new UsageError(
+      `--db "${path}" already exists; remove it, choose another file, or add --force to replace it`,
+    );
+  }
+  for (const p of [path, `${path}.wal`]) {
+    try {
+      Deno.removeSync(p);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+  }
+}
+
+/**
+ * Run the workload and return everything measured; does not print or write files.
+ *
+ * @param options Dataset folder, runs, warm-up, database file and PostgreSQL URL.
+ * @returns The measurements and the agreement of every other answer with the
+ *   reference answer of each query: the one most answers agree with (DuckDB star on a
+ *   tie), so a broken representation shows up as the one that differs.
+ * @throws {UsageError} When the folder is no dataset, `--db` exists without `force`, or
+ *   PostgreSQL cannot be reached.
+ * @throws {CheckFailure} When a representation fails to load (a broken key, type or
+ *   header), naming the table and key.
+ *
+ * @example
+ * ```ts ignore
+ * const r = await runBench({ dir: "output", runs: 3, warmup: 1, force: false });
+ * r.agreement.every((a) => a.agrees);
+ * ```
+ */
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const log = options.log ?? (() => {});
+  const { manifest } = readManifest(options.dir);
+  const reps = presentRepresentations(manifest.files);
+  if (reps.length === 0) {
+    throw new UsageError(
+      `"${options.dir}" holds no raw, star or snowflake files to load`,
+    );
+  }
+  if (options.db !== undefined) prepareDbFile(options.db, options.force);
+  const instance = await DuckDBInstance.create(options.db ?? ":memory:");
+  const connection = await instance.connect();
+  const loads: BenchResult["loads"] = [];
+  const answers = new Map<string, Answer[]>();
+  const record = (id: string, a: Answer) => {
+    const list = answers.get(id) ?? [];
+    list.push(a);
+    answers.set(id, list);
+  };
+  const loadEntry = (engine: "duckdb" | "postgres", r: LoadResult) => {
+    loads.push({
+      engine,
+      representation: r.representation,
+      ms: r.ms,
+      rows: r.rows,
+    });
+    log(
+      `Loaded ${r.representation} into ${
+        engine === "duckdb" ? "DuckDB" : "PostgreSQL"
+      }: ${r.rows} rows in ${(r.ms / 1000).toFixed(2)} s`,
+    );
+  };
+  let duckdbVersion = "unknown";
+  let postgresVersion: string | undefined;
+  try {
+    await connection.run("SET TimeZone = 'UTC'");
+    const v = await connection.runAndReadAll("SELECT version()");
+    duckdbVersion = String(v.getRows()[0][0]);
+    for (const rep of reps) {
+      loadEntry("duckdb", await loadDuckDb(connection, options.dir, rep));
+    }
+    for (const q of REFERENCE_QUERIES) {
+      for (const rep of reps) {
+        const sql = querySql(q, rep);
+        const { last, timesMs } = await timed(
+          options.warmup,
+          options.runs,
+          () => connection.runAndReadAll(sql),
+        );
+        record(q.id, {
+          engine: "duckdb",
+          representation: rep,
+          result: fromDuckDb(last),
+          timesMs,
+        });
+      }
+      log(`Ran ${q.id} ${q.name} on DuckDB (${reps.join(", ")})`);
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  let orderInsensitive = false;
+  if (options.postgres !== undefined) {
+    const sql = await connectPostgres(options.postgres);
+    try {
+      await sql.unsafe("SET TIME ZONE 'UTC'");
+      const v = await sql.unsafe("SHOW server_version");
+      postgresVersion = String(v[0].server_version);
+      const collation = await postgresCollation(sql);
+      orderInsensitive = !/^(C|POSIX|C\.UTF-?8)$/i.test(collation);
+      if (orderInsensitive) {
+        log(
+          `PostgreSQL sorts strings by collation "${collation}", not byte order: its answers are compared as sets of rows`,
+        );
+      }
+      const pgReps = reps.filter((r): r is "star" | "snowflake" => r !== "raw");
+      for (const rep of pgReps) {
+        loadEntry("postgres", await loadPostgres(sql, options.dir, rep));
+      }
+      for (const q of REFERENCE_QUERIES) {
+        for (const rep of pgReps) {
+          const text = querySql(q, rep);
+          const { last, timesMs } = await timed(
+            options.warmup,
+            options.runs,
+            () => readPostgres(sql, text),
+          );
+          record(q.id, {
+            engine: "postgres",
+            representation: rep,
+            result: last,
+            timesMs,
+          });
+        }
+        log(`Ran ${q.id} ${q.name} on PostgreSQL (${pgReps.join(", ")})`);
+      }
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  }
+  const queries: BenchResult["queries"] = [];
+  const agreement: BenchResult["agreement"] = [];
+  for (const q of REFERENCE_QUERIES) {
+    const list = answers.get(q.id) ?? [];
+    const reference = majorityAnswer(list, orderInsensitive);
+    for (const a of list) {
+      const s = summarizeTimes(a.timesMs);
+      queries.push({
+        id: q.id,
+        name: q.name,
+        question: q.question,
+        engine: a.engine,
+        representation: a.representation,
+        timesMs: a.timesMs,
+        medianMs: s.medianMs,
+        p95Ms: s.p95Ms,
+        rows: a.result.rows.length,
+      });
+      if (a === reference) continue;
+      const d = compareAnswers(reference, a, orderInsensitive);
+      agreement.push({
+        id: q.id,
+        engine: a.engine,
+        representation: a.representation,
+        agrees: d === undefined,
+        ...(d === undefined ? {} : { difference: d.message }),
+      });
+    }
+  }
+  return {
+    dataset: {
+      dir: options.dir,
+      fingerprint: manifest.fingerprint,
+      sessions: manifest.counts.sessions,
+      turns: manifest.counts.turns,
+      users: manifest.counts.users,
+      generator: manifest.generator.version,
+    },
+    machine: machineInfo({
+      duckdb: duckdbVersion,
+      ...(postgresVersion === undefined ? {} : { postgres: postgresVersion }),
+    }),
+    runs: options.runs,
+    warmups: options.warmup,
+    loads,
+    queries,
+    agreement,
+  };
+}
+
+/** Write the three reports into `dir`; a folder that refuses them is a warning. */
+async function writeReports(dir: string, r: BenchResult): Promise<string[]> {
+  const files: [string, string][] = [
+    ["bench.json", benchJson(r)],
+    ["bench.md", benchMarkdown(r)],
+    ["bench.svg", await benchSvg(r)],
+  ];
+  const written: string[] = [];
+  for (const [name, text] of files) {
+    const path = inFolder(dir, name);
+    try {
+      Deno.writeTextFileSync(path, text);
+      written.push(path);
+    } catch (e) {
+      const why = e instanceof Deno.errors.NotCapable
+        ? `Deno has no write access to it; grant it with --allow-write=${dir}`
+        : e instanceof Error
+        ? e.message
+        : String(e);
+      stderr.line(`warning: cannot write "${path}": ${why}`);
+    }
+  }
+  return written;
+}
+
+/**
+ * `bench [DIR]`: run the workload, print the table, write the reports, and exit 1 when
+ * any answer differs from the reference, naming the query and the first differing row.
+ *
+ * @param args The parsed command line (`--runs`, `--warmup`, `--db`, `--force`,
+ *   `--postgres`, `--quiet`, one optional folder).
+ * @returns 0 when every answer agrees, 1 otherwise.
+ * @throws {UsageError} See {@link runBench}.
+ * @throws {CheckFailure} See {@link runBench}.
+ */
+export async function benchCommand(args: CliArgs): Promise<number> {
+  const dir = args.positionals[0] ?? "output";
+  const r = await runBench({
+    dir,
+    runs: args.runs,
+    warmup: args.warmup,
+    db: args.db,
+    force: args.force,
+    postgres: args.postgres,
+    log: args.quiet ? undefined : (line) => stderr.line(line),
+  });
+  if (!args.quiet) stdout.write(formatBenchTable(r));
+  const written = await writeReports(dir, r);
+  if (!args.quiet && written.length) {
+    stdout.line(`Reports: ${written.join(", ")}`);
+  }
+  const failed = r.agreement.filter((a) => !a.agrees);
+  for (const a of failed) {
+    const q = REFERENCE_QUERIES.find((x) => x.id === a.id);
+    stderr.line(
+      `error: ${a.id} (${(q?.question ?? a.id).replace(/\.$/, "")}): ${
+        label(a)
+      } disagrees: ${a.difference}`,
+    );
+  }
+  if (failed.length) {
+    throw new CheckFailure(
+      `${failed.length} answer${
+        failed.length === 1 ? "" : "s"
+      } disagree with the others (${
+        [...new Set(failed.map((a) => a.id))].join(", ")
+      })`,
+    );
+  }
+  if (args.db !== undefined && !args.quiet) {
+    stdout.line(
+      `DuckDB database kept in ${args.db} (schemas ${
+        presentRepresentations(readManifest(dir).manifest.files).join(", ")
+      })`,
+    );
+  }
+  return 0;
 }

@@ -402,7 +402,7 @@ export function benchChartSpec(r: BenchResult): ChartSpec {
         type: "nominal",
         sort: queries.map(queryLabel),
         title: null,
-        axis: { labelLimit: 320 },
+        axis: { labelLimit: 480 },
       },
       yOffset: { field: "series", type: "nominal", sort: labels },
       color: {

@@ -109,7 +109,8 @@ export async function connectPostgres(url: string): Promise<Sql> {
  * comparison with DuckDB must then ignore row order.
  *
  * @param sql A connected client.
- * @returns E.g. "C", "C.UTF-8", "en_US.UTF-8".
+ * @returns E.g. "C", "C.UTF-8", "en_US.UTF-8"; "icu:en-US" for a database that sorts
+ *   with an ICU locale (`LOCALE_PROVIDER icu`), whatever its `datcollate` says.
  *
  * @example
  * ```ts ignore
@@ -117,10 +118,17 @@ export async function connectPostgres(url: string): Promise<Sql> {
  * ```
  */
 export async function postgresCollation(sql: Sql): Promise<string> {
-  const rows = await sql<{ collation: string }[]>`
-    SELECT datcollate AS collation FROM pg_database
+  // PostgreSQL 15 and 16 name the ICU locale daticulocale, 17 datlocale; the row as
+  // JSON reads whichever exists. With the ICU provider, datcollate is not what sorts.
+  const rows = await sql<
+    { collation: string; provider: string; icu: string | null }[]
+  >`
+    SELECT datcollate AS collation, datlocprovider AS provider,
+      coalesce(to_jsonb(d) ->> 'daticulocale', to_jsonb(d) ->> 'datlocale') AS icu
+    FROM pg_database AS d
     WHERE datname = current_database()`;
-  return rows[0].collation;
+  const r = rows[0];
+  return r.provider === "i" ? `icu:${r.icu}` : r.collation;
 }
 
 /** One `\copy` line of a psql load script. */

@@ -410,6 +410,45 @@ Deno.test("connectPostgres: no server is a UsageError naming the URL without its
   assert(!e.message.includes("\n"), e.message);
 });
 
+Deno.test("connectPostgres: a server that never answers is a UsageError after the connect timeout", async () => {
+  // A local server that accepts and stays silent, and a private address that
+  // usually drops the SYN (where it is refused at once instead, that passes too).
+  // The driver's own connect timeout gives up on the first but not the second.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  const attempt = async (where: string) => {
+    const started = performance.now();
+    const e = await rejects(() =>
+      within(
+        20,
+        `Connecting to ${where}`,
+        connectPostgres(`postgres://someone:s3cret@${where}/somedb`),
+      )
+    );
+    assert(e instanceof UsageError, `expected a UsageError, got ${e}`);
+    includesAll(e.message, [
+      `Cannot connect to PostgreSQL at postgres://someone@${where}/somedb`,
+    ]);
+    assert(!e.message.includes("s3cret"), e.message);
+    return (performance.now() - started) / 1000;
+  };
+  try {
+    const [silent] = await Promise.all([
+      attempt(`127.0.0.1:${port}`),
+      attempt("10.255.255.1:5432"),
+    ]);
+    assert(silent >= 4, `gave up on a silent server after ${silent} s`);
+  } finally {
+    listener.close();
+    for (const conn of held) conn.close();
+    await accepting;
+  }
+});
+
 Deno.test({
   name:
     "PostgreSQL loads star and snowflake with DuckDB's row counts, and refuses a missing dimension key",

@@ -577,6 +577,13 @@ Deno.test({
         assert(m instanceof CheckFailure, `got ${m}`);
         includesAll(m.message, ["snowflake.dim_region", "dim_region.csv"]);
         assert.deepEqual([...await sql`SELECT 1 AS one`], [{ one: 1 }]);
+        // A server that refuses the DDL (here: read-only) is an input error.
+        await sql.unsafe("SET default_transaction_read_only = on");
+        const ro = await rejects(() =>
+          within(60, "A read-only load", loadPostgres(sql, DATASET, "star"))
+        );
+        assert(ro instanceof UsageError, `got ${ro}`);
+        includesAll(ro.message, ["star schema", "read-only"]);
       } finally {
         await sql.end({ timeout: 1 });
       }

@@ -257,6 +257,8 @@ async function copyIn(
  *   value and the table it should be in, e.g. `Loading star/fact_turn.csv into
  *   star.fact_turn failed: intent_key 999 has no row in star.dim_intent (foreign key
  *   violated)`.
+ * @throws {UsageError} When the server refuses to replace the schema (no CREATE
+ *   privilege on the database, a read-only server), naming the schema and the reason.
  *
  * @example
  * ```ts ignore
@@ -288,8 +290,16 @@ export async function loadPostgres(
     );
   }
   const started = performance.now();
-  await sql.unsafe(`DROP SCHEMA IF EXISTS ${rep} CASCADE`);
-  await sql.unsafe(readSql(`schema/${rep}.sql`)).simple();
+  try {
+    await sql.unsafe(`DROP SCHEMA IF EXISTS ${rep} CASCADE`);
+    await sql.unsafe(readSql(`schema/${rep}.sql`)).simple();
+  } catch (e) {
+    throw new UsageError(
+      `Cannot create the ${rep} schema in PostgreSQL (sql/schema/${rep}.sql): ${
+        reason(e)
+      }`,
+    );
+  }
   for (const step of steps) {
     const path = `${datasetDir}/${step.file}`;
     let file;

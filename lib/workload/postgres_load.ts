@@ -1,10 +1,10 @@
 /**
  * Load the star or snowflake representation of a dataset into PostgreSQL with the
- * repository's own scripts: `sql/schema/<rep>.sql`, then each
- * `\copy` line of `sql/load/postgres/<rep>.sql` run as `COPY ... FROM STDIN` with the
- * file streamed from the dataset folder — the same statements, options and order a
- * user's `psql -f` runs. PostgreSQL enforces every primary key, foreign key, NOT NULL
- * and type on the way in. The raw log loads into DuckDB only.
+ * repository's own scripts: `sql/schema/<rep>.sql`, then each `\copy` line of
+ * `sql/load/postgres/<rep>.sql` run as `COPY ... FROM STDIN` with the file streamed
+ * from the dataset folder — the same statements, options and order a user's
+ * `psql -f` runs. PostgreSQL enforces every primary key, foreign key, NOT NULL and
+ * type on the way in. The raw log loads into DuckDB only.
  *
  * @module
  */

@@ -57,6 +57,8 @@ export function withDatabase(url: string, database: string): string {
  *
  * @param name Lower-case letters, digits and `_`; unique per test file.
  * @param fn Receives the scratch database's URL.
+ * @param url The server, as a role with the CREATEDB privilege.
+ * @returns What `fn` returns.
  */
 export async function withScratchDatabase<T>(
   name: string,
@@ -76,11 +78,17 @@ export async function withScratchDatabase<T>(
     await admin.unsafe(
       `CREATE DATABASE ${database} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`,
     );
+    let result: T;
     try {
-      return await fn(withDatabase(url, database));
-    } finally {
-      await drop();
+      result = await fn(withDatabase(url, database));
+    } catch (e) {
+      // fn's failure is the news; a drop refused because fn left a session open
+      // is not.
+      await drop().catch(() => {});
+      throw e;
     }
+    await drop();
+    return result;
   } finally {
     await admin.end();
   }

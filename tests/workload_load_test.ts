@@ -155,6 +155,22 @@ function includesAll(message: string, parts: string[]) {
   }
 }
 
+/**
+ * star.fact_turn's keys, exact decimal, boolean and instant as the CSV writes them
+ * (instants through the JavaScript date parser): what both databases must give back.
+ */
+function factTurnFromCsv(): string[][] {
+  const { header, rows } = readCsv(`${DATASET}/star/fact_turn.csv`);
+  const at = (c: string) => header.indexOf(c);
+  return rows.map((r) => [
+    r[at("session_key")],
+    r[at("turn_number")],
+    r[at("confidence")],
+    r[at("is_fallback")],
+    String(Date.parse(r[at("user_ts")])),
+  ]).sort((a, b) => Number(a[0]) - Number(b[0]) || Number(a[1]) - Number(b[1]));
+}
+
 /** Row counts per table as DuckDB loads them (computed once, for PostgreSQL). */
 const duckDbCounts: Partial<Record<Representation, Record<string, number>>> =
   {};
@@ -271,6 +287,22 @@ Deno.test("DuckDB: a raw line missing a key fails (NOT NULL) naming raw.turns", 
   const message = await duckDbFailure(dir, "raw");
   includesAll(message, ["raw/turns.jsonl", "raw.turns", "intent"]);
   assert(/not null/i.test(message), message);
+});
+
+Deno.test("DuckDB: decimals keep their scale, booleans and instants their value", async () => {
+  await withDuckDb(async (c) => {
+    await c.run("SET TimeZone = 'Asia/Kathmandu'");
+    await loadDuckDb(c, DATASET, "star");
+    const r = await c.runAndReadAll(`
+      SELECT CAST(session_key AS VARCHAR), CAST(turn_number AS VARCHAR),
+             CAST(confidence AS VARCHAR), CAST(is_fallback AS VARCHAR),
+             CAST(epoch_ms(user_ts) AS VARCHAR)
+      FROM star.fact_turn ORDER BY session_key, turn_number`);
+    assert.deepEqual(
+      r.getRows().map((row) => row.map(String)),
+      factTurnFromCsv(),
+    );
+  });
 });
 
 Deno.test("DuckDB: the load does not depend on the session TimeZone", async () => {
@@ -410,9 +442,48 @@ Deno.test("connectPostgres: no server is a UsageError naming the URL without its
   assert(!e.message.includes("\n"), e.message);
 });
 
+Deno.test("connectPostgres: a server that never answers is a UsageError after the connect timeout", async () => {
+  // A local server that accepts and stays silent, and a private address that
+  // usually drops the SYN (where it is refused at once instead, that passes too).
+  // The driver's own connect timeout gives up on the first but not the second.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  const attempt = async (where: string) => {
+    const started = performance.now();
+    const e = await rejects(() =>
+      within(
+        20,
+        `Connecting to ${where}`,
+        connectPostgres(`postgres://someone:s3cret@${where}/somedb`),
+      )
+    );
+    assert(e instanceof UsageError, `expected a UsageError, got ${e}`);
+    includesAll(e.message, [
+      `Cannot connect to PostgreSQL at postgres://someone@${where}/somedb`,
+    ]);
+    assert(!e.message.includes("s3cret"), e.message);
+    return (performance.now() - started) / 1000;
+  };
+  try {
+    const [silent] = await Promise.all([
+      attempt(`127.0.0.1:${port}`),
+      attempt("10.255.255.1:5432"),
+    ]);
+    assert(silent >= 4, `gave up on a silent server after ${silent} s`);
+  } finally {
+    listener.close();
+    for (const conn of held) conn.close();
+    await accepting;
+  }
+});
+
 Deno.test({
   name:
-    "PostgreSQL loads star and snowflake with DuckDB's row counts, and refuses a missing dimension key",
+    "PostgreSQL loads star and snowflake with DuckDB's row counts and the CSV's exact values, and refuses a missing dimension key",
   ignore: PG_SKIP !== undefined,
   fn: async () => {
     if (!duckDbCounts.star || !duckDbCounts.snowflake) {
@@ -425,10 +496,12 @@ Deno.test({
         }
       });
     }
-    await withScratchDatabase("load", async (url) => {
+    await withScratchDatabase("workload_load", async (url) => {
       const sql = await connectPostgres(url);
       try {
         assert.deepEqual(await postgresCollation(sql), "C");
+        // Instants must not depend on the session's zone (a half-hour offset here).
+        await sql.unsafe("SET TimeZone = 'America/St_Johns'");
         for (const rep of ["star", "snowflake"] as PostgresRepresentation[]) {
           const r = await loadPostgres(sql, DATASET, rep);
           const counts: Record<string, number> = {};
@@ -441,6 +514,15 @@ Deno.test({
           }
           assert.deepEqual(counts, duckDbCounts[rep], rep);
         }
+        const turns = await sql.unsafe<Record<string, string>[]>(`
+          SELECT CAST(session_key AS VARCHAR) AS k, CAST(turn_number AS VARCHAR) AS n,
+                 CAST(confidence AS VARCHAR) AS c, CAST(is_fallback AS VARCHAR) AS f,
+                 CAST(CAST(extract(epoch FROM user_ts) * 1000 AS BIGINT) AS VARCHAR) AS t
+          FROM star.fact_turn ORDER BY session_key, turn_number`);
+        assert.deepEqual(
+          turns.map((r) => [r.k, r.n, r.c, r.f, r.t]),
+          factTurnFromCsv(),
+        );
         // A fact row pointing at a missing dimension key; then a dimension pointing
         // at a missing dimension key. The connection stays usable after each.
         const bad = corruptedCopy((d) => {
@@ -495,6 +577,13 @@ Deno.test({
         assert(m instanceof CheckFailure, `got ${m}`);
         includesAll(m.message, ["snowflake.dim_region", "dim_region.csv"]);
         assert.deepEqual([...await sql`SELECT 1 AS one`], [{ one: 1 }]);
+        // A server that refuses the DDL (here: read-only) is an input error.
+        await sql.unsafe("SET default_transaction_read_only = on");
+        const ro = await rejects(() =>
+          within(60, "A read-only load", loadPostgres(sql, DATASET, "star"))
+        );
+        assert(ro instanceof UsageError, `got ${ro}`);
+        includesAll(ro.message, ["star schema", "read-only"]);
       } finally {
         await sql.end({ timeout: 1 });
       }
@@ -507,7 +596,7 @@ Deno.test({
     "psql -f sql/schema/star.sql then -f sql/load/postgres/star.sql, from the dataset folder, loads the manifest's row counts",
   ignore: PSQL_SKIP !== undefined,
   fn: async () => {
-    await withScratchDatabase("psql", (url) => {
+    await withScratchDatabase("workload_psql", (url) => {
       const u = new URL(url);
       const password = decodeURIComponent(u.password);
       u.password = "";

@@ -24,9 +24,9 @@ const BENCH = ["bench", "--runs", "1", "--warmup", "0"];
 const ENV = { TZ: "Asia/Kolkata" };
 
 /** A copy of the dataset folder (cp -r), removed by the returned function. */
-function copyDataset(): { dir: string; cleanup: () => void } {
+function copyDataset(name = "copy"): { dir: string; cleanup: () => void } {
   const parent = Deno.makeTempDirSync({ prefix: "chatsynth-bench-" });
-  const dir = `${parent}/copy`;
+  const dir = `${parent}/${name}`;
   const r = new Deno.Command("cp", { args: ["-r", data.dir, dir] })
     .outputSync();
   assert.equal(r.code, 0);
@@ -165,6 +165,18 @@ Deno.test("bench --db keeps a database DuckDB opens again, and refuses to overwr
       ENV,
     );
     assert.equal(forced.code, 0, forced.stderr);
+  } finally {
+    copy.cleanup();
+  }
+});
+
+Deno.test("bench on a folder whose name holds a comma, a quote and a space", () => {
+  // Regression: the folder went into DuckDB's file_search_path, a comma-separated
+  // list inside a SQL string literal.
+  const copy = copyDataset("it's, a copy");
+  try {
+    const r = runMain(["-A"], [...BENCH, copy.dir], ENV);
+    assert.equal(r.code, 0, r.stderr);
   } finally {
     copy.cleanup();
   }

@@ -2,7 +2,8 @@
  * Load one representation of a dataset into DuckDB with the repository's own scripts:
  * `sql/schema/<rep>.sql` (tables with primary keys, foreign keys and NOT NULL, all
  * enforced by DuckDB on insert), then `sql/load/duckdb/<rep>.sql` one statement at a
- * time, with `file_search_path` set to the dataset folder (docs/design.md §10.2).
+ * time, each relative file path made absolute in the dataset folder (docs/design.md
+ * §10.2).
  *
  * @module
  */
@@ -160,10 +161,19 @@ export async function loadDuckDb(
   const started = performance.now();
   await connection.run(`DROP SCHEMA IF EXISTS ${rep} CASCADE`);
   await connection.run(readSql(`schema/${rep}.sql`));
-  await connection.run(`SET file_search_path = ${sqlString(abs)}`);
   for (const [i, statement] of statements.entries()) {
+    // The script's relative path, made absolute as a quoted literal: a folder name
+    // may hold a comma (file_search_path is a list) or a quote.
+    const rel = `'${dataFile(rep, tables[i])}'`;
+    if (!statement.includes(rel)) {
+      throw new Error(
+        `sql/load/duckdb/${rep}.sql: no ${rel} in statement ${i + 1}`,
+      );
+    }
     try {
-      await connection.run(statement);
+      await connection.run(
+        statement.replace(rel, sqlString(`${abs}/${dataFile(rep, tables[i])}`)),
+      );
     } catch (e) {
       throw new CheckFailure(
         loadFailure(rep, tables[i], e instanceof Error ? e.message : String(e)),
@@ -171,7 +181,6 @@ export async function loadDuckDb(
     }
   }
   const ms = performance.now() - started;
-  await connection.run("RESET file_search_path");
   const counts: { name: string; rows: number }[] = [];
   for (const t of tables) {
     const r = await connection.runAndReadAll(

@@ -9,8 +9,11 @@ import { type Format, FORMATS } from "../config/schema.ts";
 import { UsageError } from "../errors.ts";
 import type { Overrides } from "../config/effective.ts";
 import { FORMAT_FILES } from "../schema/tables.ts";
-import { METADATA_FILES, VALIDATION_FILES } from "../manifest/read_manifest.ts";
-import { BENCH_FILES } from "../workload/bench_result.ts";
+import {
+  BENCH_FILES,
+  METADATA_FILES,
+  VALIDATION_FILES,
+} from "../manifest/read_manifest.ts";
 
 /** Commands (docs/design.md §2). */
 export const COMMANDS = ["generate", "verify", "validate", "bench"] as const;

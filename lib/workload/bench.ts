@@ -9,8 +9,6 @@
  * @module
  */
 import { DuckDBInstance } from "@duckdb/node-api";
-import type { CliArgs } from "../cli/args.ts";
-import { stderr, stdout } from "../cli/terminal.ts";
 import { CheckFailure, UsageError } from "../errors.ts";
 import { readManifest } from "../manifest/read_manifest.ts";
 import { inFolder } from "../wording.ts";
@@ -29,12 +27,7 @@ import {
   readPostgres,
   type ResultSet,
 } from "./result_set.ts";
-import {
-  benchJson,
-  benchMarkdown,
-  benchSvg,
-  formatBenchTable,
-} from "./bench_report.ts";
+import { benchJson, benchMarkdown, benchSvg } from "./bench_report.ts";
 import type { BenchResult } from "./bench_result.ts";
 import { machineInfo } from "./machine.ts";
 import { summarizeTimes } from "./timing.ts";
@@ -328,8 +321,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   };
 }
 
-/** Write the three reports into `dir`; a folder that refuses them is a warning. */
-async function writeReports(dir: string, r: BenchResult): Promise<string[]> {
+/**
+ * Write bench.json, bench.md and bench.svg into `dir`. A file the folder refuses is
+ * a warning, not an error: the measurements were printed already.
+ *
+ * @param dir The dataset folder.
+ * @param r What the run measured.
+ * @param warn Receives one line per file not written, naming it and the cause.
+ * @returns The paths written.
+ */
+export async function writeBenchReports(
+  dir: string,
+  r: BenchResult,
+  warn: (line: string) => void,
+): Promise<string[]> {
   const files: [string, string][] = [
     ["bench.json", benchJson(r)],
     ["bench.md", benchMarkdown(r)],
@@ -347,62 +352,42 @@ async function writeReports(dir: string, r: BenchResult): Promise<string[]> {
         : e instanceof Error
         ? e.message
         : String(e);
-      stderr.line(`warning: cannot write "${path}": ${why}`);
+      warn(`cannot write "${path}": ${why}`);
     }
   }
   return written;
 }
 
 /**
- * `bench [DIR]`: run the workload, print the table, write the reports, and exit 1 when
- * any answer differs from the reference, naming the query and the first differing row.
+ * One line per answer that disagrees: the query, its question, the engine and
+ * representation, and the first differing row.
  *
- * @param args The parsed command line (`--runs`, `--warmup`, `--db`, `--force`,
- *   `--postgres`, `--quiet`, one optional folder).
- * @returns 0 when every answer agrees, 1 otherwise.
- * @throws {UsageError} See {@link runBench}.
- * @throws {CheckFailure} See {@link runBench}.
+ * @example
+ * ```ts ignore
+ * for (const line of disagreements(result)) console.error(`error: ${line}`);
+ * ```
  */
-export async function benchCommand(args: CliArgs): Promise<number> {
-  const dir = args.positionals[0] ?? "output";
-  const r = await runBench({
-    dir,
-    runs: args.runs,
-    warmup: args.warmup,
-    db: args.db,
-    force: args.force,
-    postgres: args.postgres,
-    log: args.quiet ? undefined : (line) => stderr.line(line),
-  });
-  if (!args.quiet) stdout.write(formatBenchTable(r));
-  const written = await writeReports(dir, r);
-  if (!args.quiet && written.length) {
-    stdout.line(`Reports: ${written.join(", ")}`);
-  }
-  const failed = r.agreement.filter((a) => !a.agrees);
-  for (const a of failed) {
+export function disagreements(r: BenchResult): string[] {
+  return r.agreement.filter((a) => !a.agrees).map((a) => {
     const q = REFERENCE_QUERIES.find((x) => x.id === a.id);
-    stderr.line(
-      `error: ${a.id} (${(q?.question ?? a.id).replace(/\.$/, "")}): ${
-        label(a)
-      } disagrees: ${a.difference}`,
-    );
-  }
-  if (failed.length) {
-    throw new CheckFailure(
-      `${failed.length} answer${
-        failed.length === 1 ? "" : "s"
-      } disagree with the others (${
-        [...new Set(failed.map((a) => a.id))].join(", ")
-      })`,
-    );
-  }
-  if (args.db !== undefined && !args.quiet) {
-    stdout.line(
-      `DuckDB database kept in ${args.db} (schemas ${
-        presentRepresentations(readManifest(dir).manifest.files).join(", ")
-      })`,
-    );
-  }
-  return 0;
+    return `${a.id} (${(q?.question ?? a.id).replace(/\.$/, "")}): ${
+      label(a)
+    } disagrees: ${a.difference}`;
+  });
+}
+
+/**
+ * The failure of a run whose answers disagree, naming the queries; undefined when all
+ * agree.
+ */
+export function disagreementFailure(r: BenchResult): CheckFailure | undefined {
+  const failed = r.agreement.filter((a) => !a.agrees);
+  if (failed.length === 0) return undefined;
+  return new CheckFailure(
+    `${failed.length} answer${
+      failed.length === 1 ? "" : "s"
+    } disagree with the others (${
+      [...new Set(failed.map((a) => a.id))].join(", ")
+    })`,
+  );
 }

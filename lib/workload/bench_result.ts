@@ -6,16 +6,6 @@
  */
 import type { Representation } from "./representation.ts";
 
-/**
- * The reports `bench` writes next to the dataset, in the order the help lists them
- * (all in the manifest's REPORT_FILES, so outside the dataset's fingerprint).
- */
-export const BENCH_FILES: readonly string[] = [
-  "bench.json",
-  "bench.md",
-  "bench.svg",
-];
-
 /** A database engine the workload runs on. */
 export type Engine = "duckdb" | "postgres";
 

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { generateTemp, runMain } from "./helpers.ts";
+import { generateTemp, ROOT, runMain } from "./helpers.ts";
 import { REFERENCE_QUERIES } from "../lib/workload/query_set.ts";
 import { connectPostgres } from "../lib/workload/postgres_load.ts";
 import {
@@ -87,6 +87,10 @@ Deno.test("bench: a fact row dropped from the star copy exits 1 naming the query
     const r = runMain(["-A"], [...BENCH, copy.dir], ENV);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /error: q01 \(/);
+    assert.match(
+      r.stderr,
+      /warning: DuckDB loaded \d+ rows into star\.fact_turn, but the manifest lists/,
+    );
     // raw and snowflake agree, so star is named as the one that disagrees.
     assert.match(
       r.stderr,
@@ -177,6 +181,93 @@ Deno.test("bench on a folder whose name holds a comma, a quote and a space", () 
   try {
     const r = runMain(["-A"], [...BENCH, copy.dir], ENV);
     assert.equal(r.code, 0, r.stderr);
+  } finally {
+    copy.cleanup();
+  }
+});
+
+Deno.test("bench --db refuses a missing folder, a folder, and a path inside the dataset", () => {
+  const cases: [string[], RegExp][] = [
+    [
+      ["--db", "/nonexistent-chatsynth/x.duckdb"],
+      /no folder "\/nonexistent-chatsynth"/,
+    ],
+    [["--db", data.dir, "--force"], /is a folder/],
+    [
+      ["--db", `${data.dir}/manifest.json`, "--force"],
+      /inside the dataset folder/,
+    ],
+  ];
+  for (const [flags, message] of cases) {
+    const r = runMain(["-A"], [...BENCH, data.dir, ...flags], ENV);
+    assert.equal(r.code, 2, `${flags.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /Uncaught|^\s+at /m, "no stack trace");
+  }
+  assert(Deno.statSync(`${data.dir}/manifest.json`).isFile, "manifest kept");
+});
+
+Deno.test("bench --postgres never prints the password, even one that makes the URL invalid", () => {
+  for (const password of ["se/cret", "pa#ss", "plain"]) {
+    const url = `postgres://chatsynth:${password}@127.0.0.1:99999/db`;
+    const r = runMain(["-A"], [...BENCH, data.dir, "--postgres", url], ENV);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /Cannot connect to PostgreSQL at postgres:\/\/chatsynth@/,
+    );
+    assert(!r.stderr.includes(password), r.stderr);
+  }
+});
+
+Deno.test("bench loads DIR's files, not same-named files of the working folder", () => {
+  // Regression: relative paths in the load scripts were looked up in the working
+  // folder first, so another dataset's files loaded under DIR's manifest.
+  const other = generateTemp({ sessions: 40, users: 10, seed: 7 });
+  const copy = copyDataset();
+  try {
+    const r = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${ROOT}/main.ts`, ...BENCH, copy.dir],
+      cwd: other.dir,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).outputSync();
+    const stderr = new TextDecoder().decode(r.stderr);
+    assert.equal(r.code, 0, stderr);
+    const report = JSON.parse(Deno.readTextFileSync(`${copy.dir}/bench.json`));
+    const raw = report.loads.find((l: { representation: string }) =>
+      l.representation === "raw"
+    );
+    assert.equal(raw.rows, manifestRows("raw/"));
+  } finally {
+    copy.cleanup();
+    other.cleanup();
+  }
+});
+
+Deno.test("bench interrupted while loading: exit 130, the unfinished --db file removed", async () => {
+  const copy = copyDataset();
+  const db = `${copy.dir}/../interrupted.duckdb`;
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "main.ts", ...BENCH, copy.dir, "--db", db],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    let text = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stderr) {
+      text += decoder.decode(chunk);
+      if (text.includes("Loaded raw")) break;
+    }
+    child.kill("SIGINT");
+    const status = await child.status;
+    assert.equal(status.code, 130, text);
+    assert.throws(() => Deno.statSync(db), Deno.errors.NotFound);
+    assert.throws(() => Deno.statSync(`${db}.wal`), Deno.errors.NotFound);
   } finally {
     copy.cleanup();
   }

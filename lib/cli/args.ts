@@ -170,9 +170,10 @@ PostgreSQL with --postgres), runs every reference query --warmup times untimed a
 --runs times timed per representation, prints load times and each query's median
 and p95 (nearest rank) in ms, writes DIR/bench.json, DIR/bench.md and DIR/bench.svg
 (outside the dataset's fingerprint), and exits 1 naming the query and the first
-differing row when two representations answer differently, 0 otherwise.
+differing row when two representations answer differently, or naming the table and
+key when a row breaks a key while loading; 0 otherwise.
 
-Exit codes: 0 success, 1 verification, validation or bench agreement failure,
+Exit codes: 0 success, 1 verification, validation, bench load or agreement failure,
 2 usage or input error, 130 or 143 interrupted by SIGINT (Ctrl-C) or SIGTERM (its
 unfinished files removed).
 

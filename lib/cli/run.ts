@@ -216,6 +216,7 @@ async function benchCommand(args: CliArgs): Promise<number> {
     force: args.force,
     postgres: args.postgres,
     log: args.quiet ? undefined : (line) => stderr.line(line),
+    warn: (line) => stderr.line(line),
   });
   if (!args.quiet) stdout.write(formatBenchTable(r));
   const written = await writeBenchReports(

@@ -8,8 +8,13 @@
  *
  * @module
  */
-import { DuckDBInstance } from "@duckdb/node-api";
-import { CheckFailure, UsageError } from "../errors.ts";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import {
+  CheckFailure,
+  Interrupted,
+  type InterruptSignal,
+  UsageError,
+} from "../errors.ts";
 import { readManifest } from "../manifest/read_manifest.ts";
 import { inFolder } from "../wording.ts";
 import { loadDuckDb, type LoadResult } from "./duckdb_load.ts";
@@ -48,6 +53,8 @@ export interface BenchOptions {
   postgres?: string;
   /** Progress lines, e.g. to standard error; none when omitted. */
   log?: (line: string) => void;
+  /** Warnings (shown even when quiet), starting with "warning: "; none when omitted. */
+  warn?: (line: string) => void;
 }
 
 /** A query's answer on one engine and representation, and its times. */
@@ -128,16 +135,71 @@ function presentRepresentations(files: { path: string }[]): Representation[] {
   );
 }
 
-/** Refuse to overwrite `--db FILE` unless `force`; remove it (and its WAL) if forced. */
-function prepareDbFile(path: string, force: boolean): void {
-  let exists = false;
+const INTERRUPT_SIGNALS: InterruptSignal[] = ["SIGINT", "SIGTERM"];
+
+/**
+ * Remove an unfinished `--db` file and its write-ahead log; returns the clause the
+ * error message ends with (removed, or left with the reason).
+ */
+function removeUnfinished(path: string): string {
   try {
-    Deno.lstatSync(path);
-    exists = true;
+    for (const p of [path, `${path}.wal`]) {
+      try {
+        Deno.removeSync(p);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    }
+    return `; the unfinished database "${path}" was removed`;
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotCapable
+      ? `Deno has no write access to it (--allow-write=${path})`
+      : e instanceof Error
+      ? e.message
+      : String(e);
+    return `; the unfinished database "${path}" is left behind (${why}): remove it`;
+  }
+}
+
+/** Refuse to overwrite `--db FILE` unless `force`; remove it (and its WAL) if forced. */
+function prepareDbFile(path: string, force: boolean, datasetDir: string): void {
+  const parent = path.includes("/")
+    ? path.slice(0, path.lastIndexOf("/")) || "/"
+    : ".";
+  let parentReal: string | undefined;
+  try {
+    parentReal = Deno.realPathSync(parent);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new UsageError(
+        `--db "${path}": no folder "${parent}" to put it in`,
+      );
+    }
+    if (!(e instanceof Deno.errors.NotCapable)) throw e;
+  }
+  const dataset = Deno.realPathSync(datasetDir);
+  if (
+    parentReal !== undefined &&
+    (parentReal === dataset || parentReal.startsWith(`${dataset}/`))
+  ) {
+    throw new UsageError(
+      `--db "${path}" is inside the dataset folder "${datasetDir}"; put the database elsewhere`,
+    );
+  }
+  let info: Deno.FileInfo | undefined;
+  try {
+    info = Deno.lstatSync(path);
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
-  if (!exists) return;
+  if (info === undefined) return;
+  if (!info.isFile) {
+    throw new UsageError(
+      `--db "${path}" is ${
+        info.isDirectory ? "a folder" : "not a regular file"
+      }; give the path of a database file`,
+    );
+  }
   if (!force) {
     throw new UsageError(
       `--db "${path}" already exists; remove it, choose another file, or add --force to replace it`,
@@ -150,6 +212,31 @@ function prepareDbFile(path: string, force: boolean): void {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
   }
+}
+
+/**
+ * Where a load's row counts differ from the manifest's: the files loaded are not the
+ * files the manifest lists (edited, or another dataset's). A warning, not a failure:
+ * the queries still run and name what the difference changes; `verify` checks files.
+ */
+function manifestRowWarnings(
+  r: LoadResult,
+  engine: string,
+  files: { path: string; rows: number }[],
+): string[] {
+  const warnings: string[] = [];
+  for (const t of r.tables) {
+    const path = `${r.representation}/${t.name}.${
+      r.representation === "raw" ? "jsonl" : "csv"
+    }`;
+    const f = files.find((x) => x.path === path);
+    if (f !== undefined && f.rows !== t.rows) {
+      warnings.push(
+        `warning: ${engine} loaded ${t.rows} rows into ${r.representation}.${t.name}, but the manifest lists ${f.rows} for ${f.path}: the file is not the one the manifest describes (verify checks the files)`,
+      );
+    }
+  }
+  return warnings;
 }
 
 /**
@@ -172,6 +259,7 @@ function prepareDbFile(path: string, force: boolean): void {
  */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = options.log ?? (() => {});
+  const warn = options.warn ?? (() => {});
   const { manifest } = readManifest(options.dir);
   const reps = presentRepresentations(manifest.files);
   if (reps.length === 0) {
@@ -179,9 +267,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       `"${options.dir}" holds no raw, star or snowflake files to load`,
     );
   }
-  if (options.db !== undefined) prepareDbFile(options.db, options.force);
-  const instance = await DuckDBInstance.create(options.db ?? ":memory:");
-  const connection = await instance.connect();
+  if (options.db !== undefined) {
+    prepareDbFile(options.db, options.force, options.dir);
+  }
   const loads: BenchResult["loads"] = [];
   const answers = new Map<string, Answer[]>();
   const record = (id: string, a: Answer) => {
@@ -204,12 +292,52 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   };
   let duckdbVersion = "unknown";
   let postgresVersion: string | undefined;
+  let orderInsensitive = false;
+  // PostgreSQL first: a wrong URL or password fails before minutes of DuckDB loads.
+  const pg = options.postgres === undefined
+    ? undefined
+    : await connectPostgres(options.postgres);
+  let instance: DuckDBInstance | undefined;
+  let connection: DuckDBConnection | undefined;
+  // SIGINT or SIGTERM: stop the statement running in either database, then clean up
+  // (an unfinished --db file is removed) and exit 130 or 143.
+  let received: InterruptSignal | undefined;
+  const listeners = INTERRUPT_SIGNALS.map((sig) => {
+    const listener = () => {
+      received ??= sig;
+      try {
+        connection?.interrupt();
+      } catch { /* already closed */ }
+      pg?.end({ timeout: 0 }).catch(() => {});
+    };
+    try {
+      Deno.addSignalListener(sig, listener);
+    } catch { /* no such signal on this platform */ }
+    return [sig, listener] as const;
+  });
+  const stopIfInterrupted = () => {
+    if (received !== undefined) throw new Error("interrupted");
+  };
   try {
-    await connection.run("SET TimeZone = 'UTC'");
-    const v = await connection.runAndReadAll("SELECT version()");
+    try {
+      instance = await DuckDBInstance.create(options.db ?? ":memory:");
+    } catch (e) {
+      throw new UsageError(
+        `Cannot open --db "${options.db}": ${
+          (e instanceof Error ? e.message : String(e)).split("\n")[0]
+        }`,
+      );
+    }
+    connection = await instance.connect();
+    const duck = connection;
+    await duck.run("SET TimeZone = 'UTC'");
+    const v = await duck.runAndReadAll("SELECT version()");
     duckdbVersion = String(v.getRows()[0][0]);
     for (const rep of reps) {
-      loadEntry("duckdb", await loadDuckDb(connection, options.dir, rep));
+      const r = await loadDuckDb(duck, options.dir, rep);
+      manifestRowWarnings(r, "DuckDB", manifest.files).forEach(warn);
+      loadEntry("duckdb", r);
+      stopIfInterrupted();
     }
     for (const q of REFERENCE_QUERIES) {
       for (const rep of reps) {
@@ -217,8 +345,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         const { last, timesMs } = await timed(
           options.warmup,
           options.runs,
-          () => connection.runAndReadAll(sql),
+          () => duck.runAndReadAll(sql),
         );
+        stopIfInterrupted();
         record(q.id, {
           engine: "duckdb",
           representation: rep,
@@ -228,18 +357,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       }
       log(`Ran ${q.id} ${q.name} on DuckDB (${reps.join(", ")})`);
     }
-  } finally {
-    connection.closeSync();
+    duck.closeSync();
     instance.closeSync();
-  }
-  let orderInsensitive = false;
-  if (options.postgres !== undefined) {
-    const sql = await connectPostgres(options.postgres);
-    try {
-      await sql.unsafe("SET TIME ZONE 'UTC'");
-      const v = await sql.unsafe("SHOW server_version");
+    connection = undefined;
+    instance = undefined;
+    if (pg !== undefined) {
+      await pg.unsafe("SET TIME ZONE 'UTC'");
+      const v = await pg.unsafe("SHOW server_version");
       postgresVersion = String(v[0].server_version);
-      const collation = await postgresCollation(sql);
+      const collation = await postgresCollation(pg);
       orderInsensitive = !/^(C|POSIX|C\.UTF-?8)$/i.test(collation);
       if (orderInsensitive) {
         log(
@@ -247,8 +373,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         );
       }
       const pgReps = reps.filter((r): r is "star" | "snowflake" => r !== "raw");
+      if (pgReps.length === 0) {
+        log(
+          "The dataset has no star or snowflake files: nothing to load into PostgreSQL",
+        );
+      }
       for (const rep of pgReps) {
-        loadEntry("postgres", await loadPostgres(sql, options.dir, rep));
+        const r = await loadPostgres(pg, options.dir, rep);
+        manifestRowWarnings(r, "PostgreSQL", manifest.files).forEach(warn);
+        loadEntry("postgres", r);
+        stopIfInterrupted();
       }
       for (const q of REFERENCE_QUERIES) {
         for (const rep of pgReps) {
@@ -256,8 +390,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           const { last, timesMs } = await timed(
             options.warmup,
             options.runs,
-            () => readPostgres(sql, text),
+            () =>
+              readPostgres(pg, text).catch((e) => {
+                if (received !== undefined) throw e;
+                throw new UsageError(
+                  `PostgreSQL failed running ${q.id} on ${rep} (was the schema changed meanwhile, by another run?): ${
+                    (e instanceof Error ? e.message : String(e)).split("\n")[0]
+                  }`,
+                );
+              }),
           );
+          stopIfInterrupted();
           record(q.id, {
             engine: "postgres",
             representation: rep,
@@ -265,11 +408,34 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             timesMs,
           });
         }
-        log(`Ran ${q.id} ${q.name} on PostgreSQL (${pgReps.join(", ")})`);
+        if (pgReps.length) {
+          log(`Ran ${q.id} ${q.name} on PostgreSQL (${pgReps.join(", ")})`);
+        }
       }
-    } finally {
-      await sql.end({ timeout: 5 });
     }
+  } catch (e) {
+    try {
+      connection?.closeSync();
+      instance?.closeSync();
+    } catch { /* closing a database that failed */ }
+    const removed = options.db === undefined
+      ? ""
+      : removeUnfinished(options.db);
+    if (received !== undefined) {
+      throw new Interrupted(
+        received,
+        `Interrupted by ${received}: bench stopped before a verdict${removed}`,
+      );
+    }
+    if (e instanceof Error && removed) e.message += removed;
+    throw e;
+  } finally {
+    for (const [sig, listener] of listeners) {
+      try {
+        Deno.removeSignalListener(sig, listener);
+      } catch { /* never added */ }
+    }
+    await pg?.end({ timeout: 5 }).catch(() => {});
   }
   const queries: BenchResult["queries"] = [];
   const agreement: BenchResult["agreement"] = [];
@@ -385,9 +551,7 @@ export function disagreementFailure(r: BenchResult): CheckFailure | undefined {
   if (failed.length === 0) return undefined;
   return new CheckFailure(
     `${failed.length} answer${
-      failed.length === 1 ? "" : "s"
-    } disagree with the others (${
-      [...new Set(failed.map((a) => a.id))].join(", ")
-    })`,
+      failed.length === 1 ? " disagrees" : "s disagree"
+    } with the others (${[...new Set(failed.map((a) => a.id))].join(", ")})`,
   );
 }

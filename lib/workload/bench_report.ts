@@ -198,7 +198,9 @@ export function benchJson(r: BenchResult): string {
 
 /** A Markdown table cell: pipes escaped, line breaks as spaces. */
 function cell(s: string): string {
-  return s.replace(/\r?\n|\r/g, " ").replaceAll("|", "\\|");
+  // HTML too: a Markdown renderer passes `<tag>` in a cell through as markup.
+  return s.replace(/\r?\n|\r/g, " ").replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("|", "\\|");
 }
 
 /** A Markdown table: header, alignment row (`right` columns end with ":"), rows. */

@@ -42,7 +42,42 @@ const CONNECT_TIMEOUT_S = 5;
  * ```
  */
 export function redactPassword(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):[^@/?#]*@/i, "$1@");
+  const password = urlPassword(url);
+  if (password === undefined) return url;
+  const scheme = url.indexOf("://") + 3;
+  const at = url.lastIndexOf("@");
+  const user = url.slice(scheme, at).split(":")[0];
+  return `${url.slice(0, scheme)}${user}${url.slice(at)}`;
+}
+
+/**
+ * The password of a connection URL as written (before any percent-decoding), or
+ * undefined when there is none. The user information ends at the last `@`, since a
+ * password may hold `@`, `/`, `#` or `?` that make the URL invalid.
+ */
+function urlPassword(url: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
+  if (!m) return undefined;
+  const at = url.lastIndexOf("@");
+  if (at < m[0].length) return undefined;
+  const info = url.slice(m[0].length, at);
+  const colon = info.indexOf(":");
+  return colon < 0 || colon === info.length - 1
+    ? undefined
+    : info.slice(colon + 1);
+}
+
+/** `text` with every occurrence of the URL's password (raw and decoded) masked. */
+function maskPassword(text: string, url: string): string {
+  const password = urlPassword(url);
+  if (password === undefined) return text;
+  let decoded = password;
+  try {
+    decoded = decodeURIComponent(password);
+  } catch { /* not percent-encoded */ }
+  let out = text;
+  for (const p of new Set([password, decoded])) out = out.replaceAll(p, "***");
+  return out;
 }
 
 /** The words of a driver or socket error, without a stack. */
@@ -116,7 +151,9 @@ export async function connectPostgres(url: string): Promise<Sql> {
     sql = postgres(url, options);
   } catch (e) {
     throw new UsageError(
-      `Cannot connect to PostgreSQL at ${where}: ${reason(e)}`,
+      `Cannot connect to PostgreSQL at ${where}: ${
+        maskPassword(reason(e), url)
+      }`,
     );
   }
   // The driver's own connect timeout does not end the first query when the host
@@ -135,7 +172,9 @@ export async function connectPostgres(url: string): Promise<Sql> {
   } catch (e) {
     sql.end({ timeout: 0 }).catch(() => {});
     throw new UsageError(
-      `Cannot connect to PostgreSQL at ${where}: ${reason(e)}`,
+      `Cannot connect to PostgreSQL at ${where}: ${
+        maskPassword(reason(e), url)
+      }`,
     );
   } finally {
     clearTimeout(timer);

@@ -161,14 +161,57 @@ Deno.test("a goal mix summing to 1 only within tolerance switches like the gener
   near(x.distinctTaskIntents, 1 + w / (w + e), 1e-9);
 });
 
-Deno.test("expected fallback rates count the stored 4-decimal confidence (SciPy values)", () => {
+/**
+ * Reference fallback rates computed with Python 3's standard library only (no SciPy),
+ * summing over the stored confidence values instead of the noise cells the code sums
+ * over: rate = Σ_{k=0}^{10^4} [F((k + ½)/10^4) − F((k − ½)/10^4)] · P(t + e > k/10^4),
+ * with F the Beta CDF (regularized incomplete beta by Lentz's continued fraction,
+ * Numerical Recipes §6.4, from math.lgamma), P(t + e > x) = 1 − Φ((x − t)/σ) with
+ * Φ(z) = erfc(−z/√2)/2 (math.erfc), and for σ = 0 the indicator k/10^4 < t.
+ * Keys: "alpha beta threshold sd".
+ */
+const PYTHON_FALLBACK_RATES: Record<string, number> = {
+  "1 1 0.5 0": 0.49994999999999995,
+  "2 3 0.45 0.03": 0.607986539050999,
+  "1000000 1000000 0.4996 0": 0.10154587619145779,
+  "6.26 2.74 0.45 0.03": 0.06464557146035059,
+  "5.52 2.48 0.45 0.03": 0.0800461261486809,
+  "4.9 2.2 0.45 0.03": 0.09128433880649028,
+  "5.61 2.39 0.45 0.03": 0.07022525927550059,
+  "6.1 2.66 0.45 0.03": 0.06633193792167295,
+  "4.85 2.15 0.45 0.03": 0.09006887095763577,
+  "4.5 1.9 0.45 0.03": 0.08912614698173998,
+  "4.4 1.88 0.45 0.03": 0.09322865614225798,
+};
+
+Deno.test("expected fallback rates count the stored 4-decimal confidence (independent references)", () => {
   // Regression: Beta(1e6, 1e6) against threshold 0.4996 without noise expected the
   // continuous 12.9% while the generator, comparing the rounded confidence, gave
-  // 10.2%. Reference: scipy.stats.beta.cdf(0.49955, 1e6, 1e6) = 0.10154587628239611.
+  // 10.2%; scipy.stats.beta.cdf(0.49955, 1e6, 1e6) = 0.10154587628239611.
   near(expectedFallbackRate(1e6, 1e6, 0.4996, 0), 0.10154587628239611, 1e-9);
   // Uniform confidence, no noise: stored below 0.5 exactly when C < 0.49995.
   near(expectedFallbackRate(1, 1, 0.5, 0), 0.49995, 1e-12);
-  // Beta(2, 3), threshold 0.45, noise sd 0.03: Σ_k F((k − ½)/10^4) × P(cell k),
-  // computed with scipy.stats.beta.cdf and norm.cdf: 0.6079865390510001.
-  near(expectedFallbackRate(2, 3, 0.45, 0.03), 0.6079865390510001, 1e-9);
+  for (const [key, want] of Object.entries(PYTHON_FALLBACK_RATES)) {
+    const [a, b, t, sd] = key.split(" ").map(Number);
+    // The continued fraction loses ~1e-10 at shapes of 10^6 (differences of CDFs).
+    near(expectedFallbackRate(a, b, t, sd), want, a > 1000 ? 1e-9 : 1e-12);
+  }
+});
+
+Deno.test("the README's expected fallback rates equal the independent references", () => {
+  // The README's model table is written by the code under test; its fallback column
+  // is checked here against the Python references (2 decimals of a percentage).
+  const config = parseConfig(Deno.readTextFileSync(`${ROOT}/config.yaml`), "c");
+  const readme = Deno.readTextFileSync(`${ROOT}/README.md`);
+  const { threshold, noise_sd } = config.fallback;
+  for (const i of config.intents) {
+    const { alpha, beta } = i.confidence;
+    const want =
+      PYTHON_FALLBACK_RATES[`${alpha} ${beta} ${threshold} ${noise_sd}`];
+    assert.ok(want !== undefined, `no reference for intent ${i.name}`);
+    const row = new RegExp(`^\\| ${i.name} +\\|.*\\| +([0-9.]+)% \\|$`, "m")
+      .exec(readme);
+    assert.ok(row, `README has no model-table row for ${i.name}`);
+    assert.equal(row[1], (100 * want).toFixed(2), i.name);
+  }
 });

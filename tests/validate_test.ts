@@ -360,13 +360,28 @@ Deno.test("an event of probability exactly 0 that happens (or one of probability
 });
 
 Deno.test("the config of the manifest is what validate tests against", async () => {
-  const ds = generateTemp({ sessions: 300, users: 80, seed: 21 });
+  // A dataset generated from a config whose latency differs from the repository's
+  // config.yaml: read from the manifest, validation passes; against config.yaml (what
+  // validate would test if it read the working folder's config) it fails on latency.
+  const ds = shiftedDataset((t) =>
+    t.replace("latency_ms: { mu: 6.6,", "latency_ms: { mu: 6.7,")
+  );
   try {
-    const r = await validateDataset(ds.dir);
     const manifestConfig = parseConfig(ds.manifest.config.text, "m");
-    assert.equal(manifestConfig.latency_ms.mu, 6.6);
-    assert.equal(r.dataset.seed, 21);
-    assert.equal(r.dataset.sessions, 300);
+    assert.equal(manifestConfig.latency_ms.mu, 6.7);
+    assert.equal(base.config.latency_ms.mu, 6.6);
+    const r = await validateDataset(ds.dir);
+    assert.equal(r.pass, true, failedQuantities(r).join(", "));
+    assert.equal(r.dataset.seed, 4);
+    const against = await validateDataset(ds.dir, { againstConfig: config });
+    assert.equal(against.pass, false);
+    // The CLI, run from the repository root whose config.yaml is the unshifted one.
+    const v = runMain(
+      ["--allow-read", `--allow-write=${ds.dir}`, "--allow-env"],
+      ["validate", ds.dir],
+    );
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, /PASS/);
   } finally {
     ds.cleanup();
   }

@@ -23,7 +23,8 @@ function parseLine(line: string): string[] {
   const records = parse(line + "\n", {
     relax_quotes: false,
     relax_column_count: false,
-    record_delimiter: "\n",
+    // A bare CR or LF outside quotes ends a record: both must be quoted.
+    record_delimiter: ["\n", "\r"],
   }) as string[][];
   assert.equal(records.length, 1, `one record in ${JSON.stringify(line)}`);
   return records[0];

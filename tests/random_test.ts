@@ -531,3 +531,20 @@ Deno.test("categorical: probabilities, zero weights never drawn, bad weights rej
   assert.throws(() => new Categorical([1, -1]), RangeError);
   assert.throws(() => new Categorical([NaN]), RangeError);
 });
+
+Deno.test("tools/prando_cycle.ts refuses a seed prando cannot use: exit 2, one line", () => {
+  const r = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      new URL("../tools/prando_cycle.ts", import.meta.url).pathname,
+      "0",
+    ],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout.length, 0);
+  const err = new TextDecoder().decode(r.stderr).replace(/^Warning.*\n/gm, "");
+  assert.match(err, /^Cannot measure the cycle of seed 0: .*\n$/);
+});

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import type { Config, Format } from "./config/schema.ts";
 import { effectiveConfig, type Overrides } from "./config/effective.ts";
 import type { LoadedConfig } from "./config/load.ts";
@@ -25,6 +24,7 @@ import {
   sha256sums,
 } from "./manifest/manifest.ts";
 import { collectVersions } from "./manifest/versions.ts";
+import { sha256Hex } from "./manifest/file_digest.ts";
 import { dataPackageJson } from "./manifest/datapackage.ts";
 import { checkUserMemory } from "./memory.ts";
 
@@ -83,7 +83,7 @@ export function buildManifest(
     users: config.users,
     formats: config.formats,
     config: {
-      sha256: createHash("sha256").update(configBytes).digest("hex"),
+      sha256: sha256Hex(configBytes),
       text: configText,
     },
     parameters,
@@ -105,7 +105,7 @@ function writeText(path: string, rel: string, text: string): ManifestFile {
     path: rel,
     bytes: bytes.length,
     rows: text.split("\n").length - 1,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
+    sha256: sha256Hex(bytes),
   };
 }
 

@@ -14,7 +14,6 @@
  */
 import { thousands } from "./number_format.ts";
 import { counted, folderShown, inFolder } from "./wording.ts";
-import { createHash } from "node:crypto";
 import { compileModel } from "./model/model.ts";
 import {
   type DatasetSpec,
@@ -34,7 +33,11 @@ import {
   readManifest,
   REPORT_FILES,
 } from "./manifest/read_manifest.ts";
-import { LineReader, sha256FileSteps } from "./manifest/file_digest.ts";
+import {
+  LineReader,
+  sha256FileSteps,
+  sha256Hex,
+} from "./manifest/file_digest.ts";
 import { dataPackageJson } from "./manifest/datapackage.ts";
 import { collectVersions } from "./manifest/versions.ts";
 import { checkUserMemory } from "./memory.ts";
@@ -140,7 +143,7 @@ function sha256Text(text: string): { bytes: number; sha256: string } {
   const b = new TextEncoder().encode(text);
   return {
     bytes: b.length,
-    sha256: createHash("sha256").update(b).digest("hex"),
+    sha256: sha256Hex(b),
   };
 }
 
@@ -227,7 +230,7 @@ function* integrityCheck(
     path: "manifest.json",
     bytes: manifestBytes.length,
     rows: 0,
-    sha256: createHash("sha256").update(manifestBytes).digest("hex"),
+    sha256: sha256Hex(manifestBytes),
   };
   const mdEntry = { path: "MANIFEST.md", rows: 0, ...sha256Text(md) };
   const dp = dataPackageJson(m);

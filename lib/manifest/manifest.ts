@@ -5,7 +5,7 @@
  * @module
  */
 import { thousands } from "../number_format.ts";
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./file_digest.ts";
 import type { Config, Format } from "../config/schema.ts";
 import type { Versions } from "./versions.ts";
 
@@ -63,8 +63,7 @@ export interface Manifest {
  */
 export function fingerprint(files: ManifestFile[]): string {
   const digests = files.map((f) => f.sha256).sort();
-  return createHash("sha256").update(digests.map((d) => d + "\n").join(""))
-    .digest("hex");
+  return sha256Hex(digests.map((d) => d + "\n").join(""));
 }
 
 /** `manifest.json` text: two-space JSON, LF, trailing newline. */

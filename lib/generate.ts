@@ -21,6 +21,7 @@ import {
   type ManifestFile,
   manifestJson,
   manifestMarkdown,
+  metadataEntry,
   sha256sums,
 } from "./manifest/manifest.ts";
 import { collectVersions } from "./manifest/versions.ts";
@@ -101,12 +102,7 @@ function writeText(path: string, rel: string, text: string): ManifestFile {
   } catch (e) {
     throw fsError("write", path, e);
   }
-  return {
-    path: rel,
-    bytes: bytes.length,
-    rows: text.split("\n").length - 1,
-    sha256: sha256Hex(bytes),
-  };
+  return metadataEntry(rel, bytes);
 }
 
 /** What {@linkcode runGenerate} returns. */

@@ -26,6 +26,7 @@ import {
   type Manifest,
   type ManifestFile,
   manifestMarkdown,
+  metadataEntry,
   sha256sums,
 } from "./manifest/manifest.ts";
 import {
@@ -33,11 +34,7 @@ import {
   readManifest,
   REPORT_FILES,
 } from "./manifest/read_manifest.ts";
-import {
-  LineReader,
-  sha256FileSteps,
-  sha256Hex,
-} from "./manifest/file_digest.ts";
+import { LineReader, sha256FileSteps } from "./manifest/file_digest.ts";
 import { dataPackageJson } from "./manifest/datapackage.ts";
 import { collectVersions } from "./manifest/versions.ts";
 import { checkUserMemory } from "./memory.ts";
@@ -139,14 +136,6 @@ function regularOrMissing(dir: string, rel: string): string | undefined {
   }
 }
 
-function sha256Text(text: string): { bytes: number; sha256: string } {
-  const b = new TextEncoder().encode(text);
-  return {
-    bytes: b.length,
-    sha256: sha256Hex(b),
-  };
-}
-
 function* checkFile(dir: string, f: ManifestFile): Steps<FileCheck> {
   const why = regularOrMissing(dir, f.path);
   if (why === "missing") return { path: f.path, status: "missing" };
@@ -226,21 +215,18 @@ function* integrityCheck(
   }
   const md = manifestMarkdown(m);
   checks.push(checkText(dir, "MANIFEST.md", md));
-  const mj = {
-    path: "manifest.json",
-    bytes: manifestBytes.length,
-    rows: 0,
-    sha256: sha256Hex(manifestBytes),
-  };
-  const mdEntry = { path: "MANIFEST.md", rows: 0, ...sha256Text(md) };
   const dp = dataPackageJson(m);
   checks.push(checkText(dir, "datapackage.json", dp));
-  const dpEntry = { path: "datapackage.json", rows: 0, ...sha256Text(dp) };
   checks.push(
     checkText(
       dir,
       "SHA256SUMS",
-      sha256sums([...m.files, mj, mdEntry, dpEntry]),
+      sha256sums([
+        ...m.files,
+        metadataEntry("manifest.json", manifestBytes),
+        metadataEntry("MANIFEST.md", md),
+        metadataEntry("datapackage.json", dp),
+      ]),
     ),
   );
   const known = new Set([

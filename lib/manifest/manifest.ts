@@ -83,6 +83,31 @@ export function sha256sums(files: ManifestFile[]): string {
     .map((f) => `${f.sha256}  ${f.path}\n`).join("");
 }
 
+/**
+ * The entry of a metadata file (`manifest.json`, `MANIFEST.md`, `datapackage.json`)
+ * for `SHA256SUMS`: what both `generate` and `verify` list beside the dataset files.
+ *
+ * @param path Relative path, e.g. "MANIFEST.md".
+ * @param content The file's bytes, or its text (hashed as UTF-8).
+ * @returns Its size in bytes, its lines (LF count) as `rows` and its SHA-256.
+ * @example
+ * ```ts
+ * import { metadataEntry } from "./manifest.ts";
+ * metadataEntry("MANIFEST.md", "a\nb\n").rows; // 2
+ * ```
+ */
+export function metadataEntry(
+  path: string,
+  content: Uint8Array | string,
+): ManifestFile {
+  const bytes = typeof content === "string"
+    ? new TextEncoder().encode(content)
+    : content;
+  let rows = 0;
+  for (const b of bytes) if (b === 10) rows++;
+  return { path, bytes: bytes.length, rows, sha256: sha256Hex(bytes) };
+}
+
 /** `MANIFEST.md`: the human-readable manifest. */
 export function manifestMarkdown(m: Manifest): string {
   const lines = [

@@ -24,7 +24,7 @@
  *
  * @module
  */
-import type { Config, Format } from "../config/schema.ts";
+import { type Config, type Format, WEEKDAYS } from "../config/schema.ts";
 import { readManifest, VALIDATION_FILES } from "../manifest/read_manifest.ts";
 import { modelTargets } from "../model/expected.ts";
 import {
@@ -410,7 +410,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
 
   // Local time of day: one stratum per time zone, each against the exact local
   // weekday × hour probabilities of its zone given its own session count.
-  const wdNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  const wdNames = [...WEEKDAYS];
   const zoneP = o.zones.map((z) => localStartCellProbs(c, z));
   const marginal = (cells: ArrayLike<number>, hours: boolean) => {
     const m = new Array(hours ? 24 : 7).fill(0);

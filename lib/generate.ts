@@ -13,7 +13,12 @@ import { type DatasetResult, datasetSteps } from "./dataset.ts";
 import { FileSink } from "./sink/file_sink.ts";
 import { fsError, type ProtectedFolder, StagedOutput } from "./output_dir.ts";
 import { counted } from "./wording.ts";
-import { CheckFailure, Interrupted, UsageError } from "./errors.ts";
+import {
+  CheckFailure,
+  Interrupted,
+  isPermissionError,
+  UsageError,
+} from "./errors.ts";
 import { LAST_CHANCE, runSteps, type Steps } from "./steps.ts";
 import {
   fingerprint,
@@ -237,10 +242,7 @@ export function* generateSteps(opts: GenerateOptions): Steps<GenerateResult> {
       );
     }
     if (e instanceof UsageError || e instanceof CheckFailure) throw e;
-    if (
-      e instanceof Deno.errors.NotCapable ||
-      e instanceof Deno.errors.PermissionDenied
-    ) {
+    if (isPermissionError(e)) {
       throw fsError("write output folder", staged.staging, e);
     }
     if (e instanceof Error && /No space left|os error 28/.test(e.message)) {

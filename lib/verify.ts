@@ -38,7 +38,7 @@ import { LineReader, sha256FileSteps } from "./manifest/file_digest.ts";
 import { dataPackageJson } from "./manifest/datapackage.ts";
 import { collectVersions } from "./manifest/versions.ts";
 import { checkUserMemory } from "./memory.ts";
-import { UsageError } from "./errors.ts";
+import { readDeniedError, UsageError } from "./errors.ts";
 import { notRegularFileReason } from "./manifest/regular_file.ts";
 import { countsContradiction, manifestInputs } from "./manifest/inputs.ts";
 import { runSteps, type Steps } from "./steps.ts";
@@ -122,17 +122,7 @@ function regularOrMissing(dir: string, rel: string): string | undefined {
   try {
     return notRegularFileReason(dir, rel);
   } catch (e) {
-    if (
-      e instanceof Deno.errors.NotCapable ||
-      e instanceof Deno.errors.PermissionDenied
-    ) {
-      throw new UsageError(
-        `Cannot read "${
-          inFolder(dir, rel)
-        }": permission denied (grant --allow-read for this folder)`,
-      );
-    }
-    throw e;
+    throw readDeniedError(e, inFolder(dir, rel), "this folder") ?? e;
   }
 }
 
@@ -147,16 +137,8 @@ function* checkFile(dir: string, f: ManifestFile): Steps<FileCheck> {
     if (e instanceof Deno.errors.NotFound) {
       return { path: f.path, status: "missing" };
     }
-    if (
-      e instanceof Deno.errors.NotCapable ||
-      e instanceof Deno.errors.PermissionDenied
-    ) {
-      throw new UsageError(
-        `Cannot read "${
-          inFolder(dir, f.path)
-        }": permission denied (grant --allow-read for this folder)`,
-      );
-    }
+    const denied = readDeniedError(e, inFolder(dir, f.path), "this folder");
+    if (denied) throw denied;
     return { path: f.path, status: "mismatch", detail: (e as Error).message };
   }
   if (d.bytes !== f.bytes) {

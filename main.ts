@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { parseCli } from "./lib/cli/args.ts";
 import { runCli } from "./lib/cli/run.ts";
 
 if (import.meta.main) {
-  Deno.exit(await runCli(Deno.args, parseCli));
+  Deno.exit(await runCli(Deno.args));
 }

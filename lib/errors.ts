@@ -20,6 +20,52 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * Whether a file-system error is a refused permission: Deno's (`NotCapable`, a
+ * permission flag missing) or the file system's (`PermissionDenied`).
+ *
+ * @param e Anything caught.
+ * @example
+ * ```ts
+ * import { isPermissionError } from "./errors.ts";
+ * isPermissionError(new Deno.errors.NotCapable("no")); // true
+ * isPermissionError(new Deno.errors.NotFound("no")); // false
+ * ```
+ */
+export function isPermissionError(e: unknown): boolean {
+  return e instanceof Deno.errors.NotCapable ||
+    e instanceof Deno.errors.PermissionDenied;
+}
+
+/**
+ * A refused read as a one-sentence usage error naming the path and the way out.
+ *
+ * @param e Anything caught while reading `path`.
+ * @param path The path shown, e.g. `out/raw/sessions.jsonl`.
+ * @param grantFor What `--allow-read` should cover, e.g. "it" or "this folder".
+ * @returns `Cannot read "<path>": permission denied (grant --allow-read for <grantFor>)`
+ *   when {@linkcode isPermissionError} holds for `e`; `undefined` otherwise (the
+ *   caller handles or rethrows `e`).
+ * @example
+ * ```ts
+ * import { readDeniedError } from "./errors.ts";
+ * const e = new Deno.errors.PermissionDenied("denied");
+ * readDeniedError(e, "out/SHA256SUMS", "this folder")?.message;
+ * // 'Cannot read "out/SHA256SUMS": permission denied (grant --allow-read for this folder)'
+ * ```
+ */
+export function readDeniedError(
+  e: unknown,
+  path: string,
+  grantFor: string,
+): UsageError | undefined {
+  return isPermissionError(e)
+    ? new UsageError(
+      `Cannot read "${path}": permission denied (grant --allow-read for ${grantFor})`,
+    )
+    : undefined;
+}
+
 /** A check (verify, validate) ran and found a difference: exit code 1. */
 export class CheckFailure extends Error {
   /** Process exit code for this error. */

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import type { Config, Format } from "./config/schema.ts";
 import { effectiveConfig, type Overrides } from "./config/effective.ts";
 import type { LoadedConfig } from "./config/load.ts";
@@ -14,7 +13,12 @@ import { type DatasetResult, datasetSteps } from "./dataset.ts";
 import { FileSink } from "./sink/file_sink.ts";
 import { fsError, type ProtectedFolder, StagedOutput } from "./output_dir.ts";
 import { counted } from "./wording.ts";
-import { CheckFailure, Interrupted, UsageError } from "./errors.ts";
+import {
+  CheckFailure,
+  Interrupted,
+  isPermissionError,
+  UsageError,
+} from "./errors.ts";
 import { LAST_CHANCE, runSteps, type Steps } from "./steps.ts";
 import {
   fingerprint,
@@ -22,9 +26,11 @@ import {
   type ManifestFile,
   manifestJson,
   manifestMarkdown,
+  metadataEntry,
   sha256sums,
 } from "./manifest/manifest.ts";
 import { collectVersions } from "./manifest/versions.ts";
+import { sha256Hex } from "./manifest/file_digest.ts";
 import { dataPackageJson } from "./manifest/datapackage.ts";
 import { checkUserMemory } from "./memory.ts";
 
@@ -83,7 +89,7 @@ export function buildManifest(
     users: config.users,
     formats: config.formats,
     config: {
-      sha256: createHash("sha256").update(configBytes).digest("hex"),
+      sha256: sha256Hex(configBytes),
       text: configText,
     },
     parameters,
@@ -101,12 +107,7 @@ function writeText(path: string, rel: string, text: string): ManifestFile {
   } catch (e) {
     throw fsError("write", path, e);
   }
-  return {
-    path: rel,
-    bytes: bytes.length,
-    rows: text.split("\n").length - 1,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
-  };
+  return metadataEntry(rel, bytes);
 }
 
 /** What {@linkcode runGenerate} returns. */
@@ -241,10 +242,7 @@ export function* generateSteps(opts: GenerateOptions): Steps<GenerateResult> {
       );
     }
     if (e instanceof UsageError || e instanceof CheckFailure) throw e;
-    if (
-      e instanceof Deno.errors.NotCapable ||
-      e instanceof Deno.errors.PermissionDenied
-    ) {
+    if (isPermissionError(e)) {
       throw fsError("write output folder", staged.staging, e);
     }
     if (e instanceof Error && /No space left|os error 28/.test(e.message)) {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DAY_MS } from "./calendar/iso_date.ts";
 
 /** `(k / 10^4).toFixed(4)` for k = 0..10^4: the 4-decimal grid of [0, 1]. */
 const GRID4 = Array.from({ length: 10_001 }, (_, k) => (k / 1e4).toFixed(4));
@@ -106,7 +107,6 @@ export function integer(x: number): string {
   return x === 0 ? "0" : String(x);
 }
 
-const DAY_MS = 86_400_000;
 const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
 const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
 let cachedDay = NaN;
@@ -115,7 +115,7 @@ let cachedPrefix = "";
 /**
  * Format an instant as ISO 8601 UTC with milliseconds, e.g. "2025-01-01T09:30:00.123Z":
  * the same text as `Date.prototype.toISOString`, about 5× faster (the date part is
- * cached per day; tested against `toISOString`).
+ * cached per day; tested against `toISOString` in tests/number_format_test.ts).
  *
  * @param ms Milliseconds since 1970-01-01T00:00:00Z, an integer in years 1970..9999.
  * @throws {RangeError} When `ms` is not an integer in that range.

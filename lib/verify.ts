@@ -14,7 +14,6 @@
  */
 import { thousands } from "./number_format.ts";
 import { counted, folderShown, inFolder } from "./wording.ts";
-import { createHash } from "node:crypto";
 import { compileModel } from "./model/model.ts";
 import {
   type DatasetSpec,
@@ -27,6 +26,7 @@ import {
   type Manifest,
   type ManifestFile,
   manifestMarkdown,
+  metadataEntry,
   sha256sums,
 } from "./manifest/manifest.ts";
 import {
@@ -38,7 +38,7 @@ import { LineReader, sha256FileSteps } from "./manifest/file_digest.ts";
 import { dataPackageJson } from "./manifest/datapackage.ts";
 import { collectVersions } from "./manifest/versions.ts";
 import { checkUserMemory } from "./memory.ts";
-import { UsageError } from "./errors.ts";
+import { readDeniedError, UsageError } from "./errors.ts";
 import { notRegularFileReason } from "./manifest/regular_file.ts";
 import { countsContradiction, manifestInputs } from "./manifest/inputs.ts";
 import { runSteps, type Steps } from "./steps.ts";
@@ -122,26 +122,8 @@ function regularOrMissing(dir: string, rel: string): string | undefined {
   try {
     return notRegularFileReason(dir, rel);
   } catch (e) {
-    if (
-      e instanceof Deno.errors.NotCapable ||
-      e instanceof Deno.errors.PermissionDenied
-    ) {
-      throw new UsageError(
-        `Cannot read "${
-          inFolder(dir, rel)
-        }": permission denied (grant --allow-read for this folder)`,
-      );
-    }
-    throw e;
+    throw readDeniedError(e, inFolder(dir, rel), "this folder") ?? e;
   }
-}
-
-function sha256Text(text: string): { bytes: number; sha256: string } {
-  const b = new TextEncoder().encode(text);
-  return {
-    bytes: b.length,
-    sha256: createHash("sha256").update(b).digest("hex"),
-  };
 }
 
 function* checkFile(dir: string, f: ManifestFile): Steps<FileCheck> {
@@ -155,16 +137,8 @@ function* checkFile(dir: string, f: ManifestFile): Steps<FileCheck> {
     if (e instanceof Deno.errors.NotFound) {
       return { path: f.path, status: "missing" };
     }
-    if (
-      e instanceof Deno.errors.NotCapable ||
-      e instanceof Deno.errors.PermissionDenied
-    ) {
-      throw new UsageError(
-        `Cannot read "${
-          inFolder(dir, f.path)
-        }": permission denied (grant --allow-read for this folder)`,
-      );
-    }
+    const denied = readDeniedError(e, inFolder(dir, f.path), "this folder");
+    if (denied) throw denied;
     return { path: f.path, status: "mismatch", detail: (e as Error).message };
   }
   if (d.bytes !== f.bytes) {
@@ -223,21 +197,18 @@ function* integrityCheck(
   }
   const md = manifestMarkdown(m);
   checks.push(checkText(dir, "MANIFEST.md", md));
-  const mj = {
-    path: "manifest.json",
-    bytes: manifestBytes.length,
-    rows: 0,
-    sha256: createHash("sha256").update(manifestBytes).digest("hex"),
-  };
-  const mdEntry = { path: "MANIFEST.md", rows: 0, ...sha256Text(md) };
   const dp = dataPackageJson(m);
   checks.push(checkText(dir, "datapackage.json", dp));
-  const dpEntry = { path: "datapackage.json", rows: 0, ...sha256Text(dp) };
   checks.push(
     checkText(
       dir,
       "SHA256SUMS",
-      sha256sums([...m.files, mj, mdEntry, dpEntry]),
+      sha256sums([
+        ...m.files,
+        metadataEntry("manifest.json", manifestBytes),
+        metadataEntry("MANIFEST.md", md),
+        metadataEntry("datapackage.json", dp),
+      ]),
     ),
   );
   const known = new Set([

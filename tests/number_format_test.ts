@@ -94,6 +94,45 @@ Deno.test("timestamp: ISO 8601 UTC with milliseconds and Z, whatever TZ", () => 
   );
 });
 
+Deno.test("timestamp equals Date.prototype.toISOString over years 1970..9999 (oracle)", () => {
+  const check = (ms: number) =>
+    assert.equal(timestamp(ms), new Date(ms).toISOString(), String(ms));
+  // Every year boundary and every leap day, a millisecond either side, in order and
+  // then alternating between far-apart days (the per-day cache must follow).
+  const edges: number[] = [];
+  for (let y = 1970; y <= 9999; y++) {
+    const jan1 = Date.UTC(y, 0, 1);
+    edges.push(jan1, jan1 + 1, jan1 - 1);
+    const feb29 = Date.UTC(y, 1, 29);
+    if (new Date(feb29).getUTCMonth() === 1) {
+      edges.push(feb29 - 1, feb29, feb29 + 43_199_999, Date.UTC(y, 2, 1) - 1);
+      edges.push(Date.UTC(y, 2, 1));
+    }
+  }
+  for (const ms of edges) if (ms >= 0) check(ms);
+  for (let i = 0, j = edges.length - 1; i < j; i++, j--) {
+    if (edges[i] >= 0) check(edges[i]);
+    check(edges[j]);
+  }
+  // A deterministic sweep of 200,000 instants over the whole range: a stride that is
+  // not a multiple of a second, a minute or a day, taken modulo the range.
+  const END = 253402300800000; // 10000-01-01T00:00:00.000Z
+  const STRIDE = 1_234_567_890_123;
+  for (let k = 0, ms = 0; k < 200_000; k++, ms = (ms + STRIDE) % END) check(ms);
+  // Consecutive milliseconds across midnight.
+  for (
+    let ms = Date.UTC(2024, 1, 29) - 1500;
+    ms < Date.UTC(2024, 1, 29) + 1500;
+    ms++
+  ) {
+    check(ms);
+  }
+  check(END - 1);
+  for (const bad of [-1, END, 0.5, NaN, Infinity]) {
+    assert.throws(() => timestamp(bad), RangeError, String(bad));
+  }
+});
+
 Deno.test("csvField: quotes only when needed, and a strict parser reads it back", () => {
   const cases = [
     "plain",

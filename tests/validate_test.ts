@@ -22,6 +22,7 @@ import {
   holm,
   meanZTest,
   ratioZTest,
+  stratifiedChiSquare,
   sumOfBinomialsZTest,
 } from "../lib/validate/gof.ts";
 import { loadConfig, parseConfig } from "../lib/config/load.ts";
@@ -357,6 +358,23 @@ Deno.test("an event of probability exactly 0 that happens (or one of probability
   assert.ok(Math.abs(s.statistic - 10 / 3) < 1e-12);
   assert.ok(Math.abs(s.pValue - 0.0008581207) < 1e-9);
   assert.ok(sumOfBinomialsZTest([0], [0], [0.1]).skipped);
+});
+
+Deno.test("chi-square with fewer than two usable cells is skipped and passes, plain or stratified", () => {
+  // No observations, or every expected count in one cell: nothing to test (df 0).
+  for (
+    const r of [
+      chiSquare([0, 0, 0], [0.2, 0.3, 0.5], false),
+      chiSquare([3], [1], false),
+      stratifiedChiSquare([{ observed: [0, 0], probs: [0.5, 0.5] }]),
+      stratifiedChiSquare([]),
+    ]
+  ) {
+    assert.equal(r.test, "chi-square");
+    assert.equal(r.pValue, 1);
+    assert.equal(r.df, 0);
+    assert.match(r.skipped ?? "", /too few observations/);
+  }
 });
 
 Deno.test("the config of the manifest is what validate tests against", async () => {

@@ -374,3 +374,21 @@ Deno.test("a one-byte change in a metadata file is named too", () => {
     ds.cleanup();
   }
 });
+
+Deno.test("a dataset folder Deno may not read exits 2 naming it and --allow-read", () => {
+  const ds = generateTemp({ sessions: 20, users: 5, seed: 3 });
+  try {
+    // The project folder is readable, the dataset's temporary folder is not.
+    const cli = runMain([`--allow-read=${ROOT}`, "--allow-env"], [
+      "verify",
+      ds.dir,
+    ]);
+    assert.equal(cli.code, 2, cli.stdout + cli.stderr);
+    assert.equal(
+      cli.stderr,
+      `error: Cannot read "${ds.dir}": permission denied (grant --allow-read for it)\n`,
+    );
+  } finally {
+    ds.cleanup();
+  }
+});

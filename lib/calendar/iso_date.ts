@@ -8,6 +8,33 @@
 /** Milliseconds in one day. */
 export const DAY_MS = 86_400_000;
 
+/** English weekday names, Monday first: index ISO 8601 weekday − 1. */
+export const WEEKDAY_NAMES = [
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+  "Sunday",
+] as const;
+
+/** English month names, January first: index month − 1. */
+export const MONTH_NAMES = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+] as const;
+
 /**
  * Parse `YYYY-MM-DD` into an epoch day.
  *

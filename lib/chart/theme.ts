@@ -5,6 +5,20 @@
  * @module
  */
 import type { Config } from "vega-lite";
+import { MONTH_NAMES, WEEKDAY_NAMES } from "../calendar/iso_date.ts";
+
+const [MON, TUE, WED, THU, FRI, SAT, SUN] = WEEKDAY_NAMES;
+/** Weekday names Sunday first, as d3-time-format wants them. */
+const SUNDAY_FIRST = [SUN, MON, TUE, WED, THU, FRI, SAT] as const;
+
+/** The first three letters of each name, keeping the tuple's length. */
+function abbreviated<T extends readonly string[]>(
+  names: T,
+): { -readonly [K in keyof T]: string } {
+  return names.map((n) => n.slice(0, 3)) as {
+    -readonly [K in keyof T]: string;
+  };
+}
 
 /**
  * Number formatting for axis labels and tooltips: a point for decimals, commas
@@ -29,44 +43,10 @@ export const TIME_LOCALE = {
   date: "%Y-%m-%d",
   time: "%H:%M:%S",
   periods: ["AM", "PM"],
-  days: [
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-  ],
-  shortDays: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
-  months: [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-  ],
-  shortMonths: [
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-  ],
+  days: SUNDAY_FIRST,
+  shortDays: abbreviated(SUNDAY_FIRST),
+  months: MONTH_NAMES,
+  shortMonths: abbreviated(MONTH_NAMES),
 } as const;
 
 /**

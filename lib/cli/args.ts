@@ -5,7 +5,13 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Format, FORMATS } from "../config/schema.ts";
+import {
+  type Format,
+  FORMATS,
+  MAX_SEED,
+  MAX_SESSIONS,
+  MAX_USERS,
+} from "../config/schema.ts";
 import { UsageError } from "../errors.ts";
 import type { Overrides } from "../config/effective.ts";
 import { FORMAT_FILES } from "../schema/tables.ts";
@@ -117,14 +123,14 @@ Usage:
                                              .md and .svg into DIR
 
 Options (flags override config.yaml; the manifest records the effective values):
-  --sessions N      sessions to generate, 1..100000000000 (config: sessions, 1000);
+  --sessions N      sessions to generate, 1..${MAX_SESSIONS} (config: sessions, 1000);
                     streamed (memory does not grow with N), but each million
                     takes about 2.5 min and 10.8 GB with all formats
-  --users M         users, 1..100000000 (config: users, 500); held in memory, so a
+  --users M         users, 1..${MAX_USERS} (config: users, 500); held in memory, so a
                     count over this process's limit is refused before any work
                     (with raw output about 26 million under V8's 4 GiB default
                     heap; raise it with deno run --v8-flags=--max-old-space-size=MiB)
-  --seed S          dataset seed, integer 0..9007199254740991 (config: seed)
+  --seed S          dataset seed, integer 0..${MAX_SEED} (config: seed)
   --config PATH     configuration file (default: config.yaml)
   --out DIR         output folder (config: out, "output")
   --formats LIST    comma-separated subset of raw,star,snowflake (default: all)
@@ -189,8 +195,8 @@ that library reads and writes (the dataset, --db FILE) is outside Deno's checks.
 
 /** Largest --sessions and --users (the config schema enforces the same). */
 const COUNT_LIMITS: Record<string, number> = {
-  sessions: 100_000_000_000,
-  users: 100_000_000,
+  sessions: MAX_SESSIONS,
+  users: MAX_USERS,
 };
 
 /** `bench --runs` and `--warmup`: their range and default. */
@@ -394,7 +400,7 @@ export function parseCli(argv: string[]): CliArgs {
   if (v.seed !== undefined) {
     if (!/^\d+$/.test(v.seed) || !Number.isSafeInteger(Number(v.seed))) {
       throw new UsageError(
-        `Invalid value for --seed: expected an integer from 0 to 9007199254740991, received "${v.seed}"`,
+        `Invalid value for --seed: expected an integer from 0 to ${MAX_SEED}, received "${v.seed}"`,
       );
     }
     seed = Number(v.seed);

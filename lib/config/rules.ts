@@ -99,14 +99,41 @@ function didYouMean(name: string, names: string[]): string {
  * Check the rules a parsed, well-typed config must also satisfy.
  *
  * @param c A config that already passed `configSchema`.
- * @returns Every violation found (empty when the config is usable).
+ * @returns Every violation found (empty when the config is usable), in the order of
+ *   the checks below.
  */
 export function checkConfigRules(c: FileConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (c.formats && new Set(c.formats).size !== c.formats.length) {
     issues.push({ path: ["formats"], message: "lists a format twice" });
   }
+  const { start, end } = checkDates(issues, c);
+  checkCalendarWeights(issues, c);
+  checkAges(issues, c.population);
+  checkDevicesAndCountries(issues, c.population);
+  const longest = longestSessionMs(c);
+  const knownZones = checkTimeZones(issues, c, start, end, longest);
+  checkZoneIntensity(issues, c, start, end, knownZones);
+  checkTenure(issues, c, start);
+  checkChannels(issues, c);
+  checkSessionLength(issues, c, end, longest);
+  checkUnique(issues, ["intents"], c.intents.map((i) => i.name), "intent");
+  checkReservedNames(issues, c);
+  issues.push(...checkDialogueRules(c));
+  return issues;
+}
 
+/** A population section of the config. */
+type Population = FileConfig["population"];
+
+/**
+ * `reference_date`, `calendar.start` and `calendar.end`: calendar dates, from
+ * 1970-01-01, start not after end. Returns the two epoch days (undefined when not a date).
+ */
+function checkDates(
+  issues: ConfigIssue[],
+  c: FileConfig,
+): { start: number | undefined; end: number | undefined } {
   const ref = parseIsoDate(c.reference_date);
   if (ref === undefined) {
     issues.push({
@@ -145,6 +172,11 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
       message: `must not be before calendar.start (${c.calendar.start})`,
     });
   }
+  return { start, end };
+}
+
+/** Hour and weekday weights: relative, bounded, not all hours 0. */
+function checkCalendarWeights(issues: ConfigIssue[], c: FileConfig): void {
   c.calendar.hour_weights.forEach((w, i) => {
     if (w > MAX_WEIGHT) {
       issues.push({
@@ -167,8 +199,10 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
       message: "all weights are 0: no hour can hold a session",
     });
   }
+}
 
-  const p = c.population;
+/** The age range holds enough of its normal; age bands sorted, contiguous, unique. */
+function checkAges(issues: ConfigIssue[], p: Population): void {
   if (p.age.min < 0) {
     issues.push({
       path: ["population", "age", "min"],
@@ -222,7 +256,10 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
     p.age_bands.map((b) => b.label),
     "age band",
   );
+}
 
+/** Devices and countries: probabilities summing to 1, unique names, Faker locales. */
+function checkDevicesAndCountries(issues: ConfigIssue[], p: Population): void {
   checkSum(
     issues,
     ["population", "devices"],
@@ -255,9 +292,22 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
       });
     }
   });
+}
+
+/**
+ * Each country's time zone(s): one form, IANA names, offsets in whole 15 minutes over
+ * the instants the dataset may use, bounded weights, no zone twice. Returns the
+ * valid zone names met (with repeats).
+ */
+function checkTimeZones(
+  issues: ConfigIssue[],
+  c: FileConfig,
+  start: number | undefined,
+  end: number | undefined,
+  longest: number,
+): string[] {
   const zoneNames = timeZoneNames();
   const knownZones: string[] = [];
-  const longest = longestSessionMs(c);
   // The instants whose offsets the dataset may use: from the day before the
   // calendar (a local date west of UTC) to the end of its longest session.
   const offsetRange = start !== undefined && end !== undefined && start <= end
@@ -269,7 +319,7 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
         : MAX_SESSION_DAYS * DAY_MS),
     ]
     : undefined;
-  p.countries.forEach((ctry, i) => {
+  c.population.countries.forEach((ctry, i) => {
     const at = ["population", "countries", i];
     if (ctry.time_zone !== undefined && ctry.time_zones !== undefined) {
       issues.push({
@@ -340,6 +390,17 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
       );
     }
   });
+  return knownZones;
+}
+
+/** Every valid zone has some local hour and weekday of positive weight in the calendar. */
+function checkZoneIntensity(
+  issues: ConfigIssue[],
+  c: FileConfig,
+  start: number | undefined,
+  end: number | undefined,
+  knownZones: string[],
+): void {
   if (
     start !== undefined && end !== undefined && start <= end &&
     c.calendar.hour_weights.some((w) => w > 0)
@@ -356,6 +417,15 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
       }
     }
   }
+}
+
+/** Tenure: its truncation holds enough of the lognormal; no signup before 1970. */
+function checkTenure(
+  issues: ConfigIssue[],
+  c: FileConfig,
+  start: number | undefined,
+): void {
+  const p = c.population;
   const t = p.tenure_days;
   const tenureMass = lognormalCdf(t.max_days + 1, t.mu, t.sigma);
   if (!(tenureMass >= MIN_TRUNCATED_MASS)) {
@@ -373,7 +443,11 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
         `signups could fall before 1970-01-01 (calendar.start ${c.calendar.start} − ${t.max_days} days)`,
     });
   }
+}
 
+/** Channels unique; `channel_given_device` has a row per device, known names, sums of 1. */
+function checkChannels(issues: ConfigIssue[], c: FileConfig): void {
+  const p = c.population;
   const channelNames = c.channels.map((ch) => ch.name);
   checkUnique(issues, ["channels"], channelNames, "channel");
   const deviceNames = p.devices.map((d) => d.name);
@@ -407,7 +481,15 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
     }
     checkSum(issues, ["channel_given_device", d], Object.values(row));
   }
+}
 
+/** The longest possible session fits in a year and ends by 9999-12-31. */
+function checkSessionLength(
+  issues: ConfigIssue[],
+  c: FileConfig,
+  end: number | undefined,
+  longest: number,
+): void {
   if (!(longest <= MAX_SESSION_DAYS * DAY_MS)) {
     issues.push({
       path: ["turns"],
@@ -425,7 +507,11 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
         `sessions could run past 9999-12-31; end earlier than ${c.calendar.end}`,
     });
   }
-  checkUnique(issues, ["intents"], c.intents.map((i) => i.name), "intent");
+}
+
+/** No name, label or exchange id is one of {@linkcode RESERVED_NAMES}. */
+function checkReservedNames(issues: ConfigIssue[], c: FileConfig): void {
+  const p = c.population;
   const named: [(string | number)[], string][] = [
     ...p.devices.map((d, i) => [["population", "devices", i, "name"], d.name]),
     ...p.devices.map((
@@ -457,6 +543,4 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
       });
     }
   }
-  issues.push(...checkDialogueRules(c));
-  return issues;
 }

@@ -6,6 +6,15 @@
  */
 import { z } from "zod";
 import { ACT_NAMES, EXCHANGE_ROLES } from "../model/dialogue_acts.ts";
+import { MAX_SEED } from "../random/unit_key.ts";
+
+export { MAX_SEED };
+
+/** Largest session count (`sessions`, `--sessions`). */
+export const MAX_SESSIONS = 100_000_000_000;
+
+/** Largest user count (`users`, `--users`). */
+export const MAX_USERS = 100_000_000;
 
 /** Output representations (docs/design.md §5). */
 export const FORMATS = ["raw", "star", "snowflake"] as const;
@@ -68,12 +77,12 @@ export type FlagKey = typeof FLAG_KEYS[number];
  *   one: {@linkcode FileConfig} and {@linkcode Config} are derived from it.
  */
 export const configSchema = z.strictObject({
-  seed: int.gte(0, { error: "must be >= 0" }).lte(Number.MAX_SAFE_INTEGER, {
-    error: "must be <= 9007199254740991",
+  seed: int.gte(0, { error: "must be >= 0" }).lte(MAX_SEED, {
+    error: `must be <= ${MAX_SEED}`,
   }).optional(),
-  sessions: count.lte(100_000_000_000, { error: "must be <= 100000000000" })
+  sessions: count.lte(MAX_SESSIONS, { error: `must be <= ${MAX_SESSIONS}` })
     .optional(),
-  users: count.lte(100_000_000, { error: "must be <= 100000000" }).optional(),
+  users: count.lte(MAX_USERS, { error: `must be <= ${MAX_USERS}` }).optional(),
   out: text.optional(),
   formats: z.array(z.enum(FORMATS, { error: "must be raw, star or snowflake" }))
     .min(1, { error: "must not be empty" }).optional(),

@@ -56,6 +56,21 @@ export function* sha256FileSteps(
   }
 }
 
+/**
+ * SHA-256 of bytes or of a string's UTF-8 encoding, as lowercase hex.
+ *
+ * @param data The bytes, or a string hashed as UTF-8.
+ * @returns 64 lowercase hex digits.
+ * @example
+ * ```ts
+ * import { sha256Hex } from "./file_digest.ts";
+ * sha256Hex(""); // "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+ * ```
+ */
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
 /** Reads a text file line by line (LF), streaming, for first-difference reports. */
 export class LineReader {
   #file: Deno.FsFile;

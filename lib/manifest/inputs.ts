@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./file_digest.ts";
 import { isDeepStrictEqual } from "node:util";
 import type { Config, Format } from "../config/schema.ts";
 import { parseConfig } from "../config/load.ts";
@@ -29,10 +29,7 @@ export interface ManifestInputs {
  */
 export function manifestInputs(m: Manifest): ManifestInputs {
   const problems: string[] = [];
-  const sha = createHash("sha256").update(
-    new TextEncoder().encode(m.config.text),
-  )
-    .digest("hex");
+  const sha = sha256Hex(m.config.text);
   if (sha !== m.config.sha256) {
     problems.push(
       "the config text in manifest.json does not match its recorded SHA-256",

@@ -5,7 +5,7 @@
  * @module
  */
 import { thousands } from "../number_format.ts";
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./file_digest.ts";
 import type { Config, Format } from "../config/schema.ts";
 import type { Versions } from "./versions.ts";
 
@@ -63,8 +63,7 @@ export interface Manifest {
  */
 export function fingerprint(files: ManifestFile[]): string {
   const digests = files.map((f) => f.sha256).sort();
-  return createHash("sha256").update(digests.map((d) => d + "\n").join(""))
-    .digest("hex");
+  return sha256Hex(digests.map((d) => d + "\n").join(""));
 }
 
 /** `manifest.json` text: two-space JSON, LF, trailing newline. */
@@ -82,6 +81,31 @@ export function sha256sums(files: ManifestFile[]): string {
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0
   )
     .map((f) => `${f.sha256}  ${f.path}\n`).join("");
+}
+
+/**
+ * The entry of a metadata file (`manifest.json`, `MANIFEST.md`, `datapackage.json`)
+ * for `SHA256SUMS`: what both `generate` and `verify` list beside the dataset files.
+ *
+ * @param path Relative path, e.g. "MANIFEST.md".
+ * @param content The file's bytes, or its text (hashed as UTF-8).
+ * @returns Its size in bytes, its lines (LF count) as `rows` and its SHA-256.
+ * @example
+ * ```ts
+ * import { metadataEntry } from "./manifest.ts";
+ * metadataEntry("MANIFEST.md", "a\nb\n").rows; // 2
+ * ```
+ */
+export function metadataEntry(
+  path: string,
+  content: Uint8Array | string,
+): ManifestFile {
+  const bytes = typeof content === "string"
+    ? new TextEncoder().encode(content)
+    : content;
+  let rows = 0;
+  for (const b of bytes) if (b === 10) rows++;
+  return { path, bytes: bytes.length, rows, sha256: sha256Hex(bytes) };
 }
 
 /** `MANIFEST.md`: the human-readable manifest. */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Manifest } from "./manifest.ts";
-import { UsageError } from "../errors.ts";
+import { isPermissionError, readDeniedError, UsageError } from "../errors.ts";
 import { notRegularFileReason } from "./regular_file.ts";
 import { FORMATS } from "../config/schema.ts";
 import { inFolder, trimSlashes } from "../wording.ts";
@@ -65,15 +65,7 @@ function statOrUsageError(
         `Cannot read "${path}": a loop of symbolic links on the way to it`,
       );
     }
-    if (
-      e instanceof Deno.errors.NotCapable ||
-      e instanceof Deno.errors.PermissionDenied
-    ) {
-      throw new UsageError(
-        `Cannot read "${path}": permission denied (grant --allow-read for it)`,
-      );
-    }
-    throw e;
+    throw readDeniedError(e, path, "it") ?? e;
   }
 }
 
@@ -151,10 +143,7 @@ export function readManifestFile(
     bytes = Deno.readFileSync(path);
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    if (
-      e instanceof Deno.errors.NotCapable ||
-      e instanceof Deno.errors.PermissionDenied
-    ) {
+    if (isPermissionError(e)) {
       fail(path, "permission denied (grant --allow-read for this folder)");
     }
     throw e;

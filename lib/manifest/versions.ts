@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./file_digest.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** Generator name and version (from `deno.json`). */
@@ -34,7 +34,7 @@ export function collectVersions(
   let lockSha = "unavailable";
   try {
     const bytes = Deno.readFileSync(lockUrl);
-    lockSha = createHash("sha256").update(bytes).digest("hex");
+    lockSha = sha256Hex(bytes);
     const lock = JSON.parse(new TextDecoder().decode(bytes)) as {
       specifiers?: Record<string, string>;
     };

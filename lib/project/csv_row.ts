@@ -1,7 +1,8 @@
 /**
  * Schema-driven CSV row serialization: values looked up by column name, written in
  * schema column order with the shared formatter. Used for dimensions; the fact hot
- * path (`facts.ts`) writes the same format directly and is tested against this.
+ * path (`SessionRowWriter` in `session_rows.ts`) writes the same format directly, and
+ * tests/consistency_test.ts rebuilds its fact rows with `csvRow` byte for byte.
  *
  * @module
  */

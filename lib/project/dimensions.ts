@@ -5,36 +5,17 @@
  * @module
  */
 import type { Model } from "../model/model.ts";
-import { dayParts, formatIsoDate } from "../calendar/iso_date.ts";
+import {
+  dayParts,
+  formatIsoDate,
+  MONTH_NAMES,
+  WEEKDAY_NAMES,
+} from "../calendar/iso_date.ts";
 import type { CellValue } from "./csv_row.ts";
 import { DIALOGUE_ACTS } from "../model/dialogue_acts.ts";
 
 /** Rows of one table, keyed by column name. */
 export type Rows = Record<string, CellValue>[];
-
-const MONTH_NAMES = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-const WEEKDAY_NAMES = [
-  "Monday",
-  "Tuesday",
-  "Wednesday",
-  "Thursday",
-  "Friday",
-  "Saturday",
-  "Sunday",
-];
 
 /** Day part of an hour: night 0–5, morning 6–11, afternoon 12–17, evening 18–23. */
 export function dayPart(hour: number): string {

@@ -37,6 +37,18 @@ export interface TestResult {
   skipped?: string;
 }
 
+/** A chi-square test that could not run (fewer than two usable cells): it passes. */
+function chiSquareSkipped(n: number): TestResult {
+  return {
+    test: "chi-square",
+    statistic: 0,
+    pValue: 1,
+    n,
+    df: 0,
+    skipped: "too few observations for a chi-square test",
+  };
+}
+
 /**
  * Cells of a nominal chi-square: each category whose expected count p × n reaches
  * {@linkcode MIN_EXPECTED} on its own, the rest merged into one "other" cell, which
@@ -119,14 +131,7 @@ export function chiSquare(
     } else if (o > 0 || p > 0) cells.push({ o, p });
   } else cells.push(...nominalCells(observed, probs, n));
   if (cells.length < 2 || n === 0) {
-    return {
-      test: "chi-square",
-      statistic: 0,
-      pValue: 1,
-      n,
-      df: 0,
-      skipped: "too few observations for a chi-square test",
-    };
+    return chiSquareSkipped(n);
   }
   const total = cells.reduce((a, c) => a + c.p, 0);
   const r = chi2gof(
@@ -186,14 +191,7 @@ export function stratifiedChiSquare(
     used++;
   }
   if (used === 0) {
-    return {
-      test: "chi-square",
-      statistic: 0,
-      pValue: 1,
-      n,
-      df: 0,
-      skipped: "too few observations for a chi-square test",
-    };
+    return chiSquareSkipped(n);
   }
   const pooled = obs.reduce((a, b) => a + b, 0);
   const r = chi2gof(obs, exp.map((e) => e / pooled), { ddof: used - 1 }) as {

@@ -24,7 +24,7 @@
  *
  * @module
  */
-import type { Config, Format } from "../config/schema.ts";
+import { type Config, type Format, WEEKDAYS } from "../config/schema.ts";
 import { readManifest, VALIDATION_FILES } from "../manifest/read_manifest.ts";
 import { modelTargets } from "../model/expected.ts";
 import {
@@ -212,18 +212,41 @@ function histMoments(start: number, counts: ArrayLike<number>): Moments {
 /** A statistical check before Holm's adjustment: no `pAdjusted` or `pass` yet. */
 export type Pending = Omit<Check, "pAdjusted" | "pass">;
 
-/** Build every statistical check from the observations. */
+/** Adds one statistical check: what is tested, the result, the target, what was seen. */
+type AddCheck = (
+  quantity: string,
+  r: TestResult,
+  target: string,
+  observed: string,
+) => void;
+
+/** How the dialogue model's expectations are computed, as the targets say it. */
+const EXACT = "exact enumeration of the dialogue model";
+
+/**
+ * Build every statistical check from the observations, in report order: categorical
+ * mixes, user attributes, dialogue, activity, local time, confidence and fallbacks,
+ * timings, outcomes.
+ */
 export function buildChecks(c: Config, o: Observations): Pending[] {
   const out: Pending[] = [];
-  const add = (
-    quantity: string,
-    r: TestResult,
-    target: string,
-    observed: string,
-  ) => out.push({ quantity, ...r, target, observed });
+  const add: AddCheck = (quantity, r, target, observed) => {
+    out.push({ quantity, ...r, target, observed });
+  };
+  mixChecks(add, c, o);
+  userChecks(add, c, o);
+  dialogueChecks(add, c, o);
+  activityCheck(add, c, o);
+  localTimeChecks(add, c, o);
+  confidenceChecks(add, c, o);
+  timingChecks(add, c, o);
+  outcomeChecks(add, c, o);
+  return out;
+}
 
+/** Session goal, intent shares of turns, device, country, channel given device. */
+function mixChecks(add: AddCheck, c: Config, o: Observations): void {
   const e = o.expected;
-  const exact = "exact enumeration of the dialogue model";
   const intentNames = c.intents.map((i) => i.name);
   const goalP = c.intents.map((i) => i.goal_probability ?? 0);
   add(
@@ -247,7 +270,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
       ),
       `${pct4(r0)} of turns = E[its turns per session] ${
         f4(e.intentTurns[i])
-      } / E[turns] ${f4(e.meanTurns)} (${exact})`,
+      } / E[turns] ${f4(e.meanTurns)} (${EXACT})`,
       `${pct4(o.intentCounts[i] / Math.max(1, o.dialogueTurns))} of ${
         counted(o.dialogueTurns, "turn")
       }`,
@@ -284,7 +307,10 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
       probsText(chNames, shares(o.channelByDevice[i])),
     );
   });
+}
 
+/** Age and tenure against their truncated, floored distributions. */
+function userChecks(add: AddCheck, c: Config, o: Observations): void {
   const ageP = agePmf(c);
   const ages = ageP.map((_, i) => c.population.age.min + i);
   const ageM = discreteMoments(ages, ageP);
@@ -309,14 +335,18 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     }, variance ${f3(tenM.variance)}`,
     momentsText(tenObs, f3, f3),
   );
+}
 
+/** Turns per session, intent continuity, distinct intents, per-session shares. */
+function dialogueChecks(add: AddCheck, c: Config, o: Observations): void {
+  const e = o.expected;
   const turnP = Array.from(e.turnPmf);
   const turnM = discreteMoments(turnP.map((_, i) => i + 1), turnP);
   const turnObs = histMoments(1, o.turnCounts.subarray(1));
   add(
     "turns per session",
     chiSquare(o.turnCounts.subarray(1), turnP, true),
-    `the dialogue model's turn-count distribution on 1..${c.turns.count.max} (${exact}): mean ${
+    `the dialogue model's turn-count distribution on 1..${c.turns.count.max} (${EXACT}): mean ${
       f4(turnM.mean)
     }, variance ${f4(turnM.variance)}`,
     momentsText(turnObs, f3, f3),
@@ -333,7 +363,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     ),
     `${pct4(p0)} = E[same-intent pairs] ${f4(e.sameIntentPairs)} / E[pairs] ${
       f4(e.taskPairs)
-    } per session (${exact})`,
+    } per session (${EXACT})`,
     `${pct4(o.sameIntentPairs / Math.max(1, o.taskPairs))} of ${
       counted(o.taskPairs, "pair")
     }`,
@@ -348,7 +378,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
       // None (a greeting handed off before any goal) up to two (one switch).
       { min: 0, max: 2 },
     ),
-    `mean ${f4(e.distinctTaskIntents)} (${exact})`,
+    `mean ${f4(e.distinctTaskIntents)} (${EXACT})`,
     momentsText(o.distinctIntents, f4, f4),
   );
   const sessionShare = (
@@ -360,7 +390,7 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     add(
       quantity,
       binomial(x, o.sessions, p),
-      `${pct4(p)} of sessions: ${what} (${exact})`,
+      `${pct4(p)} of sessions: ${what} (${EXACT})`,
       `${pct4(x / Math.max(1, o.sessions))} (${
         counted(x, "session")
       } of ${o.sessions})`,
@@ -389,7 +419,10 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     e.closeTurns,
     "E[closing turns]",
   );
+}
 
+/** Sessions per user against the Poisson–Gamma (negative binomial) model. */
+function activityCheck(add: AddCheck, c: Config, o: Observations): void {
   let maxCount = 0;
   for (const v of o.sessionsPerUser) if (v > maxCount) maxCount = v;
   const actHist = new Float64Array(maxCount + 2);
@@ -407,10 +440,13 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
       pct(actHist[0] / Math.max(1, o.sessionsPerUser.length))
     }`,
   );
+}
 
+/** Local start hour, weekday and both, stratified by time zone; zone per country. */
+function localTimeChecks(add: AddCheck, c: Config, o: Observations): void {
   // Local time of day: one stratum per time zone, each against the exact local
   // weekday × hour probabilities of its zone given its own session count.
-  const wdNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  const wdNames = [...WEEKDAYS];
   const zoneP = o.zones.map((z) => localStartCellProbs(c, z));
   const marginal = (cells: ArrayLike<number>, hours: boolean) => {
     const m = new Array(hours ? 24 : 7).fill(0);
@@ -491,7 +527,10 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
       probsText(names, shares(o.zoneCounts[i])),
     );
   });
+}
 
+/** Confidence and fallback rate per intent, and the overall fallback rate. */
+function confidenceChecks(add: AddCheck, c: Config, o: Observations): void {
   const rates = fallbackRates(c);
   c.intents.forEach((intent, i) => {
     const { alpha, beta } = intent.confidence;
@@ -539,7 +578,10 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     `${pct(n ? ex / n : 0)} given the observed intent mix`,
     `${pct(n ? x / n : 0)}`,
   );
+}
 
+/** Latency per channel and think time: binned chi-square and grid KS. */
+function timingChecks(add: AddCheck, c: Config, o: Observations): void {
   const lm = Math.exp(c.latency_ms.mu + c.latency_ms.sigma ** 2 / 2);
   c.channels.forEach((ch, i) => {
     const mo = o.latencyMoments[i];
@@ -586,7 +628,10 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
     thTarget,
     thObs,
   );
+}
 
+/** Sentiment, satisfaction and resolution given their drivers. */
+function outcomeChecks(add: AddCheck, c: Config, o: Observations): void {
   add(
     "sentiment_score (given mean confidence and fallback rate)",
     chiSquare(
@@ -617,7 +662,6 @@ export function buildChecks(c: Config, o: Observations): Pending[] {
       pct(o.resolvedEligible / Math.max(1, o.resolutionEligible))
     } of ${o.resolutionEligible}`,
   );
-  return out;
 }
 
 /** Rules in the order they are reported. */

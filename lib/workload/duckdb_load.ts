@@ -133,11 +133,24 @@ function expectHeader(dir: string, rep: Representation, table: Table): void {
  *   names the file, the table and, for a foreign key, the key and its value.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { DuckDBInstance } from "@duckdb/node-api";
- * const db = await DuckDBInstance.create(":memory:");
- * const r = await loadDuckDb(await db.connect(), "output", "star");
- * console.log(r.ms, r.rows);
+ * import { readManifest } from "../manifest/read_manifest.ts";
+ * import { runCli } from "../cli/run.ts";
+ * import { parseCli } from "../cli/args.ts";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const out = `${dir}/dataset`;
+ *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
+ *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   const db = await DuckDBInstance.create(":memory:");
+ *   const r = await loadDuckDb(await db.connect(), out, "star");
+ *   // Rows loaded into star.fact_session = data rows the manifest lists for its file.
+ *   const listed = readManifest(out).manifest.files.find((f) => f.path === "star/fact_session.csv")!;
+ *   if (r.tables.find((t) => t.name === "fact_session")?.rows !== listed.rows) throw new Error("Rows");
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
  * ```
  */
 export async function loadDuckDb(

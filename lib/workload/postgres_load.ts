@@ -131,6 +131,8 @@ function socketWithoutDelay(target: SocketTarget): Socket {
  *   postgres://chatsynth@127.0.0.1:5432/chatsynth: ECONNREFUSED`.
  *
  * @example
+ * Not run as a doc test: it needs a running PostgreSQL server.
+ *
  * ```ts ignore
  * const sql = await connectPostgres("postgres://chatsynth:chatsynth@127.0.0.1:5432/chatsynth");
  * console.log(await postgresCollation(sql)); // "C"
@@ -193,6 +195,8 @@ export async function connectPostgres(url: string): Promise<Sql> {
  *   with an ICU locale (`LOCALE_PROVIDER icu`), whatever its `datcollate` says.
  *
  * @example
+ * Not run as a doc test: it needs a running PostgreSQL server.
+ *
  * ```ts ignore
  * ["C", "POSIX", "C.UTF-8"].includes(await postgresCollation(sql)); // byte order
  * ```
@@ -309,6 +313,8 @@ async function copyIn(
  *   privilege on the database, a read-only server), naming the schema and the reason.
  *
  * @example
+ * Not run as a doc test: it needs a running PostgreSQL server.
+ *
  * ```ts ignore
  * const sql = await connectPostgres("postgres://chatsynth:chatsynth@127.0.0.1:5432/chatsynth");
  * const r = await loadPostgres(sql, "output", "star");

@@ -259,7 +259,10 @@ const INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
  *
  * @example
  * ```ts
- * valueFormat({ name: "confidence", type: "number", decimals: 4, description: "" })("0.80510"); // false
+ * import { strictEqual } from "node:assert";
+ * const confidence = valueFormat({ name: "confidence", type: "number", decimals: 4, description: "" });
+ * strictEqual(confidence("0.8051"), true);
+ * strictEqual(confidence("0.80510"), false); // five decimals
  * ```
  */
 export function valueFormat(c: Column): (v: string) => boolean {

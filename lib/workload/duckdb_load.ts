@@ -54,12 +54,20 @@ export function sqlString(value: string): string {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { STAR_TABLES } from "../schema/tables.ts";
  * const turn = STAR_TABLES.find((t) => t.name === "fact_turn")!;
- * loadFailure("star", turn, 'Constraint Error: Violates foreign key constraint because key "intent_key: 999" does not exist in the referenced table');
- * // "Loading star/fact_turn.csv into star.fact_turn failed: intent_key 999 has no row in star.dim_intent (foreign key violated)"
- * loadFailure("star", turn, 'insert or update on table "fact_turn" violates foreign key constraint "fact_turn_intent_key_fkey"\nKey (intent_key)=(999) is not present in table "dim_intent".');
- * // the same sentence, from PostgreSQL's message and detail
+ * const sentence =
+ *   "Loading star/fact_turn.csv into star.fact_turn failed: intent_key 999 has no row in star.dim_intent (foreign key violated)";
+ * strictEqual(
+ *   loadFailure("star", turn, 'Constraint Error: Violates foreign key constraint because key "intent_key: 999" does not exist in the referenced table'),
+ *   sentence,
+ * );
+ * // The same sentence, from PostgreSQL's message and detail.
+ * strictEqual(
+ *   loadFailure("star", turn, 'insert or update on table "fact_turn" violates foreign key constraint "fact_turn_intent_key_fkey"\nKey (intent_key)=(999) is not present in table "dim_intent".'),
+ *   sentence,
+ * );
  * ```
  */
 export function loadFailure(

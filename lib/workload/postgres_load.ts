@@ -37,8 +37,11 @@ const CONNECT_TIMEOUT_S = 5;
  *
  * @example
  * ```ts
- * redactPassword("postgres://chatsynth:secret@127.0.0.1:5432/chatsynth");
- * // "postgres://chatsynth@127.0.0.1:5432/chatsynth"
+ * import { strictEqual } from "node:assert";
+ * strictEqual(
+ *   redactPassword("postgres://chatsynth:secret@127.0.0.1:5432/chatsynth"),
+ *   "postgres://chatsynth@127.0.0.1:5432/chatsynth",
+ * );
  * ```
  */
 export function redactPassword(url: string): string {
@@ -235,10 +238,13 @@ export interface CopyLine {
  *
  * @example
  * ```ts
- * parseCopyScript(
- *   "-- star\n\\copy star.dim_user FROM 'star/dim_user.csv' WITH (FORMAT csv, HEADER match)\n",
+ * import { deepStrictEqual } from "node:assert";
+ * deepStrictEqual(
+ *   parseCopyScript(
+ *     "-- star\n\\copy star.dim_user FROM 'star/dim_user.csv' WITH (FORMAT csv, HEADER match)\n",
+ *   ),
+ *   [{ table: "star.dim_user", file: "star/dim_user.csv", options: "FORMAT csv, HEADER match" }],
  * );
- * // [{ table: "star.dim_user", file: "star/dim_user.csv", options: "FORMAT csv, HEADER match" }]
  * ```
  */
 export function parseCopyScript(text: string): CopyLine[] {

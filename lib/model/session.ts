@@ -203,8 +203,9 @@ export interface UserColumns {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { userColumns } from "./session.ts";
- * console.assert(userColumns(3).zone.length === 3);
+ * ok(userColumns(3).zone.length === 3);
  * ```
  */
 export function userColumns(n: number): UserColumns {

@@ -164,8 +164,9 @@ export function csvField(s: string): string {
  * @param separator Between groups of three digits (default ",").
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { thousands } from "./number_format.ts";
- * console.assert(thousands(1234567, ".") === "1.234.567");
+ * ok(thousands(1234567, ".") === "1.234.567");
  * ```
  */
 export function thousands(n: number, separator = ","): string {

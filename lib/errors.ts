@@ -5,7 +5,15 @@
  * @module
  */
 
-/** Bad command line, bad config, unusable input or output path: exit code 2. */
+/**
+ * Bad command line, bad config, unusable input or output path: exit code 2.
+ *
+ * @example
+ * ```ts
+ * const e = new UsageError('Unknown flag "--sesions"');
+ * if (!(e instanceof Error) || e.exitCode !== 2) throw new Error("Expected exit code 2");
+ * ```
+ */
 export class UsageError extends Error {
   /** Process exit code for this error. */
   readonly exitCode = 2;
@@ -66,7 +74,14 @@ export function readDeniedError(
     : undefined;
 }
 
-/** A check (verify, validate) ran and found a difference: exit code 1. */
+/**
+ * A check (verify, validate) ran and found a difference: exit code 1.
+ *
+ * @example
+ * ```ts
+ * if (new CheckFailure("1 file differs").exitCode !== 1) throw new Error("Expected exit code 1");
+ * ```
+ */
 export class CheckFailure extends Error {
   /** Process exit code for this error. */
   readonly exitCode = 1;
@@ -91,6 +106,12 @@ export type InterruptSignal = keyof typeof INTERRUPT_EXIT_CODES;
  * The run was stopped by SIGINT or SIGTERM at a step boundary, after its own
  * unfinished files were removed: exit code 130 (SIGINT) or 143 (SIGTERM), as a shell
  * reports a process killed by that signal.
+ *
+ * @example
+ * ```ts
+ * const e = new Interrupted("SIGTERM");
+ * if (e.exitCode !== 143 || e.message !== "Interrupted by SIGTERM") throw new Error(e.message);
+ * ```
  */
 export class Interrupted extends Error {
   /** Process exit code for this error: 128 + the signal's number. */

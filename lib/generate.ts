@@ -133,8 +133,20 @@ export interface GenerateResult {
  *   anything is written).
  * @throws {CheckFailure} When the fingerprint differs from `expectFingerprint`.
  * @example
- * ```ts ignore
- * const { manifest } = runGenerate({ loaded, overrides: { sessions: 100 }, force: false });
+ * ```ts
+ * import { loadConfig } from "./config/load.ts";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const out = `${dir}/dataset`;
+ *   const loaded = loadConfig("config.yaml");
+ *   const { manifest } = runGenerate({ loaded, overrides: { sessions: 2, users: 1, out }, force: false });
+ *   // Every file the manifest lists is on disk with its size.
+ *   for (const f of manifest.files) {
+ *     if (Deno.statSync(`${out}/${f.path}`).size !== f.bytes) throw new Error(f.path);
+ *   }
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
  * ```
  */
 export function runGenerate(opts: GenerateOptions): GenerateResult {

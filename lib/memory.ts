@@ -43,8 +43,9 @@ export function heapLimitBytes(): number {
  * @returns A user count ≥ 0.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { maxUsers } from "./memory.ts";
- * maxUsers(["raw"], 4192 * 2 ** 20); // 26214400
+ * strictEqual(maxUsers(["raw"], 4192 * 2 ** 20), 26214400);
  * ```
  */
 export function maxUsers(

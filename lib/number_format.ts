@@ -45,7 +45,8 @@ const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
  * @returns E.g. `roundedQuotient(11919, 2)` → 5960 (5959.5 rounds up).
  * @example
  * ```ts
- * roundedQuotient(5 * 10_000, 32); // 1563: 5/32 = 0.15625 → "0.1563" with `scaled`
+ * import { strictEqual } from "node:assert";
+ * strictEqual(roundedQuotient(5 * 10_000, 32), 1563); // 5/32 = 0.15625 → "0.1563" with `scaled`
  * ```
  * @throws {RangeError} When an argument is out of range or 2 × `numerator` +
  *   `denominator` exceeds 2^53 − 1 (the quotient would no longer be exact).
@@ -163,8 +164,9 @@ export function csvField(s: string): string {
  * @param separator Between groups of three digits (default ",").
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { thousands } from "./number_format.ts";
- * console.assert(thousands(1234567, ".") === "1.234.567");
+ * ok(thousands(1234567, ".") === "1.234.567");
  * ```
  */
 export function thousands(n: number, separator = ","): string {

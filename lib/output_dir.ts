@@ -239,6 +239,38 @@ const FORCE_RULE =
  * write into each other's files; the last one to finish wins, and only with `force`
  * (or into an empty target). Folders left by killed runs stay in `<out>.partial/`
  * (they never look like a dataset) and are reported by {@linkcode leftovers}.
+ *
+ * @example
+ * ```ts
+ * import { UsageError } from "./errors.ts";
+ * const exists = (p: string) => {
+ *   try {
+ *     Deno.lstatSync(p);
+ *     return true;
+ *   } catch {
+ *     return false;
+ *   }
+ * };
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const target = `${dir}/out`;
+ *   const staged = new StagedOutput(target, false);
+ *   staged.mkdir("raw");
+ *   Deno.writeTextFileSync(staged.path("raw/turns.jsonl"), "{}\n");
+ *   if (exists(`${target}/raw/turns.jsonl`)) throw new Error("Visible before the commit");
+ *   staged.commit();
+ *   if (Deno.readTextFileSync(`${target}/raw/turns.jsonl`) !== "{}\n") throw new Error("Not moved into place");
+ *   // The target now holds files chatsynth did not describe in a manifest: refused, even with force.
+ *   try {
+ *     new StagedOutput(target, true);
+ *     throw new Error("Expected a usage error");
+ *   } catch (e) {
+ *     if (!(e instanceof UsageError)) throw e;
+ *   }
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
  */
 export class StagedOutput {
   /** The output folder as given, without trailing slashes (for messages and reading back). */

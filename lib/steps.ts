@@ -30,11 +30,12 @@ export type Steps<T> = Generator<StepHint, T, void>;
  * @throws Whatever the computation throws.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * function* count(): Steps<number> {
  *   yield;
  *   return 2;
  * }
- * runSteps(count()); // 2
+ * strictEqual(runSteps(count()), 2);
  * ```
  */
 export function runSteps<T>(steps: Steps<T>): T {

@@ -51,8 +51,16 @@ function target(link: string, to: string): string {
  *
  * @param path The path as the user gave it.
  * @example
- * ```ts ignore
- * brokenLink("dang2")?.text; // 'a symbolic link to "dang", which is a symbolic link to "nowhere", which does not exist'
+ * ```ts
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   Deno.symlinkSync(`${dir}/nowhere`, `${dir}/dang`);
+ *   Deno.writeTextFileSync(`${dir}/real.txt`, "x");
+ *   if (brokenLink(`${dir}/dang`) === undefined) throw new Error("dang points nowhere");
+ *   if (brokenLink(`${dir}/real.txt`) !== undefined) throw new Error("real.txt is a file");
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
  * ```
  */
 export function brokenLink(path: string): BrokenLink | undefined {

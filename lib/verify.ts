@@ -369,9 +369,24 @@ export interface VerifyOptions {
  *   its counts contradict its file rows (see `countsContradiction`), or when its users
  *   cannot fit in this process's memory (see `checkUserMemory`).
  * @example
- * ```ts ignore
- * const report = verifyDataset("output");
- * Deno.exit(report.ok ? 0 : 1);
+ * ```ts
+ * import { runCli } from "./cli/run.ts";
+ * import { parseCli } from "./cli/args.ts";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const out = `${dir}/dataset`;
+ *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
+ *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   if (!verifyDataset(out).ok) throw new Error("A fresh dataset verifies");
+ *   // One byte changed in a data file: verify fails.
+ *   const path = `${out}/raw/turns.jsonl`;
+ *   const bytes = Deno.readFileSync(path);
+ *   bytes[0] ^= 1;
+ *   Deno.writeFileSync(path, bytes);
+ *   if (verifyDataset(out).ok) throw new Error("A changed dataset must fail");
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
  * ```
  */
 export function verifyDataset(

@@ -16,8 +16,9 @@ import { thousands } from "./number_format.ts";
  * @returns E.g. "1 file", "0 files", "12,345 sessions".
  * @example
  * ```ts
- * counted(1, "file"); // "1 file"
- * counted(3, "entry", "entries"); // "3 entries"
+ * import { strictEqual } from "node:assert";
+ * strictEqual(counted(1, "file"), "1 file");
+ * strictEqual(counted(3, "entry", "entries"), "3 entries");
  * ```
  */
 export function counted(
@@ -35,8 +36,9 @@ export function counted(
  * @param path A non-empty path.
  * @example
  * ```ts
- * trimSlashes("output/"); // "output"
- * trimSlashes("//"); // "/"
+ * import { strictEqual } from "node:assert";
+ * strictEqual(trimSlashes("output/"), "output");
+ * strictEqual(trimSlashes("//"), "/");
  * ```
  */
 export function trimSlashes(path: string): string {
@@ -75,7 +77,8 @@ export function folderShown(dir: string): string {
  * @param s Any text.
  * @example
  * ```ts
- * escapeControls("a\nb\x1b[31m"); // "a\\nb\\u001b[31m"
+ * import { strictEqual } from "node:assert";
+ * strictEqual(escapeControls("a\nb\x1b[31m"), "a\\nb\\u001b[31m");
  * ```
  */
 export function escapeControls(s: string): string {
@@ -106,9 +109,10 @@ const JSON_ESCAPES: Record<string, string> = {
  *   (`undefined`, a function), control characters escaped.
  * @example
  * ```ts
- * quoted("sesions"); // '"sesions"'
- * quoted(""); // '""'
- * quoted("a\x1b"); // '"a\\u001b"'
+ * import { strictEqual } from "node:assert";
+ * strictEqual(quoted("sesions"), '"sesions"');
+ * strictEqual(quoted(""), '""');
+ * strictEqual(quoted("a\x1b"), '"a\\u001b"');
  * ```
  */
 export function quoted(v: unknown): string {

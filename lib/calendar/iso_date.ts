@@ -41,6 +41,13 @@ export const MONTH_NAMES = [
  * @param text A date string.
  * @returns Days since 1970-01-01 (UTC), or `undefined` when the text is not a real
  *   calendar date (e.g. "2025-02-30", "2025-1-1").
+ *
+ * @example
+ * ```ts
+ * const day = parseIsoDate("2025-03-30");
+ * if (day !== Date.UTC(2025, 2, 30) / DAY_MS) throw new Error(`Unexpected ${day}`);
+ * if (parseIsoDate("2025-02-30") !== undefined) throw new Error("February 30 is no date");
+ * ```
  */
 export function parseIsoDate(text: string): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
@@ -59,6 +66,12 @@ export function parseIsoDate(text: string): number | undefined {
  * Format an epoch day as `YYYY-MM-DD`.
  *
  * @param day Days since 1970-01-01 (UTC), years 0000..9999.
+ *
+ * @example
+ * ```ts
+ * const text = formatIsoDate(Date.UTC(2024, 1, 29) / DAY_MS);
+ * if (text !== "2024-02-29") throw new Error(`Unexpected ${text}`);
+ * ```
  */
 export function formatIsoDate(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
@@ -92,6 +105,15 @@ export interface DayParts {
  * The calendar attributes of an epoch day (ISO 8601 weekday, week and week-year).
  *
  * @param epochDay Days since 1970-01-01 (UTC).
+ *
+ * @example
+ * ```ts
+ * // Monday 2024-12-30 opens ISO week 1 of 2025 (the week holding 2025-01-02, a Thursday).
+ * const p = dayParts(Date.UTC(2024, 11, 30) / DAY_MS);
+ * if (p.isoWeekday !== 1 || p.isoWeek !== 1 || p.isoWeekYear !== 2025 || p.year !== 2024) {
+ *   throw new Error(`Unexpected ${JSON.stringify(p)}`);
+ * }
+ * ```
  */
 export function dayParts(epochDay: number): DayParts {
   const d = new Date(epochDay * DAY_MS);

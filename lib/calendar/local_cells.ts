@@ -45,7 +45,9 @@ function weekdayOrder(cal: CalendarWeights): number[] {
  * @returns `[hour, weekday]`.
  * @example
  * ```ts
- * localHourWeekday(Date.UTC(2025, 0, 5, 23, 30), 60); // [0, 0]: Monday 00:30
+ * import { deepStrictEqual } from "node:assert";
+ * // Sunday 2025-01-05 23:30Z at UTC+1 is Monday 00:30: local hour 0, weekday index 0 (Monday).
+ * deepStrictEqual(localHourWeekday(Date.UTC(2025, 0, 5, 23, 30), 60), [0, 0]);
  * ```
  */
 export function localHourWeekday(
@@ -74,12 +76,13 @@ export function localHourWeekday(
  * @throws {RangeError} When `zone` is unknown.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * const cal = {
  *   hour_weights: Array.from({ length: 24 }, (_, h) => (h === 9 ? 1 : 0)),
  *   weekday_weights: { Mon: 1, Tue: 1, Wed: 1, Thu: 1, Fri: 1, Sat: 1, Sun: 1 },
  * };
  * const w = zoneCellWeights(cal, 20089, 20089, "Asia/Kolkata"); // 2025-01-01
- * w.indexOf(1); // 14: 03:30Z is 09:00 in Kolkata (+5:30)
+ * strictEqual(w.indexOf(1), 14); // 03:30Z is 09:00 in Kolkata (+5:30)
  * ```
  */
 export function zoneCellWeights(
@@ -106,11 +109,12 @@ export function zoneCellWeights(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * const cal = {
  *   hour_weights: Array(24).fill(1),
  *   weekday_weights: { Mon: 1, Tue: 0, Wed: 0, Thu: 0, Fri: 0, Sat: 0, Sun: 0 },
  * };
- * zoneHasIntensity(cal, 20089, 20089, "Europe/Berlin"); // false: a Wednesday
+ * strictEqual(zoneHasIntensity(cal, 20089, 20089, "Europe/Berlin"), false); // a Wednesday
  * ```
  */
 export function zoneHasIntensity(

@@ -47,9 +47,10 @@ export const TIME_ZONE_DATA_VERSION: string = moment.tz.dataVersion;
  *
  * @example
  * ```ts
- * isTimeZone("Australia/Sydney"); // true
- * isTimeZone("australia/sydney"); // false
- * isTimeZone("Mars/Olympus");     // false
+ * import { strictEqual } from "node:assert";
+ * strictEqual(isTimeZone("Australia/Sydney"), true);
+ * strictEqual(isTimeZone("australia/sydney"), false);
+ * strictEqual(isTimeZone("Mars/Olympus"), false);
  * ```
  */
 export function isTimeZone(zone: string): boolean {
@@ -61,7 +62,7 @@ export function isTimeZone(zone: string): boolean {
  *
  * @example
  * ```ts
- * timeZoneNames().includes("Asia/Kolkata"); // true
+ * if (!timeZoneNames().includes("Asia/Kolkata")) throw new Error("Asia/Kolkata missing");
  * ```
  */
 export function timeZoneNames(): string[] {
@@ -78,9 +79,11 @@ export function timeZoneNames(): string[] {
  * @throws {RangeError} When `zone` is not a known zone name.
  * @example
  * ```ts
- * utcOffsetMinutes("America/New_York", Date.UTC(2025, 2, 9, 6, 59)); // −300
- * utcOffsetMinutes("America/New_York", Date.UTC(2025, 2, 9, 7, 0));  // −240
- * utcOffsetMinutes("Asia/Kolkata", Date.UTC(2025, 0, 1));            // 330
+ * import { strictEqual } from "node:assert";
+ * // New York starts daylight saving time on 2025-03-09 at 07:00Z.
+ * strictEqual(utcOffsetMinutes("America/New_York", Date.UTC(2025, 2, 9, 6, 59)), -300);
+ * strictEqual(utcOffsetMinutes("America/New_York", Date.UTC(2025, 2, 9, 7, 0)), -240);
+ * strictEqual(utcOffsetMinutes("Asia/Kolkata", Date.UTC(2025, 0, 1)), 330);
  * ```
  */
 export function utcOffsetMinutes(zone: string, epochMs: number): number {
@@ -120,10 +123,15 @@ export interface OffsetPeriod {
  * @throws {RangeError} When `zone` is not a known zone name.
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * // Kiritimati moved from −10:40 to −10:00 on 1979-10-01 at 10:40Z.
- * utcOffsetPeriods("Pacific/Kiritimati", Date.UTC(1979, 8, 30), Date.UTC(1979, 9, 2));
- * // [{ fromMs: Date.UTC(1979, 8, 30), offsetMinutes: −640 },
- * //  { fromMs: Date.UTC(1979, 9, 1, 10, 40), offsetMinutes: −600 }]
+ * deepStrictEqual(
+ *   utcOffsetPeriods("Pacific/Kiritimati", Date.UTC(1979, 8, 30), Date.UTC(1979, 9, 2)),
+ *   [
+ *     { fromMs: Date.UTC(1979, 8, 30), offsetMinutes: -640 },
+ *     { fromMs: Date.UTC(1979, 9, 1, 10, 40), offsetMinutes: -600 },
+ *   ],
+ * );
  * ```
  */
 export function utcOffsetPeriods(
@@ -150,8 +158,11 @@ export function utcOffsetPeriods(
  * @param offsetMinutes The zone's offset at that instant (see {@linkcode utcOffsetMinutes}).
  * @example
  * ```ts
- * localTimestamp(Date.UTC(2025, 0, 2, 22, 15, 2, 123), 660);
- * // "2025-01-03T09:15:02.123+11:00"
+ * import { strictEqual } from "node:assert";
+ * strictEqual(
+ *   localTimestamp(Date.UTC(2025, 0, 2, 22, 15, 2, 123), 660),
+ *   "2025-01-03T09:15:02.123+11:00",
+ * );
  * ```
  */
 export function localTimestamp(epochMs: number, offsetMinutes: number): string {

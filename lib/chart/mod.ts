@@ -3,6 +3,7 @@
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { renderSvg } from "./mod.ts";
  * const svg = await renderSvg({
  *   data: { values: [{ x: 1, y: 2 }] },
@@ -12,7 +13,7 @@
  *     y: { field: "y", type: "quantitative" },
  *   },
  * });
- * console.assert(svg.endsWith("</svg>\n"));
+ * ok(svg.endsWith("</svg>\n"));
  * ```
  *
  * @module

@@ -135,6 +135,7 @@ let queue: Promise<unknown> = Promise.resolve();
  *   first one).
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { renderSvg } from "./render.ts";
  * const svg = await renderSvg({
  *   data: { values: [{ k: "a", v: 1 }, { k: "b", v: 3 }] },
@@ -144,7 +145,7 @@ let queue: Promise<unknown> = Promise.resolve();
  *     y: { field: "k", type: "nominal" },
  *   },
  * });
- * console.assert(svg.startsWith("<svg"));
+ * ok(svg.startsWith("<svg"));
  * ```
  */
 export function renderSvg(spec: ChartSpec): Promise<string> {

@@ -73,6 +73,18 @@ export const CHART_FONT = "Helvetica, Arial, sans-serif";
 /**
  * The Vega-Lite config every chart is compiled with: font, colours, sizes and the
  * locales above. A spec's own `config` overrides any of it, key by key.
+ *
+ * @example
+ * ```ts
+ * import { renderSvg } from "./render.ts";
+ * // Charts are drawn with the theme's font and thousands separator, whatever the machine's locale.
+ * const svg = await renderSvg({
+ *   data: { values: [{ k: "a", v: 12000 }] },
+ *   mark: "bar",
+ *   encoding: { x: { field: "v", type: "quantitative" }, y: { field: "k", type: "nominal" } },
+ * });
+ * if (!svg.includes(CHART_FONT) || !svg.includes("12,000")) throw new Error("Theme not applied");
+ * ```
  */
 export const CHART_THEME: ChartConfig = {
   font: CHART_FONT,

@@ -244,6 +244,21 @@ function parseCount(flag: string, v: string | undefined): number | undefined {
  * @param argv Arguments after the script name.
  * @throws {UsageError} On an unknown command or flag, a missing value, or a value
  *   that is not of the flag's type; the message names the flag and the value.
+ *
+ * @example
+ * ```ts
+ * import { UsageError } from "../errors.ts";
+ * const a = parseCli(["generate", "--config", "my.yaml", "--seed", "7"]);
+ * if (a.command !== "generate" || a.config !== "my.yaml" || a.overrides.seed !== 7) {
+ *   throw new Error(`Unexpected ${JSON.stringify(a)}`);
+ * }
+ * try {
+ *   parseCli(["--sesions", "10"]);
+ *   throw new Error("Expected a usage error");
+ * } catch (e) {
+ *   if (!(e instanceof UsageError)) throw e;
+ * }
+ * ```
  */
 export function parseCli(argv: string[]): CliArgs {
   let parsed;

@@ -41,8 +41,17 @@ export const TURN_EVERY_MS = 200;
  * @throws {Interrupted} After SIGINT or SIGTERM (exit code 130 or 143), once the
  *   steps have run their own cleanup; whatever else the steps throw.
  * @example
- * ```ts ignore
- * const report = await runInterruptible(verifySteps("output"));
+ * ```ts
+ * function* count(): Generator<void, number, void> {
+ *   let n = 0;
+ *   for (let i = 0; i < 3; i++) {
+ *     n += i;
+ *     yield; // the event loop may run (and a signal be seen) here
+ *   }
+ *   return n;
+ * }
+ * const n = await runInterruptible(count());
+ * if (n !== 3) throw new Error(`Expected 3, received ${n}`);
  * ```
  */
 export async function runInterruptible<T>(steps: Steps<T>): Promise<T> {

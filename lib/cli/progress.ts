@@ -46,10 +46,17 @@ export interface ProgressIo {
  * @param label E.g. "Generating".
  * @param io Output and clock; the defaults are stderr and `performance.now`.
  * @example
- * ```ts ignore
- * const p = createProgress(Deno.stderr.isTerminal(), "Generating");
+ * ```ts
+ * // A fake clock and a string instead of stderr.
+ * let text = "";
+ * const p = createProgress(true, "Generating", { out: { write: (s) => (text += s) }, now: () => 0 });
  * p.update(1000, 100000);
  * p.done();
+ * if (!text.includes("Generating")) throw new Error(`Unexpected ${JSON.stringify(text)}`);
+ * // Disabled (--quiet, or stderr not a terminal): nothing is written.
+ * text = "";
+ * createProgress(false, "Generating", { out: { write: (s) => (text += s) }, now: () => 0 }).update(1, 2);
+ * if (text !== "") throw new Error("Expected no output");
  * ```
  */
 export function createProgress(

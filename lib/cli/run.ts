@@ -271,6 +271,14 @@ function missingPermission(e: Error): string {
  * @param argv Arguments after the script name.
  * @returns The process exit code (a promise): 0 ok, 1 check failed, 2 usage or input
  *   error, 130 or 143 interrupted by SIGINT or SIGTERM.
+ *
+ * @example
+ * ```ts
+ * import { parseCli } from "./args.ts";
+ * // Prints the version (0), then one error line for a misspelt flag (2).
+ * if (await runCli(["--version"], parseCli) !== 0) throw new Error("Expected exit code 0");
+ * if (await runCli(["--sesions", "10"], parseCli) !== 2) throw new Error("Expected exit code 2");
+ * ```
  */
 export async function runCli(argv: string[]): Promise<number> {
   guardBrokenPipes();

@@ -51,7 +51,22 @@ export class Channel {
    * @param text The text, with its own line endings.
    * @example
    * ```ts
-   * new Channel(Deno.stdout).write("hello\n");
+   * // A sink whose reader has gone: the write is dropped, nothing is thrown.
+   * const gone = new Channel({
+   *   writeSync(): number {
+   *     throw new Deno.errors.BrokenPipe("reader closed");
+   *   },
+   * });
+   * gone.write("hello\n");
+   * if (!gone.closed || gone.failure !== undefined) throw new Error("Expected closed, no failure");
+   * // Any other error closes the stream and is kept.
+   * const full = new Channel({
+   *   writeSync(): number {
+   *     throw new Error("No space left on device");
+   *   },
+   * });
+   * full.write("hello\n");
+   * if (full.failure?.message !== "No space left on device") throw new Error("Expected the failure kept");
    * ```
    */
   write(text: string): void {

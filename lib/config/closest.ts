@@ -16,9 +16,10 @@
  * @returns The distance, an integer from 0 to max(a.length, b.length).
  * @example
  * ```ts
- * editDistance("sesions", "sessions");  // 1 (one deletion)
- * editDistance("sesisons", "sessions"); // 1 (one swap of adjacent letters)
- * editDistance("mu", "sigma");          // 4
+ * import { strictEqual } from "node:assert";
+ * strictEqual(editDistance("sesions", "sessions"), 1); // one deletion
+ * strictEqual(editDistance("sesisons", "sessions"), 1); // one swap of adjacent letters
+ * strictEqual(editDistance("mu", "sigma"), 4);
  * ```
  */
 export function editDistance(a: string, b: string): number {
@@ -55,8 +56,9 @@ export function editDistance(a: string, b: string): number {
  *   itself a candidate).
  * @example
  * ```ts
- * closestName("sesions", ["seed", "sessions", "users"]); // "sessions"
- * closestName("median", ["mu", "sigma"]);                // undefined
+ * import { strictEqual } from "node:assert";
+ * strictEqual(closestName("sesions", ["seed", "sessions", "users"]), "sessions");
+ * strictEqual(closestName("median", ["mu", "sigma"]), undefined);
  * ```
  */
 export function closestName(

@@ -35,10 +35,11 @@ function guess(name: string, names: string[]): string {
  * @returns Every violation found, with its key path.
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { checkDialogueRules } from "./dialogue_rules.ts";
  * import { parseConfig } from "./load.ts";
  * const config = parseConfig(await Deno.readTextFile("config.yaml"), "config.yaml");
- * console.assert(checkDialogueRules(config).length === 0);
+ * ok(checkDialogueRules(config).length === 0);
  * ```
  */
 export function checkDialogueRules(c: FileConfig): ConfigIssue[] {

@@ -197,6 +197,20 @@ function unknownKeyMessage(path: Path, key: string, map: unknown): string {
  * @throws {UsageError} On a YAML syntax error, a duplicate key, an octal-looking
  *   number, an unknown key, a wrong type or a broken rule; the message gives
  *   `source:line`, the key path and the offending value.
+ *
+ * @example
+ * ```ts
+ * import { UsageError } from "../errors.ts";
+ * const c = parseConfig(Deno.readTextFileSync("config.yaml"), "config.yaml");
+ * if (c.intents.length === 0) throw new Error("Expected intents");
+ * // A misspelt key is refused with its line and a suggestion.
+ * try {
+ *   parseConfig("sesions: 10\n", "bad.yaml");
+ *   throw new Error("Expected a usage error");
+ * } catch (e) {
+ *   if (!(e instanceof UsageError) || !e.message.startsWith("bad.yaml:1")) throw e;
+ * }
+ * ```
  */
 export function parseConfig(text: string, file: string): FileConfig {
   const source = escapeControls(file);
@@ -375,6 +389,14 @@ export function parseConfig(text: string, file: string): FileConfig {
  * @param path File path, relative to the working directory or absolute.
  * @throws {UsageError} When the file cannot be read, is not UTF-8, or is invalid
  *   (see {@linkcode parseConfig}).
+ *
+ * @example
+ * ```ts
+ * import { createHash } from "node:crypto";
+ * const loaded = loadConfig("config.yaml");
+ * const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+ * if (sha(loaded.bytes) !== sha(Deno.readFileSync("config.yaml"))) throw new Error("Bytes differ");
+ * ```
  */
 export function loadConfig(path: string): LoadedConfig {
   let bytes: Uint8Array;

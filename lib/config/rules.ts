@@ -101,6 +101,16 @@ function didYouMean(name: string, names: string[]): string {
  * @param c A config that already passed `configSchema`.
  * @returns Every violation found (empty when the config is usable), in the order of
  *   the checks below.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "./load.ts";
+ * const c = parseConfig(Deno.readTextFileSync("config.yaml"), "config.yaml");
+ * if (checkConfigRules(c).length !== 0) throw new Error("config.yaml breaks a rule");
+ * // The same config listing a format twice: one issue, at `formats`.
+ * const issues = checkConfigRules({ ...c, formats: ["raw", "raw"] });
+ * if (issues[0]?.path.join(".") !== "formats") throw new Error(JSON.stringify(issues));
+ * ```
  */
 export function checkConfigRules(c: FileConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];

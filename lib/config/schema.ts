@@ -246,6 +246,15 @@ type ConfigOutput = z.infer<typeof configSchema>;
 /**
  * A validated config file: every parameter of the model (docs/design.md §3); the {@linkcode FLAG_KEYS}
  * may be missing (a command-line flag then supplies them).
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "./load.ts";
+ * const text = Deno.readTextFileSync("config.yaml").replace(/^formats:.*$/m, "");
+ * const c: FileConfig = parseConfig(text, "config.yaml");
+ * if (c.formats !== undefined) throw new Error("formats is optional: a flag may give it");
+ * if (!c.intents.every((i) => typeof i.name === "string")) throw new Error("Intent names");
+ * ```
  */
 export type FileConfig = ConfigOutput;
 

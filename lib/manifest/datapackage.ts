@@ -71,6 +71,26 @@ function tableOf(path: string): Table | undefined {
  * @returns A JSON-serializable object. It has no `created` (the run time never enters
  *   a dataset); `chatsynth:reference_date` records the config's `reference_date`, the
  *   fixed date Faker and the calendar use.
+ *
+ * @example
+ * ```ts
+ * import { runCli } from "../cli/run.ts";
+ * import { parseCli } from "../cli/args.ts";
+ * import { readManifest } from "./read_manifest.ts";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const out = `${dir}/dataset`;
+ *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
+ *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   const pkg = dataPackage(readManifest(out).manifest);
+ *   // Every resource is a file of the dataset.
+ *   for (const r of pkg.resources as { path: string }[]) {
+ *     if (!Deno.statSync(`${out}/${r.path}`).isFile) throw new Error(r.path);
+ *   }
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
  */
 export function dataPackage(m: Manifest): Record<string, unknown> {
   const resources = m.files.map((f) => {

@@ -19,8 +19,17 @@ const CHUNKS_PER_STEP = 32;
  * @returns `bytes` and lowercase hex `sha256`.
  * @throws {Deno.errors.NotFound | Deno.errors.PermissionDenied} From `Deno.openSync`.
  * @example
- * ```ts ignore
- * sha256File("output/SHA256SUMS").sha256; // 64 lowercase hex digits
+ * ```ts
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   Deno.writeTextFileSync(`${dir}/abc.txt`, "abc");
+ *   // The SHA-256 of "abc" published in FIPS 180-2, appendix B.1.
+ *   const abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+ *   const d = sha256File(`${dir}/abc.txt`);
+ *   if (d.sha256 !== abc || d.bytes !== 3) throw new Error(JSON.stringify(d));
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
  * ```
  */
 export function sha256File(path: string): { bytes: number; sha256: string } {

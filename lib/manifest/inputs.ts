@@ -82,8 +82,22 @@ const ROWS_COUNT: Readonly<Record<string, "sessions" | "turns" | "users">> = {
  * @returns One sentence fragment naming the file or field and both numbers, or
  *   `undefined` when every count agrees.
  * @example
- * ```ts ignore
- * countsContradiction(m); // 'it lists "star/fact_session.csv" with 20 rows, but counts.sessions is 100000000000'
+ * ```ts
+ * import { readManifest } from "./read_manifest.ts";
+ * import { runCli } from "../cli/run.ts";
+ * import { parseCli } from "../cli/args.ts";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const out = `${dir}/dataset`;
+ *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
+ *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   const { manifest } = readManifest(out);
+ *   if (countsContradiction(manifest) !== undefined) throw new Error("A fresh dataset agrees");
+ *   const edited = { ...manifest, counts: { ...manifest.counts, sessions: 100 } };
+ *   if (countsContradiction(edited) === undefined) throw new Error("100 sessions in 2 rows");
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
  * ```
  */
 export function countsContradiction(m: Manifest): string | undefined {

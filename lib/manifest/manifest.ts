@@ -60,6 +60,22 @@ export interface Manifest {
  * The dataset fingerprint: SHA-256 over the sorted hex digests, one per line.
  *
  * @param files Dataset files (any order).
+ *
+ * @example
+ * ```ts
+ * // Two files with well-known digests: SHA-256 of "abc" and of the empty string.
+ * const abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+ * const empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+ * const fp = fingerprint([
+ *   { path: "b.csv", bytes: 0, rows: 0, sha256: empty },
+ *   { path: "a.csv", bytes: 3, rows: 1, sha256: abc },
+ * ]);
+ * // Oracle: Web Crypto over the sorted digests, one per line.
+ * const text = new TextEncoder().encode(`${abc}\n${empty}\n`);
+ * const hex = [...new Uint8Array(await crypto.subtle.digest("SHA-256", text))]
+ *   .map((b) => b.toString(16).padStart(2, "0")).join("");
+ * if (fp !== hex) throw new Error(`Unexpected ${fp}`);
+ * ```
  */
 export function fingerprint(files: ManifestFile[]): string {
   const digests = files.map((f) => f.sha256).sort();
@@ -75,6 +91,25 @@ export function manifestJson(m: Manifest): string {
  * `SHA256SUMS` text in `sha256sum` format ("<hex>  <path>"), sorted by path.
  *
  * @param files Entries to list (data files plus `manifest.json`, see `generate.ts`).
+ *
+ * @example
+ * ```ts
+ * // The text is what `sha256sum -c` accepts (needs coreutils' sha256sum on PATH).
+ * const abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   Deno.mkdirSync(`${dir}/raw`);
+ *   Deno.writeTextFileSync(`${dir}/raw/a.jsonl`, "abc");
+ *   Deno.writeTextFileSync(
+ *     `${dir}/SHA256SUMS`,
+ *     sha256sums([{ path: "raw/a.jsonl", bytes: 3, rows: 1, sha256: abc }]),
+ *   );
+ *   const check = new Deno.Command("sha256sum", { args: ["-c", "--quiet", "SHA256SUMS"], cwd: dir });
+ *   if ((await check.output()).code !== 0) throw new Error("sha256sum -c failed");
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
  */
 export function sha256sums(files: ManifestFile[]): string {
   return [...files].sort((a, b) =>

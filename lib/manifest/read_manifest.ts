@@ -103,6 +103,25 @@ export function unsafePathReason(p: string): string | undefined {
  * @throws {UsageError} When the file is missing or unreadable, has CR characters, is not
  *   JSON, lacks a field `verify` needs, or lists an absolute, backslashed or
  *   escaping path, or the same path twice.
+ *
+ * @example
+ * ```ts
+ * import { runCli } from "../cli/run.ts";
+ * import { parseCli } from "../cli/args.ts";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const out = `${dir}/dataset`;
+ *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
+ *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   const { manifest } = readManifest(out);
+ *   // Every listed file is on disk with the listed size.
+ *   for (const f of manifest.files) {
+ *     if (Deno.statSync(`${out}/${f.path}`).size !== f.bytes) throw new Error(f.path);
+ *   }
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
  */
 export function readManifest(
   dir: string,

@@ -13,6 +13,20 @@
  * @param rel Relative path with forward slashes, already checked for `..`.
  * @returns A sentence fragment, e.g. "a symbolic link", "missing".
  * @throws {Deno.errors.NotCapable} When Deno may not read the path (the caller maps it).
+ *
+ * @example
+ * ```ts
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   Deno.writeTextFileSync(`${dir}/a.csv`, "x\n");
+ *   Deno.symlinkSync(`${dir}/a.csv`, `${dir}/b.csv`);
+ *   if (notRegularFileReason(dir, "a.csv") !== undefined) throw new Error("a.csv is regular");
+ *   if (notRegularFileReason(dir, "b.csv") === undefined) throw new Error("b.csv is a link");
+ *   if (notRegularFileReason(dir, "c.csv") !== "missing") throw new Error("c.csv is missing");
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
  */
 export function notRegularFileReason(
   dir: string,

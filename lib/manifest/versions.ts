@@ -26,6 +26,15 @@ export interface Versions {
  * Collect the versions of this run.
  *
  * @param lockUrl Location of `deno.lock` (default: the repository's).
+ *
+ * @example
+ * ```ts
+ * import { createHash } from "node:crypto";
+ * const v = collectVersions();
+ * const lockSha = createHash("sha256").update(Deno.readFileSync("deno.lock")).digest("hex");
+ * if (v.deno_lock_sha256 !== lockSha) throw new Error("Lock digest differs");
+ * if (v.runtime.deno !== Deno.version.deno) throw new Error("Deno version differs");
+ * ```
  */
 export function collectVersions(
   lockUrl: URL = new URL("../../deno.lock", import.meta.url),

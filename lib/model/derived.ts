@@ -46,7 +46,8 @@ export interface ZoneWeight {
  *
  * @example
  * ```ts
- * countryZones({ time_zone: "Europe/Berlin" }); // [{ zone: "Europe/Berlin", weight: 1 }]
+ * import { deepStrictEqual } from "node:assert";
+ * deepStrictEqual(countryZones({ time_zone: "Europe/Berlin" }), [{ zone: "Europe/Berlin", weight: 1 }]);
  * ```
  */
 export function countryZones(

@@ -64,10 +64,11 @@ export interface Dialogue {
  * @param c A config whose dialogue rules hold.
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { chainParams } from "./dialogue.ts";
  * import { parseConfig } from "../config/load.ts";
  * const c = parseConfig(await Deno.readTextFile("config.yaml"), "config.yaml");
- * console.assert(chainParams(c).handoffFallbacks === 2);
+ * ok(chainParams(c).handoffFallbacks === 2);
  * ```
  */
 export function chainParams(c: FileConfig): Omit<ChainParams, "end"> {

@@ -7,8 +7,9 @@
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { DIALOGUE_ACTS, actIndex } from "./dialogue_acts.ts";
- * console.assert(DIALOGUE_ACTS[actIndex("handoff")].speaker === "bot");
+ * ok(DIALOGUE_ACTS[actIndex("handoff")].speaker === "bot");
  * ```
  *
  * @module

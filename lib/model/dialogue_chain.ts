@@ -92,6 +92,7 @@ const NEGLIGIBLE = 1e-18;
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { enumerateChain } from "./dialogue_chain.ts";
  * // One task intent that never falls back, ending with probability 1/4 after each
  * // turn: the turn count is geometric with mean 4.
@@ -101,7 +102,7 @@ const NEGLIGIBLE = 1e-18;
  *   switchGoal: 0, end: 0.25, leaveAfterFallback: 0, handoffFallbacks: 2,
  *   maxTurns: 10_000,
  * });
- * console.assert(Math.abs(e.meanTurns - 4) < 1e-9);
+ * ok(Math.abs(e.meanTurns - 4) < 1e-9);
  * ```
  */
 export function enumerateChain(p: ChainParams): ChainExpectations {
@@ -270,6 +271,7 @@ const solved = new Map<string, { end: number } | { range: [number, number] }>();
  * @returns The end probability, or a `range` of reachable means when none fits.
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { enumerateChain, solveEndProbability } from "./dialogue_chain.ts";
  * const p = {
  *   goalProbability: [1, 0, 0], fallbackProbability: [0, 0, 0],
@@ -277,7 +279,7 @@ const solved = new Map<string, { end: number } | { range: [number, number] }>();
  *   switchGoal: 0, leaveAfterFallback: 0, handoffFallbacks: 2, maxTurns: 10_000,
  * };
  * const s = solveEndProbability(p, 4);
- * console.assert("end" in s && Math.abs(s.end - 0.25) < 1e-9);
+ * ok("end" in s && Math.abs(s.end - 0.25) < 1e-9);
  * ```
  */
 export function solveEndProbability(

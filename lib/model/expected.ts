@@ -38,7 +38,22 @@ export interface ModelTargets {
   latencyMeanMs: number;
 }
 
-/** Compute the analytic targets of a config. */
+/**
+ * Compute the analytic targets of a config.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "../config/load.ts";
+ * import { effectiveConfig } from "../config/effective.ts";
+ * const text = Deno.readTextFileSync("config.yaml");
+ * const c = effectiveConfig(parseConfig(text, "config.yaml"), {}, "config.yaml");
+ * const t = modelTargets(c);
+ * const { mu, sigma } = c.latency_ms;
+ * if (Math.abs(t.latencyMeanMs / Math.exp(mu + sigma ** 2 / 2) - 1) > 1e-12) throw new Error("Mean");
+ * const share = t.intents.reduce((s, i) => s + i.probability, 0);
+ * if (Math.abs(share - 1) > 1e-9) throw new Error(`Intent shares sum to ${share}`);
+ * ```
+ */
 export function modelTargets(c: Config): ModelTargets {
   const e = compileDialogue(c).expected;
   const intents = c.intents.map((i, k) => ({

@@ -98,7 +98,13 @@ function plainNamePatterns(faker: Faker): NamePattern[] {
  * @param lastName The family name.
  * @example
  * ```ts
- * // With the `ja` locale: localeFullName(faker, "蓮", "三輪") → "三輪 蓮"
+ * import { strictEqual } from "node:assert";
+ * import { RandomStream } from "../random/stream.ts";
+ * const pool = new FakerPool(new Date(Date.UTC(2025, 3, 1)));
+ * const ja = pool.use("ja", new RandomStream(1, 2));
+ * strictEqual(localeFullName(ja, "蓮", "三輪"), "三輪 蓮"); // family name first
+ * const en = pool.use("en_US", new RandomStream(1, 2));
+ * strictEqual(localeFullName(en, "Mia", "Jones"), "Mia Jones");
  * ```
  */
 export function localeFullName(

@@ -42,9 +42,10 @@ function storedCdf(x: number, alpha: number, beta: number): number {
  * @returns A probability.
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { expectedFallbackRate } from "./fallback_rate.ts";
  * // Uniform confidence, no noise: the stored value is below 0.5 for C < 0.49995.
- * console.assert(Math.abs(expectedFallbackRate(1, 1, 0.5, 0) - 0.49995) < 1e-12);
+ * ok(Math.abs(expectedFallbackRate(1, 1, 0.5, 0) - 0.49995) < 1e-12);
  * ```
  */
 export function expectedFallbackRate(

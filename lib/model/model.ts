@@ -63,6 +63,18 @@ export interface Model {
  * @param config A config that passed `parseConfig` (dates valid, sums = 1).
  * @throws {RangeError} When a country's language has no wording in `dialogue.text`
  *   (the config rules report it first).
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "../config/load.ts";
+ * import { effectiveConfig } from "../config/effective.ts";
+ * const text = Deno.readTextFileSync("config.yaml");
+ * const config = effectiveConfig(parseConfig(text, "config.yaml"), {}, "config.yaml");
+ * const m = compileModel(config);
+ * config.population.devices.forEach((d, i) => {
+ *   if (Math.abs(m.deviceCat.probability(i) - d.probability) > 1e-12) throw new Error(d.name);
+ * });
+ * ```
  */
 export function compileModel(config: Config): Model {
   const p = config.population;

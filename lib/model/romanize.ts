@@ -36,7 +36,8 @@ const FIRST_SYLLABLE = 0xac00, LAST_SYLLABLE = 0xd7a3;
  * @returns E.g. "가람" → "garam", "김" → "gim", "빛나" → "bitna"; "Nóra" unchanged.
  * @example
  * ```ts
- * romanizeHangul("송나리"); // "songnari"
+ * import { strictEqual } from "node:assert";
+ * strictEqual(romanizeHangul("송나리"), "songnari");
  * ```
  */
 export function romanizeHangul(s: string): string {

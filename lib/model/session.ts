@@ -203,8 +203,9 @@ export interface UserColumns {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { userColumns } from "./session.ts";
- * console.assert(userColumns(3).zone.length === 3);
+ * ok(userColumns(3).zone.length === 3);
  * ```
  */
 export function userColumns(n: number): UserColumns {
@@ -245,6 +246,38 @@ export interface SessionContext {
  * noise, resolution. The walk is the chain of `dialogue_chain.ts`. Stream
  * ("session.text", index), per turn: user template and its new slots, bot template and
  * its new slots (slots persist through a goal).
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "../config/load.ts";
+ * import { effectiveConfig } from "../config/effective.ts";
+ * import { compileModel } from "./model.ts";
+ * import { textTables } from "./text.ts";
+ * import { Categorical, StreamFactory } from "../random/mod.ts";
+ * const text = Deno.readTextFileSync("config.yaml");
+ * const model = compileModel(effectiveConfig(parseConfig(text, "config.yaml"), {}, "config.yaml"));
+ * const c = model.config;
+ * const ctx = {
+ *   model,
+ *   streams: new StreamFactory(7),
+ *   userCat: new Categorical([1]), // one user: device, country and zone 0
+ *   users: userColumns(1),
+ *   text: textTables(
+ *     c.dialogue.text,
+ *     c.dialogue.exchanges.map((x) => x.id),
+ *     ["Widget"],
+ *     c.population.countries.map((x) => x.currency),
+ *   ),
+ *   withText: false,
+ * };
+ * const s = generateSession(ctx, 4, new SessionRecord(c.turns.count.max));
+ * if (s.sessionKey !== 5 || s.user !== 0) throw new Error(`Unexpected key ${s.sessionKey}`);
+ * if (s.turnCount < 1 || s.turnCount > c.turns.count.max) throw new Error(`${s.turnCount} turns`);
+ * if (!(s.endMs > s.startMs)) throw new Error("A session ends after it starts");
+ * // Same seed and index, same session.
+ * const again = generateSession(ctx, 4, new SessionRecord(c.turns.count.max));
+ * if (again.startMs !== s.startMs || again.turnCount !== s.turnCount) throw new Error("Not reproducible");
+ * ```
  */
 export function generateSession(
   ctx: SessionContext,

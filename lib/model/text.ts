@@ -35,8 +35,9 @@ function digits(rng: Uniform, n: number): string {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { localeLanguage } from "./text.ts";
- * console.assert(localeLanguage("pt_BR") === "pt");
+ * ok(localeLanguage("pt_BR") === "pt");
  * ```
  */
 export function localeLanguage(locale: string): string {
@@ -81,9 +82,10 @@ export interface MoneyFormat {
  * @returns E.g. "$1,234.50", "1.234,50 €", "R$ 1.234,50".
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { formatMoney } from "./text.ts";
  * const de = { symbol: "€", position: "after", space: true, decimal: ",", group: "." } as const;
- * console.assert(formatMoney(123450, de) === "1.234,50 €");
+ * ok(formatMoney(123450, de) === "1.234,50 €");
  * ```
  */
 export function formatMoney(cents: number, f: MoneyFormat): string {
@@ -109,11 +111,12 @@ export interface DateFormat {
  * @returns E.g. "March 3" (en), "3. März" (de), "3 de marzo" (es).
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { formatDay } from "./text.ts";
  * const months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet",
  *   "août", "septembre", "octobre", "novembre", "décembre"];
  * // 2025-03-03 is epoch day 20150.
- * console.assert(formatDay(20150, { months, format: "{day} {month}" }) === "3 mars");
+ * ok(formatDay(20150, { months, format: "{day} {month}" }) === "3 mars");
  * ```
  */
 export function formatDay(epochDay: number, f: DateFormat): string {

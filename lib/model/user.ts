@@ -79,7 +79,8 @@ export const EMAIL_DOMAIN = "example.com";
  *   `userEmail("nora.hajdu42@example.com", 7)` → "nora.hajdu42.7@example.com".
  * @example
  * ```ts
- * userEmail("Mia.Jones@example.com", 12); // "mia.jones12@example.com"
+ * import { strictEqual } from "node:assert";
+ * strictEqual(userEmail("Mia.Jones@example.com", 12), "mia.jones12@example.com");
  * ```
  */
 export function userEmail(fakerEmail: string, userKey: number): string {

@@ -16,6 +16,12 @@ export type CellValue = string | number | boolean;
  * Format one cell for CSV by its column type.
  *
  * @throws {TypeError} When the value does not fit the column type.
+ *
+ * @example
+ * ```ts
+ * const cell = formatCell({ name: "score", type: "number", description: "A score", decimals: 2 }, 0.5);
+ * if (cell !== "0.50") throw new Error(`Unexpected ${cell}`);
+ * ```
  */
 export function formatCell(c: Column, v: CellValue): string {
   switch (c.type) {
@@ -43,6 +49,27 @@ export function formatCell(c: Column, v: CellValue): string {
  * One CSV line (no line ending) for a record keyed by column name.
  *
  * @throws {TypeError} When a column is missing from the record or has the wrong type.
+ *
+ * @example
+ * ```ts
+ * import { parse } from "csv-parse/sync";
+ * import type { Table } from "../schema/table.ts";
+ * const t: Table = {
+ *   name: "dim_example",
+ *   grain: "One example.",
+ *   columns: [
+ *     { name: "id", type: "integer", description: "Key" },
+ *     { name: "label", type: "string", description: "Free text" },
+ *     { name: "ok", type: "boolean", description: "A flag" },
+ *   ],
+ *   primaryKey: ["id"],
+ *   foreignKeys: [],
+ * };
+ * // Written in column order whatever the record's key order; a strict parser reads it back.
+ * const line = csvRow(t, { ok: true, label: 'a, "b"', id: 7 });
+ * const [row] = parse(line, { relax_quotes: false });
+ * if (JSON.stringify(row) !== JSON.stringify(["7", 'a, "b"', "true"])) throw new Error(line);
+ * ```
  */
 export function csvRow(t: Table, record: Record<string, CellValue>): string {
   let s = "";

@@ -100,7 +100,24 @@ function timeRows(): Rows {
   return rows;
 }
 
-/** Star dimensions except `dim_user`, by table name. */
+/**
+ * Star dimensions except `dim_user`, by table name.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "../config/load.ts";
+ * import { effectiveConfig } from "../config/effective.ts";
+ * import { compileModel } from "../model/model.ts";
+ * const text = Deno.readTextFileSync("config.yaml");
+ * const model = compileModel(effectiveConfig(parseConfig(text, "config.yaml"), {}, "config.yaml"));
+ * const dims = starDimensions(model);
+ * // One dim_date row per day from dimDateFirstDay to dimDateLastDay; 24 × 60 dim_time rows.
+ * const days = model.dimDateLastDay - model.dimDateFirstDay + 1;
+ * if (dims.get("dim_date")!.length !== days) throw new Error("dim_date");
+ * if (dims.get("dim_time")!.length !== 24 * 60) throw new Error("dim_time");
+ * if (dims.get("dim_intent")!.length !== model.config.intents.length) throw new Error("dim_intent");
+ * ```
+ */
 export function starDimensions(model: Model): Map<string, Rows> {
   const c = model.config;
   return new Map<string, Rows>([

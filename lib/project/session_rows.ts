@@ -14,7 +14,21 @@ import { ACT_NAMES } from "../model/dialogue_acts.ts";
 
 const MINUTE_MS = 60_000;
 
-/** Row writers' shared lookups for one run. */
+/**
+ * Row writers' shared lookups for one run.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "../config/load.ts";
+ * import { effectiveConfig } from "../config/effective.ts";
+ * import { compileModel } from "../model/model.ts";
+ * const text = Deno.readTextFileSync("config.yaml");
+ * const model = compileModel(effectiveConfig(parseConfig(text, "config.yaml"), {}, "config.yaml"));
+ * const w = new SessionRowWriter(model);
+ * const ms = Date.UTC(2025, 0, 15, 13, 45); // 2025-01-15 13:45Z, inside config.yaml's calendar
+ * if (w.dateKey(ms) !== 20250115 || w.timeKey(ms) !== 1345) throw new Error("Keys");
+ * ```
+ */
 export class SessionRowWriter {
   /** YYYYMMDD by epoch day − dimDateFirstDay. */
   #dateKeys: Int32Array;

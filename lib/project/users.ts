@@ -95,11 +95,34 @@ const CHUNK_USERS = 4096;
  * character when no character is above U+00FF) and 24 bytes of typed arrays.
  *
  * @example
- * ```ts ignore
- * const table = new RawUserFragments(model, 2, userDevice);
- * table.add(0, generateUser(model, streams, fakers, 0));
- * table.add(1, generateUser(model, streams, fakers, 1));
- * table.fragment(1); // === rawUserFragment(model, user 1)
+ * ```ts
+ * import { parseConfig } from "../config/load.ts";
+ * import { effectiveConfig } from "../config/effective.ts";
+ * import { compileModel } from "../model/model.ts";
+ * import type { UserRecord } from "../model/user.ts";
+ * const text = Deno.readTextFileSync("config.yaml");
+ * const model = compileModel(effectiveConfig(parseConfig(text, "config.yaml"), {}, "config.yaml"));
+ * const user = (i: number): UserRecord => ({
+ *   userKey: i + 1,
+ *   name: i ? "三輪 蓮" : 'Mia "M" Jones',
+ *   email: `mia${i + 1}@example.com`,
+ *   age: 30 + i,
+ *   ageBand: 0,
+ *   device: i,
+ *   country: i,
+ *   tenureDays: 10,
+ *   signupDay: model.calendarStartDay - 10, // as generateUser sets it: start − tenure
+ *   zone: 0,
+ * });
+ * const table = new RawUserFragments(model, 2, Int32Array.from([0, 1]));
+ * table.add(0, user(0));
+ * table.add(1, user(1));
+ * for (const i of [0, 1]) {
+ *   const fragment = table.fragment(i);
+ *   if (fragment !== rawUserFragment(model, user(i))) throw new Error(fragment);
+ *   // A strict JSON parser reads it as object members.
+ *   if (JSON.parse(`{${fragment}}`).user_email !== `mia${i + 1}@example.com`) throw new Error(fragment);
+ * }
  * ```
  */
 export class RawUserFragments {

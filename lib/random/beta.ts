@@ -13,6 +13,13 @@ import { gamma, logGamma } from "./gamma.ts";
  * @param rng Uniform source.
  * @param alpha First shape (> 0).
  * @param beta Second shape (> 0).
+ *
+ * @example
+ * ```ts
+ * import { RandomStream } from "./stream.ts";
+ * const p = betaVariate(new RandomStream(1, 2), 2, 5);
+ * if (!(p > 0 && p < 1)) throw new Error(`Expected a probability, received ${p}`);
+ * ```
  */
 export function betaVariate(rng: Uniform, alpha: number, beta: number): number {
   if (alpha < 1 || beta < 1) {

@@ -8,6 +8,17 @@ import type { Uniform } from "./stream.ts";
 /**
  * A categorical distribution over indices 0..n−1 with non-negative weights.
  * An index with zero weight is never drawn.
+ *
+ * @example
+ * ```ts
+ * import { RandomStream } from "./stream.ts";
+ * const c = new Categorical([1, 0, 3]);
+ * if (c.probability(2) !== 0.75) throw new Error(`Expected 0.75, received ${c.probability(2)}`);
+ * const rng = new RandomStream(1, 2);
+ * for (let i = 0; i < 1000; i++) {
+ *   if (c.sample(rng) === 1) throw new Error("Index 1 has zero weight");
+ * }
+ * ```
  */
 export class Categorical {
   /** Cumulative weights; `cdf[n − 1]` is the total. */

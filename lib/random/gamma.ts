@@ -29,6 +29,16 @@ export function logGamma(rng: Uniform, shape: number): number {
  * @param rng Uniform source.
  * @param shape Shape k > 0.
  * @returns A positive number with mean `shape` and variance `shape`.
+ *
+ * @example
+ * ```ts
+ * import { RandomStream } from "./stream.ts";
+ * const rng = new RandomStream(1, 2);
+ * let sum = 0;
+ * for (let i = 0; i < 10_000; i++) sum += gamma(rng, 3);
+ * const mean = sum / 10_000; // about 3 (standard error 0.017)
+ * if (Math.abs(mean - 3) > 0.1) throw new Error(`Expected a mean near 3, received ${mean}`);
+ * ```
  */
 export function gamma(rng: Uniform, shape: number): number {
   if (shape < 1) {

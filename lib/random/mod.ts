@@ -1,6 +1,16 @@
 /**
  * Random streams and samplers: every random draw of chatsynth goes through here.
  *
+ * @example
+ * ```ts
+ * import { StreamFactory, Categorical, lognormal } from "./mod.ts";
+ * const draw = (seed: number) => {
+ *   const rng = new StreamFactory(seed).stream("session", 0);
+ *   return [new Categorical([1, 2, 3]).sample(rng), lognormal(rng, 6.6, 0.5)];
+ * };
+ * if (draw(42).join() !== draw(42).join()) throw new Error("Same seed, different draws");
+ * ```
+ *
  * @module
  */
 export { assertSeed, MAX_SEED, streamId, unitKey } from "./unit_key.ts";

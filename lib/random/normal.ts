@@ -25,6 +25,14 @@ export function standardNormal(rng: Uniform): number {
  * @param rng Uniform source.
  * @param mean Mean, in the caller's unit.
  * @param sd Standard deviation (> 0), same unit.
+ *
+ * @example
+ * ```ts
+ * import { RandomStream } from "./stream.ts";
+ * const a = normal(new RandomStream(1, 2), 10, 2);
+ * const b = normal(new RandomStream(1, 2), 10, 2);
+ * if (a !== b || !Number.isFinite(a)) throw new Error(`Expected equal finite draws: ${a}, ${b}`);
+ * ```
  */
 export function normal(rng: Uniform, mean: number, sd: number): number {
   return mean + sd * standardNormal(rng);

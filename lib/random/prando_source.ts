@@ -105,7 +105,8 @@ export function createPrando(seed: number): Prando {
  *   (the all-zero state, unreachable from a seed {@linkcode createPrando} accepts).
  * @example
  * ```ts
- * const x = prandoState32(createPrando(12345)); // an integer in [0, 2^32 − 1]
+ * const x = prandoState32(createPrando(12345));
+ * if (!Number.isInteger(x) || x < 0 || x > 2 ** 32 - 1) throw new Error(`Not a uint32: ${x}`);
  * ```
  */
 export function prandoState32(p: Prando): number {

@@ -69,8 +69,9 @@ const SEED_SUBSTITUTES: readonly number[] = [
  * @returns An int32 seed {@linkcode createPrando} accepts.
  * @example
  * ```ts
- * halfToSeed(0xffffffff); // -1
- * halfToSeed(0) !== 0;    // true: 0 would freeze prando
+ * import { strictEqual } from "node:assert";
+ * strictEqual(halfToSeed(0xffffffff), -1);
+ * strictEqual(halfToSeed(0) !== 0, true); // 0 would freeze prando
  * ```
  */
 export function halfToSeed(half: number): number {
@@ -112,7 +113,8 @@ export class RandomStream implements Uniform {
    *
    * @example
    * ```ts
-   * const x = new RandomStream(1, 2).nextUint32(); // an integer in [0, 2^32 − 1]
+   * const x = new RandomStream(1, 2).nextUint32();
+   * if (!Number.isInteger(x) || x < 0 || x > 2 ** 32 - 1) throw new Error(`Not a uint32: ${x}`);
    * ```
    */
   nextUint32(): number {
@@ -136,8 +138,10 @@ export class RandomStream implements Uniform {
  * @example
  * ```ts
  * const streams = new StreamFactory(42);
- * const rng = streams.stream("session", 0);
- * rng.next(); // same value on every machine
+ * const a = streams.stream("session", 0).next();
+ * // A new factory with the same seed gives the same value; another seed another one.
+ * if (new StreamFactory(42).stream("session", 0).next() !== a) throw new Error("Not reproducible");
+ * if (new StreamFactory(43).stream("session", 0).next() === a) throw new Error("Seed ignored");
  * ```
  */
 export class StreamFactory {

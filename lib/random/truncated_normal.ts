@@ -19,6 +19,16 @@ const MAX_ATTEMPTS = 100_000;
  * @param max Upper bound (exclusive), > min.
  * @throws {RangeError} When no draw lands in [min, max) after 100,000 attempts
  *   (the interval holds almost none of the parent's mass).
+ *
+ * @example
+ * ```ts
+ * import { RandomStream } from "./stream.ts";
+ * const rng = new RandomStream(1, 2);
+ * for (let i = 0; i < 1000; i++) {
+ *   const x = truncatedNormal(rng, 0, 1, -0.5, 2);
+ *   if (!(x >= -0.5 && x < 2)) throw new Error(`Out of [-0.5, 2): ${x}`);
+ * }
+ * ```
  */
 export function truncatedNormal(
   rng: Uniform,

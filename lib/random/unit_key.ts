@@ -88,6 +88,8 @@ function murmur(seed: number, w: readonly number[]): number {
  * @example
  * ```ts
  * const [hi, lo] = unitKey(42, streamId("session"), 0);
+ * const [hi2, lo2] = unitKey(42, streamId("session"), 1);
+ * if (hi === hi2 && lo === lo2) throw new Error("Two units share a key");
  * ```
  */
 export function unitKey(

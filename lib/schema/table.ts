@@ -123,6 +123,7 @@ export const col = {
  * @example
  * ```ts
  * const email = unique(col.str("email", "E-mail address"));
+ * if (email.unique !== true || email.name !== "email") throw new Error(JSON.stringify(email));
  * ```
  */
 export function unique(c: Column): Column {
@@ -134,7 +135,7 @@ export function unique(c: Column): Column {
  *
  * @example
  * ```ts
- * int64(col.int("session_key", "Session surrogate key")).int64; // true
+ * if (int64(col.int("session_key", "Session surrogate key")).int64 !== true) throw new Error("Expected int64");
  * ```
  */
 export function int64(c: Column): Column {

@@ -623,7 +623,8 @@ export const RAW_TURN: Table = {
  *
  * @example
  * ```ts
- * FORMAT_FILES.raw; // ["raw/turns.jsonl"]
+ * import { deepStrictEqual } from "node:assert";
+ * deepStrictEqual(FORMAT_FILES.raw, ["raw/turns.jsonl"]);
  * ```
  */
 export const FORMAT_FILES: Readonly<

@@ -55,7 +55,28 @@ export interface FileSinkOptions {
   header?: string;
 }
 
-/** A streaming, hashing writer of one logical file (possibly several copies). */
+/**
+ * A streaming, hashing writer of one logical file (possibly several copies).
+ *
+ * @example
+ * ```ts
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const sink = new FileSink({ names: ["t.csv"], files: [`${dir}/t.csv`], header: "a,b" });
+ *   sink.row("1,2");
+ *   sink.row("3,4");
+ *   const r = sink.close();
+ *   // Oracles: the file system and Web Crypto over the bytes written.
+ *   const bytes = Deno.readFileSync(`${dir}/t.csv`);
+ *   const hex = [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
+ *     .map((b) => b.toString(16).padStart(2, "0")).join("");
+ *   if (new TextDecoder().decode(bytes) !== "a,b\n1,2\n3,4\n") throw new Error("Content");
+ *   if (r.bytes !== bytes.length || r.rows !== 2 || r.sha256 !== hex) throw new Error(JSON.stringify(r));
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
+ */
 export class FileSink implements RowSink {
   /** Names reported in the result ({@linkcode FileSinkOptions.names}). */
   readonly names: string[];

@@ -159,11 +159,12 @@ export function chiSquare(
  * @param strata Counts and probabilities (sum 1) per stratum, same length each.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * const r = stratifiedChiSquare([
  *   { observed: [30, 70], probs: [0.3, 0.7] },
  *   { observed: [52, 48], probs: [0.5, 0.5] },
  * ]);
- * r.df; // 2
+ * strictEqual(r.df, 2);
  * ```
  */
 export function stratifiedChiSquare(
@@ -226,7 +227,8 @@ export function stratifiedChiSquare(
  * @returns The test; skipped below 20 values.
  * @example
  * ```ts
- * ksTestGrid([0, 0, 1, 1], (k) => (k < 0 ? 0 : k < 1 ? 0.5 : 1)); // skipped: too few
+ * const r = ksTestGrid([0, 0, 1, 1], (k) => (k < 0 ? 0 : k < 1 ? 0.5 : 1));
+ * if (r.skipped === undefined) throw new Error("Expected skipped: too few values");
  * ```
  */
 export function ksTestGrid(
@@ -270,7 +272,8 @@ export function ksTestGrid(
  *
  * @example
  * ```ts
- * binomial(1, 3000, 0).pValue; // 0: an event of probability 0 happened
+ * import { strictEqual } from "node:assert";
+ * strictEqual(binomial(1, 3000, 0).pValue, 0); // an event of probability 0 happened
  * ```
  */
 export function binomial(x: number, n: number, p: number): TestResult {
@@ -373,10 +376,12 @@ function normalTest(
  *   clustered variance would otherwise call a handful of such events likely.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * // 3 of 10 turns in one session, 1 of 10 in another: R = 0.2 against 0.2.
- * ratioZTest(4, 20, 0.2, (3 - 2) ** 2 + (1 - 2) ** 2, 2).skipped; // too few sessions
+ * const few = ratioZTest(4, 20, 0.2, (3 - 2) ** 2 + (1 - 2) ** 2, 2);
+ * if (few.skipped === undefined) throw new Error("Expected skipped: too few sessions");
  * // One event in each of 10 of 3,000 sessions against a share of exactly 0.
- * ratioZTest(10, 21_000, 0, 10, 3000).pValue; // 0 (not 2 × (1 − Φ(√10)) ≈ 0.0016)
+ * strictEqual(ratioZTest(10, 21_000, 0, 10, 3000).pValue, 0); // not 2 × (1 − Φ(√10)) ≈ 0.0016
  * ```
  */
 export function ratioZTest(
@@ -415,8 +420,11 @@ export function ratioZTest(
  *   impossible, with p-value 0 and z = ±∞ whatever n is.
  * @example
  * ```ts
- * meanZTest(100, 1.1, 0.09, 1.15).pValue; // z = −1.67, p ≈ 0.096
- * meanZTest(3000, 0.01, 0.0099, 0, { min: 0, max: 2 }).pValue; // 0
+ * import { strictEqual } from "node:assert";
+ * // z = (1.1 − 1.15) / √(0.09 / 100) = −1.67, two-sided p ≈ 0.096.
+ * const p = meanZTest(100, 1.1, 0.09, 1.15).pValue;
+ * if (Math.abs(p - 0.0956) > 0.001) throw new Error(`Unexpected p = ${p}`);
+ * strictEqual(meanZTest(3000, 0.01, 0.0099, 0, { min: 0, max: 2 }).pValue, 0);
  * ```
  */
 export function meanZTest(
@@ -457,8 +465,9 @@ export function meanZTest(
  * @returns The test; `statistic` is z, `n` the trials (Σ n_i); skipped without trials.
  * @example
  * ```ts
- * sumOfBinomialsZTest([10, 5], [100, 100], [0.1, 0.05]).pValue; // 1 (z = 0)
- * sumOfBinomialsZTest([10, 1], [100, 100], [0.1, 0]).pValue; // 0
+ * import { strictEqual } from "node:assert";
+ * strictEqual(sumOfBinomialsZTest([10, 5], [100, 100], [0.1, 0.05]).pValue, 1); // z = 0
+ * strictEqual(sumOfBinomialsZTest([10, 1], [100, 100], [0.1, 0]).pValue, 0);
  * ```
  */
 export function sumOfBinomialsZTest(

@@ -236,7 +236,18 @@ export class Binned {
   }
 }
 
-/** Running sums for mean and variance. */
+/**
+ * Running sums for mean and variance.
+ *
+ * @example
+ * ```ts
+ * // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, squared deviations sum to 32, sample variance 32 / 7.
+ * const m = new Moments();
+ * for (const x of [2, 5, 5, 7, 9]) m.add(x);
+ * m.addRepeated(4, 3);
+ * if (m.mean !== 5 || Math.abs(m.variance - 32 / 7) > 1e-12) throw new Error(`${m.mean} ${m.variance}`);
+ * ```
+ */
 export class Moments {
   /** Values added, count. */
   n = 0;
@@ -270,7 +281,22 @@ function sample(arr: number[], v: number): void {
   if (arr.length < KS_SAMPLE) arr.push(v);
 }
 
-/** Everything observed in one dataset. */
+/**
+ * Everything observed in one dataset.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "../config/load.ts";
+ * import { effectiveConfig } from "../config/effective.ts";
+ * const text = Deno.readTextFileSync("config.yaml");
+ * const c = effectiveConfig(parseConfig(text, "config.yaml"), {}, "config.yaml");
+ * const obs = new Observations(c, 10, 5);
+ * obs.violate("timeOrder", 2);
+ * if (obs.violations.timeOrder !== 2 || obs.violations.latency !== 0) {
+ *   throw new Error(JSON.stringify(obs.violations));
+ * }
+ * ```
+ */
 export class Observations {
   /** Effective config of the dataset: the model every quantity is tested against. */
   readonly c: Config;

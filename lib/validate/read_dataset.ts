@@ -259,7 +259,10 @@ const INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
  *
  * @example
  * ```ts
- * valueFormat({ name: "confidence", type: "number", decimals: 4, description: "" })("0.80510"); // false
+ * import { strictEqual } from "node:assert";
+ * const confidence = valueFormat({ name: "confidence", type: "number", decimals: 4, description: "" });
+ * strictEqual(confidence("0.8051"), true);
+ * strictEqual(confidence("0.80510"), false); // five decimals
  * ```
  */
 export function valueFormat(c: Column): (v: string) => boolean {
@@ -562,6 +565,27 @@ export interface DatasetRead {
  * @param users Users the manifest records, count.
  * @throws {UsageError} When a needed file or column is missing, or a fact row is
  *   damaged (wrong field count, quoted field, a line that is not a JSON object).
+ * @example
+ * ```ts
+ * import { readManifest } from "../manifest/read_manifest.ts";
+ * import type { Config } from "../config/schema.ts";
+ * import { runCli } from "../cli/run.ts";
+ * import { parseCli } from "../cli/args.ts";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const out = `${dir}/dataset`;
+ *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
+ *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   const m = readManifest(out).manifest;
+ *   const c = { ...m.parameters, out } as Config;
+ *   const read = await readDataset(out, c, m.formats, m.sessions, m.users);
+ *   // The counts observed are the manifest's; a strict JSON parser agrees on the turns.
+ *   const turns = Deno.readTextFileSync(`${out}/raw/turns.jsonl`).trim().split("\n").map((l) => JSON.parse(l));
+ *   if (read.obs.sessions !== m.sessions || read.obs.turns !== turns.length) throw new Error(read.source);
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
  */
 export async function readDataset(
   dir: string,

@@ -40,6 +40,26 @@ function readHead(path: string, n: number): Uint8Array {
  * `validation.json` a JSON object with exactly the report's top-level keys. Only
  * regular files are opened, and no more than their first bytes (the title), or at
  * most {@linkcode MAX_REPORT_JSON_BYTES}.
+ *
+ * @example
+ * ```ts
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   Deno.writeTextFileSync(`${dir}/validation.md`, "# chatsynth validation report\n\nAll pass.\n");
+ *   Deno.writeTextFileSync(`${dir}/notes.md`, "# My notes\n");
+ *   if (notOurReportReason(`${dir}/validation.md`, "validation.md") !== undefined) {
+ *     throw new Error("A report chatsynth wrote may be replaced");
+ *   }
+ *   if (notOurReportReason(`${dir}/notes.md`, "validation.md") === undefined) {
+ *     throw new Error("The user's notes must be kept");
+ *   }
+ *   if (notOurReportReason(`${dir}/absent.json`, "validation.json") !== undefined) {
+ *     throw new Error("Nothing there: nothing to protect");
+ *   }
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
  */
 export function notOurReportReason(
   path: string,

@@ -870,6 +870,23 @@ export interface ValidateOptions {
  *
  * @param dir Dataset folder (with `manifest.json`).
  * @throws {UsageError} When the manifest or a needed file is unusable.
+ * @example
+ * ```ts
+ * import { runCli } from "../cli/run.ts";
+ * import { parseCli } from "../cli/args.ts";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const out = `${dir}/dataset`;
+ *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
+ *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   const r = await validateDataset(out);
+ *   // The exact rules hold on every dataset chatsynth writes, however small.
+ *   const broken = r.rules.filter((rule) => !rule.pass);
+ *   if (broken.length) throw new Error(JSON.stringify(broken));
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
  */
 export async function validateDataset(
   dir: string,
@@ -1004,8 +1021,19 @@ function num(x: number, digits = 4): string {
  * @returns Lines without line terminators; the last is the verdict, starting
  *   `validate: PASS` or `validate: FAIL`.
  * @example
- * ```ts ignore
- * for (const line of validationSummary(await validateDataset("output"))) console.log(line);
+ * ```ts
+ * import { runCli } from "../cli/run.ts";
+ * import { parseCli } from "../cli/args.ts";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const out = `${dir}/dataset`;
+ *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
+ *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   const lines = validationSummary(await validateDataset(out));
+ *   if (!/^validate: (PASS|FAIL)/.test(lines[lines.length - 1])) throw new Error(lines.join("\n"));
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
  * ```
  */
 export function validationSummary(r: ValidationReport): string[] {
@@ -1213,9 +1241,21 @@ export class ReportNotWritten extends Error {
  * @throws {ReportNotWritten} When a file or the folder cannot be written, or a file
  *   of that name is not a report chatsynth wrote (naming it).
  * @example
- * ```ts ignore
- * const r = await validateDataset("output");
- * writeValidationReport(r, "reports/today"); // reports/today/validation.md and .json
+ * ```ts
+ * import { runCli } from "../cli/run.ts";
+ * import { parseCli } from "../cli/args.ts";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const out = `${dir}/dataset`;
+ *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
+ *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   const written = writeValidationReport(await validateDataset(out), `${dir}/reports/today`);
+ *   // Both files exist; the JSON one is read back by a strict parser.
+ *   if (written.length !== 2 || !written.every((p) => Deno.statSync(p).isFile)) throw new Error("Files");
+ *   if (typeof JSON.parse(Deno.readTextFileSync(written[1])).pass !== "boolean") throw new Error("JSON");
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
  * ```
  */
 export function writeValidationReport(

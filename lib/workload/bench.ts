@@ -252,9 +252,21 @@ function manifestRowWarnings(
  *   header), naming the table and key.
  *
  * @example
- * ```ts ignore
- * const r = await runBench({ dir: "output", runs: 3, warmup: 1, force: false });
- * r.agreement.every((a) => a.agrees);
+ * ```ts
+ * import { runCli } from "../cli/run.ts";
+ * import { parseCli } from "../cli/args.ts";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const out = `${dir}/dataset`;
+ *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
+ *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   // DuckDB in memory (no --db file, no PostgreSQL).
+ *   const r = await runBench({ dir: out, runs: 1, warmup: 0, force: false });
+ *   if (!r.agreement.every((a) => a.agrees)) throw new Error(disagreements(r).join("; "));
+ *   if (r.queries.some((q) => q.timesMs.length !== 1)) throw new Error("Expected one timed run");
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
  * ```
  */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
@@ -529,8 +541,18 @@ export async function writeBenchReports(
  * representation, and the first differing row.
  *
  * @example
- * ```ts ignore
- * for (const line of disagreements(result)) console.error(`error: ${line}`);
+ * ```ts
+ * import type { BenchResult } from "./bench_result.ts";
+ * const r = {
+ *   agreement: [
+ *     { id: "q01", engine: "duckdb", representation: "star", agrees: true },
+ *     { id: "q01", engine: "duckdb", representation: "raw", agrees: false, difference: "row 2 differs" },
+ *   ],
+ * } as BenchResult; // only `agreement` is read
+ * const lines = disagreements(r);
+ * if (lines.length !== 1 || !lines[0].startsWith("q01 (") || !lines[0].endsWith("row 2 differs")) {
+ *   throw new Error(lines.join("\n"));
+ * }
  * ```
  */
 export function disagreements(r: BenchResult): string[] {

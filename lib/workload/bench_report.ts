@@ -89,7 +89,14 @@ function find(
   );
 }
 
-/** Milliseconds with two decimals and grouped thousands: 12345.678 → "12,345.68". */
+/**
+ * Milliseconds with two decimals and grouped thousands: 12345.678 → "12,345.68".
+ *
+ * @example
+ * ```ts
+ * if (formatMs(12345.678) !== "12,345.68") throw new Error(formatMs(12345.678));
+ * ```
+ */
 export function formatMs(ms: number): string {
   const [whole, frac] = fixed(ms, 2).split(".");
   return `${thousands(Number(whole))}.${frac}`;
@@ -145,6 +152,38 @@ function runsLine(r: BenchResult): string {
  *
  * @param r The bench result.
  * @returns JSON text; `JSON.parse` gives back `r` (up to the rounding of times).
+ *
+ * @example
+ * ```ts
+ * import type { BenchResult } from "./bench_result.ts";
+ * const r: BenchResult = {
+ *   dataset: {
+ *     dir: "output",
+ *     fingerprint: "0".repeat(64),
+ *     sessions: 2,
+ *     turns: 9,
+ *     users: 1,
+ *     generator: "0.3.0",
+ *   },
+ *   machine: {
+ *     cpu: "unknown",
+ *     cores: 2,
+ *     memoryGiB: 0,
+ *     os: "linux",
+ *     deno: "2.9.6",
+ *     duckdb: "v1.5.0",
+ *   },
+ *   runs: 5,
+ *   warmups: 1,
+ *   loads: [{ engine: "duckdb", representation: "star", ms: 12.5, rows: 20 }],
+ *   queries: [],
+ *   agreement: [],
+ * };
+ * const text = benchJson(r);
+ * if (!text.endsWith("}\n")) throw new Error("Expected a trailing newline");
+ * // A strict parser gives back the same result (these times need no rounding).
+ * if (JSON.stringify(JSON.parse(text)) !== JSON.stringify(r)) throw new Error(text);
+ * ```
  */
 export function benchJson(r: BenchResult): string {
   const m = r.machine;

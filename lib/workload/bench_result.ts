@@ -94,7 +94,39 @@ export interface BenchAgreement {
   difference?: string;
 }
 
-/** Everything one `bench` run measured: the content of bench.json. */
+/**
+ * Everything one `bench` run measured: the content of bench.json.
+ *
+ * @example
+ * ```ts
+ * const r: BenchResult = {
+ *   dataset: {
+ *     dir: "output",
+ *     fingerprint: "0".repeat(64),
+ *     sessions: 2,
+ *     turns: 9,
+ *     users: 1,
+ *     generator: "0.3.0",
+ *   },
+ *   machine: {
+ *     cpu: "unknown",
+ *     cores: 2,
+ *     memoryGiB: 0,
+ *     os: "linux",
+ *     deno: "2.9.6",
+ *     duckdb: "v1.5.0",
+ *   },
+ *   runs: 5,
+ *   warmups: 1,
+ *   loads: [{ engine: "duckdb", representation: "star", ms: 12.5, rows: 20 }],
+ *   queries: [],
+ *   agreement: [],
+ * };
+ * // Plain data: a JSON round trip keeps it whole.
+ * if (JSON.stringify(JSON.parse(JSON.stringify(r))) !== JSON.stringify(r)) throw new Error("Round trip");
+ * if (!r.loads.every((l) => ENGINES.includes(l.engine))) throw new Error("Unknown engine");
+ * ```
+ */
 export interface BenchResult {
   /** The dataset. */
   dataset: BenchDataset;

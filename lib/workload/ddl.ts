@@ -38,7 +38,8 @@ export function representationTables(rep: Representation): readonly Table[] {
  * ```ts
  * import { STAR_TABLES } from "../schema/tables.ts";
  * const order = loadOrder(STAR_TABLES).map((t) => t.name);
- * order.indexOf("fact_session") < order.indexOf("fact_turn"); // true
+ * // A table loads after the tables its foreign keys reference.
+ * if (!(order.indexOf("fact_session") < order.indexOf("fact_turn"))) throw new Error(order.join());
  * ```
  */
 export function loadOrder(tables: readonly Table[]): Table[] {
@@ -74,8 +75,9 @@ export function loadOrder(tables: readonly Table[]): Table[] {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { col } from "../schema/table.ts";
- * sqlType(col.num("confidence", 4, "NLU confidence")); // "DECIMAL(5,4)"
+ * strictEqual(sqlType(col.num("confidence", 4, "NLU confidence")), "DECIMAL(5,4)");
  * ```
  */
 export function sqlType(c: Column): string {
@@ -129,7 +131,8 @@ export function qualified(rep: Representation, table: string): string {
  *
  * @example
  * ```ts
- * schemaDdl("star").includes("CREATE TABLE star.fact_turn ("); // true
+ * import { strictEqual } from "node:assert";
+ * strictEqual(schemaDdl("star").includes("CREATE TABLE star.fact_turn ("), true);
  * ```
  */
 export function schemaDdl(rep: Representation): string {
@@ -191,9 +194,8 @@ function rawJsonColumns(): string {
  *
  * @example
  * ```ts
- * duckdbLoadScript("star").includes(
- *   "COPY star.dim_user FROM 'star/dim_user.csv'",
- * ); // true
+ * import { strictEqual } from "node:assert";
+ * strictEqual(duckdbLoadScript("star").includes("COPY star.dim_user FROM 'star/dim_user.csv'"), true);
  * ```
  */
 export function duckdbLoadScript(rep: Representation): string {
@@ -238,9 +240,13 @@ export function duckdbLoadScript(rep: Representation): string {
  *
  * @example
  * ```ts
- * postgresLoadScript("star").includes(
- *   "\\copy star.fact_turn FROM 'star/fact_turn.csv' WITH (FORMAT csv, HEADER match)",
- * ); // true
+ * import { strictEqual } from "node:assert";
+ * strictEqual(
+ *   postgresLoadScript("star").includes(
+ *     "\\copy star.fact_turn FROM 'star/fact_turn.csv' WITH (FORMAT csv, HEADER match)",
+ *   ),
+ *   true,
+ * );
  * ```
  */
 export function postgresLoadScript(rep: Representation): string {
@@ -267,7 +273,8 @@ export function postgresLoadScript(rep: Representation): string {
  *
  * @example
  * ```ts
- * Object.keys(derivedSqlFiles()).includes("schema/star.sql"); // true
+ * import { strictEqual } from "node:assert";
+ * strictEqual(Object.keys(derivedSqlFiles()).includes("schema/star.sql"), true);
  * ```
  */
 export function derivedSqlFiles(): Record<string, string> {

@@ -54,12 +54,20 @@ export function sqlString(value: string): string {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { STAR_TABLES } from "../schema/tables.ts";
  * const turn = STAR_TABLES.find((t) => t.name === "fact_turn")!;
- * loadFailure("star", turn, 'Constraint Error: Violates foreign key constraint because key "intent_key: 999" does not exist in the referenced table');
- * // "Loading star/fact_turn.csv into star.fact_turn failed: intent_key 999 has no row in star.dim_intent (foreign key violated)"
- * loadFailure("star", turn, 'insert or update on table "fact_turn" violates foreign key constraint "fact_turn_intent_key_fkey"\nKey (intent_key)=(999) is not present in table "dim_intent".');
- * // the same sentence, from PostgreSQL's message and detail
+ * const sentence =
+ *   "Loading star/fact_turn.csv into star.fact_turn failed: intent_key 999 has no row in star.dim_intent (foreign key violated)";
+ * strictEqual(
+ *   loadFailure("star", turn, 'Constraint Error: Violates foreign key constraint because key "intent_key: 999" does not exist in the referenced table'),
+ *   sentence,
+ * );
+ * // The same sentence, from PostgreSQL's message and detail.
+ * strictEqual(
+ *   loadFailure("star", turn, 'insert or update on table "fact_turn" violates foreign key constraint "fact_turn_intent_key_fkey"\nKey (intent_key)=(999) is not present in table "dim_intent".'),
+ *   sentence,
+ * );
  * ```
  */
 export function loadFailure(
@@ -133,11 +141,24 @@ function expectHeader(dir: string, rep: Representation, table: Table): void {
  *   names the file, the table and, for a foreign key, the key and its value.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { DuckDBInstance } from "@duckdb/node-api";
- * const db = await DuckDBInstance.create(":memory:");
- * const r = await loadDuckDb(await db.connect(), "output", "star");
- * console.log(r.ms, r.rows);
+ * import { readManifest } from "../manifest/read_manifest.ts";
+ * import { runCli } from "../cli/run.ts";
+ * import { parseCli } from "../cli/args.ts";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const out = `${dir}/dataset`;
+ *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
+ *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   const db = await DuckDBInstance.create(":memory:");
+ *   const r = await loadDuckDb(await db.connect(), out, "star");
+ *   // Rows loaded into star.fact_session = data rows the manifest lists for its file.
+ *   const listed = readManifest(out).manifest.files.find((f) => f.path === "star/fact_session.csv")!;
+ *   if (r.tables.find((t) => t.name === "fact_session")?.rows !== listed.rows) throw new Error("Rows");
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
  * ```
  */
 export async function loadDuckDb(

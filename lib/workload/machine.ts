@@ -14,8 +14,9 @@ import type { BenchMachine } from "./bench_result.ts";
  * @param cpuinfo The text of /proc/cpuinfo.
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { cpuModel } from "./machine.ts";
- * console.assert(cpuModel("processor\t: 0\nmodel name\t: Xeon  E5\n") === "Xeon E5");
+ * ok(cpuModel("processor\t: 0\nmodel name\t: Xeon  E5\n") === "Xeon E5");
  * ```
  */
 export function cpuModel(cpuinfo: string): string {

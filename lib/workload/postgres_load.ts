@@ -37,8 +37,11 @@ const CONNECT_TIMEOUT_S = 5;
  *
  * @example
  * ```ts
- * redactPassword("postgres://chatsynth:secret@127.0.0.1:5432/chatsynth");
- * // "postgres://chatsynth@127.0.0.1:5432/chatsynth"
+ * import { strictEqual } from "node:assert";
+ * strictEqual(
+ *   redactPassword("postgres://chatsynth:secret@127.0.0.1:5432/chatsynth"),
+ *   "postgres://chatsynth@127.0.0.1:5432/chatsynth",
+ * );
  * ```
  */
 export function redactPassword(url: string): string {
@@ -131,6 +134,8 @@ function socketWithoutDelay(target: SocketTarget): Socket {
  *   postgres://chatsynth@127.0.0.1:5432/chatsynth: ECONNREFUSED`.
  *
  * @example
+ * Not run as a doc test: it needs a running PostgreSQL server.
+ *
  * ```ts ignore
  * const sql = await connectPostgres("postgres://chatsynth:chatsynth@127.0.0.1:5432/chatsynth");
  * console.log(await postgresCollation(sql)); // "C"
@@ -193,6 +198,8 @@ export async function connectPostgres(url: string): Promise<Sql> {
  *   with an ICU locale (`LOCALE_PROVIDER icu`), whatever its `datcollate` says.
  *
  * @example
+ * Not run as a doc test: it needs a running PostgreSQL server.
+ *
  * ```ts ignore
  * ["C", "POSIX", "C.UTF-8"].includes(await postgresCollation(sql)); // byte order
  * ```
@@ -231,10 +238,13 @@ export interface CopyLine {
  *
  * @example
  * ```ts
- * parseCopyScript(
- *   "-- star\n\\copy star.dim_user FROM 'star/dim_user.csv' WITH (FORMAT csv, HEADER match)\n",
+ * import { deepStrictEqual } from "node:assert";
+ * deepStrictEqual(
+ *   parseCopyScript(
+ *     "-- star\n\\copy star.dim_user FROM 'star/dim_user.csv' WITH (FORMAT csv, HEADER match)\n",
+ *   ),
+ *   [{ table: "star.dim_user", file: "star/dim_user.csv", options: "FORMAT csv, HEADER match" }],
  * );
- * // [{ table: "star.dim_user", file: "star/dim_user.csv", options: "FORMAT csv, HEADER match" }]
  * ```
  */
 export function parseCopyScript(text: string): CopyLine[] {
@@ -309,6 +319,8 @@ async function copyIn(
  *   privilege on the database, a read-only server), naming the schema and the reason.
  *
  * @example
+ * Not run as a doc test: it needs a running PostgreSQL server.
+ *
  * ```ts ignore
  * const sql = await connectPostgres("postgres://chatsynth:chatsynth@127.0.0.1:5432/chatsynth");
  * const r = await loadPostgres(sql, "output", "star");

@@ -31,8 +31,9 @@ export interface ReferenceQuery {
  *
  * @example
  * ```ts
- * REFERENCE_QUERIES[0].id; // "q01"
- * REFERENCE_QUERIES.length >= 13; // true
+ * import { strictEqual } from "node:assert";
+ * strictEqual(REFERENCE_QUERIES[0].id, "q01");
+ * strictEqual(REFERENCE_QUERIES.length >= 13, true);
  * ```
  */
 export const REFERENCE_QUERIES: readonly ReferenceQuery[] = [
@@ -120,7 +121,8 @@ export const REFERENCE_QUERIES: readonly ReferenceQuery[] = [
  *
  * @example
  * ```ts
- * queryFolder(REFERENCE_QUERIES[0]); // "queries/q01_fallback_rate_by_intent"
+ * import { strictEqual } from "node:assert";
+ * strictEqual(queryFolder(REFERENCE_QUERIES[0]), "queries/q01_fallback_rate_by_intent");
  * ```
  */
 export function queryFolder(query: ReferenceQuery): string {
@@ -139,7 +141,8 @@ export function queryFolder(query: ReferenceQuery): string {
  *
  * @example
  * ```ts
- * querySql(REFERENCE_QUERIES[0], "star").includes("FROM star.fact_turn"); // true
+ * import { strictEqual } from "node:assert";
+ * strictEqual(querySql(REFERENCE_QUERIES[0], "star").includes("FROM star.fact_turn"), true);
  * ```
  */
 export function querySql(query: ReferenceQuery, rep: Representation): string {

@@ -14,7 +14,8 @@ export type Representation = "raw" | "star" | "snowflake";
  *
  * @example
  * ```ts
- * REPRESENTATIONS.length; // 3
+ * import { deepStrictEqual } from "node:assert";
+ * deepStrictEqual(REPRESENTATIONS, ["raw", "star", "snowflake"]);
  * ```
  */
 export const REPRESENTATIONS: readonly Representation[] = [

@@ -391,10 +391,12 @@ function duckConverter(typeId: number, column: string, type: string): Convert {
  *   TINYINT..HUGEINT, UTINYINT..UHUGEINT, DECIMAL, FLOAT, DOUBLE, VARCHAR, DATE,
  *   TIMESTAMP, TIMESTAMP WITH TIME ZONE (a column of bare NULLs is allowed).
  * @example
- * ```ts ignore
+ * ```ts
+ * import { DuckDBInstance } from "@duckdb/node-api";
  * const connection = await (await DuckDBInstance.create(":memory:")).connect();
  * const result = fromDuckDb(await connection.runAndReadAll("SELECT 16.00::DECIMAL(5,2) AS x"));
- * result.rows[0][0]; // { kind: "exact", value: "16" }
+ * const cell = result.rows[0][0];
+ * if (cell.kind !== "exact" || cell.value !== "16") throw new Error(JSON.stringify(cell));
  * ```
  */
 export function fromDuckDb(result: DuckDbRows): ResultSet {
@@ -418,8 +420,11 @@ export function fromDuckDb(result: DuckDbRows): ResultSet {
  * @returns Column names and canonical cells ({@linkcode fromDuckDb}).
  * @throws Whatever DuckDB throws for the statement, or {@linkcode fromDuckDb}'s errors.
  * @example
- * ```ts ignore
- * const rows = await readDuckDb(connection, "SELECT count(*) AS turns FROM star.fact_turn");
+ * ```ts
+ * import { DuckDBInstance } from "@duckdb/node-api";
+ * const connection = await (await DuckDBInstance.create(":memory:")).connect();
+ * const r = await readDuckDb(connection, "SELECT 1 + 1 AS two, 'a' AS letter");
+ * if (JSON.stringify(r.columns) !== '["two","letter"]' || r.rows.length !== 1) throw new Error(JSON.stringify(r));
  * ```
  */
 export async function readDuckDb(
@@ -584,6 +589,8 @@ function pgCell(
  *   value parsed into a JavaScript `Date`; for text not in that type's ISO form; and
  *   for object rows whose column names repeat.
  * @example
+ * Not run as a doc test: it needs a running PostgreSQL server.
+ *
  * ```ts ignore
  * const sql = postgres(url);
  * const result = fromPostgres(await sql.unsafe("SELECT 16::numeric AS x").raw());
@@ -637,6 +644,8 @@ export function fromPostgres(rows: PostgresRows): ResultSet {
  * @throws Whatever PostgreSQL throws for the statement, or {@linkcode fromPostgres}'s
  *   errors.
  * @example
+ * Not run as a doc test: it needs a running PostgreSQL server.
+ *
  * ```ts ignore
  * const rows = await readPostgres(postgres(url), "SELECT count(*) AS turns FROM star.fact_turn");
  * ```

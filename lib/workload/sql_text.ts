@@ -16,7 +16,8 @@ const SQL_ROOT = new URL("../../sql/", import.meta.url);
  *
  * @example
  * ```ts
- * readSql("schema/star.sql").startsWith("-- Star schema"); // true
+ * import { strictEqual } from "node:assert";
+ * strictEqual(readSql("schema/star.sql").startsWith("-- Star schema"), true);
  * ```
  */
 export function readSql(path: string): string {
@@ -33,8 +34,8 @@ export function readSql(path: string): string {
  *
  * @example
  * ```ts
- * splitStatements("-- a comment\nSELECT 1;\nSELECT\n  2;\n");
- * // ["SELECT 1", "SELECT\n  2"]
+ * import { deepStrictEqual } from "node:assert";
+ * deepStrictEqual(splitStatements("-- a comment\nSELECT 1;\nSELECT\n  2;\n"), ["SELECT 1", "SELECT\n  2"]);
  * ```
  */
 export function splitStatements(text: string): string[] {

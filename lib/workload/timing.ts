@@ -33,9 +33,10 @@ export interface TimeSummary {
  *   value (the message names it).
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { summarizeTimes } from "./timing.ts";
  * const s = summarizeTimes([4, 1, 3, 2]);
- * console.assert(s.medianMs === 2.5 && s.p95Ms === 4 && s.minMs === 1);
+ * ok(s.medianMs === 2.5 && s.p95Ms === 4 && s.minMs === 1);
  * ```
  */
 export function summarizeTimes(timesMs: readonly number[]): TimeSummary {

@@ -371,12 +371,11 @@ export interface VerifyOptions {
  * @example
  * ```ts
  * import { runCli } from "./cli/run.ts";
- * import { parseCli } from "./cli/args.ts";
  * const dir = Deno.makeTempDirSync();
  * try {
  *   const out = `${dir}/dataset`;
  *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
- *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   if (await runCli(argv) !== 0) throw new Error("Generation failed");
  *   if (!verifyDataset(out).ok) throw new Error("A fresh dataset verifies");
  *   // One byte changed in a data file: verify fails.
  *   const path = `${out}/raw/turns.jsonl`;

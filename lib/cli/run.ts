@@ -274,10 +274,9 @@ function missingPermission(e: Error): string {
  *
  * @example
  * ```ts
- * import { parseCli } from "./args.ts";
  * // Prints the version (0), then one error line for a misspelt flag (2).
- * if (await runCli(["--version"], parseCli) !== 0) throw new Error("Expected exit code 0");
- * if (await runCli(["--sesions", "10"], parseCli) !== 2) throw new Error("Expected exit code 2");
+ * if (await runCli(["--version"]) !== 0) throw new Error("Expected exit code 0");
+ * if (await runCli(["--sesions", "10"]) !== 2) throw new Error("Expected exit code 2");
  * ```
  */
 export async function runCli(argv: string[]): Promise<number> {

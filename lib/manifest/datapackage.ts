@@ -75,13 +75,12 @@ function tableOf(path: string): Table | undefined {
  * @example
  * ```ts
  * import { runCli } from "../cli/run.ts";
- * import { parseCli } from "../cli/args.ts";
  * import { readManifest } from "./read_manifest.ts";
  * const dir = Deno.makeTempDirSync();
  * try {
  *   const out = `${dir}/dataset`;
  *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
- *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   if (await runCli(argv) !== 0) throw new Error("Generation failed");
  *   const pkg = dataPackage(readManifest(out).manifest);
  *   // Every resource is a file of the dataset.
  *   for (const r of pkg.resources as { path: string }[]) {

@@ -85,12 +85,11 @@ const ROWS_COUNT: Readonly<Record<string, "sessions" | "turns" | "users">> = {
  * ```ts
  * import { readManifest } from "./read_manifest.ts";
  * import { runCli } from "../cli/run.ts";
- * import { parseCli } from "../cli/args.ts";
  * const dir = Deno.makeTempDirSync();
  * try {
  *   const out = `${dir}/dataset`;
  *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
- *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   if (await runCli(argv) !== 0) throw new Error("Generation failed");
  *   const { manifest } = readManifest(out);
  *   if (countsContradiction(manifest) !== undefined) throw new Error("A fresh dataset agrees");
  *   const edited = { ...manifest, counts: { ...manifest.counts, sessions: 100 } };

@@ -107,12 +107,11 @@ export function unsafePathReason(p: string): string | undefined {
  * @example
  * ```ts
  * import { runCli } from "../cli/run.ts";
- * import { parseCli } from "../cli/args.ts";
  * const dir = Deno.makeTempDirSync();
  * try {
  *   const out = `${dir}/dataset`;
  *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
- *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   if (await runCli(argv) !== 0) throw new Error("Generation failed");
  *   const { manifest } = readManifest(out);
  *   // Every listed file is on disk with the listed size.
  *   for (const f of manifest.files) {

@@ -570,12 +570,11 @@ export interface DatasetRead {
  * import { readManifest } from "../manifest/read_manifest.ts";
  * import type { Config } from "../config/schema.ts";
  * import { runCli } from "../cli/run.ts";
- * import { parseCli } from "../cli/args.ts";
  * const dir = Deno.makeTempDirSync();
  * try {
  *   const out = `${dir}/dataset`;
  *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
- *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   if (await runCli(argv) !== 0) throw new Error("Generation failed");
  *   const m = readManifest(out).manifest;
  *   const c = { ...m.parameters, out } as Config;
  *   const read = await readDataset(out, c, m.formats, m.sessions, m.users);

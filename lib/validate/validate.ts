@@ -873,12 +873,11 @@ export interface ValidateOptions {
  * @example
  * ```ts
  * import { runCli } from "../cli/run.ts";
- * import { parseCli } from "../cli/args.ts";
  * const dir = Deno.makeTempDirSync();
  * try {
  *   const out = `${dir}/dataset`;
  *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
- *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   if (await runCli(argv) !== 0) throw new Error("Generation failed");
  *   const r = await validateDataset(out);
  *   // The exact rules hold on every dataset chatsynth writes, however small.
  *   const broken = r.rules.filter((rule) => !rule.pass);
@@ -1023,12 +1022,11 @@ function num(x: number, digits = 4): string {
  * @example
  * ```ts
  * import { runCli } from "../cli/run.ts";
- * import { parseCli } from "../cli/args.ts";
  * const dir = Deno.makeTempDirSync();
  * try {
  *   const out = `${dir}/dataset`;
  *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
- *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   if (await runCli(argv) !== 0) throw new Error("Generation failed");
  *   const lines = validationSummary(await validateDataset(out));
  *   if (!/^validate: (PASS|FAIL)/.test(lines[lines.length - 1])) throw new Error(lines.join("\n"));
  * } finally {
@@ -1243,12 +1241,11 @@ export class ReportNotWritten extends Error {
  * @example
  * ```ts
  * import { runCli } from "../cli/run.ts";
- * import { parseCli } from "../cli/args.ts";
  * const dir = Deno.makeTempDirSync();
  * try {
  *   const out = `${dir}/dataset`;
  *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
- *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   if (await runCli(argv) !== 0) throw new Error("Generation failed");
  *   const written = writeValidationReport(await validateDataset(out), `${dir}/reports/today`);
  *   // Both files exist; the JSON one is read back by a strict parser.
  *   if (written.length !== 2 || !written.every((p) => Deno.statSync(p).isFile)) throw new Error("Files");

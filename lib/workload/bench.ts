@@ -254,12 +254,11 @@ function manifestRowWarnings(
  * @example
  * ```ts
  * import { runCli } from "../cli/run.ts";
- * import { parseCli } from "../cli/args.ts";
  * const dir = Deno.makeTempDirSync();
  * try {
  *   const out = `${dir}/dataset`;
  *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
- *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   if (await runCli(argv) !== 0) throw new Error("Generation failed");
  *   // DuckDB in memory (no --db file, no PostgreSQL).
  *   const r = await runBench({ dir: out, runs: 1, warmup: 0, force: false });
  *   if (!r.agreement.every((a) => a.agrees)) throw new Error(disagreements(r).join("; "));

@@ -145,12 +145,11 @@ function expectHeader(dir: string, rep: Representation, table: Table): void {
  * import { DuckDBInstance } from "@duckdb/node-api";
  * import { readManifest } from "../manifest/read_manifest.ts";
  * import { runCli } from "../cli/run.ts";
- * import { parseCli } from "../cli/args.ts";
  * const dir = Deno.makeTempDirSync();
  * try {
  *   const out = `${dir}/dataset`;
  *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
- *   if (await runCli(argv, parseCli) !== 0) throw new Error("Generation failed");
+ *   if (await runCli(argv) !== 0) throw new Error("Generation failed");
  *   const db = await DuckDBInstance.create(":memory:");
  *   const r = await loadDuckDb(await db.connect(), out, "star");
  *   // Rows loaded into star.fact_session = data rows the manifest lists for its file.

@@ -18,6 +18,7 @@ import {
 import { readManifest } from "../manifest/read_manifest.ts";
 import { inFolder } from "../wording.ts";
 import { loadDuckDb, type LoadResult } from "./duckdb_load.ts";
+import { dataFile } from "./ddl.ts";
 import {
   connectPostgres,
   loadPostgres,
@@ -29,11 +30,16 @@ import { REPRESENTATIONS } from "./representation.ts";
 import {
   compareResults,
   fromDuckDb,
-  readPostgres,
+  fromPostgres,
   type ResultSet,
 } from "./result_set.ts";
-import { benchJson, benchMarkdown, benchSvg } from "./bench_report.ts";
-import type { BenchResult } from "./bench_result.ts";
+import {
+  benchJson,
+  benchMarkdown,
+  benchSvg,
+  ENGINE_LABELS,
+} from "./bench_report.ts";
+import type { BenchResult, Engine } from "./bench_result.ts";
 import { machineInfo } from "./machine.ts";
 import { summarizeTimes } from "./timing.ts";
 
@@ -59,7 +65,7 @@ export interface BenchOptions {
 
 /** A query's answer on one engine and representation, and its times. */
 interface Answer {
-  engine: "duckdb" | "postgres";
+  engine: Engine;
   representation: Representation;
   result: ResultSet;
   timesMs: number[];
@@ -83,10 +89,8 @@ async function timed<T>(
 }
 
 /** "DuckDB star", "PostgreSQL snowflake": an answer's engine and representation. */
-function label(a: { engine: "duckdb" | "postgres"; representation: string }) {
-  return `${
-    a.engine === "duckdb" ? "DuckDB" : "PostgreSQL"
-  } ${a.representation}`;
+function label(a: { engine: Engine; representation: string }) {
+  return `${ENGINE_LABELS[a.engine]} ${a.representation}`;
 }
 
 /** Compare two answers; PostgreSQL's as sets when its collation is not byte order. */
@@ -226,9 +230,7 @@ function manifestRowWarnings(
 ): string[] {
   const warnings: string[] = [];
   for (const t of r.tables) {
-    const path = `${r.representation}/${t.name}.${
-      r.representation === "raw" ? "jsonl" : "csv"
-    }`;
+    const path = dataFile(r.representation, t);
     const f = files.find((x) => x.path === path);
     if (f !== undefined && f.rows !== t.rows) {
       warnings.push(
@@ -288,7 +290,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     list.push(a);
     answers.set(id, list);
   };
-  const loadEntry = (engine: "duckdb" | "postgres", r: LoadResult) => {
+  const loadEntry = (engine: Engine, r: LoadResult) => {
     loads.push({
       engine,
       representation: r.representation,
@@ -297,7 +299,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     });
     log(
       `Loaded ${r.representation} into ${
-        engine === "duckdb" ? "DuckDB" : "PostgreSQL"
+        ENGINE_LABELS[engine]
       }: ${r.rows} rows in ${(r.ms / 1000).toFixed(2)} s`,
     );
   };
@@ -329,6 +331,40 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const stopIfInterrupted = () => {
     if (received !== undefined) throw new Error("interrupted");
   };
+  /**
+   * Every reference query on each of `reps`: warm-up and timed runs of `exec` (the
+   * database's own call, so only it is timed), the last run's answer made canonical.
+   */
+  const runQueries = async <T>(
+    engine: Engine,
+    reps: readonly Representation[],
+    exec: (sql: string, id: string, rep: Representation) => Promise<T>,
+    canonical: (raw: T) => ResultSet,
+  ) => {
+    if (reps.length === 0) return;
+    for (const q of REFERENCE_QUERIES) {
+      for (const rep of reps) {
+        const sql = querySql(q, rep);
+        const { last, timesMs } = await timed(
+          options.warmup,
+          options.runs,
+          () => exec(sql, q.id, rep),
+        );
+        stopIfInterrupted();
+        record(q.id, {
+          engine,
+          representation: rep,
+          result: canonical(last),
+          timesMs,
+        });
+      }
+      log(
+        `Ran ${q.id} ${q.name} on ${ENGINE_LABELS[engine]} (${
+          reps.join(", ")
+        })`,
+      );
+    }
+  };
   try {
     try {
       instance = await DuckDBInstance.create(options.db ?? ":memory:");
@@ -350,24 +386,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       loadEntry("duckdb", r);
       stopIfInterrupted();
     }
-    for (const q of REFERENCE_QUERIES) {
-      for (const rep of reps) {
-        const sql = querySql(q, rep);
-        const { last, timesMs } = await timed(
-          options.warmup,
-          options.runs,
-          () => duck.runAndReadAll(sql),
-        );
-        stopIfInterrupted();
-        record(q.id, {
-          engine: "duckdb",
-          representation: rep,
-          result: fromDuckDb(last),
-          timesMs,
-        });
-      }
-      log(`Ran ${q.id} ${q.name} on DuckDB (${reps.join(", ")})`);
-    }
+    await runQueries(
+      "duckdb",
+      reps,
+      (sql) => duck.runAndReadAll(sql),
+      fromDuckDb,
+    );
     duck.closeSync();
     instance.closeSync();
     connection = undefined;
@@ -395,34 +419,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         loadEntry("postgres", r);
         stopIfInterrupted();
       }
-      for (const q of REFERENCE_QUERIES) {
-        for (const rep of pgReps) {
-          const text = querySql(q, rep);
-          const { last, timesMs } = await timed(
-            options.warmup,
-            options.runs,
-            () =>
-              readPostgres(pg, text).catch((e) => {
-                if (received !== undefined) throw e;
-                throw new UsageError(
-                  `PostgreSQL failed running ${q.id} on ${rep} (was the schema changed meanwhile, by another run?): ${
-                    (e instanceof Error ? e.message : String(e)).split("\n")[0]
-                  }`,
-                );
-              }),
-          );
-          stopIfInterrupted();
-          record(q.id, {
-            engine: "postgres",
-            representation: rep,
-            result: last,
-            timesMs,
-          });
-        }
-        if (pgReps.length) {
-          log(`Ran ${q.id} ${q.name} on PostgreSQL (${pgReps.join(", ")})`);
-        }
-      }
+      await runQueries(
+        "postgres",
+        pgReps,
+        (text, id, rep) =>
+          pg.unsafe(text).raw().catch((e) => {
+            if (received !== undefined) throw e;
+            throw new UsageError(
+              `PostgreSQL failed running ${id} on ${rep} (was the schema changed meanwhile, by another run?): ${
+                (e instanceof Error ? e.message : String(e)).split("\n")[0]
+              }`,
+            );
+          }),
+        fromPostgres,
+      );
     }
   } catch (e) {
     try {
@@ -541,7 +551,7 @@ export async function writeBenchReports(
  *
  * @example
  * ```ts
- * import type { BenchResult } from "./bench_result.ts";
+ * import type { BenchResult, Engine } from "./bench_result.ts";
  * const r = {
  *   agreement: [
  *     { id: "q01", engine: "duckdb", representation: "star", agrees: true },

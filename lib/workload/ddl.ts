@@ -173,7 +173,10 @@ export function schemaDdl(rep: Representation): string {
 }
 
 /** The data file of a table, relative to the dataset folder. */
-export function dataFile(rep: Representation, table: Table): string {
+export function dataFile(
+  rep: Representation,
+  table: Pick<Table, "name">,
+): string {
   return rep === "raw" ? `raw/${table.name}.jsonl` : `${rep}/${table.name}.csv`;
 }
 

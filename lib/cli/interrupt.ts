@@ -9,7 +9,7 @@
  * @module
  */
 import { Interrupted, type InterruptSignal } from "../errors.ts";
-import { LAST_CHANCE, type Steps } from "../steps.ts";
+import { LAST_CHANCE, settle, type Steps } from "../steps.ts";
 
 const SIGNALS: InterruptSignal[] = ["SIGINT", "SIGTERM"];
 
@@ -79,7 +79,13 @@ export async function runInterruptible<T>(steps: Steps<T>): Promise<T> {
         await eventLoopTurn();
         lastTurn = performance.now();
       }
-      r = received ? steps.throw(new Interrupted(received)) : steps.next();
+      if (received) {
+        // A database call under way finishes first: its files are then released.
+        if (r.value instanceof Promise) await r.value.catch(() => {});
+        r = steps.throw(new Interrupted(received));
+      } else {
+        r = await settle(steps, r.value);
+      }
     }
     return r.value;
   } finally {

@@ -1,0 +1,83 @@
+/**
+ * What an encoding is: a way to turn a table's typed rows ({@linkcode RowBatch}) into
+ * the bytes of one file. Representation (which tables and rows: raw, star, snowflake)
+ * is decided elsewhere; an encoding sees one table at a time (docs/design.md §11).
+ *
+ * @module
+ */
+import type { Table } from "../schema/table.ts";
+import type { RowBatch } from "../schema/row_batch.ts";
+import type { RowSink, SinkResult } from "../sink/file_sink.ts";
+import type { Steps } from "../steps.ts";
+
+/** Names of the encodings (file extensions without the dot). */
+export type EncodingName = "csv" | "jsonl" | "parquet";
+
+/** Writes one table's rows, batch by batch, then reports the file. */
+export interface TableEncoder {
+  /** Encode rows `0..batch.length − 1` of `batch` (of the table it was opened for). */
+  write(batch: RowBatch): void;
+  /**
+   * Finish the file: steps that may wait for a database (see `awaitStep`), ending
+   * with its size, data rows and SHA-256 (the same for every one of its names).
+   */
+  close(): Steps<SinkResult>;
+  /** Release everything after a failure; never throws. */
+  abort(): void;
+}
+
+/**
+ * Resources shared by every table of one dataset (a database session, say), opened
+ * on first use and released once, when the dataset is done or has failed.
+ */
+export interface SharedResources {
+  /**
+   * The resource under `key`, opened by `open` the first time.
+   *
+   * @param release Called once at the end with the resource; must not throw.
+   */
+  use<T>(key: string, open: () => Steps<T>, release: (r: T) => void): Steps<T>;
+}
+
+/** Where an encoder's bytes go. */
+export interface EncodingTarget {
+  /**
+   * A line sink writing (or only hashing, or comparing) the files `names`, for
+   * line-oriented text encodings: `header` is the first line, if any.
+   */
+  lines(names: string[], header?: string): RowSink;
+  /**
+   * Absolute paths a binary encoder writes `names` to, one each (it writes the first
+   * and copies it to the rest). A target that keeps no files (`verify`) gives scratch
+   * paths, which it reads afterwards and removes.
+   */
+  files(names: string[]): string[];
+  /** Resources shared across the dataset's tables. */
+  shared: SharedResources;
+}
+
+/** One encoding, as the registry in `mod.ts` lists it. */
+export interface Encoding {
+  /** The encoding's name, also the files' extension (without the dot). */
+  name: EncodingName;
+  /** Frictionless `format` of a resource, e.g. "csv". */
+  format: string;
+  /** IANA media type, e.g. "text/csv". */
+  mediaType: string;
+  /**
+   * The version of the writer when bytes depend on a library's version (recorded in
+   * the manifest; `verify` names a difference), else undefined.
+   */
+  writerVersion(): Steps<string | undefined>;
+  /**
+   * Start a file of `table`'s rows under `names` (relative dataset paths ending in
+   * `.<name>`; a fact table shared by star and snowflake has two).
+   *
+   * @throws Whatever opening the target throws.
+   */
+  open(
+    table: Table,
+    names: string[],
+    target: EncodingTarget,
+  ): Steps<TableEncoder>;
+}

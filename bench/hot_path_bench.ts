@@ -15,7 +15,13 @@ import {
 } from "../lib/model/session.ts";
 import { textTables } from "../lib/model/text.ts";
 import { Categorical } from "../lib/random/mod.ts";
-import { SessionRowWriter } from "../lib/project/session_rows.ts";
+import { SessionBatches } from "../lib/project/session_rows.ts";
+import { RawUserTable } from "../lib/project/users.ts";
+import { generateUser } from "../lib/model/user.ts";
+import { FakerPool } from "../lib/model/faker_pool.ts";
+import { TextCells } from "../lib/encoding/text_cells.ts";
+import { csvField } from "../lib/number_format.ts";
+import { FACT_TURN, RAW_TURN } from "../lib/schema/tables.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const loaded = loadConfig(`${root}config.yaml`);
@@ -38,7 +44,14 @@ const ctx = {
   withText: true,
 };
 const record = new SessionRecord(model.config.turns.count.max);
-const rows = new SessionRowWriter(model);
+const userTable = new RawUserTable(model, users, ctx.users.device);
+const fakers = new FakerPool(new Date(Date.UTC(2025, 0, 1)));
+for (let u = 0; u < users; u++) {
+  userTable.add(u, generateUser(model, streams, fakers, u));
+}
+const batches = new SessionBatches(model, 1, { facts: true, raw: userTable });
+const csv = new TextCells(FACT_TURN, { string: csvField, time: "" });
+const json = new TextCells(RAW_TURN, { string: JSON.stringify, time: '"' });
 const rng = streams.stream("bench", 0);
 let i = 0;
 
@@ -54,16 +67,15 @@ Deno.bench("timestamp(ms)", () => {
 Deno.bench("generateSession (with text)", () => {
   generateSession(ctx, i++ % 100_000, record);
 });
-Deno.bench("session → fact and raw rows", () => {
+Deno.bench("session → fact and raw batches → CSV and JSONL cells", () => {
   generateSession(ctx, i++ % 100_000, record);
-  const start = timestamp(record.startMs), end = timestamp(record.endMs);
-  const offset = rows.offsetMinutes(0, record.startMs);
-  rows.factSession(record, start, end, offset);
-  const part = rows.rawSession(record, start, end);
-  const local = rows.rawLocal(record, 0, offset);
-  for (let t = 0; t < record.turnCount; t++) {
-    const u = timestamp(record.userMs[t]), b = timestamp(record.botMs[t]);
-    rows.factTurn(record, t, u, b);
-    rows.rawTurn(record, t, '"user_id":1', part, u, b, local);
+  batches.clear();
+  batches.add(record, 0);
+  const t = batches.factTurn!, r = batches.raw!;
+  for (let row = 0; row < t.length; row++) {
+    for (let c = 0; c < FACT_TURN.columns.length; c++) csv.cell(t, c, row);
+  }
+  for (let row = 0; row < r.length; row++) {
+    for (let c = 0; c < RAW_TURN.columns.length; c++) json.cell(r, c, row);
   }
 });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Format } from "./config/schema.ts";
+import type { EncodingChoice, Format } from "./config/schema.ts";
 import type { Model } from "./model/model.ts";
 import { StreamFactory } from "./random/mod.ts";
 import { Categorical } from "./random/mod.ts";
@@ -19,7 +19,8 @@ import {
 } from "./model/session.ts";
 import { textTables } from "./model/text.ts";
 import { DAY_MS, parseIsoDate } from "./calendar/iso_date.ts";
-import { csvHeader, type Table } from "./schema/table.ts";
+import type { Table } from "./schema/table.ts";
+import { RowBatch } from "./schema/row_batch.ts";
 import {
   FACT_SESSION,
   FACT_TURN,
@@ -27,20 +28,26 @@ import {
   SNOWFLAKE_TABLES,
   STAR_TABLES,
 } from "./schema/tables.ts";
-import { csvRow } from "./project/csv_row.ts";
+import { appendRecord } from "./project/record_batch.ts";
 import {
   type Rows,
   snowflakeDimensions,
   starDimensions,
 } from "./project/dimensions.ts";
 import {
-  RawUserFragments,
+  RawUserTable,
   snowflakeUserRow,
   starUserRow,
 } from "./project/users.ts";
-import { SessionRowWriter } from "./project/session_rows.ts";
+import { SessionBatches } from "./project/session_rows.ts";
 import type { RowSink, SinkResult } from "./sink/file_sink.ts";
-import { timestamp } from "./number_format.ts";
+import {
+  dataPath,
+  encodingOf,
+  type EncodingTarget,
+  type SharedResources,
+  type TableEncoder,
+} from "./encoding/mod.ts";
 import type { ManifestFile } from "./manifest/manifest.ts";
 import { runSteps, type Steps } from "./steps.ts";
 
@@ -57,10 +64,21 @@ const STEP_UNITS = 1000;
 /** Number of product names drawn from Faker for the `{product}` text slot. */
 export const PRODUCT_POOL_SIZE = 120;
 
-/** Where a dataset's files go: a staging folder, or nowhere (hash only). */
+/**
+ * Where a dataset's files go: a staging folder, or nowhere (hash only), or a
+ * comparison (`verify`).
+ */
 export interface DatasetTarget {
-  /** Open one logical file written to the given relative paths. */
-  open(relPaths: string[], header?: string): RowSink;
+  /**
+   * A line sink for one text file written under the given relative paths (`header`:
+   * its first line, if any).
+   */
+  lines(relPaths: string[], header?: string): RowSink;
+  /**
+   * Absolute paths a binary encoding writes the given relative paths to, one each
+   * (scratch files for a target that keeps none).
+   */
+  files(relPaths: string[]): string[];
   /** Create a relative subfolder. */
   mkdir(rel: string): void;
 }
@@ -77,6 +95,8 @@ export interface DatasetSpec {
   users: number;
   /** Representations to write (each its own folder). */
   formats: Format[];
+  /** Encodings to write each representation in (default: text). */
+  encodings?: EncodingChoice[];
 }
 
 /** Counts and files of a generated dataset. */
@@ -104,25 +124,92 @@ export function productPool(
   return out;
 }
 
-/** Opens sinks and remembers them, so a failure can release every file. */
-class SinkSet {
-  readonly open: RowSink[] = [];
-  readonly results: SinkResult[] = [];
-  constructor(readonly target: DatasetTarget) {}
+/**
+ * Resources shared by a dataset's encoders (see `SharedResources`): opened on first
+ * use, released once, in reverse order of opening.
+ */
+class SharedPool implements SharedResources {
+  #open = new Map<string, unknown>();
+  #releases: (() => void)[] = [];
 
-  sink(names: string[], header?: string): RowSink {
-    const s = this.target.open(names, header);
-    this.open.push(s);
-    return s;
+  *use<T>(
+    key: string,
+    open: () => Steps<T>,
+    release: (r: T) => void,
+  ): Steps<T> {
+    if (this.#open.has(key)) return this.#open.get(key) as T;
+    const r = yield* open();
+    this.#open.set(key, r);
+    this.#releases.push(() => release(r));
+    return r;
   }
 
-  closeAll(): void {
-    for (const s of this.open) this.results.push(s.close());
-    this.open.length = 0;
+  releaseAll(): void {
+    for (const release of this.#releases.reverse()) {
+      try {
+        release();
+      } catch {
+        // Releasing must not hide the result or the first failure.
+      }
+    }
+    this.#releases = [];
+    this.#open.clear();
+  }
+}
+
+/**
+ * The encoders of every file being written, one per table and encoding; remembers
+ * them so a failure can release every file.
+ */
+class EncoderSet {
+  readonly #all: TableEncoder[] = [];
+  readonly #target: EncodingTarget;
+  readonly #choices: readonly EncodingChoice[];
+
+  constructor(target: EncodingTarget, choices: readonly EncodingChoice[]) {
+    this.#target = target;
+    this.#choices = choices;
+  }
+
+  /**
+   * Open `table`'s file in each encoding, under each representation of `reps` (a
+   * fact table shared by star and snowflake is one file under two paths).
+   */
+  *open(table: Table, reps: Format[]): Steps<TableWriter> {
+    const encoders: TableEncoder[] = [];
+    for (const choice of this.#choices) {
+      const names = reps.map((r) => dataPath(r, table.name, choice));
+      const e = yield* encodingOf(reps[0], choice).open(
+        table,
+        names,
+        this.#target,
+      );
+      this.#all.push(e);
+      encoders.push(e);
+    }
+    return new TableWriter(encoders);
+  }
+
+  /** Finish every file, in the order opened. */
+  *closeAll(): Steps<SinkResult[]> {
+    const results: SinkResult[] = [];
+    for (const e of this.#all) results.push(yield* e.close());
+    this.#all.length = 0;
+    return results;
   }
 
   abortAll(): void {
-    for (const s of this.open) s.abort();
+    for (const e of this.#all) e.abort();
+  }
+}
+
+/** One table's encoders: every batch goes to each. */
+class TableWriter {
+  constructor(readonly encoders: TableEncoder[]) {}
+
+  write(batch: RowBatch): void {
+    if (batch.length === 0) return;
+    for (const e of this.encoders) e.write(batch);
   }
 }
 
@@ -131,23 +218,26 @@ function tableByName(tables: Table[], name: string): Table {
 }
 
 /** Dimensions that come from the config and the calendar (all but dim_user). */
-function writeDimensions(
+function* writeDimensions(
   model: Model,
   formats: Format[],
-  sinks: SinkSet,
-): void {
-  const write = (folder: string, tables: Table[], dims: Map<string, Rows>) => {
-    for (const [name, rows] of dims) {
-      const t = tableByName(tables, name);
-      const s = sinks.sink([`${folder}/${t.name}.csv`], csvHeader(t));
-      for (const r of rows) s.row(csvRow(t, r));
-    }
-  };
+  encoders: EncoderSet,
+): Steps<void> {
+  const schemas: [Format, Table[], Map<string, Rows>][] = [];
   if (formats.includes("star")) {
-    write("star", STAR_TABLES, starDimensions(model));
+    schemas.push(["star", STAR_TABLES, starDimensions(model)]);
   }
   if (formats.includes("snowflake")) {
-    write("snowflake", SNOWFLAKE_TABLES, snowflakeDimensions(model));
+    schemas.push(["snowflake", SNOWFLAKE_TABLES, snowflakeDimensions(model)]);
+  }
+  for (const [rep, tables, dims] of schemas) {
+    for (const [name, rows] of dims) {
+      const t = tableByName(tables, name);
+      const w = yield* encoders.open(t, [rep]);
+      const batch = new RowBatch(t, Math.max(1, rows.length));
+      for (const r of rows) appendRecord(batch, r);
+      w.write(batch);
+    }
   }
 }
 
@@ -157,8 +247,8 @@ interface UserTables {
   userCat: Categorical;
   /** Device, country and zone by user index. */
   columns: UserColumns;
-  /** Raw JSON fragments by user index (undefined without raw output). */
-  userRaw?: RawUserFragments;
+  /** What raw turns repeat of each user (undefined without raw output). */
+  userRaw?: RawUserTable;
 }
 
 /** What {@linkcode userChunk} reads and fills. */
@@ -166,20 +256,17 @@ interface UserState {
   model: Model;
   streams: StreamFactory;
   fakers: FakerPool;
-  starTable: Table;
-  snowTable: Table;
-  starUser: RowSink | undefined;
-  snowUser: RowSink | undefined;
+  star: { batch: RowBatch; writer: TableWriter } | undefined;
+  snow: { batch: RowBatch; writer: TableWriter } | undefined;
   logWeights: Float64Array;
   columns: UserColumns;
-  /** Raw JSON fragments, filled only with raw output. */
-  userRaw: RawUserFragments | undefined;
+  /** Raw user columns, filled only with raw output. */
+  userRaw: RawUserTable | undefined;
 }
 
 /** Users `from` (inclusive) to `to` (exclusive), in order. */
 function userChunk(st: UserState, from: number, to: number): void {
-  const { model, streams, fakers, starTable, snowTable, starUser, snowUser } =
-    st;
+  const { model, streams, fakers, star, snow } = st;
   const { logWeights, columns, userRaw } = st;
   for (let u = from; u < to; u++) {
     logWeights[u] = userActivityLogWeight(model, streams, u);
@@ -187,9 +274,14 @@ function userChunk(st: UserState, from: number, to: number): void {
     columns.device[u] = user.device;
     columns.country[u] = user.country;
     columns.zone[u] = user.zone;
-    starUser?.row(csvRow(starTable, starUserRow(model, user)));
-    snowUser?.row(csvRow(snowTable, snowflakeUserRow(model, user)));
+    if (star) appendRecord(star.batch, starUserRow(model, user));
+    if (snow) appendRecord(snow.batch, snowflakeUserRow(model, user));
     userRaw?.add(u, user);
+  }
+  for (const x of [star, snow]) {
+    if (!x) continue;
+    x.writer.write(x.batch);
+    x.batch.clear();
   }
 }
 
@@ -201,32 +293,30 @@ function* writeUsers(
   spec: DatasetSpec,
   streams: StreamFactory,
   fakers: FakerPool,
-  sinks: SinkSet,
+  encoders: EncoderSet,
   onProgress?: Progress,
 ): Steps<UserTables> {
   const { model, formats, users } = spec;
-  const starTable = tableByName(STAR_TABLES, "dim_user");
-  const snowTable = tableByName(SNOWFLAKE_TABLES, "dim_user");
-  const starUser = formats.includes("star")
-    ? sinks.sink(["star/dim_user.csv"], csvHeader(starTable))
-    : undefined;
-  const snowUser = formats.includes("snowflake")
-    ? sinks.sink(["snowflake/dim_user.csv"], csvHeader(snowTable))
-    : undefined;
+  const dimUser = function* (rep: Format, tables: Table[]) {
+    if (!formats.includes(rep)) return undefined;
+    const t = tableByName(tables, "dim_user");
+    const writer = yield* encoders.open(t, [rep]);
+    return { batch: new RowBatch(t, STEP_UNITS), writer };
+  };
+  const star = yield* dimUser("star", STAR_TABLES);
+  const snow = yield* dimUser("snowflake", SNOWFLAKE_TABLES);
   const raw = formats.includes("raw");
   const logWeights = new Float64Array(users);
   const columns = userColumns(users);
   const userRaw = raw
-    ? new RawUserFragments(model, users, columns.device)
+    ? new RawUserTable(model, users, columns.device)
     : undefined;
   const st: UserState = {
     model,
     streams,
     fakers,
-    starTable,
-    snowTable,
-    starUser,
-    snowUser,
+    star,
+    snow,
     logWeights,
     columns,
     userRaw,
@@ -251,78 +341,64 @@ function* writeUsers(
 /** What {@linkcode sessionChunk} reads and writes to. */
 interface SessionState {
   ctx: SessionContext;
-  userRaw: RawUserFragments | undefined;
-  raw: boolean;
-  rows: SessionRowWriter;
+  batches: SessionBatches;
   /** The record every session is generated into, reused. */
   s: SessionRecord;
-  factSession: RowSink | undefined;
-  factTurn: RowSink | undefined;
-  rawTurns: RowSink | undefined;
+  factSession: TableWriter | undefined;
+  factTurn: TableWriter | undefined;
+  rawTurns: TableWriter | undefined;
 }
 
 /** Sessions `from` (inclusive) to `to` (exclusive), in order; returns their turns. */
 function sessionChunk(st: SessionState, from: number, to: number): number {
-  const { ctx, userRaw, raw, rows, s, factSession, factTurn, rawTurns } = st;
+  const { ctx, batches, s } = st;
   let turns = 0;
   for (let i = from; i < to; i++) {
     generateSession(ctx, i, s);
-    const startTs = timestamp(s.startMs);
-    const endTs = timestamp(s.endMs);
-    const zone = ctx.users.zone[s.user];
-    const offset = rows.offsetMinutes(zone, s.startMs);
-    factSession?.row(rows.factSession(s, startTs, endTs, offset));
-    const sessionPart = raw ? rows.rawSession(s, startTs, endTs) : "";
-    const localPart = raw ? rows.rawLocal(s, zone, offset) : "";
-    const userPart = userRaw ? userRaw.fragment(s.user) : "";
-    for (let t = 0; t < s.turnCount; t++) {
-      const userTs = t === 0 ? startTs : timestamp(s.userMs[t]);
-      const botTs = t === s.turnCount - 1 ? endTs : timestamp(s.botMs[t]);
-      factTurn?.row(rows.factTurn(s, t, userTs, botTs));
-      rawTurns?.row(
-        rows.rawTurn(s, t, userPart, sessionPart, userTs, botTs, localPart),
-      );
-    }
+    batches.add(s, ctx.users.zone[s.user]);
     turns += s.turnCount;
   }
+  if (batches.factSession) {
+    st.factSession!.write(batches.factSession);
+    st.factTurn!.write(batches.factTurn!);
+  }
+  if (batches.raw) st.rawTurns!.write(batches.raw);
+  batches.clear();
   return turns;
 }
 
 /**
- * Generate every session, streaming its fact rows and raw lines; one step per
+ * Generate every session, streaming its fact and raw rows; one step per
  * {@linkcode STEP_UNITS} sessions. Returns the turns.
  */
 function* writeSessions(
   spec: DatasetSpec,
   ctx: SessionContext,
-  userRaw: RawUserFragments | undefined,
-  sinks: SinkSet,
+  userRaw: RawUserTable | undefined,
+  encoders: EncoderSet,
   onProgress?: Progress,
 ): Steps<number> {
   const { model, formats } = spec;
-  const star = formats.includes("star");
-  const snow = formats.includes("snowflake");
-  const raw = formats.includes("raw");
-  // Facts are identical in both schemas: one sink writes both copies, hashes once.
-  const factPaths = (name: string) => [
-    ...(star ? [`star/${name}.csv`] : []),
-    ...(snow ? [`snowflake/${name}.csv`] : []),
-  ];
-  const facts = star || snow;
+  // Facts are identical in both schemas: one file under both paths, hashed once.
+  const factReps = formats.filter((f) => f !== "raw");
+  const facts = factReps.length > 0;
   const factSession = facts
-    ? sinks.sink(factPaths("fact_session"), csvHeader(FACT_SESSION))
+    ? yield* encoders.open(FACT_SESSION, factReps)
     : undefined;
   const factTurn = facts
-    ? sinks.sink(factPaths("fact_turn"), csvHeader(FACT_TURN))
+    ? yield* encoders.open(FACT_TURN, factReps)
     : undefined;
-  const rawTurns = raw ? sinks.sink([`raw/${RAW_TURN.name}.jsonl`]) : undefined;
-  const rows = new SessionRowWriter(model);
+  const rawTurns = userRaw
+    ? yield* encoders.open(RAW_TURN, ["raw"])
+    : undefined;
+  const batches = new SessionBatches(model, STEP_UNITS, {
+    facts,
+    raw: userRaw,
+  });
   const s = new SessionRecord(model.config.turns.count.max);
   const st: SessionState = {
     ctx,
-    userRaw,
-    raw,
-    rows,
+    batches,
     s,
     factSession,
     factTurn,
@@ -358,7 +434,8 @@ function* writeSessions(
  * import { FileSink } from "./sink/file_sink.ts";
  * // A target that only hashes (no file is written).
  * const target = {
- *   open: (names: string[], header?: string) => new FileSink({ names, files: [], header }),
+ *   lines: (names: string[], header?: string) => new FileSink({ names, files: [], header }),
+ *   files: () => [],
  *   mkdir() {},
  * };
  * const spec = { model: compileModel(config), seed: 7, sessions: 3, users: 2, formats: config.formats };
@@ -399,12 +476,27 @@ export function* datasetSteps(
   const fakers = new FakerPool(
     new Date(parseIsoDate(c.reference_date)! * DAY_MS),
   );
-  const sinks = new SinkSet(target);
+  const shared = new SharedPool();
+  const encoders = new EncoderSet(
+    {
+      lines: (n, h) => target.lines(n, h),
+      files: (n) => target.files(n),
+      shared,
+    },
+    spec.encodings ?? ["text"],
+  );
   let turns: number;
+  let results: SinkResult[];
   try {
     for (const f of formats) target.mkdir(f);
-    writeDimensions(model, formats, sinks);
-    const users = yield* writeUsers(spec, streams, fakers, sinks, onProgress);
+    yield* writeDimensions(model, formats, encoders);
+    const users = yield* writeUsers(
+      spec,
+      streams,
+      fakers,
+      encoders,
+      onProgress,
+    );
     const ctx: SessionContext = {
       model,
       streams,
@@ -418,14 +510,22 @@ export function* datasetSteps(
       ),
       withText: formats.includes("raw"),
     };
-    turns = yield* writeSessions(spec, ctx, users.userRaw, sinks, onProgress);
-    sinks.closeAll();
+    turns = yield* writeSessions(
+      spec,
+      ctx,
+      users.userRaw,
+      encoders,
+      onProgress,
+    );
+    results = yield* encoders.closeAll();
   } catch (e) {
-    sinks.abortAll();
+    encoders.abortAll();
     throw e;
+  } finally {
+    shared.releaseAll();
   }
   const files: ManifestFile[] = [];
-  for (const r of sinks.results) {
+  for (const r of results) {
     for (const p of r.names) {
       files.push({ path: p, bytes: r.bytes, rows: r.rows, sha256: r.sha256 });
     }

@@ -181,9 +181,11 @@ export function* generateSteps(opts: GenerateOptions): Steps<GenerateResult> {
         sessions: config.sessions,
         users: config.users,
         formats: config.formats,
+        encodings: config.encodings,
       },
       {
-        open: (names, header) => {
+        files: (names) => names.map((r) => staged.path(r)),
+        lines: (names, header) => {
           const files = names.map((r) => staged.path(r));
           try {
             return new FileSink({ names, files, header });

@@ -96,6 +96,56 @@ export function scaled(units: number, decimals: number): string {
 }
 
 /**
+ * A signed count of 10^−`decimals` units as a decimal string, as {@linkcode scaled}
+ * writes a non-negative one: `decimal(-1235, 4)` → "-0.1235", `decimal(0, 1)` → "0.0".
+ *
+ * @param units A safe integer.
+ * @param decimals 0..6.
+ * @throws {RangeError} As {@linkcode scaled}.
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * strictEqual(decimal(-1235, 4), "-0.1235");
+ * strictEqual(decimal(60055, 1), "6005.5");
+ * ```
+ */
+export function decimal(units: number, decimals: number): string {
+  return units < 0 ? "-" + scaled(-units, decimals) : scaled(units, decimals);
+}
+
+/**
+ * The units of 10^−`decimals` that {@linkcode fixed} writes for `x`: the integer whose
+ * {@linkcode decimal} is `fixed(x, decimals)`, so a value stored as units reads back
+ * as the very decimal the text encodings print (`toFixed`'s rounding of the binary
+ * value, not a re-rounding of `x × 10^decimals`).
+ *
+ * @param x As for {@linkcode fixed}.
+ * @param decimals 0..6.
+ * @returns A safe integer; 0 for a value that prints as zero.
+ * @throws {RangeError} As {@linkcode fixed}.
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * strictEqual(decimalUnits(0.1234, 4), 1234);
+ * // 1.0005 is stored as 1.000499999…, which toFixed(3) rounds down.
+ * strictEqual(decimalUnits(1.0005, 3), 1000);
+ * strictEqual(decimal(decimalUnits(-0.00001, 4), 4), fixed(-0.00001, 4));
+ * ```
+ */
+export function decimalUnits(x: number, decimals: number): number {
+  const p = POW10[decimals];
+  if (p === undefined) {
+    throw new RangeError(`Cannot format ${x} with ${decimals} decimals`);
+  }
+  const k = Math.round(x * p);
+  // On the grid (confidences, probabilities): toFixed prints exactly k.
+  if (k / p === x && Number.isSafeInteger(k)) return k === 0 ? 0 : k;
+  const s = fixed(x, decimals);
+  const units = Number(decimals === 0 ? s : s.replace(".", ""));
+  return units === 0 ? 0 : units;
+}
+
+/**
  * Format an integer.
  *
  * @param x A safe integer (|x| ≤ 2^53 − 1); −0 prints as "0".

@@ -128,3 +128,18 @@ export function* awaitStep<T>(p: Promise<T>): Steps<T> {
   }
   return box.value;
 }
+
+/**
+ * A value as a computation of no steps, for an implementation of a steps interface
+ * that has nothing to wait for.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * strictEqual(runSteps(stepsOf(3)), 3);
+ * ```
+ */
+// deno-lint-ignore require-yield
+export function* stepsOf<T>(value: T): Steps<T> {
+  return value;
+}

@@ -225,7 +225,10 @@ function* integrityCheck(
 /** A sink that only hashes (regeneration without a second copy on disk). */
 function hashOnlyTarget(): DatasetTarget {
   return {
-    open: (names, header) => new FileSink({ names, files: [], header }),
+    lines: (names, header) => new FileSink({ names, files: [], header }),
+    files: (names) => {
+      throw new Error(`Cannot verify ${names[0]} yet`);
+    },
     mkdir: () => {},
   };
 }
@@ -308,7 +311,10 @@ function* firstDifferences(
 ): Steps<FirstDifference[]> {
   const sinks: CompareSink[] = [];
   yield* datasetSteps(spec, {
-    open: (names, header) => {
+    files: (names) => {
+      throw new Error(`Cannot verify ${names[0]} yet`);
+    },
+    lines: (names, header) => {
       if (!names.some((n) => watch.has(n))) {
         return {
           row() {},
@@ -436,6 +442,7 @@ export function* verifySteps(
       sessions: m.sessions,
       users: m.users,
       formats: inputs.config.formats,
+      encodings: inputs.config.encodings,
     }
     : undefined;
   if (spec) {

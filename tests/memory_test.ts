@@ -12,7 +12,10 @@ import { compileModel } from "../lib/model/model.ts";
 import { StreamFactory } from "../lib/random/mod.ts";
 import { FakerPool } from "../lib/model/faker_pool.ts";
 import { generateUser } from "../lib/model/user.ts";
-import { rawUserFragment, RawUserFragments } from "../lib/project/users.ts";
+import { rawUserFragment, RawUserTable } from "../lib/project/users.ts";
+import { RowBatch } from "../lib/schema/row_batch.ts";
+import { RAW_TURN } from "../lib/schema/tables.ts";
+import { TextCells } from "../lib/encoding/text_cells.ts";
 import { DAY_MS, parseIsoDate } from "../lib/calendar/iso_date.ts";
 import {
   BYTES_PER_USER_RAW,
@@ -141,7 +144,7 @@ Deno.test("maxUsers: heap limit minus the reserve, over the bytes per user", () 
   assert.ok(maxUsers(["star"], 4192 * MiB) > maxUsers(["raw"], 4192 * MiB));
 });
 
-Deno.test("the compact user table rebuilds every user's raw fragment exactly", () => {
+Deno.test("the compact user table gives every user's raw columns exactly", () => {
   const config = effectiveConfig(
     loadConfig(`${ROOT}/config.yaml`).config,
     {},
@@ -152,22 +155,30 @@ Deno.test("the compact user table rebuilds every user's raw fragment exactly", (
   const fakers = new FakerPool(
     new Date(parseIsoDate(config.reference_date)! * DAY_MS),
   );
-  // Two full chunks of 4,096 users and part of a third.
   const n = 2 * 4096 + 17;
   const device = new Int32Array(n);
-  const table = new RawUserFragments(model, n, device);
-  const expected: string[] = [];
+  const table = new RawUserTable(model, n, device);
+  const expected: Record<string, unknown>[] = [];
   for (let u = 0; u < n; u++) {
     const user = generateUser(model, streams, fakers, u);
     device[u] = user.device;
     table.add(u, user);
-    expected.push(rawUserFragment(model, user));
+    // The reference: the user's fields as a strict JSON parser reads them.
+    expected.push(JSON.parse(`{${rawUserFragment(model, user)}}`));
   }
+  const batch = new RowBatch(RAW_TURN, n, table.dictionaries());
+  for (let u = 0; u < n; u++) table.fill(batch, u, u);
+  batch.length = n;
+  const cells = new TextCells(RAW_TURN, { string: JSON.stringify, time: '"' });
   for (let u = 0; u < n; u++) {
-    const got = table.fragment(u);
-    assert.equal(got, expected[u], `user ${u}`);
-    // And it is a valid JSON object body whose key is the user's.
-    assert.equal(JSON.parse(`{${got}}`).user_id, u + 1);
+    for (const [k, v] of Object.entries(expected[u])) {
+      const c = batch.index(k);
+      assert.deepEqual(
+        JSON.parse(cells.cell(batch, c, u)),
+        v,
+        `user ${u} ${k}`,
+      );
+    }
   }
   assert.throws(
     () => table.add(0, generateUser(model, streams, fakers, 0)),

@@ -6,6 +6,8 @@
  */
 import {
   type Config,
+  ENCODING_CHOICES,
+  type EncodingChoice,
   type FileConfig,
   FLAG_KEYS,
   type Format,
@@ -23,6 +25,8 @@ export interface Overrides {
   users?: number;
   /** `--formats`: representations to write. */
   formats?: Format[];
+  /** `--encoding`: encodings to write (default: the file's, else text). */
+  encodings?: EncodingChoice[];
   /** `--out`: output folder. */
   out?: string;
 }
@@ -52,7 +56,7 @@ export function effectiveConfig(
   o: Overrides,
   source: string,
 ): Config {
-  const { seed, sessions, users, out, formats, ...model } = config;
+  const { seed, sessions, users, out, formats, encodings, ...model } = config;
   const flags = {
     seed: o.seed ?? seed,
     sessions: o.sessions ?? sessions,
@@ -69,5 +73,24 @@ export function effectiveConfig(
       } in the file or give ${listed(missing.map((k) => `--${k}`))}`,
     );
   }
-  return { ...(flags as Pick<Config, typeof FLAG_KEYS[number]>), ...model };
+  return {
+    ...(flags as Pick<Config, typeof FLAG_KEYS[number]>),
+    encodings: orderedEncodings(o.encodings ?? encodings ?? ["text"]),
+    ...model,
+  };
+}
+
+/**
+ * Encodings in canonical order (text, then parquet), each once.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * deepStrictEqual(orderedEncodings(["parquet", "text", "parquet"]), ["text", "parquet"]);
+ * ```
+ */
+export function orderedEncodings(
+  list: readonly EncodingChoice[],
+): EncodingChoice[] {
+  return ENCODING_CHOICES.filter((e) => list.includes(e));
 }

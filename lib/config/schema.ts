@@ -20,6 +20,13 @@ export const MAX_USERS = 100_000_000;
 export const FORMATS = ["raw", "star", "snowflake"] as const;
 /** One output representation. */
 export type Format = typeof FORMATS[number];
+/**
+ * Encodings of the files (docs/design.md §11): `text` (raw JSONL, star and snowflake
+ * CSV) and `parquet` (every table as Parquet).
+ */
+export const ENCODING_CHOICES = ["text", "parquet"] as const;
+/** One encoding choice. */
+export type EncodingChoice = typeof ENCODING_CHOICES[number];
 /** ISO weekday names, Monday first (ISO 8601 weekday 1..7). */
 export const WEEKDAYS = [
   "Mon",
@@ -86,6 +93,9 @@ export const configSchema = z.strictObject({
   out: text.optional(),
   formats: z.array(z.enum(FORMATS, { error: "must be raw, star or snowflake" }))
     .min(1, { error: "must not be empty" }).optional(),
+  encodings: z.array(
+    z.enum(ENCODING_CHOICES, { error: "must be text or parquet" }),
+  ).min(1, { error: "must not be empty" }).optional(),
   reference_date: isoDate,
   calendar: z.strictObject({
     start: isoDate,
@@ -263,5 +273,6 @@ export type FileConfig = ConfigOutput;
  * overrides applied, so that the {@linkcode FLAG_KEYS} are all present.
  */
 export type Config =
-  & Omit<ConfigOutput, FlagKey>
-  & { [K in FlagKey]-?: NonNullable<ConfigOutput[K]> };
+  & Omit<ConfigOutput, FlagKey | "encodings">
+  & { [K in FlagKey]-?: NonNullable<ConfigOutput[K]> }
+  & { encodings: EncodingChoice[] };

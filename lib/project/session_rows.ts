@@ -1,55 +1,161 @@
 /**
  * The hot path: one generated session → its `fact_session` row, its `fact_turn` rows
- * and its raw JSONL lines. Column order follows `FACT_SESSION`, `FACT_TURN` and
- * `RAW_TURN` (checked by tests against the schema-driven `csvRow`).
+ * and its raw turn rows, as typed values in {@linkcode RowBatch}es of `FACT_SESSION`,
+ * `FACT_TURN` and `RAW_TURN` (columns found by name; tests rebuild the text rows with
+ * the schema-driven `csvRow`). Encoders turn the batches into bytes.
  *
  * @module
  */
 import type { Model } from "../model/model.ts";
 import { SENTIMENT_LABELS, type SessionRecord } from "../model/session.ts";
 import { DAY_MS, dayParts } from "../calendar/iso_date.ts";
-import { fixed, scaled } from "../number_format.ts";
-import { localTimestamp, utcOffsetMinutes } from "../calendar/time_zone.ts";
+import { decimalUnits } from "../number_format.ts";
+import { utcOffsetMinutes } from "../calendar/time_zone.ts";
 import { ACT_NAMES } from "../model/dialogue_acts.ts";
+import { RowBatch } from "../schema/row_batch.ts";
+import { FACT_SESSION, FACT_TURN, RAW_TURN } from "../schema/tables.ts";
+import type { RawUserTable } from "./users.ts";
 
 const MINUTE_MS = 60_000;
 
+/** Column indices of a batch, by name. */
+function indices<K extends string>(
+  b: RowBatch,
+  names: readonly K[],
+): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const n of names) out[n] = b.index(n);
+  return out;
+}
+
+const SESSION_COLUMNS = [
+  "session_key",
+  "user_key",
+  "channel_key",
+  "device_key",
+  "goal_intent_key",
+  "start_date_key",
+  "start_time_key",
+  "start_ts",
+  "end_ts",
+  "duration_ms",
+  "turn_count",
+  "fallback_count",
+  "fallback_rate",
+  "mean_confidence",
+  "mean_latency_ms",
+  "sentiment_score",
+  "sentiment_label",
+  "satisfaction",
+  "escalated",
+  "resolved",
+  "language",
+  "local_date_key",
+  "local_time_key",
+] as const;
+
+const TURN_COLUMNS = [
+  "session_key",
+  "turn_number",
+  "user_key",
+  "date_key",
+  "time_key",
+  "intent_key",
+  "user_act_key",
+  "bot_act_key",
+  "channel_key",
+  "device_key",
+  "user_ts",
+  "bot_ts",
+  "confidence",
+  "is_fallback",
+  "latency_ms",
+  "think_time_ms",
+] as const;
+
+const RAW_COLUMNS = [
+  "session_id",
+  "turn_number",
+  "channel",
+  "channel_type",
+  "session_start",
+  "session_end",
+  "session_turns",
+  "session_fallbacks",
+  "session_mean_confidence",
+  "session_mean_latency_ms",
+  "session_sentiment_score",
+  "session_sentiment",
+  "session_satisfaction",
+  "session_escalated",
+  "session_resolved",
+  "session_goal",
+  "intent",
+  "intent_category",
+  "user_act",
+  "bot_act",
+  "confidence",
+  "is_fallback",
+  "latency_ms",
+  "think_time_ms",
+  "user_ts",
+  "bot_ts",
+  "user_text",
+  "bot_text",
+  "user_time_zone",
+  "session_start_local",
+] as const;
+
+/** Which of a session's tables to fill. */
+export interface SessionTables {
+  /** Fill `fact_session` and `fact_turn` (star and snowflake). */
+  facts: boolean;
+  /** Fill the raw turn rows, with each user's columns from this table. */
+  raw?: RawUserTable;
+}
+
 /**
- * Row writers' shared lookups for one run.
+ * Batches of the rows of up to `sessions` sessions: {@linkcode SessionBatches.add}
+ * one generated session at a time, hand the batches to the encoders, then
+ * {@linkcode SessionBatches.clear}.
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { parseConfig } from "../config/load.ts";
  * import { effectiveConfig } from "../config/effective.ts";
  * import { compileModel } from "../model/model.ts";
  * const text = Deno.readTextFileSync("config.yaml");
  * const model = compileModel(effectiveConfig(parseConfig(text, "config.yaml"), {}, "config.yaml"));
- * const w = new SessionRowWriter(model);
+ * const w = new SessionBatches(model, 10, { facts: true });
  * const ms = Date.UTC(2025, 0, 15, 13, 45); // 2025-01-15 13:45Z, inside config.yaml's calendar
- * if (w.dateKey(ms) !== 20250115 || w.timeKey(ms) !== 1345) throw new Error("Keys");
+ * strictEqual(w.dateKey(ms), 20250115);
+ * strictEqual(w.timeKey(ms), 1345);
+ * strictEqual(w.factTurn?.capacity, 10 * model.config.turns.count.max);
  * ```
  */
-export class SessionRowWriter {
+export class SessionBatches {
+  /** `fact_session` rows (with facts). */
+  readonly factSession: RowBatch | undefined;
+  /** `fact_turn` rows (with facts). */
+  readonly factTurn: RowBatch | undefined;
+  /** Raw turn rows (with raw). */
+  readonly raw: RowBatch | undefined;
   /** YYYYMMDD by epoch day − dimDateFirstDay. */
   #dateKeys: Int32Array;
   #firstDay: number;
-  /** JSON string literals, precomputed per index. */
-  #intentJson: string[];
-  /** `"session_goal":"<intent>"` per intent index. */
-  #goalJson: string[];
-  /** `"user_act":"<act>"` and `"bot_act":"<act>"` per act index. */
-  #userActJson: string[];
-  #botActJson: string[];
-  #channelJson: string[];
-  #sentimentJson: string[];
-  /** Language codes by index (`dialogue.text` order). */
-  #languages: string[];
-  /** Zone names by zone index, and as JSON members `"user_time_zone":"…"`. */
   #zones: string[];
-  #zoneJson: string[];
+  #users: RawUserTable | undefined;
+  #fs: Record<typeof SESSION_COLUMNS[number], number> | undefined;
+  #ft: Record<typeof TURN_COLUMNS[number], number> | undefined;
+  #rw: Record<typeof RAW_COLUMNS[number], number> | undefined;
 
-  /** Precompute the date keys and JSON literals of `model`'s config. */
-  constructor(model: Model) {
+  /**
+   * @param model The compiled model.
+   * @param sessions Sessions the batches hold, count.
+   * @param tables Which tables to fill.
+   */
+  constructor(model: Model, sessions: number, tables: SessionTables) {
     this.#firstDay = model.dimDateFirstDay;
     const n = model.dimDateLastDay - model.dimDateFirstDay + 1;
     this.#dateKeys = new Int32Array(n);
@@ -57,20 +163,33 @@ export class SessionRowWriter {
       this.#dateKeys[i] = dayParts(this.#firstDay + i).dateKey;
     }
     const c = model.config;
-    const j = JSON.stringify;
-    this.#intentJson = c.intents.map((i) =>
-      `"intent":${j(i.name)},"intent_category":${j(i.category)}`
-    );
-    this.#goalJson = c.intents.map((i) => `"session_goal":${j(i.name)}`);
-    this.#userActJson = ACT_NAMES.map((a) => `"user_act":${j(a)}`);
-    this.#botActJson = ACT_NAMES.map((a) => `"bot_act":${j(a)}`);
-    this.#channelJson = c.channels.map((ch) =>
-      `"channel":${j(ch.name)},"channel_type":${j(ch.type)}`
-    );
-    this.#sentimentJson = SENTIMENT_LABELS.map((l) => j(l));
-    this.#languages = Object.keys(c.dialogue.text);
     this.#zones = model.timeZones;
-    this.#zoneJson = model.timeZones.map((z) => `"user_time_zone":${j(z)}`);
+    const turns = sessions * c.turns.count.max;
+    if (tables.facts) {
+      this.factSession = new RowBatch(FACT_SESSION, sessions, {
+        sentiment_label: SENTIMENT_LABELS,
+        language: Object.keys(c.dialogue.text),
+      });
+      this.factTurn = new RowBatch(FACT_TURN, turns);
+      this.#fs = indices(this.factSession, SESSION_COLUMNS);
+      this.#ft = indices(this.factTurn, TURN_COLUMNS);
+    }
+    if (tables.raw) {
+      this.#users = tables.raw;
+      this.raw = new RowBatch(RAW_TURN, turns, {
+        ...tables.raw.dictionaries(),
+        channel: c.channels.map((ch) => ch.name),
+        channel_type: c.channels.map((ch) => ch.type),
+        session_sentiment: SENTIMENT_LABELS,
+        session_goal: c.intents.map((i) => i.name),
+        intent: c.intents.map((i) => i.name),
+        intent_category: c.intents.map((i) => i.category),
+        user_act: ACT_NAMES,
+        bot_act: ACT_NAMES,
+        user_time_zone: model.timeZones,
+      });
+      this.#rw = indices(this.raw, RAW_COLUMNS);
+    }
   }
 
   /**
@@ -107,105 +226,128 @@ export class SessionRowWriter {
   }
 
   /**
-   * The `fact_session` row of a session (no line ending).
+   * Append a session's rows.
    *
-   * @param offset The user's UTC offset at the session start, minutes east.
-   */
-  factSession(
-    s: SessionRecord,
-    startTs: string,
-    endTs: string,
-    offset: number,
-  ): string {
-    const local = s.startMs + offset * MINUTE_MS;
-    return `${s.sessionKey},${s.user + 1},${s.channel + 1},${s.device + 1},${
-      s.goal + 1
-    },${this.dateKey(s.startMs)},${
-      this.timeKey(s.startMs)
-    },${startTs},${endTs},${
-      s.endMs - s.startMs
-    },${s.turnCount},${s.fallbackCount},${scaled(s.fallbackRateE4, 4)},${
-      scaled(s.meanConfidenceE4, 4)
-    },${scaled(s.meanLatencyE1, 1)},${fixed(s.sentimentScore, 4)},${
-      SENTIMENT_LABELS[s.sentimentLabel]
-    },${s.satisfaction},${s.escalated},${s.resolved},${
-      this.#languages[s.language]
-    },${this.dateKey(local)},${this.timeKey(local)}`;
-  }
-
-  /** The `fact_turn` row of turn `i` (0-based) of a session (no line ending). */
-  factTurn(s: SessionRecord, i: number, userTs: string, botTs: string): string {
-    const ms = s.userMs[i];
-    return `${s.sessionKey},${i + 1},${s.user + 1},${this.dateKey(ms)},${
-      this.timeKey(ms)
-    },${s.intent[i] + 1},${s.userAct[i] + 1},${s.botAct[i] + 1},${
-      s.channel + 1
-    },${s.device + 1},${userTs},${botTs},${fixed(s.confidence[i], 4)},${
-      s.fallback[i] === 1
-    },${s.latencyMs[i]},${s.thinkMs[i]}`;
-  }
-
-  /**
-   * The session part of a raw line, from `"channel"` to `"session_goal"`
-   * (no surrounding commas).
-   */
-  rawSession(s: SessionRecord, startTs: string, endTs: string): string {
-    return `${
-      this.#channelJson[s.channel]
-    },"session_start":"${startTs}","session_end":"${endTs}","session_turns":${s.turnCount},"session_fallbacks":${s.fallbackCount},"session_mean_confidence":${
-      scaled(s.meanConfidenceE4, 4)
-    },"session_mean_latency_ms":${
-      scaled(s.meanLatencyE1, 1)
-    },"session_sentiment_score":${
-      fixed(s.sentimentScore, 4)
-    },"session_sentiment":${
-      this.#sentimentJson[s.sentimentLabel]
-    },"session_satisfaction":${s.satisfaction},"session_escalated":${s.escalated},"session_resolved":${s.resolved},${
-      this.#goalJson[s.goal]
-    }`;
-  }
-
-  /**
-   * The local-time tail of a raw line, `"user_time_zone"` and
-   * `"session_start_local"` (no surrounding commas).
-   *
+   * @param s The generated session.
    * @param zone The user's zone index (into the model's `timeZones`).
-   * @param offset The zone's UTC offset at the session start, minutes east.
+   * @throws {RangeError} When the batches are full (more sessions than their size).
    */
-  rawLocal(s: SessionRecord, zone: number, offset: number): string {
-    return `${this.#zoneJson[zone]},"session_start_local":"${
-      localTimestamp(s.startMs, offset)
-    }"`;
+  add(s: SessionRecord, zone: number): void {
+    const offset = this.offsetMinutes(zone, s.startMs);
+    const sentimentUnits = decimalUnits(s.sentimentScore, 4);
+    if (this.factSession) this.#addFacts(s, offset, sentimentUnits);
+    if (this.raw) this.#addRaw(s, zone, offset, sentimentUnits);
   }
 
-  /**
-   * One raw JSONL line (no line ending) for turn `i`.
-   *
-   * @param userPart From `rawUserFragment`.
-   * @param sessionPart From {@linkcode rawSession}.
-   * @param localPart From {@linkcode rawLocal}.
-   */
-  rawTurn(
+  #addFacts(s: SessionRecord, offset: number, sentimentUnits: number): void {
+    const b = this.factSession!, k = this.#fs!, r = b.length;
+    if (r >= b.capacity) throw new RangeError("Session batch is full");
+    const num = b.numbers, local = s.startMs + offset * MINUTE_MS;
+    num[k.session_key]![r] = s.sessionKey;
+    num[k.user_key]![r] = s.user + 1;
+    num[k.channel_key]![r] = s.channel + 1;
+    num[k.device_key]![r] = s.device + 1;
+    num[k.goal_intent_key]![r] = s.goal + 1;
+    num[k.start_date_key]![r] = this.dateKey(s.startMs);
+    num[k.start_time_key]![r] = this.timeKey(s.startMs);
+    num[k.start_ts]![r] = s.startMs;
+    num[k.end_ts]![r] = s.endMs;
+    num[k.duration_ms]![r] = s.endMs - s.startMs;
+    num[k.turn_count]![r] = s.turnCount;
+    num[k.fallback_count]![r] = s.fallbackCount;
+    num[k.fallback_rate]![r] = s.fallbackRateE4;
+    num[k.mean_confidence]![r] = s.meanConfidenceE4;
+    num[k.mean_latency_ms]![r] = s.meanLatencyE1;
+    num[k.sentiment_score]![r] = sentimentUnits;
+    b.codes[k.sentiment_label]![r] = s.sentimentLabel;
+    num[k.satisfaction]![r] = s.satisfaction;
+    b.flags[k.escalated]![r] = s.escalated ? 1 : 0;
+    b.flags[k.resolved]![r] = s.resolved ? 1 : 0;
+    b.codes[k.language]![r] = s.language;
+    num[k.local_date_key]![r] = this.dateKey(local);
+    num[k.local_time_key]![r] = this.timeKey(local);
+    b.length = r + 1;
+
+    const t = this.factTurn!, j = this.#ft!, tn = t.numbers;
+    let row = t.length;
+    if (row + s.turnCount > t.capacity) {
+      throw new RangeError("Turn batch is full");
+    }
+    for (let i = 0; i < s.turnCount; i++, row++) {
+      const ms = s.userMs[i];
+      tn[j.session_key]![row] = s.sessionKey;
+      tn[j.turn_number]![row] = i + 1;
+      tn[j.user_key]![row] = s.user + 1;
+      tn[j.date_key]![row] = this.dateKey(ms);
+      tn[j.time_key]![row] = this.timeKey(ms);
+      tn[j.intent_key]![row] = s.intent[i] + 1;
+      tn[j.user_act_key]![row] = s.userAct[i] + 1;
+      tn[j.bot_act_key]![row] = s.botAct[i] + 1;
+      tn[j.channel_key]![row] = s.channel + 1;
+      tn[j.device_key]![row] = s.device + 1;
+      tn[j.user_ts]![row] = i === 0 ? s.startMs : ms;
+      tn[j.bot_ts]![row] = i === s.turnCount - 1 ? s.endMs : s.botMs[i];
+      tn[j.confidence]![row] = decimalUnits(s.confidence[i], 4);
+      t.flags[j.is_fallback]![row] = s.fallback[i] === 1 ? 1 : 0;
+      tn[j.latency_ms]![row] = s.latencyMs[i];
+      tn[j.think_time_ms]![row] = s.thinkMs[i];
+    }
+    t.length = row;
+  }
+
+  #addRaw(
     s: SessionRecord,
-    i: number,
-    userPart: string,
-    sessionPart: string,
-    userTs: string,
-    botTs: string,
-    localPart: string,
-  ): string {
-    return `{"session_id":${s.sessionKey},"turn_number":${
-      i + 1
-    },${userPart},${sessionPart},${this.#intentJson[s.intent[i]]},${
-      this.#userActJson[s.userAct[i]]
-    },${this.#botActJson[s.botAct[i]]},"confidence":${
-      fixed(s.confidence[i], 4)
-    },"is_fallback":${s.fallback[i] === 1},"latency_ms":${
-      s.latencyMs[i]
-    },"think_time_ms":${
-      s.thinkMs[i]
-    },"user_ts":"${userTs}","bot_ts":"${botTs}","user_text":${
-      JSON.stringify(s.userText[i])
-    },"bot_text":${JSON.stringify(s.botText[i])},${localPart}}`;
+    zone: number,
+    offset: number,
+    sentimentUnits: number,
+  ): void {
+    const b = this.raw!, k = this.#rw!, num = b.numbers, codes = b.codes;
+    let row = b.length;
+    if (row + s.turnCount > b.capacity) {
+      throw new RangeError("Raw batch is full");
+    }
+    const users = this.#users!;
+    for (let i = 0; i < s.turnCount; i++, row++) {
+      num[k.session_id]![row] = s.sessionKey;
+      num[k.turn_number]![row] = i + 1;
+      users.fill(b, row, s.user);
+      codes[k.channel]![row] = s.channel;
+      codes[k.channel_type]![row] = s.channel;
+      num[k.session_start]![row] = s.startMs;
+      num[k.session_end]![row] = s.endMs;
+      num[k.session_turns]![row] = s.turnCount;
+      num[k.session_fallbacks]![row] = s.fallbackCount;
+      num[k.session_mean_confidence]![row] = s.meanConfidenceE4;
+      num[k.session_mean_latency_ms]![row] = s.meanLatencyE1;
+      num[k.session_sentiment_score]![row] = sentimentUnits;
+      codes[k.session_sentiment]![row] = s.sentimentLabel;
+      num[k.session_satisfaction]![row] = s.satisfaction;
+      b.flags[k.session_escalated]![row] = s.escalated ? 1 : 0;
+      b.flags[k.session_resolved]![row] = s.resolved ? 1 : 0;
+      codes[k.session_goal]![row] = s.goal;
+      codes[k.intent]![row] = s.intent[i];
+      codes[k.intent_category]![row] = s.intent[i];
+      codes[k.user_act]![row] = s.userAct[i];
+      codes[k.bot_act]![row] = s.botAct[i];
+      num[k.confidence]![row] = decimalUnits(s.confidence[i], 4);
+      b.flags[k.is_fallback]![row] = s.fallback[i] === 1 ? 1 : 0;
+      num[k.latency_ms]![row] = s.latencyMs[i];
+      num[k.think_time_ms]![row] = s.thinkMs[i];
+      num[k.user_ts]![row] = i === 0 ? s.startMs : s.userMs[i];
+      num[k.bot_ts]![row] = i === s.turnCount - 1 ? s.endMs : s.botMs[i];
+      b.texts[k.user_text]![row] = s.userText[i];
+      b.texts[k.bot_text]![row] = s.botText[i];
+      codes[k.user_time_zone]![row] = zone;
+      num[k.session_start_local]![row] = s.startMs;
+      b.offsets[k.session_start_local]![row] = offset;
+    }
+    b.length = row;
+  }
+
+  /** Forget the rows (after the encoders have taken them). */
+  clear(): void {
+    this.factSession?.clear();
+    this.factTurn?.clear();
+    this.raw?.clear();
   }
 }

@@ -8,6 +8,7 @@ import type { UserRecord } from "../model/user.ts";
 import { dayParts, formatIsoDate } from "../calendar/iso_date.ts";
 import type { CellValue } from "./csv_row.ts";
 import { localeLanguage } from "../model/text.ts";
+import type { RowBatch } from "../schema/row_batch.ts";
 
 /** Star `dim_user` row: country, region, age band and device denormalized. */
 export function starUserRow(
@@ -81,69 +82,47 @@ export function rawUserFragment(model: Model, u: UserRecord): string {
   }"`;
 }
 
-/** Users per text chunk of {@linkcode RawUserFragments}. */
-const CHUNK_USERS = 4096;
-
 /**
- * The raw user fragments of every user, held compactly: small attributes in typed
- * arrays (off the JavaScript heap) and the JSON-quoted names and e-mails joined into
- * one flat string per 4,096 users. {@linkcode RawUserFragments.fragment} rebuilds
- * exactly the string {@linkcode rawUserFragment} makes, once per session, instead of
- * keeping one pre-built (and, in V8, fragmented) string per user.
+ * What the raw log repeats of each user on every turn, held compactly: small
+ * attributes in typed arrays (off the JavaScript heap), names and e-mails as strings.
+ * {@linkcode RawUserTable.fill} writes a user's columns into a raw turn row.
  *
- * Memory per user: about 45 bytes of heap (the quoted name and e-mail, one byte per
- * character when no character is above U+00FF) and 24 bytes of typed arrays.
+ * Memory per user: the name and the e-mail (one byte per character when no character
+ * is above U+00FF, plus V8's string headers, about 100 bytes in all) and 20 bytes of
+ * typed arrays.
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { parseConfig } from "../config/load.ts";
  * import { effectiveConfig } from "../config/effective.ts";
  * import { compileModel } from "../model/model.ts";
- * import type { UserRecord } from "../model/user.ts";
+ * import { RowBatch } from "../schema/row_batch.ts";
+ * import { RAW_TURN } from "../schema/tables.ts";
  * const text = Deno.readTextFileSync("config.yaml");
  * const model = compileModel(effectiveConfig(parseConfig(text, "config.yaml"), {}, "config.yaml"));
- * const user = (i: number): UserRecord => ({
- *   userKey: i + 1,
- *   name: i ? "三輪 蓮" : 'Mia "M" Jones',
- *   email: `mia${i + 1}@example.com`,
- *   age: 30 + i,
- *   ageBand: 0,
- *   device: i,
- *   country: i,
- *   tenureDays: 10,
- *   signupDay: model.calendarStartDay - 10, // as generateUser sets it: start − tenure
- *   zone: 0,
+ * const table = new RawUserTable(model, 1, Int32Array.from([0]));
+ * table.add(0, {
+ *   userKey: 1, name: "三輪 蓮", email: "ren1@example.com", age: 30, ageBand: 0,
+ *   device: 0, country: 0, tenureDays: 10, signupDay: model.calendarStartDay - 10, zone: 0,
  * });
- * const table = new RawUserFragments(model, 2, Int32Array.from([0, 1]));
- * table.add(0, user(0));
- * table.add(1, user(1));
- * for (const i of [0, 1]) {
- *   const fragment = table.fragment(i);
- *   if (fragment !== rawUserFragment(model, user(i))) throw new Error(fragment);
- *   // A strict JSON parser reads it as object members.
- *   if (JSON.parse(`{${fragment}}`).user_email !== `mia${i + 1}@example.com`) throw new Error(fragment);
- * }
+ * const b = new RowBatch(RAW_TURN, 1, table.dictionaries());
+ * table.fill(b, 0, 0);
+ * strictEqual(b.text(b.index("user_email"), 0), "ren1@example.com");
+ * strictEqual(b.numbers[b.index("user_signup_date")]![0], model.calendarStartDay - 10);
  * ```
  */
-export class RawUserFragments {
-  #model: Model;
+export class RawUserTable {
+  #calendarStart: number;
   #device: Int32Array;
   #age: Int32Array;
   #ageBand: Int32Array;
   #country: Int32Array;
   #tenureDays: Float64Array;
-  /** Per user: end of its text within its chunk, and the length of the quoted name. */
-  #end: Uint32Array;
-  #nameLength: Uint32Array;
-  /** Joined chunks, and the parts of the chunk being filled. */
-  #chunks: string[] = [];
-  #pending: string[] = [];
-  #pendingLength = 0;
-  #filled = 0;
-  /** JSON members by index: age band; country to locale; device and platform. */
-  #ageBandJson: string[];
-  #countryJson: string[];
-  #deviceJson: string[];
+  #name: string[] = [];
+  #email: string[] = [];
+  #dictionaries: Record<string, string[]>;
+  #cols: number[] | undefined;
 
   /**
    * Room for `users` users, added in index order.
@@ -153,27 +132,29 @@ export class RawUserFragments {
    * @param device Device index by user index, filled by the caller (shared, not copied).
    */
   constructor(model: Model, users: number, device: Int32Array) {
-    this.#model = model;
+    this.#calendarStart = model.calendarStartDay;
     this.#device = device;
     this.#age = new Int32Array(users);
     this.#ageBand = new Int32Array(users);
     this.#country = new Int32Array(users);
     this.#tenureDays = new Float64Array(users);
-    this.#end = new Uint32Array(users);
-    this.#nameLength = new Uint32Array(users);
     const p = model.config.population;
-    const j = JSON.stringify;
-    this.#ageBandJson = p.age_bands.map((b) => `"user_age_band":${j(b.label)}`);
-    this.#countryJson = p.countries.map((c) =>
-      `"user_country_code":${j(c.code)},"user_country":${
-        j(c.name)
-      },"user_region":${j(c.region)},"user_locale":${j(c.locale)},"language":${
-        j(localeLanguage(c.locale))
-      }`
-    );
-    this.#deviceJson = p.devices.map((d) =>
-      `"user_device":${j(d.name)},"user_platform":${j(d.platform)}`
-    );
+    const countries = p.countries;
+    this.#dictionaries = {
+      user_age_band: p.age_bands.map((b) => b.label),
+      user_country_code: countries.map((c) => c.code),
+      user_country: countries.map((c) => c.name),
+      user_region: countries.map((c) => c.region),
+      user_locale: countries.map((c) => c.locale),
+      language: countries.map((c) => localeLanguage(c.locale)),
+      user_device: p.devices.map((d) => d.name),
+      user_platform: p.devices.map((d) => d.platform),
+    };
+  }
+
+  /** Dictionaries of the raw user columns, for the raw batch (by column name). */
+  dictionaries(): Record<string, readonly string[]> {
+    return this.#dictionaries;
   }
 
   /**
@@ -182,53 +163,55 @@ export class RawUserFragments {
    * @throws {RangeError} When `u` is not the next index.
    */
   add(index: number, u: UserRecord): void {
-    if (index !== this.#filled) {
+    if (index !== this.#name.length) {
       throw new RangeError(
-        `Cannot add user ${index} to the raw user table: expected user ${this.#filled}`,
+        `Cannot add user ${index} to the raw user table: expected user ${this.#name.length}`,
       );
     }
     this.#age[index] = u.age;
     this.#ageBand[index] = u.ageBand;
     this.#country[index] = u.country;
     this.#tenureDays[index] = u.tenureDays;
-    const name = JSON.stringify(u.name);
-    const email = JSON.stringify(u.email);
-    this.#pending.push(name, email);
-    this.#pendingLength += name.length + email.length;
-    this.#end[index] = this.#pendingLength;
-    this.#nameLength[index] = name.length;
-    this.#filled++;
-    if (this.#filled % CHUNK_USERS === 0) this.#seal();
-  }
-
-  /** Join the pending parts into one flat chunk string. */
-  #seal(): void {
-    if (this.#pending.length === 0) return;
-    this.#chunks.push(this.#pending.join(""));
-    this.#pending = [];
-    this.#pendingLength = 0;
+    this.#name.push(u.name);
+    this.#email.push(u.email);
   }
 
   /**
-   * The raw JSON fragment of user `index`, identical to {@linkcode rawUserFragment}'s.
-   * Call after the last {@linkcode add}.
+   * Write user `u`'s columns (`user_id` … `user_signup_date`, `language`) into row
+   * `row` of a raw turn batch made with {@linkcode dictionaries}.
    */
-  fragment(index: number): string {
-    if (this.#pending.length) this.#seal();
-    const chunk = this.#chunks[Math.floor(index / CHUNK_USERS)];
-    const start = index % CHUNK_USERS === 0 ? 0 : this.#end[index - 1];
-    const nameEnd = start + this.#nameLength[index];
-    const tenure = this.#tenureDays[index];
-    return `"user_id":${index + 1},"user_name":${
-      chunk.slice(start, nameEnd)
-    },"user_email":${chunk.slice(nameEnd, this.#end[index])},"user_age":${
-      this.#age[index]
-    },${this.#ageBandJson[this.#ageBand[index]]},${
-      this.#countryJson[this.#country[index]]
-    },${
-      this.#deviceJson[this.#device[index]]
-    },"user_tenure_days":${tenure},"user_signup_date":"${
-      formatIsoDate(this.#model.calendarStartDay - tenure)
-    }"`;
+  fill(b: RowBatch, row: number, u: number): void {
+    const k = this.#cols ??= [
+      "user_id",
+      "user_name",
+      "user_email",
+      "user_age",
+      "user_age_band",
+      "user_country_code",
+      "user_country",
+      "user_region",
+      "user_locale",
+      "language",
+      "user_device",
+      "user_platform",
+      "user_tenure_days",
+      "user_signup_date",
+    ].map((n) => b.index(n));
+    const country = this.#country[u], device = this.#device[u];
+    const tenure = this.#tenureDays[u];
+    b.numbers[k[0]]![row] = u + 1;
+    b.texts[k[1]]![row] = this.#name[u];
+    b.texts[k[2]]![row] = this.#email[u];
+    b.numbers[k[3]]![row] = this.#age[u];
+    b.codes[k[4]]![row] = this.#ageBand[u];
+    b.codes[k[5]]![row] = country;
+    b.codes[k[6]]![row] = country;
+    b.codes[k[7]]![row] = country;
+    b.codes[k[8]]![row] = country;
+    b.codes[k[9]]![row] = country;
+    b.codes[k[10]]![row] = device;
+    b.codes[k[11]]![row] = device;
+    b.numbers[k[12]]![row] = tenure;
+    b.numbers[k[13]]![row] = this.#calendarStart - tenure;
   }
 }

@@ -226,6 +226,13 @@ export function readManifestFile(
   need("runtime", isRecord, "an object");
   need("dependencies", isRecord, "an object");
   need("files", Array.isArray, "a list");
+  if (
+    m.writers !== undefined &&
+    !(isRecord(m.writers) &&
+      Object.values(m.writers).every((v) => typeof v === "string"))
+  ) {
+    fail(path, "writers must be an object of version strings");
+  }
   need("fingerprint", (v) => typeof v === "string", "a string");
   const seen = new Set<string>();
   for (const [i, f] of (m.files as unknown[]).entries()) {
@@ -241,11 +248,11 @@ export function readManifestFile(
     const folder = f.path.split("/");
     if (
       folder.length !== 2 || !(m.formats as string[]).includes(folder[0]) ||
-      !/\.(csv|jsonl)$/.test(folder[1])
+      !/\.(csv|jsonl|parquet)$/.test(folder[1])
     ) {
       fail(
         path,
-        `files[${i}] "${f.path}" is not a .csv or .jsonl file in a format folder (${
+        `files[${i}] "${f.path}" is not a .csv, .jsonl or .parquet file in a format folder (${
           (m.formats as string[]).join(", ")
         })`,
       );

@@ -57,6 +57,9 @@ export const PARQUET_THREADS = 1;
 /** Rows per appended chunk: DuckDB's vector size. */
 const CHUNK_ROWS = 2048;
 
+/** Most distinct values of a dictionary column appended as an ENUM (else VARCHAR). */
+const MAX_ENUM = 65_535;
+
 /** Bytes read at a time when hashing a written file. */
 const HASH_READ = 1 << 20;
 
@@ -233,7 +236,11 @@ class ParquetTableEncoder implements TableEncoder {
   #duck: SharedDuck;
   #connection: DuckDBConnection;
   #appender: DuckDBAppender | undefined;
-  #chunk: DuckDBDataChunk;
+  /** The staging table's column types. */
+  #types: DuckDBType[] = [];
+  /** The chunk rows go through, and the dictionaries its ENUM columns hold. */
+  #chunk: DuckDBDataChunk | undefined;
+  #chunkDictionaries: (readonly string[] | undefined)[] = [];
   #fills: Fill[];
   #staging: string;
   #names: string[];
@@ -261,12 +268,37 @@ class ParquetTableEncoder implements TableEncoder {
     this.#names = names;
     this.#files = files;
     this.#options = options;
-    const types: DuckDBType[] = [];
     for (let c = 0; c < appender.columnCount; c++) {
-      types.push(appender.columnType(c));
+      this.#types.push(appender.columnType(c));
     }
-    this.#chunk = duck.mod.DuckDBDataChunk.create(types, CHUNK_ROWS);
     this.#fills = table.columns.map((_, c) => fillFor(duck.mod, table, c));
+  }
+
+  /**
+   * A chunk for `batch`'s rows: the staging table's types, except that a dictionary
+   * column with at most {@linkcode MAX_ENUM} distinct values is an ENUM of them
+   * (codes are copied, not strings; the appender casts to VARCHAR). Made again only
+   * when a batch brings other dictionaries.
+   */
+  #chunkFor(batch: RowBatch): DuckDBDataChunk {
+    const dicts = batch.dictionaries;
+    if (
+      this.#chunk &&
+      dicts.every((d, c) => d === this.#chunkDictionaries[c])
+    ) {
+      return this.#chunk;
+    }
+    const types = this.#types.map((t, c) => {
+      const d = dicts[c];
+      if (!d) return t;
+      const distinct = [...new Set(d)];
+      return distinct.length > 0 && distinct.length <= MAX_ENUM
+        ? this.#duck.mod.ENUM(distinct)
+        : t;
+    });
+    this.#chunk = this.#duck.mod.DuckDBDataChunk.create(types, CHUNK_ROWS);
+    this.#chunkDictionaries = [...dicts];
+    return this.#chunk;
   }
 
   #fail(e: unknown): Error {
@@ -290,7 +322,7 @@ class ParquetTableEncoder implements TableEncoder {
     try {
       for (let start = 0; start < batch.length; start += CHUNK_ROWS) {
         const n = Math.min(CHUNK_ROWS, batch.length - start);
-        const chunk = this.#chunk;
+        const chunk = this.#chunkFor(batch);
         chunk.reset();
         chunk.rowCount = n;
         for (let c = 0; c < this.#fills.length; c++) {
@@ -353,9 +385,13 @@ class ParquetTableEncoder implements TableEncoder {
       appender?.closeSync();
     } catch { /* dropped below */ }
     // Dropped asynchronously; releasing the shared instance drops it anyway.
-    this.#connection.run(`DROP TABLE IF EXISTS ${this.#staging}`)
-      .catch(() => {})
-      .finally(() => this.#release());
+    try {
+      this.#connection.run(`DROP TABLE IF EXISTS ${this.#staging}`)
+        .catch(() => {})
+        .finally(() => this.#release());
+    } catch {
+      this.#release();
+    }
     for (const f of this.#files) {
       try {
         Deno.removeSync(f);

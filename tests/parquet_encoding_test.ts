@@ -379,6 +379,48 @@ Deno.test("Parquet: a file that cannot be written is an error naming it, and not
   });
 });
 
+Deno.test("Parquet: a value the column's type cannot hold is an error naming the file and column", async () => {
+  await withTempDir(async (dir) => {
+    const shared = new SharedResourcePool();
+    try {
+      // [column index, value, column name]: DECIMAL(5,4) holds at most 9.9999
+      // (99,999 units), DECIMAL(2,1) at least −9.9, INTEGER at most 2^31 − 1,
+      // BIGINT only integers.
+      const cases: [number, number, string][] = [
+        [2, 100_000, "score"],
+        [3, -100, "delta"],
+        [0, 2 ** 31, "id"],
+        [1, 1.5, "big"],
+        // A code past the end of the dictionary.
+        [10, COUNTRIES.length, "country"],
+      ];
+      for (const [c, value, name] of cases) {
+        const enc = await runStepsAsync(
+          PARQUET.open(PROBE, ["probe.parquet"], fileTarget(dir, shared)),
+        );
+        const b = probeBatch(0, 3);
+        if (name === "country") b.codes[c]![1] = value;
+        else b.numbers[c]![1] = value;
+        assert.throws(
+          () => enc.write(b),
+          (e: Error) => {
+            assert.match(
+              e.message,
+              new RegExp(`^Cannot write probe\\.parquet: column ${name}: `),
+            );
+            assert.ok(!e.message.includes("\n"), e.message);
+            return true;
+          },
+        );
+        enc.abort();
+      }
+    } finally {
+      shared.releaseAll();
+    }
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+  });
+});
+
 Deno.test("Parquet: abort after writing never throws and leaves no file", async () => {
   await withTempDir(async (dir) => {
     const shared = new SharedResourcePool();

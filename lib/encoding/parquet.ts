@@ -1,7 +1,7 @@
 /**
  * The Parquet encoding: a table's {@linkcode RowBatch}es go into a DuckDB staging
  * table (appended in columnar chunks), which `COPY ... (FORMAT parquet)` writes as
- * one file, ZSTD-compressed, in row groups of a fixed size (docs/design.md §11).
+ * one file, ZSTD-compressed, in row groups of a fixed size (docs/design.md §5).
  *
  * DuckDB (npm `@duckdb/node-api`) is imported lazily, inside the steps, so commands
  * that never write Parquet never load its native library. One in-memory DuckDB serves
@@ -169,13 +169,18 @@ function fillFor(mod: DuckModule, table: Table, c: number): Fill {
     case "number": {
       const scale = column.decimals ?? 4;
       const width = column.precision ?? scale + 1;
+      // DuckDB stores whatever fits the physical integer: check the precision here.
+      const limit = 10 ** width;
       return (v, b, s, n) => {
         const x = b.numbers[c]!;
         for (let i = 0; i < n; i++) {
-          v.setItem(
-            i,
-            new mod.DuckDBDecimalValue(BigInt(x[s + i]), width, scale),
-          );
+          const units = x[s + i];
+          if (!(Math.abs(units) < limit)) {
+            throw new RangeError(
+              `${units} units do not fit DECIMAL(${width},${scale})`,
+            );
+          }
+          v.setItem(i, new mod.DuckDBDecimalValue(BigInt(units), width, scale));
         }
       };
     }
@@ -215,7 +220,17 @@ function fillFor(mod: DuckModule, table: Table, c: number): Fill {
         const codes = b.codes[c];
         if (codes) {
           const dict = b.dictionaries[c]!;
-          for (let i = 0; i < n; i++) v.setItem(i, dict[codes[s + i]]);
+          for (let i = 0; i < n; i++) {
+            const text = dict[codes[s + i]];
+            if (text === undefined) {
+              throw new RangeError(
+                `code ${
+                  codes[s + i]
+                } is not in its dictionary of ${dict.length}`,
+              );
+            }
+            v.setItem(i, text);
+          }
         } else {
           const x = b.texts[c]!;
           for (let i = 0; i < n; i++) v.setItem(i, x[s + i]);
@@ -327,7 +342,13 @@ class ParquetTableEncoder implements TableEncoder {
         chunk.rowCount = n;
         for (let c = 0; c < this.#fills.length; c++) {
           const v = chunk.getColumnVector(c);
-          this.#fills[c](v, batch, start, n);
+          try {
+            this.#fills[c](v, batch, start, n);
+          } catch (e) {
+            throw new Error(
+              `column ${this.#table.columns[c].name}: ${causeOf(e)}`,
+            );
+          }
           v.flush();
         }
         appender.appendDataChunk(chunk);
@@ -490,7 +511,8 @@ export function parquetEncoding(options: ParquetOptions = {}): Encoding {
     ): Steps<TableEncoder> {
       const files = target.files(names);
       let connection: DuckDBConnection | undefined;
-      const staging = ident(`staging_${++stagingSerial}_${table.name}`);
+      const stagingName = `staging_${++stagingSerial}_${table.name}`;
+      const staging = ident(stagingName);
       try {
         const duck = yield* target.shared.use(
           "duckdb",
@@ -505,7 +527,7 @@ export function parquetEncoding(options: ParquetOptions = {}): Encoding {
           connection.run(`CREATE TABLE ${staging} (${columns.join(", ")})`),
         );
         const appender = yield* awaitStep(
-          connection.createAppender(staging.slice(1, -1).replaceAll('""', '"')),
+          connection.createAppender(stagingName),
         );
         return new ParquetTableEncoder(
           duck,

@@ -1,7 +1,7 @@
 /**
  * A dataset's shared resources ({@linkcode SharedResources}): each opened on first
  * use, kept for the dataset's tables, and released once at the end, in reverse order
- * of opening (docs/design.md §11).
+ * of opening.
  *
  * @module
  */

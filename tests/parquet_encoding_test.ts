@@ -265,6 +265,59 @@ Deno.test("Parquet: row groups hold ROW_GROUP_SIZE rows but the last, whatever t
   });
 });
 
+Deno.test("Parquet: staging data spilled to disk under a memory limit gives the same bytes", async () => {
+  await withTempDir(async (dir) => {
+    // About 20 MB of staging data; row groups of 10,240 rows keep the writer's
+    // own buffer small.
+    const table: Table = {
+      name: "spilled",
+      grain: "One row.",
+      columns: [
+        col.int("id", "Row number"),
+        col.str("a", "Text"),
+        col.str("b", "Text"),
+      ],
+      primaryKey: ["id"],
+      foreignKeys: [],
+    };
+    const batches: RowBatch[] = [];
+    for (let from = 0; from < 200_000; from += 10_000) {
+      const b = new RowBatch(table, 10_000);
+      for (let r = 0; r < 10_000; r++) {
+        const k = from + r;
+        b.numbers[0]![r] = k;
+        b.texts[1]![r] = `some longer text, number ${(k * 7919) % 1_000_003}`;
+        b.texts[2]![r] = `other ${k} and more padding text here`;
+      }
+      b.length = 10_000;
+      batches.push(b);
+    }
+    const spill = `${dir}/spill`;
+    Deno.mkdirSync(spill);
+    const rowGroupSize = 10_240, memoryLimit = "12MB";
+    await writeParquet(table, batches, dir, ["free.parquet"], { rowGroupSize });
+    await writeParquet(table, batches, dir, ["spilled.parquet"], {
+      rowGroupSize,
+      memoryLimit,
+      spillDirectory: spill,
+    });
+    const [free, spilled] = sha256sum(
+      `${dir}/free.parquet`,
+      `${dir}/spilled.parquet`,
+    );
+    assert.equal(spilled, free);
+    assert.deepEqual([...Deno.readDirSync(spill)], []);
+    // Control: the data does not fit that limit without spilling.
+    await assert.rejects(
+      writeParquet(table, batches, dir, ["unspilled.parquet"], {
+        rowGroupSize,
+        memoryLimit,
+      }),
+      /^Error: Cannot write unspilled\.parquet: /,
+    );
+  });
+});
+
 Deno.test("Parquet: the reported size and SHA-256 are the file's, and a second name gets an identical copy", async () => {
   await withTempDir(async (dir) => {
     Deno.mkdirSync(`${dir}/star`);

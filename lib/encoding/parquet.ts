@@ -70,11 +70,15 @@ export interface ParquetOptions {
   /** Rows per row group, ≥ 1 (default {@linkcode ROW_GROUP_SIZE}). */
   rowGroupSize?: number;
   /**
-   * Folder where DuckDB may spill staging data that exceeds `memoryLimit` (created
-   * and removed by DuckDB). Default: none, so a table must fit in memory.
+   * A folder where DuckDB may spill staging data beyond `memoryLimit` (its files
+   * there are removed when done; the bytes written are the same). Default: none, so
+   * every table being written must fit in memory, or writing fails.
    */
   spillDirectory?: string;
-  /** DuckDB `memory_limit`, e.g. "2GB" (default: DuckDB's, 80% of RAM). */
+  /**
+   * DuckDB `memory_limit`, e.g. "2GB" (default: DuckDB's, 80% of RAM). Writing needs
+   * about one row group's worth of memory besides what it spills.
+   */
   memoryLimit?: string;
 }
 

@@ -318,6 +318,21 @@ Deno.test("Parquet: staging data spilled to disk under a memory limit gives the 
   });
 });
 
+Deno.test("Parquet: a table without rows is a valid file with its columns and no rows", async () => {
+  await withTempDir(async (dir) => {
+    const r = await writeParquet(PROBE, [], dir, ["empty.parquet"]);
+    assert.equal(r.rows, 0);
+    const file = readBuffer(`${dir}/empty.parquet`);
+    const meta = parquetMetadata(file);
+    assert.equal(Number(meta.num_rows), 0);
+    assert.deepEqual(
+      meta.schema.slice(1).map((e) => e.name),
+      PROBE.columns.map((c) => c.name),
+    );
+    assert.deepEqual(await parquetReadObjects({ file, compressors }), []);
+  });
+});
+
 Deno.test("Parquet: the reported size and SHA-256 are the file's, and a second name gets an identical copy", async () => {
   await withTempDir(async (dir) => {
     Deno.mkdirSync(`${dir}/star`);

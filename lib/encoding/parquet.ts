@@ -20,6 +20,13 @@
  * | `datetime`, `wallClock` | `TIMESTAMP` (the local wall-clock time) | TIMESTAMP(MICROS, isAdjustedToUTC=false) on INT64 |
  * | `string` | `VARCHAR` | BYTE_ARRAY, UTF-8 string |
  *
+ * Every column is written OPTIONAL (DuckDB's choice) though it holds no null. A
+ * dictionary column of a batch (codes into at most 65,535 distinct strings) is
+ * appended as an ENUM of its distinct strings, which the appender casts to the
+ * staging `VARCHAR`: the file is the same as for the same strings given as text.
+ * (The staging column cannot be an ENUM itself: dictionaries arrive with the
+ * batches, after the table is created.)
+ *
  * Timestamps are microseconds: DuckDB writes a UTC-adjusted timestamp only from
  * `TIMESTAMPTZ`, whose unit is the microsecond (its millisecond type, `TIMESTAMP_MS`,
  * is written with isAdjustedToUTC=false). Values are whole milliseconds times 1,000.

@@ -318,6 +318,51 @@ Deno.test("Parquet: staging data spilled to disk under a memory limit gives the 
   });
 });
 
+Deno.test("Parquet: tables written at once through one shared DuckDB equal tables written alone", async () => {
+  await withTempDir(async (dir) => {
+    const alone = await writeParquet(PROBE, probeBatches(), dir, [
+      "alone.parquet",
+    ]);
+    const shared = new SharedResourcePool();
+    let opened = 0;
+    const counting = {
+      use<T>(
+        key: string,
+        open: () => Steps<T>,
+        release: (r: T) => void,
+      ): Steps<T> {
+        return shared.use(key, () => {
+          opened++;
+          return open();
+        }, release);
+      },
+    };
+    try {
+      const target = { ...fileTarget(dir, shared), shared: counting };
+      const a = await runStepsAsync(PARQUET.open(PROBE, ["a.parquet"], target));
+      const b = await runStepsAsync(PARQUET.open(PROBE, ["b.parquet"], target));
+      // Interleaved batches; b's rows are a's in the same order.
+      for (const batch of probeBatches()) {
+        a.write(batch);
+        b.write(batch);
+      }
+      const ra = await runStepsAsync(a.close());
+      const rb = await runStepsAsync(b.close());
+      assert.equal(opened, 1);
+      const sums = sha256sum(
+        `${dir}/alone.parquet`,
+        `${dir}/a.parquet`,
+        `${dir}/b.parquet`,
+      );
+      assert.deepEqual(sums, [alone.sha256, alone.sha256, alone.sha256]);
+      assert.equal(ra.sha256, alone.sha256);
+      assert.equal(rb.sha256, alone.sha256);
+    } finally {
+      shared.releaseAll();
+    }
+  });
+});
+
 Deno.test("Parquet: a table without rows is a valid file with its columns and no rows", async () => {
   await withTempDir(async (dir) => {
     const r = await writeParquet(PROBE, [], dir, ["empty.parquet"]);

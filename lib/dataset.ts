@@ -50,7 +50,7 @@ import {
   type TableEncoder,
 } from "./encoding/mod.ts";
 import type { ManifestFile } from "./manifest/manifest.ts";
-import { runSteps, type Steps } from "./steps.ts";
+import { awaitStep, runSteps, type Steps } from "./steps.ts";
 
 /** Progress callback: units done, units total, and the unit ("users", "sessions"). */
 export type Progress = (done: number, total: number, unit?: string) => void;
@@ -221,6 +221,14 @@ class TableWriter {
     if (batch.length === 0) return;
     for (const e of this.encoders) e.write(batch);
   }
+
+  /** Wait, when an encoder asks to, until it can take more. */
+  *drain(): Steps<void> {
+    for (const e of this.encoders) {
+      const p = e.drain?.();
+      if (p) yield* awaitStep(p);
+    }
+  }
 }
 
 function tableByName(tables: Table[], name: string): Table {
@@ -334,6 +342,8 @@ function* writeUsers(
   for (let from = 0; from < users; from += STEP_UNITS) {
     const to = Math.min(users, from + STEP_UNITS);
     userChunk(st, from, to);
+    if (star) yield* star.writer.drain();
+    if (snow) yield* snow.writer.drain();
     onProgress?.(to, users, "users");
     yield;
   }
@@ -418,6 +428,7 @@ function* writeSessions(
   for (let from = 0; from < spec.sessions; from += STEP_UNITS) {
     const to = Math.min(spec.sessions, from + STEP_UNITS);
     turns += sessionChunk(st, from, to);
+    for (const w of [factSession, factTurn, rawTurns]) if (w) yield* w.drain();
     onProgress?.(to, spec.sessions, "sessions");
     yield;
   }

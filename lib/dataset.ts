@@ -46,9 +46,9 @@ import {
   type Encoding,
   encodingOf,
   type EncodingTarget,
-  type SharedResources,
   type TableEncoder,
 } from "./encoding/mod.ts";
+import { SharedResourcePool } from "./encoding/shared.ts";
 import type { ManifestFile } from "./manifest/manifest.ts";
 import { awaitStep, runSteps, type Steps } from "./steps.ts";
 
@@ -128,39 +128,6 @@ export function productPool(
     out.push(f.commerce.productName());
   }
   return out;
-}
-
-/**
- * Resources shared by a dataset's encoders (see `SharedResources`): opened on first
- * use, released once, in reverse order of opening.
- */
-class SharedPool implements SharedResources {
-  #open = new Map<string, unknown>();
-  #releases: (() => void)[] = [];
-
-  *use<T>(
-    key: string,
-    open: () => Steps<T>,
-    release: (r: T) => void,
-  ): Steps<T> {
-    if (this.#open.has(key)) return this.#open.get(key) as T;
-    const r = yield* open();
-    this.#open.set(key, r);
-    this.#releases.push(() => release(r));
-    return r;
-  }
-
-  releaseAll(): void {
-    for (const release of this.#releases.reverse()) {
-      try {
-        release();
-      } catch {
-        // Releasing must not hide the result or the first failure.
-      }
-    }
-    this.#releases = [];
-    this.#open.clear();
-  }
 }
 
 /**
@@ -497,7 +464,7 @@ export function* datasetSteps(
   const fakers = new FakerPool(
     new Date(parseIsoDate(c.reference_date)! * DAY_MS),
   );
-  const shared = new SharedPool();
+  const shared = new SharedResourcePool();
   const encoders = new EncoderSet(
     {
       lines: (n, h) => target.lines(n, h),

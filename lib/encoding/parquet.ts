@@ -519,12 +519,14 @@ class ParquetTableEncoder implements TableEncoder {
       const v = x[i];
       if (v === this.#lastText[c]) {
         // The same string as the row before (a user's name on each turn).
-        const from = this.#lastFrom[c], to = this.#lastTo[c];
-        out.room(to - from);
-        out.buf.copyWithin(out.len, from, to);
-        this.#lastFrom[c] = out.len;
-        out.len += to - from;
-        this.#lastTo[c] = out.len;
+        const from = this.#lastFrom[c], len = this.#lastTo[c] - from;
+        out.room(len);
+        const b = out.buf, at = out.len;
+        if (len > 48) b.copyWithin(at, from, from + len);
+        else for (let j = 0; j < len; j++) b[at + j] = b[from + j];
+        this.#lastFrom[c] = at;
+        out.len = at + len;
+        this.#lastTo[c] = at + len;
         continue;
       }
       this.#lastFrom[c] = out.len;

@@ -769,6 +769,30 @@ Deno.test("Parquet: a file that cannot be created is an error naming it, and the
   });
 });
 
+Deno.test("Parquet: when a second name cannot be created, the first is not left behind", async () => {
+  await withTempDir(async (dir) => {
+    Deno.mkdirSync(`${dir}/star`);
+    const shared = new SharedResourcePool();
+    try {
+      // star/ exists, missing/ does not: the first file is created, then the
+      // second fails.
+      await assert.rejects(
+        runStepsAsync(
+          small.open(
+            PROBE,
+            ["star/probe.parquet", "missing/probe.parquet"],
+            fileTarget(dir, shared),
+          ),
+        ),
+        /^Error: Cannot write star\/probe\.parquet: /,
+      );
+    } finally {
+      shared.releaseAll();
+    }
+    assert.deepEqual([...Deno.readDirSync(`${dir}/star`)], []);
+  });
+});
+
 Deno.test("Parquet: a value the column's type cannot hold is an error naming the file and column", async () => {
   await withTempDir(async (dir) => {
     const shared = new SharedResourcePool();

@@ -9,11 +9,12 @@
  * prescribes (worked out by hand).
  */
 import assert from "node:assert/strict";
-import { constants, zstdCompressSync } from "node:zlib";
+import { constants, zstdCompressSync, zstdDecompressSync } from "node:zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import type { FileMetaData, ParquetParsers, SchemaElement } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
+import { parquetHeader } from "hyparquet/src/column.js";
 import {
   AMOUNTS,
   BIGS,
@@ -552,6 +553,64 @@ Deno.test("Parquet: the worker's ZSTD gives the bytes zstdCompressSync gives on 
   } finally {
     worker.terminate();
   }
+});
+
+Deno.test("Parquet: every page in a file is the calling thread's zstdCompressSync of its bytes, with headers hyparquet parses", async () => {
+  await withTempDir(async (dir) => {
+    await writeParquet(PROBE, probeBatches(), dir, ["probe.parquet"], {
+      rowGroupSize: SMALL,
+    });
+    const bytes = Deno.readFileSync(`${dir}/probe.parquet`);
+    const file = bytes.buffer.slice(
+      bytes.byteOffset,
+      bytes.byteOffset + bytes.byteLength,
+    );
+    const meta = parquetMetadata(file);
+    const params = { [constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL };
+    let pages = 0;
+    for (const g of meta.row_groups) {
+      for (const c of g.columns) {
+        const m = c.meta_data!;
+        const name = m.path_in_schema[0];
+        const start = Number(m.dictionary_page_offset ?? m.data_page_offset);
+        const end = start + Number(m.total_compressed_size);
+        // hyparquet's page header parser walks the chunk, page by page.
+        const reader = { view: new DataView(file), offset: start };
+        const types: string[] = [];
+        while (reader.offset < end) {
+          const header = parquetHeader(reader);
+          types.push(header.type);
+          const body = bytes.subarray(
+            reader.offset,
+            reader.offset + header.compressed_page_size,
+          );
+          reader.offset += header.compressed_page_size;
+          const plain = new Uint8Array(zstdDecompressSync(body));
+          assert.equal(plain.length, header.uncompressed_page_size, name);
+          assert.deepEqual(
+            body,
+            new Uint8Array(zstdCompressSync(plain, { params })),
+            `${name}: page ${pages}`,
+          );
+          if (header.type === "DATA_PAGE") {
+            assert.equal(
+              header.data_page_header?.num_values,
+              Number(g.num_rows),
+              name,
+            );
+          }
+          pages++;
+        }
+        assert.equal(reader.offset, end, name);
+        assert.deepEqual(
+          types,
+          name === "country" ? ["DICTIONARY_PAGE", "DATA_PAGE"] : ["DATA_PAGE"],
+          name,
+        );
+      }
+    }
+    assert.equal(pages, meta.row_groups.length * (PROBE.columns.length + 1));
+  });
 });
 
 /** A table with one dictionary column. */

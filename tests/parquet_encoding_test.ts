@@ -699,6 +699,73 @@ Deno.test("Parquet: a dictionary of one entry, and of 2^k entries, round-trips",
   });
 });
 
+Deno.test("Parquet: odd shapes round-trip: 70,000-entry dictionary, booleans not a multiple of 8, a 1 MB string, repeated strings across row groups", async () => {
+  await withTempDir(async (dir) => {
+    const table: Table = {
+      name: "shapes",
+      grain: "One row.",
+      columns: [
+        col.bool("flag", "A flag"),
+        col.str("code", "Dictionary text"),
+        col.str("text", "Free text"),
+      ],
+      primaryKey: [],
+      foreignKeys: [],
+    };
+    // 70,000 entries need 17-bit codes; "" is an entry too.
+    const dictionary = Array.from(
+      { length: 70_000 },
+      (_, i) => i === 0 ? "" : `k${i}`,
+    );
+    const rows = 2_053;
+    const flag = (r: number) => (r * r) % 7 < 3;
+    const code = (r: number) => (r * 7919) % 70_000;
+    // Runs of the same string, some straddling the row group boundary at 1,024.
+    const text = (r: number) =>
+      r === 1000 ? "é".repeat(500_000) : `run ${Math.floor(r / 50)}`;
+    const batches: RowBatch[] = [];
+    for (let from = 0; from < rows; from += 700) {
+      const n = Math.min(700, rows - from);
+      const b = new RowBatch(table, n, { code: dictionary });
+      for (let i = 0; i < n; i++) {
+        b.flags[0]![i] = flag(from + i) ? 1 : 0;
+        b.codes[1]![i] = code(from + i);
+        b.texts[2]![i] = text(from + i);
+      }
+      b.length = n;
+      batches.push(b);
+    }
+    await writeParquet(table, batches, dir, ["shapes.parquet"], {
+      rowGroupSize: SMALL,
+    });
+    const path = `${dir}/shapes.parquet`;
+    const read = await parquetReadObjects({
+      file: readBuffer(path),
+      compressors,
+      parsers: RAW_PARSERS,
+    });
+    assert.equal(read.length, rows);
+    for (let r = 0; r < rows; r++) {
+      assert.equal(read[r].flag, flag(r), `flag ${r}`);
+      assert.equal(read[r].code, dictionary[code(r)], `code ${r}`);
+      assert.equal(read[r].text, text(r), `text ${r}`);
+    }
+    const viaDuck = await duck(
+      `SELECT count(*) FILTER (WHERE flag), sum(length(text)),
+         count(*) FILTER (WHERE code = '')
+       FROM read_parquet('${path}')`,
+    );
+    let flags = 0, chars = 0, empty = 0;
+    for (let r = 0; r < rows; r++) {
+      flags += flag(r) ? 1 : 0;
+      chars += text(r).length;
+      empty += code(r) === 0 ? 1 : 0;
+    }
+    assert.ok(empty > 0 && flags > 0 && flags < rows);
+    assert.deepEqual(viaDuck, [[BigInt(flags), BigInt(chars), BigInt(empty)]]);
+  });
+});
+
 Deno.test("Parquet: a batch whose dictionary changes within the file is refused, naming the file and column", async () => {
   await withTempDir(async (dir) => {
     const shared = new SharedResourcePool();

@@ -295,6 +295,11 @@ class ByteOutput {
   readonly #hash: Hash = createHash("sha256");
   offset = 0;
 
+  /**
+   * Create (or truncate) every file of `paths`.
+   *
+   * @throws Whatever opening one throws; the files already opened are removed.
+   */
   constructor(readonly paths: string[]) {
     try {
       for (const p of paths) {
@@ -303,7 +308,15 @@ class ByteOutput {
         );
       }
     } catch (e) {
+      const opened = this.#files.length;
       this.close();
+      for (const p of paths.slice(0, opened)) {
+        try {
+          Deno.removeSync(p);
+        } catch {
+          // Already gone.
+        }
+      }
       throw e;
     }
   }
@@ -943,32 +956,38 @@ export function parquetEncoding(options: ParquetOptions = {}): Encoding {
  * import { strictEqual } from "node:assert";
  * import { RowBatch } from "../schema/row_batch.ts";
  * import { col, type Table } from "../schema/table.ts";
- * import { runSteps } from "../steps.ts";
+ * import { runStepsAsync } from "../steps.ts";
+ * import { SharedResourcePool } from "./shared.ts";
  * const t: Table = {
  *   name: "example", grain: "One example.", primaryKey: ["id"], foreignKeys: [],
  *   columns: [col.int("id", "Key"), col.str("label", "Label")],
  * };
  * const dir = Deno.makeTempDirSync();
+ * // The pool holds the ZSTD worker thread: release it when done.
+ * const shared = new SharedResourcePool();
  * try {
  *   const target = {
  *     lines: () => { throw new Error("unused"); },
  *     files: (names: string[]) => names.map((n) => `${dir}/${n}`),
- *     shared: { use: () => { throw new Error("unused"); } },
+ *     shared,
  *   };
- *   const enc = runSteps(PARQUET.open(t, ["example.parquet"], target));
+ *   const enc = await runStepsAsync(PARQUET.open(t, ["example.parquet"], target));
  *   const b = new RowBatch(t, 2);
  *   b.numbers[0]!.set([1, 2]);
  *   b.texts[1]![0] = "a";
  *   b.texts[1]![1] = "b";
  *   b.length = 2;
  *   enc.write(b);
- *   const r = runSteps(enc.close());
+ *   // Closing waits for the worker: run the steps asynchronously.
+ *   const r = await runStepsAsync(enc.close());
  *   const bytes = Deno.readFileSync(`${dir}/example.parquet`);
  *   strictEqual(r.rows, 2);
  *   strictEqual(r.bytes, bytes.length);
  *   // A Parquet file starts and ends with PAR1.
+ *   strictEqual(new TextDecoder().decode(bytes.subarray(0, 4)), "PAR1");
  *   strictEqual(new TextDecoder().decode(bytes.subarray(-4)), "PAR1");
  * } finally {
+ *   shared.releaseAll();
  *   Deno.removeSync(dir, { recursive: true });
  * }
  * ```

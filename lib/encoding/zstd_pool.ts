@@ -43,7 +43,11 @@ export class ZstdWorker {
     { resolve: (p: Uint8Array[]) => void; reject: (e: Error) => void }
   >();
 
-  /** @param level ZSTD compression level, 1..22. */
+  /**
+   * Start the worker.
+   *
+   * @param level ZSTD compression level, 1..22.
+   */
   constructor(level: number) {
     this.#level = level;
     this.#worker = new Worker(new URL("./zstd_worker.ts", import.meta.url), {

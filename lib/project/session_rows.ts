@@ -151,6 +151,8 @@ export class SessionBatches {
   #rw: Record<typeof RAW_COLUMNS[number], number> | undefined;
 
   /**
+   * Empty batches for `sessions` sessions of `model`.
+   *
    * @param model The compiled model.
    * @param sessions Sessions the batches hold, count.
    * @param tables Which tables to fill.

@@ -82,13 +82,18 @@ export function rawUserFragment(model: Model, u: UserRecord): string {
   }"`;
 }
 
+/** Users per text chunk of {@linkcode RawUserTable}. */
+const CHUNK_USERS = 4096;
+
 /**
  * What the raw log repeats of each user on every turn, held compactly: small
- * attributes in typed arrays (off the JavaScript heap), names and e-mails as strings.
- * {@linkcode RawUserTable.fill} writes a user's columns into a raw turn row.
+ * attributes in typed arrays (off the JavaScript heap), and the names and e-mails
+ * joined into one flat string per 4,096 users (a string per user, as Faker makes
+ * them, costs about 250 bytes of heap each). {@linkcode RawUserTable.fill} writes a
+ * user's columns into a raw turn row.
  *
- * Memory per user: the name and the e-mail (one byte per character when no character
- * is above U+00FF, plus V8's string headers, about 100 bytes in all) and 20 bytes of
+ * Memory per user: the name and the e-mail, one byte per character when no
+ * character of its 4,096-user chunk is above U+00FF (two otherwise), and 28 bytes of
  * typed arrays.
  *
  * @example
@@ -119,8 +124,18 @@ export class RawUserTable {
   #ageBand: Int32Array;
   #country: Int32Array;
   #tenureDays: Float64Array;
-  #name: string[] = [];
-  #email: string[] = [];
+  /** Per user: end of its name and e-mail within its chunk, and its name's length. */
+  #end: Uint32Array;
+  #nameLength: Uint32Array;
+  /** Joined chunks, and the parts of the chunk being filled. */
+  #chunks: string[] = [];
+  #pending: string[] = [];
+  #pendingLength = 0;
+  #filled = 0;
+  /** The last user written and its name and e-mail (a session's turns repeat them). */
+  #lastUser = -1;
+  #lastName = "";
+  #lastEmail = "";
   #dictionaries: Record<string, string[]>;
   #cols: number[] | undefined;
 
@@ -138,6 +153,8 @@ export class RawUserTable {
     this.#ageBand = new Int32Array(users);
     this.#country = new Int32Array(users);
     this.#tenureDays = new Float64Array(users);
+    this.#end = new Uint32Array(users);
+    this.#nameLength = new Uint32Array(users);
     const p = model.config.population;
     const countries = p.countries;
     this.#dictionaries = {
@@ -163,17 +180,41 @@ export class RawUserTable {
    * @throws {RangeError} When `u` is not the next index.
    */
   add(index: number, u: UserRecord): void {
-    if (index !== this.#name.length) {
+    if (index !== this.#filled) {
       throw new RangeError(
-        `Cannot add user ${index} to the raw user table: expected user ${this.#name.length}`,
+        `Cannot add user ${index} to the raw user table: expected user ${this.#filled}`,
       );
     }
     this.#age[index] = u.age;
     this.#ageBand[index] = u.ageBand;
     this.#country[index] = u.country;
     this.#tenureDays[index] = u.tenureDays;
-    this.#name.push(u.name);
-    this.#email.push(u.email);
+    this.#pending.push(u.name, u.email);
+    this.#pendingLength += u.name.length + u.email.length;
+    this.#end[index] = this.#pendingLength;
+    this.#nameLength[index] = u.name.length;
+    this.#filled++;
+    if (this.#filled % CHUNK_USERS === 0) this.#seal();
+  }
+
+  /** Join the pending parts into one flat chunk string. */
+  #seal(): void {
+    if (this.#pending.length === 0) return;
+    this.#chunks.push(this.#pending.join(""));
+    this.#pending = [];
+    this.#pendingLength = 0;
+  }
+
+  /** Name and e-mail of user `u` (after the last {@linkcode add}). */
+  #lookUp(u: number): void {
+    if (u === this.#lastUser) return;
+    if (this.#pending.length) this.#seal();
+    const chunk = this.#chunks[Math.floor(u / CHUNK_USERS)];
+    const start = u % CHUNK_USERS === 0 ? 0 : this.#end[u - 1];
+    const nameEnd = start + this.#nameLength[u];
+    this.#lastUser = u;
+    this.#lastName = chunk.slice(start, nameEnd);
+    this.#lastEmail = chunk.slice(nameEnd, this.#end[u]);
   }
 
   /**
@@ -200,8 +241,9 @@ export class RawUserTable {
     const country = this.#country[u], device = this.#device[u];
     const tenure = this.#tenureDays[u];
     b.numbers[k[0]]![row] = u + 1;
-    b.texts[k[1]]![row] = this.#name[u];
-    b.texts[k[2]]![row] = this.#email[u];
+    this.#lookUp(u);
+    b.texts[k[1]]![row] = this.#lastName;
+    b.texts[k[2]]![row] = this.#lastEmail;
     b.numbers[k[3]]![row] = this.#age[u];
     b.codes[k[4]]![row] = this.#ageBand[u];
     b.codes[k[5]]![row] = country;

@@ -112,7 +112,7 @@ const CHUNK_USERS = 4096;
  *   device: 0, country: 0, tenureDays: 10, signupDay: model.calendarStartDay - 10, zone: 0,
  * });
  * const b = new RowBatch(RAW_TURN, 1, table.dictionaries());
- * table.fill(b, 0, 0);
+ * table.fill(b, 0, 1, 0);
  * strictEqual(b.text(b.index("user_email"), 0), "ren1@example.com");
  * strictEqual(b.numbers[b.index("user_signup_date")]![0], model.calendarStartDay - 10);
  * ```
@@ -218,10 +218,11 @@ export class RawUserTable {
   }
 
   /**
-   * Write user `u`'s columns (`user_id` … `user_signup_date`, `language`) into row
-   * `row` of a raw turn batch made with {@linkcode dictionaries}.
+   * Write user `u`'s columns (`user_id` … `user_signup_date`, `language`) into rows
+   * `from` (inclusive) to `to` (exclusive) of a raw turn batch made with
+   * {@linkcode dictionaries}: a session's turns.
    */
-  fill(b: RowBatch, row: number, u: number): void {
+  fill(b: RowBatch, from: number, to: number, u: number): void {
     const k = this.#cols ??= [
       "user_id",
       "user_name",
@@ -238,22 +239,19 @@ export class RawUserTable {
       "user_tenure_days",
       "user_signup_date",
     ].map((n) => b.index(n));
+    this.#lookUp(u);
     const country = this.#country[u], device = this.#device[u];
     const tenure = this.#tenureDays[u];
-    b.numbers[k[0]]![row] = u + 1;
-    this.#lookUp(u);
-    b.texts[k[1]]![row] = this.#lastName;
-    b.texts[k[2]]![row] = this.#lastEmail;
-    b.numbers[k[3]]![row] = this.#age[u];
-    b.codes[k[4]]![row] = this.#ageBand[u];
-    b.codes[k[5]]![row] = country;
-    b.codes[k[6]]![row] = country;
-    b.codes[k[7]]![row] = country;
-    b.codes[k[8]]![row] = country;
-    b.codes[k[9]]![row] = country;
-    b.codes[k[10]]![row] = device;
-    b.codes[k[11]]![row] = device;
-    b.numbers[k[12]]![row] = tenure;
-    b.numbers[k[13]]![row] = this.#calendarStart - tenure;
+    const num = b.numbers, codes = b.codes;
+    num[k[0]]!.fill(u + 1, from, to);
+    b.texts[k[1]]!.fill(this.#lastName, from, to);
+    b.texts[k[2]]!.fill(this.#lastEmail, from, to);
+    num[k[3]]!.fill(this.#age[u], from, to);
+    codes[k[4]]!.fill(this.#ageBand[u], from, to);
+    for (let c = 5; c <= 9; c++) codes[k[c]]!.fill(country, from, to);
+    codes[k[10]]!.fill(device, from, to);
+    codes[k[11]]!.fill(device, from, to);
+    num[k[12]]!.fill(tenure, from, to);
+    num[k[13]]!.fill(this.#calendarStart - tenure, from, to);
   }
 }

@@ -329,12 +329,10 @@ Deno.test("Parquet: column names and order, physical and logical types, REQUIRED
       for (const c of g.columns) {
         const name = c.meta_data?.path_in_schema[0];
         assert.equal(c.meta_data?.codec, "ZSTD", name);
-        // The batch dictionary column, and the free strings whose row group
-        // repeats them (few distinct notes), are dictionary-encoded; the others
-        // plain.
+        // The dictionary column is dictionary-encoded, the others plain.
         assert.equal(
           c.meta_data?.encodings.includes("RLE_DICTIONARY"),
-          name === "country" || name === "note",
+          name === "country",
           name,
         );
       }
@@ -606,14 +604,12 @@ Deno.test("Parquet: every page in a file is the calling thread's zstdCompressSyn
         assert.equal(reader.offset, end, name);
         assert.deepEqual(
           types,
-          name === "country" || name === "note"
-            ? ["DICTIONARY_PAGE", "DATA_PAGE"]
-            : ["DATA_PAGE"],
+          name === "country" ? ["DICTIONARY_PAGE", "DATA_PAGE"] : ["DATA_PAGE"],
           name,
         );
       }
     }
-    assert.equal(pages, meta.row_groups.length * (PROBE.columns.length + 2));
+    assert.equal(pages, meta.row_groups.length * (PROBE.columns.length + 1));
   });
 });
 
@@ -1147,57 +1143,4 @@ Deno.test("SharedResourcePool opens a key once, releases last-opened first, and 
   pool.releaseAll();
   pool.releaseAll();
   assert.deepEqual(log, ["open a", "open b", "release b", "release a"]);
-});
-
-Deno.test("Parquet: free strings are dictionary-encoded only when a row group repeats them, and read back either way", async () => {
-  const t: Table = {
-    name: "texts",
-    grain: "One text.",
-    primaryKey: ["id"],
-    foreignKeys: [],
-    columns: [col.int("id", "Key"), col.str("text", "Free text")],
-  };
-  const rows = 1000;
-  // Group 1 (rows 0..499): 500 distinct strings, so PLAIN; group 2: 3 distinct,
-  // so a dictionary.
-  const b = new RowBatch(t, rows);
-  for (let r = 0; r < rows; r++) {
-    b.numbers[0]![r] = r;
-    b.texts[1]![r] = r < 500 ? `unique ${r} é` : ["x", "yé", "三"][r % 3];
-  }
-  b.length = rows;
-  const dir = Deno.makeTempDirSync({ prefix: "chatsynth-pq-" });
-  const shared = new SharedResourcePool();
-  try {
-    const target = {
-      lines: () => {
-        throw new Error("unused");
-      },
-      files: (names: string[]) => names.map((n) => `${dir}/${n}`),
-      shared,
-    };
-    const enc = await runStepsAsync(
-      parquetEncoding({ rowGroupSize: 500 }).open(t, ["t.parquet"], target),
-    );
-    enc.write(b);
-    await runStepsAsync(enc.close());
-    const bytes = Deno.readFileSync(`${dir}/t.parquet`);
-    const file = bytes.buffer.slice(
-      bytes.byteOffset,
-      bytes.byteOffset + bytes.byteLength,
-    );
-    const meta = parquetMetadata(file);
-    const encodings = meta.row_groups.map((g) =>
-      g.columns[1].meta_data!.encodings.includes("RLE_DICTIONARY")
-    );
-    assert.deepEqual(encodings, [false, true]);
-    const back = await parquetReadObjects({ file, compressors });
-    assert.equal(back.length, rows);
-    back.forEach((row, r) =>
-      assert.equal(row.text, b.texts[1]![r], `row ${r}`)
-    );
-  } finally {
-    shared.releaseAll();
-    Deno.removeSync(dir, { recursive: true });
-  }
 });

@@ -168,6 +168,13 @@ class Bytes {
     this.len += 4 + written;
   }
 
+  /** Append bytes. */
+  append(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.buf.set(bytes, this.len);
+    this.len += bytes.length;
+  }
+
   bytes(): Uint8Array {
     return this.buf.subarray(0, this.len);
   }
@@ -197,113 +204,6 @@ class DictionaryColumn {
       }
       this.remap[i] = k;
     });
-  }
-}
-
-/** A dictionary page: each string PLAIN. */
-function plainStrings(strings: readonly string[], type: number): PendingPage {
-  const page = new Bytes();
-  for (const s of strings) page.byteArray(s);
-  return {
-    type,
-    data: page.bytes(),
-    size: page.len,
-    values: strings.length,
-    encoding: Encoding_.PLAIN,
-  };
-}
-
-/**
- * An RLE_DICTIONARY data page of `rows` indices into a dictionary of `size`
- * entries: the bit width, then one bit-packed run of the RLE/bit-packing hybrid.
- */
-function indexPage(ids: Int32Array, rows: number, size: number): PendingPage {
-  const width = Math.max(1, Math.ceil(Math.log2(size)));
-  if (width > 24) {
-    throw new RangeError(`a dictionary of ${size} strings is too large`);
-  }
-  const groups = Math.ceil(rows / 8);
-  const data = new Bytes(16 + groups * width);
-  data.buf[data.len++] = width;
-  let h = groups * 2 + 1;
-  while (h >= 128) {
-    data.buf[data.len++] = (h % 128) | 128;
-    h = Math.floor(h / 128);
-  }
-  data.buf[data.len++] = h;
-  const padded = new Int32Array(groups * 8);
-  padded.set(ids.subarray(0, rows));
-  bitPack(data, padded, padded.length, width);
-  return {
-    type: PageType.DATA_PAGE,
-    data: data.bytes(),
-    size: data.len,
-    values: rows,
-    encoding: Encoding_.RLE_DICTIONARY,
-  };
-}
-
-/**
- * The free strings of one column in one row group: the distinct strings in order of
- * first appearance and each row's index among them. A string repeated down the
- * column (a user's name on each turn, a common reply) is looked up, not encoded
- * again.
- */
-class GroupStrings {
-  readonly distinct: string[] = [];
-  readonly ids: Int32Array;
-  readonly #index = new Map<string, number>();
-  #last: string | undefined;
-  #lastId = -1;
-
-  constructor(rows: number) {
-    this.ids = new Int32Array(rows);
-  }
-
-  /** Rows `s..s + n − 1` of `texts` as rows `at..` of the group. */
-  add(texts: string[], s: number, n: number, at: number): void {
-    const ids = this.ids, index = this.#index, distinct = this.distinct;
-    for (let i = 0; i < n; i++) {
-      const v = texts[s + i];
-      let id: number;
-      if (v === this.#last) id = this.#lastId;
-      else {
-        const known = index.get(v);
-        if (known === undefined) {
-          id = distinct.length;
-          index.set(v, id);
-          distinct.push(v);
-        } else id = known;
-        this.#last = v;
-        this.#lastId = id;
-      }
-      ids[at + i] = id;
-    }
-  }
-
-  /** PLAIN BYTE_ARRAYs of `rows` rows: each distinct string encoded once, copied. */
-  plain(rows: number): Uint8Array {
-    const encoded = new Bytes();
-    const start = new Int32Array(this.distinct.length + 1);
-    this.distinct.forEach((s, i) => {
-      start[i] = encoded.len;
-      encoded.byteArray(s);
-    });
-    start[this.distinct.length] = encoded.len;
-    const src = encoded.buf;
-    let total = 0;
-    for (let r = 0; r < rows; r++) {
-      total += start[this.ids[r] + 1] - start[this.ids[r]];
-    }
-    const out = new Uint8Array(total);
-    let pos = 0;
-    for (let r = 0; r < rows; r++) {
-      const id = this.ids[r], from = start[id], len = start[id + 1] - from;
-      if (len > 48) out.set(src.subarray(from, from + len), pos);
-      else for (let j = 0; j < len; j++) out[pos + j] = src[from + j];
-      pos += len;
-    }
-    return out;
   }
 }
 
@@ -477,14 +377,17 @@ class ParquetTableEncoder implements TableEncoder {
   readonly #plans: ColumnPlan[];
   readonly #groupRows: number;
   readonly #out: ByteOutput;
-  /** The current row group, by column: fixed-width values (as 32-bit words), booleans, codes. */
+  /** The current row group, by column: fixed-width values (as 32-bit words), strings, booleans, codes. */
   readonly #fixed: (Int32Array | undefined)[];
+  readonly #texts: (Bytes | undefined)[];
   readonly #flags: (Uint8Array | undefined)[];
   readonly #codes: (Int32Array | undefined)[];
   readonly #dicts: (DictionaryColumn | undefined)[];
   /** The last string of each free-string column and its encoded bytes (names repeat). */
-  /** Free strings of the current row group: each distinct string once, by column. */
-  readonly #groupStrings: (GroupStrings | undefined)[];
+  readonly #lastText: (string | undefined)[];
+  /** Where the last string's bytes (length prefix included) start and end. */
+  readonly #lastFrom: Int32Array;
+  readonly #lastTo: Int32Array;
   readonly #zstd: ZstdWorker;
   #rows = 0;
   #total = 0;
@@ -509,10 +412,13 @@ class ParquetTableEncoder implements TableEncoder {
     this.#plans = table.columns.map(planOf);
     const n = table.columns.length;
     this.#fixed = new Array(n);
+    this.#texts = new Array(n);
     this.#flags = new Array(n);
     this.#codes = new Array(n);
     this.#dicts = new Array(n);
-    this.#groupStrings = new Array(n);
+    this.#lastText = new Array(n);
+    this.#lastFrom = new Int32Array(n);
+    this.#lastTo = new Int32Array(n);
     this.#plans.forEach((p, c) => {
       if (p.width) this.#fixed[c] = new Int32Array((groupRows * p.width) / 4);
       if (p.physical === Type.BOOLEAN) {
@@ -620,15 +526,34 @@ class ParquetTableEncoder implements TableEncoder {
         } mixes dictionary and free strings`,
       );
     }
-    const g = this.#groupStrings[c] ??= new GroupStrings(this.#groupRows);
-    g.add(batch.texts[c]!, s, n, this.#rows);
+    const out = this.#texts[c] ??= new Bytes();
+    const x = batch.texts[c]!;
+    for (let i = s; i < s + n; i++) {
+      const v = x[i];
+      if (v === this.#lastText[c]) {
+        // The same string as the row before (a user's name on each turn).
+        const from = this.#lastFrom[c], len = this.#lastTo[c] - from;
+        out.room(len);
+        const b = out.buf, at = out.len;
+        if (len > 48) b.copyWithin(at, from, from + len);
+        else for (let j = 0; j < len; j++) b[at + j] = b[from + j];
+        this.#lastFrom[c] = at;
+        out.len = at + len;
+        this.#lastTo[c] = at + len;
+        continue;
+      }
+      this.#lastFrom[c] = out.len;
+      out.byteArray(v);
+      this.#lastTo[c] = out.len;
+      this.#lastText[c] = v;
+    }
   }
 
   #appendCodes(batch: RowBatch, c: number, s: number, n: number, at: number) {
     const dictionary = batch.dictionaries[c]!;
     let d = this.#dicts[c];
     if (!d) {
-      if (this.#groupStrings[c] || this.#total) {
+      if (this.#texts[c]?.len || this.#total) {
         throw new TypeError(
           `column ${
             this.#plans[c].column.name
@@ -676,6 +601,7 @@ class ParquetTableEncoder implements TableEncoder {
     }
     this.#total += rows;
     this.#rows = 0;
+    this.#lastText.fill(undefined);
     this.#queue.push(group);
     const pages = group.columns.flatMap((col) => col.pages);
     group.waiting = 1;
@@ -720,12 +646,40 @@ class ParquetTableEncoder implements TableEncoder {
     const plan = this.#plans[c];
     const dict = this.#dicts[c];
     if (dict) {
+      const page = new Bytes();
+      for (const s of dict.distinct) page.byteArray(s);
+      // RLE/bit-packing hybrid: bit width, then one bit-packed run of all rows.
+      const width = Math.max(1, Math.ceil(Math.log2(dict.distinct.length)));
+      const groups = Math.ceil(rows / 8);
+      const data = new Bytes(16 + groups * width);
+      data.buf[data.len++] = width;
+      let h = groups * 2 + 1;
+      while (h >= 128) {
+        data.buf[data.len++] = (h % 128) | 128;
+        h = Math.floor(h / 128);
+      }
+      data.buf[data.len++] = h;
+      const padded = new Int32Array(groups * 8);
+      padded.set(this.#codes[c]!.subarray(0, rows));
+      bitPack(data, padded, padded.length, width);
       return {
         plan,
         encodings: [Encoding_.PLAIN, Encoding_.RLE, Encoding_.RLE_DICTIONARY],
         pages: [
-          plainStrings(dict.distinct, PageType.DICTIONARY_PAGE),
-          indexPage(this.#codes[c]!, rows, dict.distinct.length),
+          {
+            type: PageType.DICTIONARY_PAGE,
+            data: page.bytes(),
+            size: page.len,
+            values: dict.distinct.length,
+            encoding: Encoding_.PLAIN,
+          },
+          {
+            type: PageType.DATA_PAGE,
+            data: data.bytes(),
+            size: data.len,
+            values: rows,
+            encoding: Encoding_.RLE_DICTIONARY,
+          },
         ],
       };
     }
@@ -734,21 +688,9 @@ class ParquetTableEncoder implements TableEncoder {
     if (plan.physical === Type.BOOLEAN) {
       data = packFlags(this.#flags[c]!, rows);
     } else if (plan.physical === Type.BYTE_ARRAY) {
-      const g = this.#groupStrings[c] ?? new GroupStrings(1);
-      this.#groupStrings[c] = undefined;
-      if (g.distinct.length <= rows / 2) {
-        // Few distinct strings: a dictionary page and each row's index.
-        return {
-          plan,
-          encodings: [Encoding_.PLAIN, Encoding_.RLE, Encoding_.RLE_DICTIONARY],
-          pages: [
-            plainStrings(g.distinct, PageType.DICTIONARY_PAGE),
-            indexPage(g.ids, rows, g.distinct.length),
-          ],
-        };
-      }
-      // Mostly distinct: PLAIN, each distinct string encoded once and copied.
-      data = g.plain(rows);
+      const t = this.#texts[c] ?? new Bytes(1);
+      data = t.bytes();
+      this.#texts[c] = new Bytes(t.buf.length);
     } else {
       const all = this.#fixed[c]!;
       this.#fixed[c] = new Int32Array(all.length);

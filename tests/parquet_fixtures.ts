@@ -17,7 +17,7 @@ import {
   type ManifestFile,
   manifestJson,
 } from "../lib/manifest/manifest.ts";
-import { sha256File } from "../lib/manifest/file_digest.ts";
+import { sha256File, sha256Hex } from "../lib/manifest/file_digest.ts";
 
 /** An SQL string literal. */
 export function sqlString(s: string): string {
@@ -104,6 +104,10 @@ export async function addParquet(
     m.files = [...m.files, ...added];
     m.parameters.encodings = ["text", "parquet"];
   }
+  // The config text records the encodings, so the manifest's inputs still agree.
+  m.config.text = m.config.text.replace(/^encodings:.*\n/m, "") +
+    `encodings: [${m.parameters.encodings.join(", ")}]\n`;
+  m.config.sha256 = sha256Hex(m.config.text);
   m.files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   m.fingerprint = fingerprint(m.files);
   Deno.writeTextFileSync(`${dir}/manifest.json`, manifestJson(m));

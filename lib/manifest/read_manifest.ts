@@ -225,6 +225,15 @@ export function readManifestFile(
   );
   need("runtime", isRecord, "an object");
   need("dependencies", isRecord, "an object");
+  if (m.writers !== undefined) {
+    need(
+      "writers",
+      (v) =>
+        isRecord(v) &&
+        Object.values(v).every((x) => typeof x === "string"),
+      "an object of writer versions (strings)",
+    );
+  }
   need("files", Array.isArray, "a list");
   need("fingerprint", (v) => typeof v === "string", "a string");
   const seen = new Set<string>();

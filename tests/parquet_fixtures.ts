@@ -189,7 +189,7 @@ export async function rewriteParquetValue(
   const tmp = `${path}.rewrite`;
   await withDuckDB(async (run) => {
     const [[type]] = await run(
-      `SELECT data_type FROM (DESCRIBE SELECT * FROM read_parquet(${
+      `SELECT column_type FROM (DESCRIBE SELECT * FROM read_parquet(${
         sqlString(path)
       })) WHERE column_name = ${sqlString(column)}`,
     );

@@ -55,12 +55,6 @@ export interface Manifest {
   parameters: Omit<Config, "out">;
   /** Users, sessions and turns generated, counts. */
   counts: { users: number; sessions: number; turns: number };
-  /**
-   * Versions of the writers whose bytes depend on a library, by encoding, e.g.
-   * `{ parquet: "v1.5.0" }` (the DuckDB that wrote the Parquet files); absent when no
-   * such encoding was written, and in manifests from before it.
-   */
-  writers?: { parquet?: string };
   /** Sorted by path. */
   files: ManifestFile[];
   /** SHA-256 of the files' hex digests sorted ascending, each followed by LF. */

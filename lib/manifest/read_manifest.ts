@@ -225,15 +225,6 @@ export function readManifestFile(
   );
   need("runtime", isRecord, "an object");
   need("dependencies", isRecord, "an object");
-  if (m.writers !== undefined) {
-    need(
-      "writers",
-      (v) =>
-        isRecord(v) &&
-        Object.values(v).every((x) => typeof x === "string"),
-      "an object of writer versions (strings)",
-    );
-  }
   need("files", Array.isArray, "a list");
   if (
     m.writers !== undefined &&

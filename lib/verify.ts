@@ -606,6 +606,8 @@ export interface VerifyOptions {
  * @throws {UsageError} When the folder has no usable manifest (see `readManifest`), when
  *   its counts contradict its file rows (see `countsContradiction`), or when its users
  *   cannot fit in this process's memory (see `checkUserMemory`).
+ * @throws {TypeError} When the dataset has Parquet files: regenerating them waits for
+ *   DuckDB, so run {@linkcode verifySteps} with `runStepsAsync` instead.
  * @example
  * ```ts
  * import { runCli } from "./cli/run.ts";
@@ -804,9 +806,11 @@ export function formatVerifyReport(r: VerifyReport): string {
   out.push(
     `Reproduction: regenerated from the manifest (seed ${m.seed}, ${
       counted(m.sessions, "session")
-    }, ${counted(m.users, "user")}, ${
-      m.formats.join("+")
-    }), hashed, nothing written`,
+    }, ${counted(m.users, "user")}, ${m.formats.join("+")}), hashed, ${
+      m.files.some((f) => f.path.endsWith(".parquet"))
+        ? "Parquet files in a scratch folder removed afterwards"
+        : "nothing written"
+    }`,
   );
   for (const c of r.reproduction) out.push(line(c));
   for (const e of r.reproductionErrors) out.push(`  problem   ${e}`);

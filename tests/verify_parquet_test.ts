@@ -1,0 +1,155 @@
+/**
+ * `verify` on Parquet (docs/design.md §6.3, §11): the Parquet files are regenerated
+ * into a scratch folder that is gone afterwards; a value changed by DuckDB in a
+ * Parquet file fails verify (exit 1) naming the file and the row, with the text file
+ * of the same rows (or DuckDB's own reading) as the oracle for both lines shown; a
+ * file that is not Parquet at all is named; a recorded Parquet writer version that
+ * is not the running DuckDB's is listed.
+ */
+import assert from "node:assert/strict";
+import { runMain } from "./helpers.ts";
+import { verifySteps } from "../lib/verify.ts";
+import { runStepsAsync } from "../lib/steps.ts";
+import {
+  generateParquetDataset,
+  rewriteParquetValue,
+  sqlString,
+  withDuckDB,
+} from "./parquet_fixtures.ts";
+
+/** Folders and files beside `dir` whose names start with its own (e.g. `out.partial`). */
+function besides(dir: string): string[] {
+  const parent = dir.slice(0, dir.lastIndexOf("/"));
+  const name = dir.slice(dir.lastIndexOf("/") + 1);
+  return [...Deno.readDirSync(parent)].map((e) => e.name).filter((n) =>
+    n !== name && n.startsWith(name)
+  );
+}
+
+Deno.test("verify names the first differing row of a Parquet file changed by DuckDB, and leaves no scratch folder", async () => {
+  const ds = generateParquetDataset(["text", "parquet"], {
+    sessions: 300,
+    users: 60,
+  });
+  try {
+    const fresh = runMain(["-A"], ["verify", ds.dir]);
+    assert.equal(fresh.code, 0, fresh.stdout + fresh.stderr);
+    assert.match(fresh.stdout, /ok +star\/fact_turn\.parquet/);
+    assert.deepEqual(besides(ds.dir), []);
+
+    const row = 7;
+    await rewriteParquetValue(
+      `${ds.dir}/star/fact_turn.parquet`,
+      "confidence",
+      row,
+      "0.1234",
+    );
+    const r = runMain(["-A"], ["verify", ds.dir]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    // Oracle: the CSV file of the same rows (line row + 1, after the header); the
+    // changed line is it with the confidence field replaced.
+    const lines = Deno.readTextFileSync(`${ds.dir}/star/fact_turn.csv`).split(
+      "\n",
+    );
+    const at = lines[0].split(",").indexOf("confidence");
+    const fields = lines[row].split(",");
+    assert.notEqual(fields[at], "0.1234");
+    const changed = fields.with(at, "0.1234").join(",");
+    assert.ok(
+      r.stdout.includes(
+        `First difference in star/fact_turn.parquet at row ${row} (decoded as CSV):\n` +
+          `  generator makes: ${lines[row]}\n` +
+          `  file has:        ${changed}\n`,
+      ),
+      r.stdout,
+    );
+    assert.match(r.stdout, /mismatch +star\/fact_turn\.parquet/);
+    // The CSV and the snowflake copy are untouched.
+    assert.match(r.stdout, /ok +star\/fact_turn\.csv/);
+    assert.match(r.stdout, /ok +snowflake\/fact_turn\.parquet/);
+    assert.deepEqual(besides(ds.dir), []);
+  } finally {
+    ds.cleanup();
+  }
+});
+
+Deno.test("verify of a Parquet-only raw log names a changed row as JSON Lines, and a file that is not Parquet", async () => {
+  const ds = generateParquetDataset(["parquet"], {
+    sessions: 200,
+    users: 40,
+    formats: "raw,star",
+  });
+  try {
+    const path = `${ds.dir}/raw/turns.parquet`;
+    const row = 3;
+    // Oracle: DuckDB's own reading of the row before the change.
+    const [[before]] = await withDuckDB((run) =>
+      run(
+        `SELECT user_text FROM read_parquet(${
+          sqlString(path)
+        }) LIMIT 1 OFFSET ${row - 1}`,
+      )
+    );
+    await rewriteParquetValue(path, "user_text", row, "'changed, \"quoted\"'");
+    Deno.writeTextFileSync(
+      `${ds.dir}/star/dim_channel.parquet`,
+      "not a Parquet file\n",
+    );
+    const r = runMain(["-A"], ["verify", ds.dir]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.ok(
+      r.stdout.includes(
+        `First difference in raw/turns.parquet at row ${row} (decoded as JSON Lines):`,
+      ),
+      r.stdout,
+    );
+    // The lines in full (the printed report clips long lines), from the same steps.
+    const report = await runStepsAsync(verifySteps(ds.dir));
+    const d = report.differences.find((x) => x.path === "raw/turns.parquet");
+    assert.equal(d?.line, row);
+    assert.equal(JSON.parse(d.expected!).user_text, before);
+    assert.equal(JSON.parse(d.found!).user_text, 'changed, "quoted"');
+    // Every other value of the row is the generated one.
+    assert.deepEqual(
+      { ...JSON.parse(d.found!), user_text: before },
+      JSON.parse(d.expected!),
+    );
+    assert.ok(
+      r.stdout.includes(
+        "First difference in star/dim_channel.parquet at its columns (decoded as the CSV header):",
+      ),
+      r.stdout,
+    );
+    assert.match(r.stdout, /file has: +\(cannot be decoded: /);
+    assert.deepEqual(besides(ds.dir), []);
+  } finally {
+    ds.cleanup();
+  }
+});
+
+Deno.test("verify lists a recorded Parquet writer version that differs from the running DuckDB's", async () => {
+  const ds = generateParquetDataset(["parquet"], {
+    sessions: 50,
+    users: 10,
+    formats: "raw",
+  });
+  try {
+    const file = `${ds.dir}/manifest.json`;
+    const m = JSON.parse(Deno.readTextFileSync(file));
+    const [[running]] = await withDuckDB((run) => run("SELECT version()"));
+    assert.equal(m.writers?.parquet, running);
+    m.writers.parquet = "v0.0.1";
+    Deno.writeTextFileSync(file, JSON.stringify(m, null, 2) + "\n");
+    const r = runMain(["-A"], ["verify", ds.dir]);
+    // manifest.json no longer matches SHA256SUMS: verify fails, and says why it might.
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.ok(
+      r.stdout.includes(
+        `  Parquet writer (DuckDB): manifest v0.0.1, this run ${running}\n`,
+      ),
+      r.stdout,
+    );
+  } finally {
+    ds.cleanup();
+  }
+});

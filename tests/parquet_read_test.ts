@@ -12,6 +12,8 @@ import {
 import { encodingOfPath } from "../lib/encoding/mod.ts";
 import { UsageError } from "../lib/errors.ts";
 import { FACT_TURN, RAW_TURN } from "../lib/schema/tables.ts";
+import { PROBE, probeBatches, writeParquet } from "./parquet_fixture.ts";
+import type { RowBatch } from "../lib/schema/row_batch.ts";
 import {
   type GeneratedDataset,
   generateParquetDataset,
@@ -222,6 +224,55 @@ Deno.test("decimals decode to exact units, without floating-point rounding", asy
     r.close();
     assert.deepEqual([...b.numbers[0]!.subarray(0, 2)], [3000, -99999]);
     assert.deepEqual([...b.numbers[1]!.subarray(0, 2)], [9999999999999, 1]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("every column type round-trips through the Parquet encoder and back to the batch values written", async () => {
+  // The probe table's wall clock is the local time of its UTC column `at`.
+  const table = {
+    ...PROBE,
+    columns: PROBE.columns.map((c) =>
+      c.name === "local_at" ? { ...c, localOf: "at" } : c
+    ),
+  };
+  const written = probeBatches();
+  const dir = Deno.makeTempDirSync({ prefix: "chatsynth-pq-" });
+  try {
+    await writeParquet(PROBE, written, dir, ["probe.parquet"]);
+    const r = await ParquetTableReader.open(`${dir}/probe.parquet`, table);
+    let row = 0;
+    try {
+      for (
+        let b: RowBatch | undefined = await r.next();
+        b;
+        b = await r.next()
+      ) {
+        for (let i = 0; i < b.length; i++, row++) {
+          const w = written[row < 3000 ? 0 : 1],
+            k = row < 3000 ? row : row - 3000;
+          for (let c = 0; c < table.columns.length; c++) {
+            const name = table.columns[c].name;
+            const got: number | string = b.kinds[c] === "flag"
+              ? b.flags[c]![i]
+              : b.kinds[c] === "number"
+              ? b.numbers[c]![i]
+              : b.text(c, i);
+            const want: number | string = w.kinds[c] === "flag"
+              ? w.flags[c]![k]
+              : w.kinds[c] === "number"
+              ? w.numbers[c]![k]
+              : w.text(c, k);
+            assert.equal(got, want, `row ${row + 1}, ${name}`);
+          }
+          assert.equal(b.offsets[8]![i], w.offsets[8]![k], `row ${row + 1}`);
+        }
+      }
+    } finally {
+      r.close();
+    }
+    assert.equal(row, 5000);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -435,6 +435,7 @@ function checkColumns(
  * ```ts
  * import { deepStrictEqual } from "node:assert";
  * import { CSV } from "./csv.ts";
+ * import { RowBatch } from "../schema/row_batch.ts";
  * import { col, type Table } from "../schema/table.ts";
  * const t: Table = {
  *   name: "example", grain: "One example.", primaryKey: ["id"], foreignKeys: [],
@@ -455,6 +456,8 @@ export class TextLines {
   #encoder;
 
   /**
+   * Lines of `table`'s rows in `encoding`.
+   *
    * @param table The table of the batches.
    * @param encoding A line-oriented text encoding (CSV or JSON Lines).
    * @throws Whatever opening the encoding throws (a binary encoding has no lines).

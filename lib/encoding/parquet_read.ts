@@ -43,6 +43,9 @@ import { runSteps } from "../steps.ts";
 import { UsageError } from "../errors.ts";
 import { escapeControls } from "../wording.ts";
 
+/** The largest integer a batch holds exactly, 2^53 − 1, as a bigint. */
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** DuckDB's vector size: rows per chunk, and per batch. */
 export const PARQUET_BATCH_ROWS = 2048;
 
@@ -322,53 +325,81 @@ export class ParquetTableReader {
     );
   }
 
-  /** Convert column `c` of `chunk` (rows 0..n−1) into the batch. */
+  /**
+   * Convert column `c` of `chunk` (rows 0..n−1) into the batch: one loop per column
+   * type, so the per-value work is a read and a store.
+   */
   #column(chunk: DuckDBDataChunk, c: number, n: number): void {
     const v = chunk.getColumnVector(c);
     const b = this.#batch;
-    const conv = this.#convs[c];
-    const nums = b.numbers[c];
-    for (let r = 0; r < n; r++) {
-      const x = v.getItem(r);
-      if (x === null) this.#bad(r, c, "is null");
-      switch (conv) {
-        case Conv.Int:
-          nums![r] = x as number;
-          break;
-        case Conv.BigInt: {
-          const i = x as bigint;
-          if (
-            i > BigInt(Number.MAX_SAFE_INTEGER) ||
-            i < -BigInt(Number.MAX_SAFE_INTEGER)
-          ) this.#bad(r, c, `is ${i}, beyond 2^53 − 1`);
-          nums![r] = Number(i);
-          break;
+    const nums = b.numbers[c]!;
+    switch (this.#convs[c]) {
+      case Conv.Int:
+        for (let r = 0; r < n; r++) {
+          const x = v.getItem(r) as number | null;
+          if (x === null) this.#bad(r, c, "is null");
+          nums[r] = x;
         }
-        case Conv.Decimal:
-          // The unscaled integer: the units of 10^−scale the batch holds, exactly.
-          nums![r] = Number((x as DuckDBDecimalValue).value);
-          break;
-        case Conv.Bool:
-          b.flags[c]![r] = x ? 1 : 0;
-          break;
-        case Conv.Date:
-          nums![r] = (x as DuckDBDateValue).days;
-          break;
-        case Conv.Instant:
-          nums![r] = millis(
-            (x as DuckDBTimestampTZValue).micros,
-            () => this.#bad(r, c, "is not a whole millisecond"),
-          );
-          break;
-        case Conv.WallClock:
-          this.#local[c]![r] = millis(
-            (x as DuckDBTimestampValue).micros,
-            () => this.#bad(r, c, "is not a whole millisecond"),
-          );
-          break;
-        case Conv.Text:
-          b.texts[c]![r] = x as string;
-          break;
+        return;
+      case Conv.BigInt:
+        for (let r = 0; r < n; r++) {
+          const x = v.getItem(r) as bigint | null;
+          if (x === null) this.#bad(r, c, "is null");
+          if (x > MAX_SAFE || x < -MAX_SAFE) {
+            this.#bad(r, c, `is ${x}, beyond 2^53 − 1`);
+          }
+          nums[r] = Number(x);
+        }
+        return;
+      case Conv.Decimal:
+        // The unscaled integer: the units of 10^−scale the batch holds, exactly.
+        for (let r = 0; r < n; r++) {
+          const x = v.getItem(r) as DuckDBDecimalValue | null;
+          if (x === null) this.#bad(r, c, "is null");
+          nums[r] = Number(x.value);
+        }
+        return;
+      case Conv.Bool: {
+        const flags = b.flags[c]!;
+        for (let r = 0; r < n; r++) {
+          const x = v.getItem(r) as boolean | null;
+          if (x === null) this.#bad(r, c, "is null");
+          flags[r] = x ? 1 : 0;
+        }
+        return;
+      }
+      case Conv.Date:
+        for (let r = 0; r < n; r++) {
+          const x = v.getItem(r) as DuckDBDateValue | null;
+          if (x === null) this.#bad(r, c, "is null");
+          nums[r] = x.days;
+        }
+        return;
+      case Conv.Instant:
+      case Conv.WallClock: {
+        const out = this.#convs[c] === Conv.Instant ? nums : this.#local[c]!;
+        for (let r = 0; r < n; r++) {
+          const x = v.getItem(r) as
+            | DuckDBTimestampTZValue
+            | DuckDBTimestampValue
+            | null;
+          if (x === null) this.#bad(r, c, "is null");
+          const micros = x.micros;
+          if (micros % 1000n !== 0n) {
+            this.#bad(r, c, "is not a whole millisecond");
+          }
+          out[r] = Number(micros / 1000n);
+        }
+        return;
+      }
+      case Conv.Text: {
+        const texts = b.texts[c]!;
+        for (let r = 0; r < n; r++) {
+          const x = v.getItem(r) as string | null;
+          if (x === null) this.#bad(r, c, "is null");
+          texts[r] = x;
+        }
+        return;
       }
     }
   }
@@ -384,12 +415,6 @@ export class ParquetTableReader {
       this.#instance.closeSync();
     } catch { /* already closed */ }
   }
-}
-
-/** Microseconds to whole milliseconds; `bad` when there is a sub-ms remainder. */
-function millis(micros: bigint, bad: () => never): number {
-  if (micros % 1000n !== 0n) bad();
-  return Number(micros / 1000n);
 }
 
 function checkColumns(

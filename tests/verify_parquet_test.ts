@@ -7,7 +7,7 @@
  * is not the running DuckDB's is listed.
  */
 import assert from "node:assert/strict";
-import { runMain } from "./helpers.ts";
+import { ROOT, runMain } from "./helpers.ts";
 import { verifySteps } from "../lib/verify.ts";
 import { runStepsAsync } from "../lib/steps.ts";
 import {
@@ -149,6 +149,57 @@ Deno.test("verify lists a recorded Parquet writer version that differs from the 
       ),
       r.stdout,
     );
+  } finally {
+    ds.cleanup();
+  }
+});
+
+Deno.test("SIGINT during verify's Parquet regeneration: exit 130, its scratch folder removed", async () => {
+  const ds = generateParquetDataset(["parquet"], {
+    sessions: 40,
+    users: 200,
+    formats: "star",
+  });
+  try {
+    // A manifest that asks for millions of sessions, consistently (its counts and the
+    // session file's rows too): regeneration takes minutes.
+    const file = `${ds.dir}/manifest.json`;
+    const m = JSON.parse(Deno.readTextFileSync(file));
+    m.sessions = m.counts.sessions = 5_000_000;
+    for (const f of m.files) {
+      if (f.path === "star/fact_session.parquet") f.rows = 5_000_000;
+    }
+    Deno.writeTextFileSync(file, JSON.stringify(m, null, 2) + "\n");
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "main.ts", "verify", ds.dir],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // Wait for the scratch folder (made when the first Parquet file is opened).
+    const partial = `${ds.dir}.partial`;
+    const deadline = Date.now() + 60_000;
+    const scratch = () => {
+      try {
+        return [...Deno.readDirSync(partial)].some((e) =>
+          e.name.startsWith("verify-")
+        );
+      } catch {
+        return false;
+      }
+    };
+    while (!scratch() && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const made = scratch();
+    child.kill(made ? "SIGINT" : "SIGKILL");
+    assert.ok(made, "verify never made its scratch folder");
+    const r = await child.output();
+    const stderr = new TextDecoder().decode(r.stderr);
+    assert.equal(r.code, 130, stderr);
+    assert.match(stderr, /^error: Interrupted by SIGINT/m);
+    assert.deepEqual(besides(ds.dir), []);
   } finally {
     ds.cleanup();
   }

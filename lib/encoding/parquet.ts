@@ -51,6 +51,7 @@ import type { Column, Table } from "../schema/table.ts";
 import type { RowBatch } from "../schema/row_batch.ts";
 import type { SinkResult } from "../sink/file_sink.ts";
 import { awaitStep, type Steps } from "../steps.ts";
+import { Interrupted } from "../errors.ts";
 import type { Encoding, EncodingTarget, TableEncoder } from "./encoding.ts";
 
 type DuckModule = typeof import("@duckdb/node-api");
@@ -328,6 +329,8 @@ class ParquetTableEncoder implements TableEncoder {
   }
 
   #fail(e: unknown): Error {
+    // An interrupt thrown in at a step stays one (the command line's exit 130/143).
+    if (e instanceof Interrupted) return e;
     return new Error(`Cannot write ${this.#names[0]}: ${causeOf(e)}`, {
       cause: e,
     });
@@ -554,6 +557,8 @@ export function parquetEncoding(options: ParquetOptions = {}): Encoding {
         try {
           connection?.disconnectSync();
         } catch { /* closed with the instance */ }
+        // An interrupt thrown in at a step stays one (the command line's exit 130/143).
+        if (e instanceof Interrupted) throw e;
         throw new Error(`Cannot write ${names[0]}: ${causeOf(e)}`, {
           cause: e,
         });

@@ -7,11 +7,13 @@
  */
 import assert from "node:assert/strict";
 import { validateDataset } from "../lib/validate/validate.ts";
-import { generateTemp, readCsv } from "./helpers.ts";
+import { generateTemp, readCsv, runMain } from "./helpers.ts";
 import {
   addParquet,
   generateParquetDataset,
   rewriteParquetValue,
+  sqlString,
+  withDuckDB,
 } from "./parquet_fixtures.ts";
 
 /** What a report concludes: every check's and rule's outcome, without file names. */
@@ -124,6 +126,56 @@ Deno.test("with both encodings, validate reads the text and checks that the Parq
       f.path === "star/fact_turn.parquet"
     );
     assert.equal(file?.manifest, "differs");
+  } finally {
+    ds.cleanup();
+  }
+});
+
+Deno.test("validate of a Parquet-only dataset names a changed dimension row, and refuses a file of the wrong types (exit 2)", async () => {
+  const ds = generateParquetDataset(["parquet"], {
+    sessions: 100,
+    users: 20,
+    formats: "star",
+  });
+  try {
+    // Row 2 of dim_intent gets another name (DuckDB rewrites the file).
+    await rewriteParquetValue(
+      `${ds.dir}/star/dim_intent.parquet`,
+      "intent_name",
+      2,
+      "'renamed'",
+    );
+    const r = runMain(["-A"], ["validate", ds.dir, "--report", `${ds.dir}/r`]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.ok(
+      r.stdout.includes("first difference: star/dim_intent.parquet row 2"),
+      r.stdout,
+    );
+    // fact_turn with its confidence as DOUBLE: not the table's type.
+    const path = `${ds.dir}/star/fact_turn.parquet`;
+    await withDuckDB((run) =>
+      run(
+        `COPY (SELECT * REPLACE (CAST(confidence AS DOUBLE) AS confidence) FROM read_parquet(${
+          sqlString(path)
+        })) TO ${sqlString(`${path}.tmp`)} (FORMAT parquet)`,
+      )
+    );
+    Deno.renameSync(`${path}.tmp`, path);
+    const bad = runMain(["-A"], [
+      "validate",
+      ds.dir,
+      "--report",
+      `${ds.dir}/r`,
+    ]);
+    assert.equal(bad.code, 2, bad.stdout + bad.stderr);
+    const lines = bad.stderr.trim().split("\n").filter((l) =>
+      !l.startsWith("Warning")
+    );
+    assert.equal(lines.length, 1, bad.stderr);
+    assert.match(
+      lines[0],
+      /^error: Cannot read ".*star\/fact_turn\.parquet" as fact_turn: column \d+ is confidence DOUBLE, expected confidence DECIMAL\(5,4\)$/,
+    );
   } finally {
     ds.cleanup();
   }

@@ -536,8 +536,8 @@ function* textDifferences(
 }
 
 /**
- * The versions of this run's writers of the encodings the manifest used or recorded
- * (Parquet: the DuckDB library), by encoding.
+ * The versions of this run's writers of the encodings the manifest used or recorded,
+ * by encoding (see `Encoding.writerVersion`).
  */
 function* currentWriters(
   m: Manifest,
@@ -584,7 +584,7 @@ function versionDifferences(
   const recorded = m.writers as Record<string, string | undefined> | undefined;
   for (const [name, current] of Object.entries(writers)) {
     cmp(
-      name === "parquet" ? "Parquet writer (DuckDB)" : `${name} writer`,
+      name === "parquet" ? "Parquet writer" : `${name} writer`,
       recorded?.[name],
       current,
     );

@@ -14,6 +14,7 @@ import { UsageError } from "../lib/errors.ts";
 import { FACT_TURN, RAW_TURN } from "../lib/schema/tables.ts";
 import { PROBE, probeBatches, writeParquet } from "./parquet_fixture.ts";
 import type { RowBatch } from "../lib/schema/row_batch.ts";
+import { readCsv } from "./helpers.ts";
 import {
   type GeneratedDataset,
   generateParquetDataset,
@@ -273,6 +274,59 @@ Deno.test("every column type round-trips through the Parquet encoder and back to
       r.close();
     }
     assert.equal(row, 5000);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a folder name DuckDB would read as a pattern (a*b, q?, [1]) reads that file only", async () => {
+  const ds = fixture();
+  const dir = Deno.makeTempDirSync({ prefix: "chatsynth-pq-" });
+  try {
+    // Oracle: the CSV files' data rows, parsed strictly.
+    const channels = readCsv(`${ds.dir}/star/dim_channel.csv`).rows.length;
+    const devices = readCsv(`${ds.dir}/star/dim_device.csv`).rows.length;
+    assert.notEqual(channels, devices);
+    const cases: [string, string][] = [["a*b", "axb"], ["q?", "qz"], [
+      "t[1]",
+      "t1",
+    ]];
+    for (const [name, sibling] of cases) {
+      Deno.mkdirSync(`${dir}/${name}`);
+      Deno.mkdirSync(`${dir}/${sibling}`);
+      Deno.copyFileSync(
+        `${ds.dir}/star/dim_channel.parquet`,
+        `${dir}/${name}/t.parquet`,
+      );
+      // A file the pattern would also match, with other rows.
+      Deno.copyFileSync(
+        `${ds.dir}/star/dim_device.parquet`,
+        `${dir}/${sibling}/t.parquet`,
+      );
+      const table = tableOfPath("star/dim_channel.parquet");
+      const r = await ParquetTableReader.open(
+        `${dir}/${name}/t.parquet`,
+        table,
+      );
+      let rows = 0;
+      try {
+        for (let b = await r.next(); b; b = await r.next()) rows += b.length;
+      } finally {
+        r.close();
+      }
+      assert.equal(rows, channels, name);
+    }
+    // A pattern that matches only the sibling is not read either.
+    Deno.removeSync(`${dir}/a*b/t.parquet`);
+    const e = await rejection(() =>
+      ParquetTableReader.open(
+        `${dir}/a*b/t.parquet`,
+        tableOfPath("star/dim_channel.parquet"),
+        "a*b/t.parquet",
+      )
+    );
+    assert.ok(e instanceof UsageError, String(e));
+    assert.match(e.message, /^Cannot read "a\*b\/t\.parquet" as Parquet: /);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -135,9 +135,19 @@ function convOf(c: Column): Conv {
   }
 }
 
-/** An SQL string literal. */
-function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
+/**
+ * A file path as a DuckDB file pattern matching only that file: `read_parquet` reads
+ * its argument as a glob, so `*`, `?` and `[` become one-character classes (a folder
+ * named `a*b` must not also read `axb`).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * strictEqual(literalPattern("data/a*b/t[1].parquet"), "data/a[*]b/t[[]1].parquet");
+ * ```
+ */
+export function literalPattern(path: string): string {
+  return path.replace(/[*?[]/g, (c) => `[${c}]`);
 }
 
 /** The first line of an error's message, control characters escaped. */
@@ -247,10 +257,18 @@ export class ParquetTableReader {
     try {
       connection = await instance.connect();
       let result: DuckDBResult;
+      const pattern = literalPattern(path);
       try {
-        result = await connection.stream(
-          `SELECT * FROM read_parquet(${sqlString(path)})`,
+        const files = await connection.runAndReadAll(
+          "SELECT file FROM glob(?)",
+          [pattern],
         );
+        if (files.currentRowCount !== 1) {
+          throw new Error(`no such file`);
+        }
+        result = await connection.stream("SELECT * FROM read_parquet(?)", [
+          pattern,
+        ]);
       } catch (e) {
         throw new UsageError(
           `Cannot read "${shown}" as Parquet: ${firstLine(e)}`,

@@ -461,7 +461,9 @@ function* parquetDifference(
   const text = rep === "raw" ? ENCODINGS.jsonl : ENCODINGS.csv;
   const readers: ParquetLines[] = [];
   try {
-    const gen = yield* awaitStep(ParquetLines.open(expected, table, text));
+    const gen = yield* awaitStep(
+      ParquetLines.open(expected, table, text, `${path} (regenerated)`),
+    );
     readers.push(gen);
     const g = new ParquetLineSteps(gen);
     let disk: ParquetLineSteps;

@@ -131,13 +131,24 @@ Deno.test("with both encodings, validate reads the text and checks that the Parq
   }
 });
 
-Deno.test("validate of a Parquet-only dataset names a changed dimension row, and refuses a file of the wrong types (exit 2)", async () => {
+Deno.test("validate of a Parquet-only dataset names a changed dimension row, and refuses a file of the wrong types or a run without --allow-ffi (exit 2)", async () => {
   const ds = generateParquetDataset(["parquet"], {
     sessions: 100,
     users: 20,
     formats: "star",
   });
   try {
+    // Without --allow-ffi, DuckDB cannot load: one line saying so, exit 2.
+    const noFfi = runMain(
+      ["--allow-read", `--allow-write=${ds.dir}`, "--allow-env"],
+      ["validate", ds.dir, "--report", `${ds.dir}/r`],
+    );
+    assert.equal(noFfi.code, 2, noFfi.stdout + noFfi.stderr);
+    assert.match(
+      noFfi.stderr,
+      /^error: Cannot read ".*\.parquet": reading Parquet loads DuckDB's native library, which needs --allow-ffi \(-P grants it\)\n$/m,
+    );
+    assert.ok(!noFfi.stderr.includes("    at "), noFfi.stderr);
     // Row 2 of dim_intent gets another name (DuckDB rewrites the file).
     await rewriteParquetValue(
       `${ds.dir}/star/dim_intent.parquet`,

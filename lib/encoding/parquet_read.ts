@@ -40,7 +40,7 @@ import type { Encoding, EncodingTarget } from "./encoding.ts";
 import { csvHeader } from "../schema/table.ts";
 import type { RowSink } from "../sink/file_sink.ts";
 import { runSteps } from "../steps.ts";
-import { UsageError } from "../errors.ts";
+import { isPermissionError, UsageError } from "../errors.ts";
 import { escapeControls } from "../wording.ts";
 
 /** The largest integer a batch holds exactly, 2^53 − 1, as a bigint. */
@@ -242,17 +242,26 @@ export class ParquetTableReader {
    *   `sql/schema/`; an ENUM passes for a VARCHAR).
    * @param shown The file as messages name it (default `path`), e.g. a dataset path.
    * @throws {UsageError} When the file cannot be read as Parquet, or its columns or
-   *   types differ from the table's (naming the file and the first column that does).
+   *   types differ from the table's (naming the file and the first column that does),
+   *   or DuckDB cannot be loaded for want of `--allow-ffi`.
    */
   static async open(
     path: string,
     table: Table,
     shown = path,
   ): Promise<ParquetTableReader> {
-    const mod = await duckdb();
-    const instance = await mod.DuckDBInstance.create(":memory:", {
-      threads: "1",
-    });
+    let mod: DuckDBModule, instance: DuckDBInstance;
+    try {
+      mod = await duckdb();
+      instance = await mod.DuckDBInstance.create(":memory:", {
+        threads: "1",
+      });
+    } catch (e) {
+      if (!isPermissionError(e)) throw e;
+      throw new UsageError(
+        `Cannot read "${shown}": reading Parquet loads DuckDB's native library, which needs --allow-ffi (-P grants it)`,
+      );
+    }
     let connection: DuckDBConnection | undefined;
     try {
       connection = await instance.connect();

@@ -73,7 +73,11 @@ export interface FileCheck {
 export interface FirstDifference {
   /** Path relative to the dataset folder, with forward slashes. */
   path: string;
-  /** 1-based line number (the CSV header is line 1; JSONL line N is row N). */
+  /**
+   * 1-based line number (the CSV header is line 1; JSONL line N is row N); 0 for a
+   * Parquet file whose decoded rows all equal the regenerated ones (its bytes differ
+   * in their encoding only: compression, row groups, metadata).
+   */
   line: number;
   /** Regenerated line, or `undefined` when the regenerated file ended first. */
   expected?: string;

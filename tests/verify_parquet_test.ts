@@ -73,7 +73,7 @@ Deno.test("verify names the first differing row of a Parquet file changed by Duc
   }
 });
 
-Deno.test("verify of a Parquet-only raw log names a changed row as JSON Lines, and a file that is not Parquet", async () => {
+Deno.test("verify of a Parquet-only dataset names a changed raw row as JSON Lines, a file that is not Parquet, and one with the same rows in other bytes", async () => {
   const ds = generateParquetDataset(["parquet"], {
     sessions: 200,
     users: 40,
@@ -94,6 +94,13 @@ Deno.test("verify of a Parquet-only raw log names a changed row as JSON Lines, a
     Deno.writeTextFileSync(
       `${ds.dir}/star/dim_channel.parquet`,
       "not a Parquet file\n",
+    );
+    // dim_device rewritten by DuckDB with every value unchanged: other bytes, same rows.
+    await rewriteParquetValue(
+      `${ds.dir}/star/dim_device.parquet`,
+      "device_name",
+      0,
+      "device_name",
     );
     const r = runMain(["-A"], ["verify", ds.dir]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -121,6 +128,13 @@ Deno.test("verify of a Parquet-only raw log names a changed row as JSON Lines, a
       r.stdout,
     );
     assert.match(r.stdout, /file has: +\(cannot be decoded: /);
+    assert.ok(
+      r.stdout.includes(
+        "First difference in star/dim_device.parquet: none in its rows (decoded, they are the ones generated); the bytes differ in their encoding",
+      ),
+      r.stdout,
+    );
+    assert.match(r.stdout, /mismatch +star\/dim_device\.parquet/);
     assert.deepEqual(besides(ds.dir), []);
   } finally {
     ds.cleanup();

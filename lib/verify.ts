@@ -10,6 +10,11 @@
  * 3. On a difference: the first differing line of each differing file (regenerated
  *    and compared line by line), and which recorded versions differ from this run's.
  *
+ * Parquet files are regenerated into a scratch folder (`DIR.partial/verify-…/`, or the
+ * system's temporary folder when that cannot be written), hashed, and, when one
+ * differs, decoded beside the file on disk into the text encoding's lines to name
+ * the first differing row; the scratch folder is removed however verify ends.
+ *
  * @module
  */
 import { thousands } from "./number_format.ts";
@@ -41,7 +46,11 @@ import { checkUserMemory } from "./memory.ts";
 import { readDeniedError, UsageError } from "./errors.ts";
 import { notRegularFileReason } from "./manifest/regular_file.ts";
 import { countsContradiction, manifestInputs } from "./manifest/inputs.ts";
-import { runSteps, type Steps } from "./steps.ts";
+import { awaitStep, runSteps, type Steps } from "./steps.ts";
+import { encodingOfPath, ENCODINGS } from "./encoding/mod.ts";
+import { ParquetLines } from "./encoding/parquet_read.ts";
+import { RAW_TURN, SNOWFLAKE_TABLES, STAR_TABLES } from "./schema/tables.ts";
+import type { Table } from "./schema/table.ts";
 
 /** Result of one file in one check. */
 export type FileStatus = "ok" | "mismatch" | "missing" | "extra";
@@ -56,11 +65,19 @@ export interface FileCheck {
   detail?: string;
 }
 
-/** The first line where a file on disk differs from the regenerated one. */
+/**
+ * The first line where a file on disk differs from the regenerated one. A Parquet file
+ * is compared as the lines of its text encoding (both files decoded), so `line` counts
+ * as in the CSV or JSONL file of the same rows.
+ */
 export interface FirstDifference {
   /** Path relative to the dataset folder, with forward slashes. */
   path: string;
-  /** 1-based line number (the CSV header is line 1). */
+  /**
+   * 1-based line number (the CSV header is line 1; JSONL line N is row N); 0 for a
+   * Parquet file whose decoded rows all equal the regenerated ones (its bytes differ
+   * in their encoding only: compression, row groups, metadata).
+   */
   line: number;
   /** Regenerated line, or `undefined` when the regenerated file ended first. */
   expected?: string;
@@ -222,13 +239,82 @@ function* integrityCheck(
   return { checks, notes };
 }
 
-/** A sink that only hashes (regeneration without a second copy on disk). */
-function hashOnlyTarget(): DatasetTarget {
+/**
+ * Where regenerated binary files (Parquet) go while `verify` hashes and compares them:
+ * a folder of its own, `DIR.partial/verify-…/` beside the dataset (the folder `-P`
+ * lets verify write for `output`), else one in the system's temporary folder; created
+ * on first use, removed by {@linkcode remove}.
+ */
+class Scratch {
+  #dir: string;
+  #root: string | undefined;
+  #madeParent = false;
+  /** Scratch path by dataset path, for the files regenerated. */
+  readonly paths = new Map<string, string>();
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  #create(): string {
+    const parent = `${this.#dir}.partial`;
+    try {
+      try {
+        Deno.mkdirSync(parent);
+        this.#madeParent = true;
+      } catch (e) {
+        if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+      }
+      return Deno.makeTempDirSync({ dir: parent, prefix: "verify-" });
+    } catch {
+      try {
+        return Deno.makeTempDirSync({ prefix: "chatsynth-verify-" });
+      } catch (e) {
+        throw new UsageError(
+          `Cannot verify "${this.#dir}": regenerating its Parquet files needs a scratch folder, and neither "${parent}" nor the temporary folder can be written (${
+            (e as Error).message
+          }); grant --allow-write=${parent}`,
+        );
+      }
+    }
+  }
+
+  /** Scratch paths for `names` (relative dataset paths), one each. */
+  files(names: string[]): string[] {
+    this.#root ??= this.#create();
+    return names.map((n) => {
+      const p = `${this.#root}/${n.replaceAll("/", "__")}`;
+      this.paths.set(n, p);
+      return p;
+    });
+  }
+
+  /** Remove the scratch folder (and `DIR.partial` when made for it and empty). */
+  remove(): void {
+    if (this.#root) {
+      try {
+        Deno.removeSync(this.#root, { recursive: true });
+      } catch { /* nothing to remove, or no longer ours */ }
+      this.#root = undefined;
+    }
+    if (this.#madeParent) {
+      try {
+        Deno.removeSync(`${this.#dir}.partial`);
+      } catch { /* another run's folder is in it: keep */ }
+      this.#madeParent = false;
+    }
+    this.paths.clear();
+  }
+}
+
+/**
+ * A target that only hashes text (regeneration without a second copy on disk) and
+ * writes binary files to `scratch`.
+ */
+function hashOnlyTarget(scratch: Scratch): DatasetTarget {
   return {
     lines: (names, header) => new FileSink({ names, files: [], header }),
-    files: (names) => {
-      throw new Error(`Cannot verify ${names[0]} yet`);
-    },
+    files: (names) => scratch.files(names),
     mkdir: () => {},
   };
 }
@@ -303,8 +389,132 @@ class CompareSink implements RowSink {
   }
 }
 
-/** Regenerate once more, comparing the `watch` files with the disk line by line. */
+/**
+ * The first differences of the `watch` files: text files by regenerating once more
+ * (text encoding only) and comparing with the disk line by line; Parquet files by
+ * decoding the regenerated file (in `scratch`) and the file on disk side by side.
+ */
 function* firstDifferences(
+  dir: string,
+  spec: DatasetSpec,
+  watch: Set<string>,
+  scratch: Scratch,
+): Steps<FirstDifference[]> {
+  const out: FirstDifference[] = [];
+  for (const path of watch) {
+    if (encodingOfPath(path)?.name !== "parquet") continue;
+    const regenerated = scratch.paths.get(path);
+    if (regenerated) {
+      out.push(
+        yield* parquetDifference(regenerated, `${dir}/${path}`, path),
+      );
+    }
+    watch.delete(path);
+  }
+  if (watch.size) {
+    out.push(
+      ...yield* textDifferences(dir, { ...spec, encodings: ["text"] }, watch),
+    );
+  }
+  return out.sort((a, b) => a.path < b.path ? -1 : 1);
+}
+
+/** The schema table of a data file path, e.g. "star/fact_turn.parquet". */
+function tableOfPath(path: string): Table | undefined {
+  const [rep, file] = path.split("/");
+  const name = file.slice(0, file.lastIndexOf("."));
+  const tables = rep === "raw"
+    ? [RAW_TURN]
+    : rep === "star"
+    ? STAR_TABLES
+    : rep === "snowflake"
+    ? SNOWFLAKE_TABLES
+    : [];
+  return tables.find((t) => t.name === name);
+}
+
+/** Lines of a Parquet file read one at a time through steps (DuckDB is asynchronous). */
+class ParquetLineSteps {
+  #lines: string[] = [];
+  #at = 0;
+  #done = false;
+  constructor(readonly reader: ParquetLines) {}
+
+  *next(): Steps<string | undefined> {
+    while (this.#at >= this.#lines.length && !this.#done) {
+      const lines = yield* awaitStep(this.reader.next());
+      if (lines === undefined) this.#done = true;
+      else [this.#lines, this.#at] = [lines, 0];
+    }
+    return this.#at < this.#lines.length ? this.#lines[this.#at++] : undefined;
+  }
+}
+
+/**
+ * The first line where the Parquet file on disk (`found`) differs from the regenerated
+ * one (`expected`), both decoded into the text encoding's lines; a file on disk that
+ * cannot be decoded differs at line 1.
+ */
+function* parquetDifference(
+  expected: string,
+  found: string,
+  path: string,
+): Steps<FirstDifference> {
+  const table = tableOfPath(path)!;
+  const [rep] = path.split("/");
+  const text = rep === "raw" ? ENCODINGS.jsonl : ENCODINGS.csv;
+  const readers: ParquetLines[] = [];
+  try {
+    const gen = yield* awaitStep(
+      ParquetLines.open(expected, table, text, `${path} (regenerated)`),
+    );
+    readers.push(gen);
+    const g = new ParquetLineSteps(gen);
+    let disk: ParquetLineSteps;
+    try {
+      const r = yield* awaitStep(ParquetLines.open(found, table, text, path));
+      readers.push(r);
+      disk = new ParquetLineSteps(r);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      return {
+        path,
+        line: 1,
+        expected: yield* g.next(),
+        found: `(cannot be decoded: ${e.message})`,
+      };
+    }
+    for (let line = 1;; line++) {
+      const a = yield* g.next();
+      let b: string | undefined;
+      try {
+        b = yield* disk.next();
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        return {
+          path,
+          line,
+          expected: a,
+          found: `(cannot be decoded: ${e.message})`,
+        };
+      }
+      if (a !== b) return { path, line, expected: a, found: b };
+      if (a === undefined) break;
+    }
+    // Same rows, different bytes (compression, row groups, metadata).
+    return {
+      path,
+      line: 0,
+      expected: "(the same rows)",
+      found: "(the same rows, encoded differently)",
+    };
+  } finally {
+    for (const r of readers) r.close();
+  }
+}
+
+/** Regenerate once more, comparing the `watch` text files with the disk line by line. */
+function* textDifferences(
   dir: string,
   spec: DatasetSpec,
   watch: Set<string>,
@@ -312,7 +522,7 @@ function* firstDifferences(
   const sinks: CompareSink[] = [];
   yield* datasetSteps(spec, {
     files: (names) => {
-      throw new Error(`Cannot verify ${names[0]} yet`);
+      throw new Error(`Cannot compare ${names[0]} line by line`);
     },
     lines: (names, header) => {
       if (!names.some((n) => watch.has(n))) {
@@ -328,12 +538,32 @@ function* firstDifferences(
     },
     mkdir: () => {},
   });
-  return sinks.flatMap((s) => s.differences()).sort((a, b) =>
-    a.path < b.path ? -1 : 1
-  );
+  return sinks.flatMap((s) => s.differences());
 }
 
-function versionDifferences(m: Manifest): VersionDifference[] {
+/**
+ * The versions of this run's writers of the encodings the manifest used or recorded,
+ * by encoding (see `Encoding.writerVersion`).
+ */
+function* currentWriters(
+  m: Manifest,
+): Steps<Record<string, string | undefined>> {
+  const names = new Set<string>(Object.keys(m.writers ?? {}));
+  if (m.parameters.encodings?.includes("parquet")) names.add("parquet");
+  const out: Record<string, string | undefined> = {};
+  for (const n of [...names].sort()) {
+    const enc = Object.hasOwn(ENCODINGS, n)
+      ? ENCODINGS[n as keyof typeof ENCODINGS]
+      : undefined;
+    out[n] = enc ? yield* enc.writerVersion() : undefined;
+  }
+  return out;
+}
+
+function versionDifferences(
+  m: Manifest,
+  writers: Record<string, string | undefined>,
+): VersionDifference[] {
   const v = collectVersions();
   const out: VersionDifference[] = [];
   const cmp = (what: string, recorded: unknown, current: unknown) => {
@@ -357,6 +587,14 @@ function versionDifferences(m: Manifest): VersionDifference[] {
     cmp(d, m.dependencies?.[d], v.dependencies[d]);
   }
   cmp("deno.lock SHA-256", m.deno_lock_sha256, v.deno_lock_sha256);
+  const recorded = m.writers as Record<string, string | undefined> | undefined;
+  for (const [name, current] of Object.entries(writers)) {
+    cmp(
+      name === "parquet" ? "Parquet writer" : `${name} writer`,
+      recorded?.[name],
+      current,
+    );
+  }
   return out;
 }
 
@@ -374,6 +612,8 @@ export interface VerifyOptions {
  * @throws {UsageError} When the folder has no usable manifest (see `readManifest`), when
  *   its counts contradict its file rows (see `countsContradiction`), or when its users
  *   cannot fit in this process's memory (see `checkUserMemory`).
+ * @throws {TypeError} When the dataset has Parquet files: regenerating them waits for
+ *   DuckDB, so run {@linkcode verifySteps} with `runStepsAsync` instead.
  * @example
  * ```ts
  * import { runCli } from "./cli/run.ts";
@@ -445,49 +685,25 @@ export function* verifySteps(
       encodings: inputs.config.encodings,
     }
     : undefined;
-  if (spec) {
-    const regen = yield* datasetSteps(spec, hashOnlyTarget(), opts.onProgress);
-    const byPath = new Map(regen.files.map((f) => [f.path, f]));
-    for (const f of m.files) {
-      const g = byPath.get(f.path);
-      if (!g) {
-        reproduction.push({
-          path: f.path,
-          status: "missing",
-          detail: "the generator does not make this file",
-        });
-      } else if (
-        g.sha256 !== f.sha256 || g.bytes !== f.bytes || g.rows !== f.rows
-      ) {
-        reproduction.push({
-          path: f.path,
-          status: "mismatch",
-          detail: `regenerated ${thousands(g.bytes)} bytes, ${
-            thousands(g.rows)
-          } rows; manifest ${thousands(f.bytes)} bytes, ${
-            thousands(f.rows)
-          } rows`,
-        });
-      } else reproduction.push({ path: f.path, status: "ok" });
-      byPath.delete(f.path);
+  const scratch = new Scratch(dir);
+  // The scratch folder is removed however this ends: a failure, or an interrupt
+  // thrown in at a step.
+  try {
+    if (spec) {
+      differences = yield* reproduce(
+        dir,
+        m,
+        spec,
+        integ.checks,
+        reproduction,
+        scratch,
+        opts,
+      );
     }
-    for (const g of byPath.values()) {
-      reproduction.push({
-        path: g.path,
-        status: "extra",
-        detail: "the generator makes this file; the manifest does not list it",
-      });
-    }
-    const onDisk = new Set(m.files.map((f) => f.path));
-    const watch = new Set<string>();
-    for (const c of [...integ.checks, ...reproduction]) {
-      if (c.status === "mismatch" && onDisk.has(c.path)) {
-        // Only regular files inside the folder are read line by line.
-        if (regularOrMissing(dir, c.path) === undefined) watch.add(c.path);
-      }
-    }
-    if (watch.size) differences = yield* firstDifferences(dir, spec, watch);
+  } finally {
+    scratch.remove();
   }
+  const writers = yield* currentWriters(m);
   const ok =
     [...integ.checks, ...reproduction].every((c) => c.status === "ok") &&
     integ.notes.length === 0 && errors.length === 0;
@@ -499,9 +715,84 @@ export function* verifySteps(
     reproduction,
     reproductionErrors: errors,
     differences,
-    versions: versionDifferences(m),
+    versions: versionDifferences(m, writers),
     ok,
   };
+}
+
+/**
+ * Regenerate (text hashed only, binary files into `scratch`), compare every digest
+ * with the manifest's into `reproduction`, and find the first difference of each file
+ * on disk that differs.
+ */
+function* reproduce(
+  dir: string,
+  m: Manifest,
+  spec: DatasetSpec,
+  integrity: FileCheck[],
+  reproduction: FileCheck[],
+  scratch: Scratch,
+  opts: VerifyOptions,
+): Steps<FirstDifference[]> {
+  const regen = yield* datasetSteps(
+    spec,
+    hashOnlyTarget(scratch),
+    opts.onProgress,
+  );
+  const byPath = new Map(regen.files.map((f) => [f.path, f]));
+  for (const f of m.files) {
+    const g = byPath.get(f.path);
+    if (!g) {
+      reproduction.push({
+        path: f.path,
+        status: "missing",
+        detail: "the generator does not make this file",
+      });
+    } else if (
+      g.sha256 !== f.sha256 || g.bytes !== f.bytes || g.rows !== f.rows
+    ) {
+      reproduction.push({
+        path: f.path,
+        status: "mismatch",
+        detail: `regenerated ${thousands(g.bytes)} bytes, ${
+          thousands(g.rows)
+        } rows; manifest ${thousands(f.bytes)} bytes, ${
+          thousands(f.rows)
+        } rows`,
+      });
+    } else reproduction.push({ path: f.path, status: "ok" });
+    byPath.delete(f.path);
+  }
+  for (const g of byPath.values()) {
+    reproduction.push({
+      path: g.path,
+      status: "extra",
+      detail: "the generator makes this file; the manifest does not list it",
+    });
+  }
+  const onDisk = new Set(m.files.map((f) => f.path));
+  const watch = new Set<string>();
+  for (const c of [...integrity, ...reproduction]) {
+    if (c.status === "mismatch" && onDisk.has(c.path)) {
+      // Only regular files inside the folder are read line by line.
+      if (regularOrMissing(dir, c.path) === undefined) watch.add(c.path);
+    }
+  }
+  return watch.size ? yield* firstDifferences(dir, spec, watch, scratch) : [];
+}
+
+/**
+ * Where a first difference is: "line N" in a text file; in a Parquet file, the row
+ * (its decoded CSV header, line 1, is "its columns"), with the line of the text
+ * encoding that shows it.
+ */
+function where(d: FirstDifference): string {
+  if (encodingOfPath(d.path)?.name !== "parquet") return `line ${d.line}`;
+  const csv = !d.path.startsWith("raw/");
+  if (csv && d.line === 1) return "its columns (decoded as the CSV header)";
+  return `row ${csv ? d.line - 1 : d.line} (decoded as ${
+    csv ? "CSV" : "JSON Lines"
+  })`;
 }
 
 function clip(s: string | undefined): string {
@@ -521,14 +812,22 @@ export function formatVerifyReport(r: VerifyReport): string {
   out.push(
     `Reproduction: regenerated from the manifest (seed ${m.seed}, ${
       counted(m.sessions, "session")
-    }, ${counted(m.users, "user")}, ${
-      m.formats.join("+")
-    }), hashed, nothing written`,
+    }, ${counted(m.users, "user")}, ${m.formats.join("+")}), hashed, ${
+      m.files.some((f) => f.path.endsWith(".parquet"))
+        ? "Parquet files in a scratch folder removed afterwards"
+        : "nothing written"
+    }`,
   );
   for (const c of r.reproduction) out.push(line(c));
   for (const e of r.reproductionErrors) out.push(`  problem   ${e}`);
   for (const d of r.differences) {
-    out.push(`First difference in ${d.path} at line ${d.line}:`);
+    if (d.line === 0) {
+      out.push(
+        `First difference in ${d.path}: none in its rows (decoded, they are the ones generated); the bytes differ in their encoding (compression, row groups or metadata)`,
+      );
+      continue;
+    }
+    out.push(`First difference in ${d.path} at ${where(d)}:`);
     out.push(`  generator makes: ${clip(d.expected)}`);
     out.push(`  file has:        ${clip(d.found)}`);
   }

@@ -182,7 +182,7 @@ async function verifyCommand(args: CliArgs): Promise<number> {
     if (!(e instanceof Interrupted)) throw e;
     throw new Interrupted(
       e.signal,
-      `Interrupted by ${e.signal}: verify of "${dir}" stopped before a verdict (it writes nothing, so nothing is left behind)`,
+      `Interrupted by ${e.signal}: verify of "${dir}" stopped before a verdict (it writes nothing but the scratch copies of regenerated Parquet files, which are removed, so nothing is left behind)`,
     );
   } finally {
     progress.done();

@@ -44,6 +44,13 @@ export interface Column {
    */
   wallClock?: boolean;
   /**
+   * For a `wallClock` column: the name of the UTC `datetime` column of the same row
+   * whose instant this is the local time of (e.g. "session_start"). An encoding that
+   * stores only the wall-clock time (Parquet `TIMESTAMP`) recovers the UTC offset as
+   * the difference between the two, in minutes.
+   */
+  localOf?: string;
+  /**
    * No two rows share a value (a natural key besides the primary key); declared as
    * a Frictionless `unique` constraint.
    */

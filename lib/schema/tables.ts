@@ -611,6 +611,7 @@ export const RAW_TURN: Table = {
         "session_start in user_time_zone, ISO 8601 with the UTC offset",
       ),
       wallClock: true,
+      localOf: "session_start",
     },
   ],
   primaryKey: ["session_id", "turn_number"],

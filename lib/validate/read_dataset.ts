@@ -10,9 +10,10 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import type { Config } from "../config/schema.ts";
-import type { Format } from "../config/schema.ts";
+import type { EncodingChoice, Format } from "../config/schema.ts";
 import { Observations, type SessionObs, type TurnObs } from "./observations.ts";
 import { UsageError } from "../errors.ts";
 import { notRegularFileReason } from "../manifest/regular_file.ts";
@@ -28,9 +29,13 @@ import { type Column, csvHeader, type Table } from "../schema/table.ts";
 import {
   FACT_SESSION,
   FACT_TURN,
+  RAW_TURN,
   SNOWFLAKE_TABLES,
   STAR_TABLES,
 } from "../schema/tables.ts";
+import { encodingOfPath } from "../encoding/mod.ts";
+import { ParquetLines } from "../encoding/parquet_read.ts";
+import { LineReader, sha256File } from "../manifest/file_digest.ts";
 
 const CHUNK = 1 << 20;
 
@@ -44,8 +49,28 @@ export interface FileRead {
   sha256: string;
 }
 
+/**
+ * The lines of one data file, whatever its encoding: a text file's own lines, or the
+ * lines the text encoding would have written for a Parquet file's rows. Lines come
+ * from a buffer: `next()` returns undefined when it is empty, and `more()` refills it
+ * (a text file never needs that: its `next()` reads on, and `more()` says the end).
+ * Read a line with `src.next() ?? await src.more()`.
+ */
+interface LineSource {
+  /** Path in the dataset, e.g. "star/fact_turn.parquet". */
+  readonly rel: string;
+  /** The next buffered line without its LF, or undefined when none is buffered. */
+  next(): string | undefined;
+  /** Refill the buffer: the next line, or undefined at the end of the file. */
+  more(): Promise<string | undefined>;
+  /** Read to the end, close, and report the file's bytes (all of them, hashed). */
+  finish(): FileRead | Promise<FileRead>;
+  /** Close without finishing (after an error). */
+  close(): void;
+}
+
 /** Reads a UTF-8 text file line by line (LF), streaming, hashing every byte read. */
-class HashingLineReader {
+class HashingLineReader implements LineSource {
   #file: Deno.FsFile;
   #decoder = new TextDecoder();
   #buf = new Uint8Array(CHUNK);
@@ -87,6 +112,11 @@ class HashingLineReader {
       : undefined;
   }
 
+  /** Nothing to refill: `next()` reads on until the end of the file. */
+  more(): Promise<string | undefined> {
+    return Promise.resolve(undefined);
+  }
+
   /** Read to the end (hashing the rest) and close; returns what was read. */
   finish(): FileRead {
     while (this.next() !== undefined);
@@ -105,6 +135,109 @@ class HashingLineReader {
     } catch {
       // Already closed.
     }
+  }
+}
+
+/**
+ * A Parquet data file as the lines of its text encoding (decoded by DuckDB, a chunk at
+ * a time). What it reports read is the Parquet file: its size and SHA-256, hashed
+ * when it is opened.
+ */
+class ParquetLineSource implements LineSource {
+  #lines: string[] = [];
+  #at = 0;
+  #reader: ParquetLines | undefined;
+  #done = false;
+  #read: FileRead;
+
+  constructor(
+    readonly rel: string,
+    readonly path: string,
+    readonly table: Table,
+    readonly text: NonNullable<ReturnType<typeof encodingOfPath>>,
+  ) {
+    const d = sha256File(path);
+    this.#read = { path: rel, bytes: d.bytes, sha256: d.sha256 };
+  }
+
+  next(): string | undefined {
+    return this.#at < this.#lines.length ? this.#lines[this.#at++] : undefined;
+  }
+
+  async more(): Promise<string | undefined> {
+    while (!this.#done) {
+      this.#reader ??= await ParquetLines.open(
+        this.path,
+        this.table,
+        this.text,
+        this.path,
+      );
+      const lines = await this.#reader.next();
+      if (lines === undefined) {
+        this.#done = true;
+        this.close();
+        break;
+      }
+      this.#lines = lines;
+      this.#at = 0;
+      if (lines.length) return this.next();
+    }
+    return undefined;
+  }
+
+  async finish(): Promise<FileRead> {
+    while ((this.next() ?? await this.more()) !== undefined);
+    this.close();
+    return this.#read;
+  }
+
+  close(): void {
+    this.#reader?.close();
+  }
+}
+
+/** The schema table of a text data file path, e.g. "star/fact_turn.csv". */
+function tableOfPath(textRel: string): Table {
+  const [rep, file] = textRel.split("/");
+  const name = file.slice(0, file.lastIndexOf("."));
+  const tables = rep === "raw"
+    ? [RAW_TURN]
+    : rep === "star"
+    ? STAR_TABLES
+    : SNOWFLAKE_TABLES;
+  return tables.find((t) => t.name === name)!;
+}
+
+/** A text data file's Parquet counterpart: "star/fact_turn.csv" → "star/fact_turn.parquet". */
+function parquetPath(textRel: string): string {
+  return textRel.replace(/\.(csv|jsonl)$/, ".parquet");
+}
+
+/**
+ * The data files `validate` reads: the text files, or (for a dataset written only as
+ * Parquet) the Parquet files, both read as the text encoding's lines. Tables are named
+ * by their text paths ("star/fact_turn.csv").
+ */
+class DataFiles {
+  constructor(readonly dir: string, readonly parquet: boolean) {}
+
+  /** The path read for a table's text path. */
+  rel(textRel: string): string {
+    return this.parquet ? parquetPath(textRel) : textRel;
+  }
+
+  /** Open a table's file (a regular file inside the dataset). */
+  open(textRel: string): LineSource {
+    const rel = this.rel(textRel);
+    const path = datasetFile(this.dir, rel);
+    return this.parquet
+      ? new ParquetLineSource(
+        rel,
+        path,
+        tableOfPath(textRel),
+        encodingOfPath(textRel)!,
+      )
+      : new HashingLineReader(rel, path);
   }
 }
 
@@ -283,9 +416,12 @@ export function valueFormat(c: Column): (v: string) => boolean {
   }
 }
 
-/** A CSV fact file read row by row (fields split on commas; facts have no quoted fields). */
+/**
+ * A CSV fact file read row by row (fields split on commas; facts have no quoted
+ * fields). Move on with `f.advance() || await f.more()`.
+ */
 class FactReader {
-  readonly r: HashingLineReader;
+  readonly r: LineSource;
   readonly ix: Record<string, number>;
   readonly width: number;
   /** The current row's text, or undefined at the end. */
@@ -296,32 +432,63 @@ class FactReader {
   badValues = 0;
   #formats: [number, (v: string) => boolean][];
 
-  constructor(
-    dir: string,
+  private constructor(
+    r: LineSource,
     readonly rel: string,
+    header: string,
+    shown: string,
     table: Table,
     need: string[],
   ) {
-    this.r = new HashingLineReader(rel, datasetFile(dir, rel));
-    const header = this.r.next();
-    if (header === undefined) {
-      this.r.close();
-      throw new UsageError(
-        `Cannot validate "${inFolder(dir, rel)}": empty file`,
-      );
-    }
-    this.ix = columnIndex(header, inFolder(dir, rel), need);
+    this.r = r;
+    this.ix = columnIndex(header, shown, need);
     this.width = header.split(",").length;
     this.#formats = need.flatMap((n) => {
       const c = table.columns.find((x) => x.name === n);
       return c ? [[this.ix[n], valueFormat(c)]] : [];
     });
-    this.advance();
   }
 
-  /** Move to the next row. */
-  advance(): void {
+  /** Open a fact file (`rel`: its text path) at its first row. */
+  static async open(
+    files: DataFiles,
+    rel: string,
+    table: Table,
+    need: string[],
+  ): Promise<FactReader> {
+    const r = files.open(rel);
+    const shown = inFolder(files.dir, r.rel);
+    try {
+      const header = r.next() ?? await r.more();
+      if (header === undefined) {
+        throw new UsageError(`Cannot validate "${shown}": empty file`);
+      }
+      const f = new FactReader(r, r.rel, header, shown, table, need);
+      f.advance() || await f.more();
+      return f;
+    } catch (e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Move to the next row; false when the source must be refilled first (then call
+   * {@linkcode more}).
+   */
+  advance(): boolean {
     const line = this.r.next();
+    if (line === undefined) return false;
+    this.#take(line);
+    return true;
+  }
+
+  /** Refill the source and move to the next row (or the end). */
+  async more(): Promise<void> {
+    this.#take(await this.r.more());
+  }
+
+  #take(line: string | undefined): void {
     this.line = line;
     if (line === undefined) return;
     if (line.includes('"')) {
@@ -377,21 +544,21 @@ function expectedDimensions(c: Config, folder: string): Map<string, string[]> {
  * where it first differs from `expected` (0 when its bytes are exactly the expected
  * lines, each ended by LF).
  */
-function dimensionTable(
-  dir: string,
+async function dimensionTable(
+  data: DataFiles,
   rel: string,
   expected: string[],
   files: FileRead[],
-): { keys: Set<string>; diffLine: number } {
-  const r = new HashingLineReader(rel, datasetFile(dir, rel));
+): Promise<{ keys: Set<string>; diffLine: number }> {
+  const r = data.open(rel);
   const keys = new Set<string>();
   let diffLine = 0, n = 0, bytes = 0;
   const enc = new TextEncoder();
   try {
-    const header = r.next();
+    const header = r.next() ?? await r.more();
     if (header === undefined) {
       throw new UsageError(
-        `Cannot validate "${inFolder(dir, rel)}": empty file`,
+        `Cannot validate "${inFolder(data.dir, r.rel)}": empty file`,
       );
     }
     for (let line: string | undefined = header; line !== undefined;) {
@@ -401,14 +568,15 @@ function dimensionTable(
         const comma = line.indexOf(",");
         keys.add(comma < 0 ? line : line.slice(0, comma));
       }
-      line = r.next();
+      line = r.next() ?? await r.more();
     }
-    const read = r.finish();
+    const read = await r.finish();
     files.push(read);
     for (const l of expected) bytes += enc.encode(l).length + 1;
     if (!diffLine && n !== expected.length) diffLine = n + 1;
-    // Same lines but not the same bytes: the last line lacks its LF.
-    if (!diffLine && read.bytes !== bytes) diffLine = n;
+    // Same lines but not the same bytes: the last line lacks its LF (text only: a
+    // Parquet file's lines are made whole).
+    if (!diffLine && !data.parquet && read.bytes !== bytes) diffLine = n;
   } finally {
     r.close();
   }
@@ -441,20 +609,56 @@ function csvProblem(e: unknown): string {
   return `${line}: ${line ? text.replace(/,? (on|at) line \d+$/, "") : text}`;
 }
 
+/**
+ * The text of a line source as a stream of chunks of lines (each ended by LF), for a
+ * parser that reads streams; closes the source at the end or on destroy.
+ */
+function lineStream(src: LineSource): Readable {
+  async function* chunks() {
+    try {
+      let text = "";
+      for (let l = src.next() ?? await src.more(); l !== undefined;) {
+        text += l + "\n";
+        if (text.length >= 1 << 16) {
+          yield text;
+          text = "";
+        }
+        l = src.next() ?? await src.more();
+      }
+      if (text) yield text;
+    } finally {
+      src.close();
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
 async function readUsers(
-  dir: string,
+  data: DataFiles,
   rel: string,
   each: (row: Record<string, string>) => void,
 ): Promise<FileRead> {
-  const path = datasetFile(dir, rel);
-  const hash = createHash("sha256");
-  let bytes = 0;
-  const stream = createReadStream(path);
-  stream.on("data", (chunk) => {
-    hash.update(chunk as Uint8Array);
-    bytes += (chunk as Uint8Array).length;
-  });
+  let stream: Readable;
+  let read: () => FileRead | Promise<FileRead>;
+  const path = inFolder(data.dir, data.rel(rel));
+  if (data.parquet) {
+    const src = data.open(rel);
+    stream = lineStream(src);
+    read = () => src.finish();
+  } else {
+    datasetFile(data.dir, rel);
+    const hash = createHash("sha256");
+    let bytes = 0;
+    stream = createReadStream(path);
+    stream.on("data", (chunk) => {
+      hash.update(chunk as Uint8Array);
+      bytes += (chunk as Uint8Array).length;
+    });
+    read = () => ({ path: rel, bytes, sha256: hash.digest("hex") });
+  }
   const parser = stream.pipe(parse({ columns: true }));
+  // A failure to read (a damaged Parquet file) ends the parse with that error.
+  stream.on("error", (e) => parser.destroy(e));
   let first = true;
   try {
     for await (const row of parser) {
@@ -475,7 +679,7 @@ async function readUsers(
     if (e instanceof UsageError) throw e;
     throw new UsageError(`Cannot validate "${path}"${csvProblem(e)}`);
   }
-  return { path: rel, bytes, sha256: hash.digest("hex") };
+  return await read();
 }
 
 /**
@@ -543,6 +747,16 @@ function emptyTurn(): TurnObs {
   };
 }
 
+/** How a dataset's Parquet files compare with its text files (both encodings written). */
+export interface EncodingAgreement {
+  /** Pairs of files compared (text and Parquet), count. */
+  files: number;
+  /** Rows whose decoded Parquet line differs from the text line (a row one lacks counts). */
+  differing: number;
+  /** The first differing row, e.g. "star/fact_turn.parquet row 12". */
+  first?: string;
+}
+
 /** What {@linkcode readDataset} read. */
 export interface DatasetRead {
   /** Everything observed. */
@@ -553,6 +767,11 @@ export interface DatasetRead {
   files: FileRead[];
   /** How the dimension tables compare with the config (undefined for raw). */
   dimensions?: DimensionDiff;
+  /**
+   * When the dataset has both encodings: how the Parquet files agree with the text
+   * files read (undefined otherwise).
+   */
+  agreement?: EncodingAgreement;
 }
 
 /**
@@ -563,8 +782,14 @@ export interface DatasetRead {
  * @param formats Formats present; star is preferred, then snowflake, then raw.
  * @param sessions Sessions the manifest records, count.
  * @param users Users the manifest records, count.
+ * @param encodings Encodings the dataset was written in (the manifest's parameters):
+ *   the text files are read when there are any, else the Parquet files, decoded into
+ *   the text encoding's lines (the files reported read are then the `.parquet` files,
+ *   with their own SHA-256). With both, each Parquet file is also compared with its
+ *   text file ({@linkcode DatasetRead.agreement}).
  * @throws {UsageError} When a needed file or column is missing, or a fact row is
- *   damaged (wrong field count, quoted field, a line that is not a JSON object).
+ *   damaged (wrong field count, quoted field, a line that is not a JSON object), or a
+ *   Parquet file does not hold its table (see `ParquetTableReader.open`).
  * @example
  * ```ts
  * import { readManifest } from "../manifest/read_manifest.ts";
@@ -592,6 +817,7 @@ export async function readDataset(
   formats: Format[],
   sessions: number,
   users: number,
+  encodings: readonly EncodingChoice[] = ["text"],
 ): Promise<DatasetRead> {
   const obs = new Observations(c, sessions, users);
   const folder = formats.includes("star")
@@ -600,38 +826,81 @@ export async function readDataset(
     ? "snowflake"
     : undefined;
   const files: FileRead[] = [];
+  const text = encodings.includes("text");
+  const both = text && encodings.includes("parquet");
+  const data = new DataFiles(dir, !text);
+  const read: DatasetRead = { obs, source: "", files };
   if (folder) {
-    const dimensions = await readFacts(dir, folder, obs, files);
+    read.dimensions = await readFacts(data, folder, obs, files);
     const shared = obs.sharedHashes();
     if (shared.size) {
-      obs.violations.duplicates = exactDuplicates(
-        dir,
+      obs.violations.duplicates = await exactDuplicates(
+        data,
         [`${folder}/fact_session.csv`, `${folder}/fact_turn.csv`],
         shared,
       );
     }
-    return {
-      obs,
-      source:
-        `${folder}/fact_turn.csv, ${folder}/fact_session.csv and the dimensions listed below`,
-      files,
-      dimensions,
-    };
+    read.source = `${data.rel(`${folder}/fact_turn.csv`)}, ${
+      data.rel(`${folder}/fact_session.csv`)
+    } and the dimensions listed below`;
+  } else {
+    await readRaw(data, c, users, obs, files);
+    const shared = obs.sharedHashes();
+    if (shared.size) {
+      obs.violations.duplicates = await exactDuplicates(
+        data,
+        ["raw/turns.jsonl"],
+        shared,
+      );
+    }
+    read.source = `${data.rel("raw/turns.jsonl")} (users: those with sessions)`;
   }
-  readRaw(dir, c, users, obs, files);
-  const shared = obs.sharedHashes();
-  if (shared.size) {
-    obs.violations.duplicates = exactDuplicates(
+  if (both) {
+    read.source +=
+      "; the text encoding was read, and each Parquet file was decoded and compared with its text file";
+    read.agreement = await encodingsAgree(
       dir,
-      ["raw/turns.jsonl"],
-      shared,
+      files.map((f) => f.path),
+      files,
     );
+  } else if (!text) read.source += "; decoded from Parquet";
+  return read;
+}
+
+/**
+ * Compare each text file `textRels` with its Parquet counterpart, row by row: the
+ * decoded lines must equal the text file's. Appends the Parquet files read to `files`.
+ */
+async function encodingsAgree(
+  dir: string,
+  textRels: string[],
+  files: FileRead[],
+): Promise<EncodingAgreement> {
+  const out: EncodingAgreement = { files: 0, differing: 0 };
+  const parquet = new DataFiles(dir, true);
+  for (const rel of textRels) {
+    const csv = rel.endsWith(".csv");
+    const pq = parquet.open(rel);
+    let txt: LineReader | undefined;
+    try {
+      txt = new LineReader(datasetFile(dir, rel));
+      out.files++;
+      for (let i = 0;; i++) {
+        const a = txt.next(), b = pq.next() ?? await pq.more();
+        if (a === undefined && b === undefined) break;
+        if (a === b) continue;
+        out.differing++;
+        out.first ??= `${pq.rel} ${
+          csv && i === 0 ? "columns" : `row ${csv ? i : i + 1}`
+        }`;
+      }
+      files.push(await pq.finish());
+    } finally {
+      txt?.close();
+      pq.close();
+    }
   }
-  return {
-    obs,
-    source: "raw/turns.jsonl (users: those with sessions)",
-    files,
-  };
+  return out;
 }
 
 /**
@@ -642,16 +911,21 @@ export async function readDataset(
  * @param files `[fact_session, fact_turn]`, or `[raw/turns.jsonl]` (the session
  *   text is then its lines).
  */
-function exactDuplicates(
-  dir: string,
+async function exactDuplicates(
+  data: DataFiles,
   files: string[],
   shared: Set<bigint>,
-): number {
+): Promise<number> {
   const seen = new Set<string>();
   let duplicates = 0;
-  const readers = files.map((rel) =>
-    new HashingLineReader(rel, datasetFile(dir, rel))
-  );
+  const readers: LineSource[] = [];
+  try {
+    for (const rel of files) readers.push(data.open(rel));
+  } catch (e) {
+    for (const r of readers) r.close();
+    throw e;
+  }
+  const line = (r: LineSource) => r.next() ?? r.more();
   const keyOf = (l: string) =>
     l.slice(l.startsWith("{") ? 14 : 0, l.indexOf(","));
   const done = (parts: string[]) => {
@@ -666,22 +940,26 @@ function exactDuplicates(
   try {
     if (readers.length === 2) {
       const [S, T] = readers;
-      S.next();
-      T.next();
-      let tl = T.next();
-      for (let sl = S.next(); sl !== undefined; sl = S.next()) {
+      await line(S);
+      await line(T);
+      let tl = await line(T);
+      for (let sl = await line(S); sl !== undefined; sl = await line(S)) {
         const key = Number(keyOf(sl));
-        while (tl !== undefined && Number(keyOf(tl)) < key) tl = T.next();
+        while (tl !== undefined && Number(keyOf(tl)) < key) tl = await line(T);
         const parts = [sl];
         while (tl !== undefined && Number(keyOf(tl)) === key) {
           parts.push(tl);
-          tl = T.next();
+          tl = await line(T);
         }
         done(parts);
       }
     } else {
       let parts: string[] = [], key = "";
-      for (let l = readers[0].next(); l !== undefined; l = readers[0].next()) {
+      for (
+        let l = await line(readers[0]);
+        l !== undefined;
+        l = await line(readers[0])
+      ) {
         const k = keyOf(l);
         if (parts.length && k !== key) done(parts), parts = [];
         key = k;
@@ -696,7 +974,7 @@ function exactDuplicates(
 }
 
 async function readFacts(
-  dir: string,
+  data: DataFiles,
   folder: string,
   obs: Observations,
   files: FileRead[],
@@ -713,7 +991,7 @@ async function readFacts(
   const emailHashes = new BigUint64Array(obs.userDevice.length);
   let userRows = 0, lastUserKey = 0;
   files.push(
-    await readUsers(dir, `${folder}/dim_user.csv`, (r) => {
+    await readUsers(data, `${folder}/dim_user.csv`, (r) => {
       if (userRows < emailHashes.length) {
         emailHashes[userRows] = emailHash(r.email);
       }
@@ -758,7 +1036,7 @@ async function readFacts(
   );
   if (sharedEmails.size) {
     const seen = new Set<string>();
-    await readUsers(dir, `${folder}/dim_user.csv`, (r) => {
+    await readUsers(data, `${folder}/dim_user.csv`, (r) => {
       if (!sharedEmails.has(emailHash(r.email))) return;
       if (seen.has(r.email)) obs.violate("emails");
       else seen.add(r.email);
@@ -769,12 +1047,16 @@ async function readFacts(
   const diff: DimensionDiff = { tables: 0, differing: 0 };
   for (const [name, lines] of expected) {
     const rel = `${folder}/${name}.csv`;
-    const t = dimensionTable(dir, rel, lines, files);
+    const t = await dimensionTable(data, rel, lines, files);
     dims[name] = t.keys;
     diff.tables++;
     if (t.diffLine) {
       diff.differing++;
-      diff.first ??= `${rel} line ${t.diffLine}`;
+      diff.first ??= data.parquet
+        ? `${data.rel(rel)} ${
+          t.diffLine === 1 ? "columns" : `row ${t.diffLine - 1}`
+        }`
+        : `${rel} line ${t.diffLine}`;
     }
   }
   const dateKeys = dims.dim_date, timeKeys = dims.dim_time;
@@ -782,34 +1064,39 @@ async function readFacts(
   const deviceKeys = dims.dim_device, actKeys = dims.dim_dialogue_act;
   const act = (k: string) => actKeys.has(k) ? Number(k) - 1 : -1;
 
-  const S = new FactReader(dir, `${folder}/fact_session.csv`, FACT_SESSION, [
-    "session_key",
-    "user_key",
-    "channel_key",
-    "device_key",
-    "goal_intent_key",
-    "start_date_key",
-    "start_time_key",
-    "start_ts",
-    "end_ts",
-    "duration_ms",
-    "turn_count",
-    "fallback_count",
-    "fallback_rate",
-    "mean_confidence",
-    "mean_latency_ms",
-    "sentiment_score",
-    "sentiment_label",
-    "satisfaction",
-    "escalated",
-    "resolved",
-    "language",
-    "local_date_key",
-    "local_time_key",
-  ]);
+  const S = await FactReader.open(
+    data,
+    `${folder}/fact_session.csv`,
+    FACT_SESSION,
+    [
+      "session_key",
+      "user_key",
+      "channel_key",
+      "device_key",
+      "goal_intent_key",
+      "start_date_key",
+      "start_time_key",
+      "start_ts",
+      "end_ts",
+      "duration_ms",
+      "turn_count",
+      "fallback_count",
+      "fallback_rate",
+      "mean_confidence",
+      "mean_latency_ms",
+      "sentiment_score",
+      "sentiment_label",
+      "satisfaction",
+      "escalated",
+      "resolved",
+      "language",
+      "local_date_key",
+      "local_time_key",
+    ],
+  );
   let T: FactReader;
   try {
-    T = new FactReader(dir, `${folder}/fact_turn.csv`, FACT_TURN, [
+    T = await FactReader.open(data, `${folder}/fact_turn.csv`, FACT_TURN, [
       "session_key",
       "turn_number",
       "user_key",
@@ -843,12 +1130,12 @@ async function readFacts(
   try {
     let tKey = T.line === undefined ? NaN : Number(T.f[tx.session_key]);
     let orphans = 0;
-    for (; S.line !== undefined; S.advance()) {
+    for (; S.line !== undefined; S.advance() || await S.more()) {
       const f = S.f, sl = S.line;
       const key = Number(f[sx.session_key]);
       while (T.line !== undefined && tKey < key) {
         orphans++;
-        T.advance();
+        T.advance() || await T.more();
         tKey = T.line === undefined ? NaN : Number(T.f[tx.session_key]);
       }
       const startTs = f[sx.start_ts];
@@ -901,7 +1188,7 @@ async function readFacts(
           !sameAsSession || !isDateKeyOf(dk, userTs) || !isTimeKeyOf(tk, userTs)
         ) obs.violate("agree");
         hashText(tl, tl.indexOf(","));
-        T.advance();
+        T.advance() || await T.more();
         tKey = T.line === undefined ? NaN : Number(T.f[tx.session_key]);
       }
       session.session = key;
@@ -930,14 +1217,14 @@ async function readFacts(
     }
     while (T.line !== undefined) {
       orphans++;
-      T.advance();
+      T.advance() || await T.more();
     }
     if (orphans) {
       obs.orphanTurns(orphans);
       obs.violate("keys", orphans);
     }
     obs.violate("formats", S.badValues + T.badValues);
-    files.push(S.r.finish(), T.r.finish());
+    files.push(await S.r.finish(), await T.r.finish());
   } finally {
     S.r.close();
     T.r.close();
@@ -965,13 +1252,13 @@ const RAW_SESSION_FIELDS = [
   "session_goal",
 ];
 
-function readRaw(
-  dir: string,
+async function readRaw(
+  data: DataFiles,
   c: Config,
   users: number,
   obs: Observations,
   files: FileRead[],
-): void {
+): Promise<void> {
   const intentIndex = new Map(c.intents.map((x, i) => [x.name, i]));
   const channelIndex = new Map(c.channels.map((x, i) => [x.name, i]));
   const deviceIndex = new Map(c.population.devices.map((x, i) => [x.name, i]));
@@ -979,11 +1266,10 @@ function readRaw(
     c.population.countries.map((x, i) => [x.code, i]),
   );
   const zoneIndex = new Map(distinctZones(c).map((z, i) => [z, i]));
-  const rel = "raw/turns.jsonl";
-  const path = datasetFile(dir, rel);
+  const r = data.open("raw/turns.jsonl");
+  const path = inFolder(data.dir, r.rel);
   const seenUser = new Uint32Array(users);
   const startDay = parseIsoDate(c.calendar.start)!;
-  const r = new HashingLineReader(rel, path);
   type Line = Record<string, unknown>;
   let first: Line | undefined;
   const turns: TurnObs[] = [];
@@ -1021,7 +1307,11 @@ function readRaw(
     n = 0;
   };
   try {
-    for (let text = r.next(); text !== undefined; text = r.next()) {
+    for (
+      let text = r.next() ?? await r.more();
+      text !== undefined;
+      text = r.next() ?? await r.more()
+    ) {
       let l: Line;
       try {
         l = JSON.parse(text);
@@ -1091,7 +1381,7 @@ function readRaw(
       }
     }
     if (first) flushSession(first);
-    files.push(r.finish());
+    files.push(await r.finish());
   } finally {
     r.close();
   }

@@ -907,12 +907,14 @@ export async function validateDataset(
     );
   }
   config = { ...config, sessions: m.sessions, users: m.users };
-  const { obs, source, files, dimensions } = await readDataset(
+  const { obs, source, files, dimensions, agreement } = await readDataset(
     dir,
     config,
     m.formats as Format[],
     m.sessions,
     m.users,
+    // Manifests from before the Parquet encoding record no encodings: text only.
+    m.parameters.encodings ?? ["text"],
   );
   const pending = buildChecks(config, obs);
   // The family is the checks that ran: a skipped check (p = 1 placeholder) would only
@@ -937,6 +939,17 @@ export async function validateDataset(
       })`,
       violations: dimensions.differing,
       pass: dimensions.differing === 0,
+    });
+  }
+  if (agreement) {
+    rules.push({
+      rule: `encodings agree (${
+        counted(agreement.files, "Parquet file")
+      } decoded and compared row by row with the text files read${
+        agreement.first ? `; first difference: ${agreement.first}` : ""
+      })`,
+      violations: agreement.differing,
+      pass: agreement.differing === 0,
     });
   }
   rules.push({

@@ -241,11 +241,11 @@ export function readManifestFile(
     const folder = f.path.split("/");
     if (
       folder.length !== 2 || !(m.formats as string[]).includes(folder[0]) ||
-      !/\.(csv|jsonl)$/.test(folder[1])
+      !/\.(csv|jsonl|parquet)$/.test(folder[1])
     ) {
       fail(
         path,
-        `files[${i}] "${f.path}" is not a .csv or .jsonl file in a format folder (${
+        `files[${i}] "${f.path}" is not a .csv, .jsonl or .parquet file in a format folder (${
           (m.formats as string[]).join(", ")
         })`,
       );

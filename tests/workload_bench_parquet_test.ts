@@ -1,0 +1,198 @@
+/**
+ * `bench` on a dataset in both encodings (text and Parquet), as a user runs it (a
+ * subprocess of main.ts): every reference query agrees across the three
+ * representations in both encodings, and each Parquet load holds the rows the
+ * manifest lists (read with JSON.parse); one value rewritten in a Parquet file (with
+ * DuckDB's own COPY) exits 1 naming the Parquet star as the one that disagrees; a
+ * Parquet column of the wrong type fails the load naming the file.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { generateTemp, ROOT, runMain } from "./helpers.ts";
+import { REFERENCE_QUERIES } from "../lib/workload/query_set.ts";
+
+const BENCH = ["bench", "--runs", "1", "--warmup", "0"];
+const ENV = { TZ: "Asia/Kolkata" };
+
+/** A SQL string literal. */
+function lit(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Add Parquet files to a text dataset, made by DuckDB from the committed SQL alone:
+ * the DDL, the text load script (run from the dataset folder), then `COPY … TO` each
+ * table; each file is listed in manifest.json with its size, rows and SHA-256.
+ */
+async function addParquet(dir: string): Promise<void> {
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  const manifestPath = `${dir}/manifest.json`;
+  const manifest = JSON.parse(Deno.readTextFileSync(manifestPath));
+  try {
+    await c.run(`SET file_search_path = ${lit(dir)}`);
+    for (const rep of ["raw", "star", "snowflake"]) {
+      await c.run(Deno.readTextFileSync(`${ROOT}/sql/schema/${rep}.sql`));
+      await c.run(Deno.readTextFileSync(`${ROOT}/sql/load/duckdb/${rep}.sql`));
+      const tables = (await c.runAndReadAll(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = ${
+          lit(rep)
+        } ORDER BY table_name`,
+      )).getRows().map((r) => String(r[0]));
+      for (const t of tables) {
+        const path = `${rep}/${t}.parquet`;
+        await c.run(
+          `COPY ${rep}.${t} TO ${
+            lit(`${dir}/${path}`)
+          } (FORMAT parquet, COMPRESSION zstd)`,
+        );
+        const rows = Number(
+          (await c.runAndReadAll(`SELECT count(*) FROM ${rep}.${t}`))
+            .getRows()[0][0],
+        );
+        const bytes = Deno.readFileSync(`${dir}/${path}`);
+        manifest.files.push({
+          path,
+          bytes: bytes.length,
+          rows,
+          sha256: createHash("sha256").update(bytes).digest("hex"),
+        });
+      }
+    }
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+  Deno.writeTextFileSync(
+    manifestPath,
+    JSON.stringify(manifest, null, 2) + "\n",
+  );
+}
+
+/** Rewrite a Parquet file through DuckDB: `select` reads it as `t`. */
+async function rewriteParquet(path: string, select: string): Promise<void> {
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  try {
+    await c.run(
+      `CREATE TABLE t AS SELECT * FROM read_parquet(${lit(path)})`,
+    );
+    await c.run(`COPY (${select}) TO ${lit(path)} (FORMAT parquet)`);
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+}
+
+const data = generateTemp({ sessions: 300, users: 60, seed: 20261130 });
+await addParquet(data.dir);
+
+/** A copy of the dataset folder (cp -r), removed by the returned function. */
+function copyDataset(): { dir: string; cleanup: () => void } {
+  const parent = Deno.makeTempDirSync({ prefix: "chatsynth-bench-pq-" });
+  const dir = `${parent}/copy`;
+  const r = new Deno.Command("cp", { args: ["-r", data.dir, dir] })
+    .outputSync();
+  assert.equal(r.code, 0);
+  return {
+    dir,
+    cleanup: () => Deno.removeSync(parent, { recursive: true }),
+  };
+}
+
+/** The manifest's rows of the files starting with `prefix` and ending with `ext`. */
+function manifestRows(prefix: string, ext: string): number {
+  const m = JSON.parse(Deno.readTextFileSync(`${data.dir}/manifest.json`));
+  return m.files.filter((f: { path: string }) =>
+    f.path.startsWith(prefix) && f.path.endsWith(ext)
+  ).reduce((a: number, f: { rows: number }) => a + f.rows, 0);
+}
+
+Deno.test("bench: every answer agrees across representations and encodings (text, Parquet)", () => {
+  const copy = copyDataset();
+  try {
+    const r = runMain(["-A"], [...BENCH, copy.dir], ENV);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(Deno.readTextFileSync(`${copy.dir}/bench.json`));
+    // 3 representations × 2 encodings per query; all but the reference compared.
+    assert.equal(report.queries.length, REFERENCE_QUERIES.length * 6);
+    assert.equal(report.agreement.length, REFERENCE_QUERIES.length * 5);
+    assert(report.agreement.every((a: { agrees: boolean }) => a.agrees));
+    for (const encoding of ["text", "parquet"]) {
+      for (const rep of ["raw", "star", "snowflake"]) {
+        const load = report.loads.filter((
+          l: { representation: string; encoding: string },
+        ) => l.representation === rep && l.encoding === encoding);
+        assert.equal(load.length, 1, `${rep} ${encoding}`);
+        const ext = encoding === "parquet"
+          ? ".parquet"
+          : rep === "raw"
+          ? ".jsonl"
+          : ".csv";
+        assert.equal(
+          load[0].rows,
+          manifestRows(`${rep}/`, ext),
+          `${rep}${ext}`,
+        );
+      }
+    }
+    assert.match(r.stdout, /star \(DuckDB, Parquet\)/);
+    assert.match(
+      Deno.readTextFileSync(`${copy.dir}/bench.md`),
+      /^\| star \| Parquet \| [\d,.]+ \| [\d,]+ \|$/m,
+    );
+    const svg = Deno.readTextFileSync(`${copy.dir}/bench.svg`);
+    assert(svg.includes(">raw (DuckDB, Parquet)<"), "the chart names Parquet");
+    assert(svg.includes(">raw (DuckDB, text)<"), "and text");
+  } finally {
+    copy.cleanup();
+  }
+});
+
+Deno.test("bench: one value rewritten in a Parquet file exits 1 naming the Parquet star", async () => {
+  const copy = copyDataset();
+  try {
+    await rewriteParquet(
+      `${copy.dir}/star/dim_user.parquet`,
+      "SELECT * REPLACE (CASE WHEN user_key = (SELECT min(user_key) FROM t) THEN 'Atlantis' ELSE region END AS region) FROM t ORDER BY user_key",
+    );
+    const r = runMain(["-A"], [...BENCH, copy.dir], ENV);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /error: q05 \(.*DuckDB star \(Parquet\) disagrees: .*Atlantis/,
+    );
+    assert.doesNotMatch(
+      r.stderr,
+      /DuckDB (raw|snowflake) \(Parquet\) disagrees|\(text\) disagrees/,
+    );
+    assert.doesNotMatch(r.stderr, /error: q01 /, "q01 does not read regions");
+  } finally {
+    copy.cleanup();
+  }
+});
+
+Deno.test("bench: a Parquet column of another type than the DDL's fails the load naming the file", async () => {
+  const copy = copyDataset();
+  try {
+    await rewriteParquet(
+      `${copy.dir}/snowflake/dim_region.parquet`,
+      "SELECT * REPLACE (CAST(region_key AS VARCHAR) AS region_key) FROM t",
+    );
+    const r = runMain(["-A"], [...BENCH, copy.dir], ENV);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /Cannot load snowflake\.dim_region: "snowflake\/dim_region\.parquet" has column 1 "region_key VARCHAR", not the schema's "region_key INTEGER"/,
+    );
+    assert.doesNotMatch(r.stderr, /Uncaught|^\s+at /m, "no stack trace");
+  } finally {
+    copy.cleanup();
+  }
+});
+
+Deno.test({
+  name: "bench parquet: cleanup of the shared dataset",
+  fn: () => data.cleanup(),
+});

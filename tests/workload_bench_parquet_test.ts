@@ -192,6 +192,31 @@ Deno.test("bench: a Parquet column of another type than the DDL's fails the load
   }
 });
 
+Deno.test("bench --db on a dataset in both encodings keeps the database of the text files", async () => {
+  const copy = copyDataset();
+  const db = `${copy.dir}/../kept.duckdb`;
+  try {
+    // The Parquet raw log loses its last line: a kept Parquet database would show it.
+    await rewriteParquet(
+      `${copy.dir}/raw/turns.parquet`,
+      "SELECT * FROM t ORDER BY session_id, turn_number LIMIT (SELECT count(*) - 1 FROM t)",
+    );
+    const r = runMain(["-A"], [...BENCH, copy.dir, "--db", db], ENV);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /DuckDB raw \(Parquet\) disagrees/);
+    const instance = await DuckDBInstance.create(db, {
+      access_mode: "READ_ONLY",
+    });
+    const c = await instance.connect();
+    const rows = await c.runAndReadAll("SELECT count(*) FROM raw.turns");
+    assert.equal(Number(rows.getRows()[0][0]), manifestRows("raw/", ".jsonl"));
+    c.closeSync();
+    instance.closeSync();
+  } finally {
+    copy.cleanup();
+  }
+});
+
 Deno.test({
   name: "bench parquet: cleanup of the shared dataset",
   fn: () => data.cleanup(),

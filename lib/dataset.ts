@@ -43,6 +43,7 @@ import { SessionBatches } from "./project/session_rows.ts";
 import type { RowSink, SinkResult } from "./sink/file_sink.ts";
 import {
   dataPath,
+  type Encoding,
   encodingOf,
   type EncodingTarget,
   type SharedResources,
@@ -108,6 +109,11 @@ export interface DatasetResult {
   files: ManifestFile[];
   /** Users, sessions and turns generated, counts. */
   counts: { users: number; sessions: number; turns: number };
+  /**
+   * Versions of the writers whose bytes depend on a library's version, by encoding
+   * name (empty when none was used).
+   */
+  writers: Record<string, string>;
 }
 
 /** Product names for the text templates, from Faker (en) on stream ("vocabulary", 0). */
@@ -163,6 +169,7 @@ class SharedPool implements SharedResources {
  */
 class EncoderSet {
   readonly #all: TableEncoder[] = [];
+  readonly #encodings: Encoding[] = [];
   readonly #target: EncodingTarget;
   readonly #choices: readonly EncodingChoice[];
 
@@ -179,15 +186,18 @@ class EncoderSet {
     const encoders: TableEncoder[] = [];
     for (const choice of this.#choices) {
       const names = reps.map((r) => dataPath(r, table.name, choice));
-      const e = yield* encodingOf(reps[0], choice).open(
-        table,
-        names,
-        this.#target,
-      );
+      const encoding = encodingOf(reps[0], choice);
+      const e = yield* encoding.open(table, names, this.#target);
+      this.#encodings.push(encoding);
       this.#all.push(e);
       encoders.push(e);
     }
     return new TableWriter(encoders);
+  }
+
+  /** The encodings of the files opened, each once, in order of first use. */
+  used(): Encoding[] {
+    return [...new Set(this.#encodings)];
   }
 
   /** Finish every file, in the order opened. */
@@ -487,6 +497,7 @@ export function* datasetSteps(
   );
   let turns: number;
   let results: SinkResult[];
+  const writers: Record<string, string> = {};
   try {
     for (const f of formats) target.mkdir(f);
     yield* writeDimensions(model, formats, encoders);
@@ -518,6 +529,10 @@ export function* datasetSteps(
       onProgress,
     );
     results = yield* encoders.closeAll();
+    for (const e of encoders.used()) {
+      const v = yield* e.writerVersion();
+      if (v !== undefined) writers[e.name] = v;
+    }
   } catch (e) {
     encoders.abortAll();
     throw e;
@@ -534,5 +549,6 @@ export function* datasetSteps(
   return {
     files,
     counts: { users: spec.users, sessions: spec.sessions, turns },
+    writers,
   };
 }

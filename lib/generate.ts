@@ -84,6 +84,7 @@ export function buildManifest(
     runtime: v.runtime,
     dependencies: v.dependencies,
     deno_lock_sha256: v.deno_lock_sha256,
+    ...(Object.keys(result.writers).length ? { writers: result.writers } : {}),
     seed: config.seed,
     sessions: config.sessions,
     users: config.users,

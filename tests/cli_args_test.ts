@@ -92,6 +92,22 @@ bad(
   'Invalid value for --formats: "RAW" is not one of raw, star, snowflake',
 );
 bad(
+  ["--encoding", "csv"],
+  'Invalid value for --encoding: "csv" is not one of text, parquet',
+);
+bad(
+  ["--encoding", "text,text"],
+  'Invalid value for --encoding: "text,text" lists an encoding twice',
+);
+bad(
+  ["--encoding", ""],
+  'Invalid value for --encoding: "" is not one of text, parquet',
+);
+bad(
+  ["--from-manifest", "m.json", "--encoding", "parquet"],
+  "--encoding cannot be combined with --from-manifest: the manifest fixes it",
+);
+bad(
   ["--formats", ""],
   'Invalid value for --formats: "" is not one of raw, star, snowflake',
 );
@@ -223,6 +239,7 @@ Deno.test("parseCli: bench with its defaults", () => {
       sessions: undefined,
       users: undefined,
       formats: undefined,
+      encodings: undefined,
       out: undefined,
     },
     positionals: [],
@@ -283,6 +300,7 @@ Deno.test("parseCli: no arguments means generate with the config's values", () =
       sessions: undefined,
       users: undefined,
       formats: undefined,
+      encodings: undefined,
       out: undefined,
     },
     positionals: [],
@@ -306,6 +324,7 @@ Deno.test("parseCli: a full command line parses to the expected overrides", () =
       sessions: 10000,
       users: 2500,
       formats: ["raw", "snowflake"],
+      encodings: ["parquet", "text"],
       out: "out/big",
     },
     positionals: [],
@@ -320,6 +339,8 @@ Deno.test("parseCli: a full command line parses to the expected overrides", () =
       "42",
       "--formats",
       "raw,snowflake",
+      "--encoding",
+      "parquet, text",
       "--out",
       "out/big",
       "--config",

@@ -6,6 +6,8 @@
  */
 import { parseArgs } from "node:util";
 import {
+  ENCODING_CHOICES,
+  type EncodingChoice,
   type Format,
   FORMATS,
   MAX_SEED,
@@ -135,6 +137,10 @@ Options (flags override config.yaml; the manifest records the effective values):
   --config PATH     configuration file (default: config.yaml)
   --out DIR         output folder (config: out, "output")
   --formats LIST    comma-separated subset of raw,star,snowflake (default: all)
+  --encoding LIST   text, parquet or text,parquet (config: encodings, default
+                    text): text is raw JSONL and star/snowflake CSV; parquet
+                    writes every table as zstd Parquet (raw/turns.parquet,
+                    star/fact_turn.parquet, ...), fingerprinted like the text
   --force           replace an existing chatsynth dataset folder (only once the new one
                     is complete; never a folder holding other files)
   --validate        run validate on the new dataset right after generating
@@ -161,6 +167,8 @@ Options (flags override config.yaml; the manifest records the effective values):
 Files a run writes into --out (data files only for the chosen --formats; check
 them with: sha256sum -c SHA256SUMS):
 ${filesHelp()}
+With --encoding parquet each data file is a .parquet file of the same name
+instead (raw/turns.parquet, star/fact_turn.parquet, ...); with text,parquet both.
 
 verify [DIR] prints one line per file and check (ok, mismatch, missing, extra): the
 files against manifest.json, then the dataset regenerated from the manifest's inputs
@@ -192,8 +200,9 @@ Permissions: -P uses the "default" set in deno.json: read the project folder, wr
 output/ and its staging folder output.partial/. To write elsewhere, run
   deno run --allow-read=.,DIR,DIR.partial --allow-write=DIR,DIR.partial \\
     --allow-env=NO_COLOR,TERM,LOG_TOKENS,LOG_STREAM main.ts --out DIR
-bench also needs --allow-ffi for DuckDB's native library (-P grants it); what
-that library reads and writes (the dataset, --db FILE) is outside Deno's checks.
+bench and --encoding parquet also need --allow-ffi for DuckDB's native library
+(-P grants it); what that library reads and writes (the dataset, its Parquet
+files, --db FILE) is outside Deno's checks.
 `;
 
 /** Largest --sessions and --users (the config schema enforces the same). */
@@ -278,6 +287,7 @@ export function parseCli(argv: string[]): CliArgs {
         config: { type: "string" },
         out: { type: "string" },
         formats: { type: "string" },
+        encoding: { type: "string" },
         force: { type: "boolean" },
         validate: { type: "boolean" },
         "from-manifest": { type: "string" },
@@ -350,6 +360,7 @@ export function parseCli(argv: string[]): CliArgs {
         "users",
         "seed",
         "formats",
+        "encoding",
         "out",
         "force",
         "config",
@@ -441,9 +452,34 @@ export function parseCli(argv: string[]): CliArgs {
     }
     formats = list as Format[];
   }
+  let encodings: EncodingChoice[] | undefined;
+  if (v.encoding !== undefined) {
+    const list = v.encoding.split(",").map((s) => s.trim());
+    const bad = list.find((e) =>
+      !(ENCODING_CHOICES as readonly string[]).includes(e)
+    );
+    if (bad !== undefined) {
+      throw new UsageError(
+        `Invalid value for --encoding: "${bad}" is not one of text, parquet`,
+      );
+    }
+    if (new Set(list).size !== list.length) {
+      throw new UsageError(
+        `Invalid value for --encoding: "${v.encoding}" lists an encoding twice`,
+      );
+    }
+    encodings = list as EncodingChoice[];
+  }
   if (v["from-manifest"] !== undefined) {
     for (
-      const flag of ["config", "seed", "sessions", "users", "formats"] as const
+      const flag of [
+        "config",
+        "seed",
+        "sessions",
+        "users",
+        "formats",
+        "encoding",
+      ] as const
     ) {
       if (v[flag] !== undefined) {
         throw new UsageError(
@@ -479,6 +515,7 @@ export function parseCli(argv: string[]): CliArgs {
       sessions: parseCount("sessions", v.sessions),
       users: parseCount("users", v.users),
       formats,
+      encodings,
       out: v.out,
     },
     positionals,

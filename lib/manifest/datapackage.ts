@@ -11,6 +11,7 @@ import type { Manifest } from "./manifest.ts";
 import type { Table } from "../schema/table.ts";
 import { RAW_TURN, SNOWFLAKE_TABLES, STAR_TABLES } from "../schema/tables.ts";
 import { listed } from "../wording.ts";
+import { encodingOfPath } from "../encoding/mod.ts";
 
 const REPRESENTATION: Record<string, string> = {
   raw: "raw JSONL logs",
@@ -32,10 +33,10 @@ const PROFILE = {
 };
 
 function resourceName(path: string): string {
-  return path.replace(/\.(csv|jsonl)$/, "").replace("/", "-").replaceAll(
-    "_",
-    "-",
-  );
+  // Text files keep their plain names; a Parquet copy of the same table is
+  // told apart by its suffix (both may be present).
+  return path.replace(/\.(csv|jsonl)$/, "").replace(/\.parquet$/, "-parquet")
+    .replace("/", "-").replaceAll("_", "-");
 }
 
 function fields(t: Table) {
@@ -54,7 +55,7 @@ function fields(t: Table) {
 
 function tableOf(path: string): Table | undefined {
   const [folder, file] = path.split("/");
-  const name = file.replace(/\.(csv|jsonl)$/, "");
+  const name = file.replace(/\.(csv|jsonl|parquet)$/, "");
   if (folder === "raw") return name === RAW_TURN.name ? RAW_TURN : undefined;
   const tables = folder === "star"
     ? STAR_TABLES
@@ -95,15 +96,17 @@ export function dataPackage(m: Manifest): Record<string, unknown> {
   const resources = m.files.map((f) => {
     const t = tableOf(f.path);
     const folder = f.path.split("/")[0];
-    const jsonl = f.path.endsWith(".jsonl");
+    const enc = encodingOfPath(f.path);
+    const csv = enc?.name === "csv";
+    const ext = f.path.slice(f.path.lastIndexOf("."));
     const base = {
       $schema: PROFILE.resource,
       name: resourceName(f.path),
       path: f.path,
       type: "table",
-      format: jsonl ? "jsonl" : "csv",
-      mediatype: jsonl ? "application/jsonl" : "text/csv",
-      encoding: "utf-8",
+      format: enc?.format ?? "csv",
+      mediatype: enc?.mediaType ?? "text/csv",
+      ...(enc?.name === "parquet" ? {} : { encoding: "utf-8" }),
       bytes: f.bytes,
       hash: `sha256:${f.sha256}`,
     };
@@ -111,7 +114,7 @@ export function dataPackage(m: Manifest): Record<string, unknown> {
     return {
       ...base,
       ...(t.grain ? { description: t.grain } : {}),
-      ...(jsonl ? {} : {
+      ...(!csv ? {} : {
         dialect: {
           $schema: PROFILE.dialect,
           header: true,
@@ -130,7 +133,7 @@ export function dataPackage(m: Manifest): Record<string, unknown> {
             foreignKeys: t.foreignKeys.map((k) => ({
               fields: k.fields,
               reference: {
-                resource: resourceName(`${folder}/${k.table}.csv`),
+                resource: resourceName(`${folder}/${k.table}${ext}`),
                 fields: k.references,
               },
             })),

@@ -8,7 +8,12 @@
  */
 import { sha256Hex } from "./file_digest.ts";
 import { isDeepStrictEqual } from "node:util";
-import type { Config, Format } from "../config/schema.ts";
+import {
+  type Config,
+  ENCODING_CHOICES,
+  type EncodingChoice,
+  type Format,
+} from "../config/schema.ts";
 import { parseConfig } from "../config/load.ts";
 import { effectiveConfig } from "../config/effective.ts";
 import type { Manifest } from "./manifest.ts";
@@ -45,13 +50,17 @@ export function manifestInputs(m: Manifest): ManifestInputs {
         sessions: m.sessions,
         users: m.users,
         formats: m.formats as Format[],
+        // Manifests before encodings were recorded wrote text only.
+        encodings: recordedEncodings(m),
         // Not a parameter (never compared): the file's, or the default folder.
         out: file.out ?? "output",
       },
       "manifest.json config",
     );
     const { out: _out, ...parameters } = config;
-    if (!isDeepStrictEqual(parameters, m.parameters)) {
+    const { encodings: _e, ...older } = parameters;
+    const recorded = "encodings" in m.parameters ? parameters : older;
+    if (!isDeepStrictEqual(recorded, m.parameters)) {
       problems.push(
         "the parameters in manifest.json are not its config text with the recorded seed, counts and formats",
       );
@@ -63,12 +72,29 @@ export function manifestInputs(m: Manifest): ManifestInputs {
   return { config, problems };
 }
 
+/**
+ * The encodings a manifest records (`parameters.encodings`), or text for a manifest
+ * written before encodings were recorded; an unknown value is left for the
+ * comparison with the config to report.
+ */
+function recordedEncodings(m: Manifest): EncodingChoice[] {
+  const e = (m.parameters as { encodings?: unknown }).encodings;
+  return Array.isArray(e) &&
+      e.every((x) => (ENCODING_CHOICES as readonly unknown[]).includes(x))
+    ? e as EncodingChoice[]
+    : ["text"];
+}
+
 /** Which count each counted file's rows must equal, by file name in a format folder. */
 const ROWS_COUNT: Readonly<Record<string, "sessions" | "turns" | "users">> = {
   "turns.jsonl": "turns",
   "fact_turn.csv": "turns",
   "fact_session.csv": "sessions",
   "dim_user.csv": "users",
+  "turns.parquet": "turns",
+  "fact_turn.parquet": "turns",
+  "fact_session.parquet": "sessions",
+  "dim_user.parquet": "users",
 };
 
 /**

@@ -33,6 +33,11 @@ export interface Manifest {
   dependencies: Versions["dependencies"];
   /** SHA-256 of `deno.lock` (lowercase hex), or "unavailable" when it could not be read. */
   deno_lock_sha256: string;
+  /**
+   * Versions of the writers whose bytes depend on a library's version, by encoding
+   * (e.g. `{ parquet: "v1.4.3" }`, DuckDB's); absent when only text was written.
+   */
+  writers?: Record<string, string>;
   /** Dataset seed, after command-line overrides. */
   seed: number;
   /** Sessions generated, count. */
@@ -158,6 +163,11 @@ export function manifestMarkdown(m: Manifest): string {
     `| users | ${thousands(m.users)} |`,
     `| turns | ${thousands(m.counts.turns)} |`,
     `| formats | ${m.formats.join(", ")} |`,
+    `| encodings | ${
+      ((m.parameters as { encodings?: string[] }).encodings ?? ["text"]).join(
+        ", ",
+      )
+    } |`,
     `| config SHA-256 | \`${m.config.sha256}\` |`,
     "",
     "## Files",
@@ -181,6 +191,9 @@ export function manifestMarkdown(m: Manifest): string {
     `| TypeScript | ${m.runtime.typescript} |`,
     ...Object.entries(m.dependencies).map(([k, v]) => `| ${k} | ${v} |`),
     `| deno.lock SHA-256 | \`${m.deno_lock_sha256}\` |`,
+    ...Object.entries(m.writers ?? {}).map(([k, v]) =>
+      `| ${k} writer | ${v} |`
+    ),
     "",
     "Check the files with `sha256sum -c SHA256SUMS`; regenerate and compare with",
     "`deno run -P main.ts verify DIR`.",

@@ -226,6 +226,13 @@ export function readManifestFile(
   need("runtime", isRecord, "an object");
   need("dependencies", isRecord, "an object");
   need("files", Array.isArray, "a list");
+  if (
+    m.writers !== undefined &&
+    !(isRecord(m.writers) &&
+      Object.values(m.writers).every((v) => typeof v === "string"))
+  ) {
+    fail(path, "writers must be an object of version strings");
+  }
   need("fingerprint", (v) => typeof v === "string", "a string");
   const seen = new Set<string>();
   for (const [i, f] of (m.files as unknown[]).entries()) {

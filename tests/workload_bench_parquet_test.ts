@@ -1,15 +1,14 @@
 /**
- * `bench` on a dataset in both encodings (text and Parquet), as a user runs it (a
- * subprocess of main.ts): every reference query agrees across the three
+ * `bench` on a dataset generated in both encodings (`--encoding text,parquet`), as a
+ * user runs it (a subprocess of main.ts): every reference query agrees across the three
  * representations in both encodings, and each Parquet load holds the rows the
  * manifest lists (read with JSON.parse); one value rewritten in a Parquet file (with
  * DuckDB's own COPY) exits 1 naming the Parquet star as the one that disagrees; a
  * Parquet column of the wrong type fails the load naming the file.
  */
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { generateTemp, ROOT, runMain } from "./helpers.ts";
+import { runMain } from "./helpers.ts";
 import { REFERENCE_QUERIES } from "../lib/workload/query_set.ts";
 
 const BENCH = ["bench", "--runs", "1", "--warmup", "0"];
@@ -18,56 +17,6 @@ const ENV = { TZ: "Asia/Kolkata" };
 /** A SQL string literal. */
 function lit(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
-}
-
-/**
- * Add Parquet files to a text dataset, made by DuckDB from the committed SQL alone:
- * the DDL, the text load script (run from the dataset folder), then `COPY … TO` each
- * table; each file is listed in manifest.json with its size, rows and SHA-256.
- */
-async function addParquet(dir: string): Promise<void> {
-  const db = await DuckDBInstance.create(":memory:");
-  const c = await db.connect();
-  const manifestPath = `${dir}/manifest.json`;
-  const manifest = JSON.parse(Deno.readTextFileSync(manifestPath));
-  try {
-    await c.run(`SET file_search_path = ${lit(dir)}`);
-    for (const rep of ["raw", "star", "snowflake"]) {
-      await c.run(Deno.readTextFileSync(`${ROOT}/sql/schema/${rep}.sql`));
-      await c.run(Deno.readTextFileSync(`${ROOT}/sql/load/duckdb/${rep}.sql`));
-      const tables = (await c.runAndReadAll(
-        `SELECT table_name FROM information_schema.tables WHERE table_schema = ${
-          lit(rep)
-        } ORDER BY table_name`,
-      )).getRows().map((r) => String(r[0]));
-      for (const t of tables) {
-        const path = `${rep}/${t}.parquet`;
-        await c.run(
-          `COPY ${rep}.${t} TO ${
-            lit(`${dir}/${path}`)
-          } (FORMAT parquet, COMPRESSION zstd)`,
-        );
-        const rows = Number(
-          (await c.runAndReadAll(`SELECT count(*) FROM ${rep}.${t}`))
-            .getRows()[0][0],
-        );
-        const bytes = Deno.readFileSync(`${dir}/${path}`);
-        manifest.files.push({
-          path,
-          bytes: bytes.length,
-          rows,
-          sha256: createHash("sha256").update(bytes).digest("hex"),
-        });
-      }
-    }
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-  Deno.writeTextFileSync(
-    manifestPath,
-    JSON.stringify(manifest, null, 2) + "\n",
-  );
 }
 
 /** Rewrite a Parquet file through DuckDB: `select` reads it as `t`. */
@@ -85,8 +34,34 @@ async function rewriteParquet(path: string, select: string): Promise<void> {
   }
 }
 
-const data = generateTemp({ sessions: 300, users: 60, seed: 20261130 });
-await addParquet(data.dir);
+/** A dataset in `encodings`, written by the command line. */
+function generateBoth(
+  sessions = "300",
+  encodings = "text,parquet",
+): { dir: string; cleanup: () => void } {
+  const parent = Deno.makeTempDirSync({ prefix: "chatsynth-bench-pq-" });
+  const dir = `${parent}/out`;
+  const r = runMain(["-A"], [
+    "-q",
+    "--sessions",
+    sessions,
+    "--users",
+    "60",
+    "--seed",
+    "20261130",
+    "--encoding",
+    encodings,
+    "--out",
+    dir,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  return {
+    dir,
+    cleanup: () => Deno.removeSync(parent, { recursive: true }),
+  };
+}
+
+const data = generateBoth();
 
 /** A copy of the dataset folder (cp -r), removed by the returned function. */
 function copyDataset(): { dir: string; cleanup: () => void } {
@@ -214,6 +189,37 @@ Deno.test("bench --db on a dataset in both encodings keeps the database of the t
     instance.closeSync();
   } finally {
     copy.cleanup();
+  }
+});
+
+Deno.test("bench on a dataset in Parquet alone names the encoding and keeps it with --db", async () => {
+  const only = generateBoth("60", "parquet");
+  const db = `${only.dir}/../parquet.duckdb`;
+  try {
+    const r = runMain(["-A"], [...BENCH, only.dir, "--db", db], ENV);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(Deno.readTextFileSync(`${only.dir}/bench.json`));
+    assert.deepEqual(
+      [...new Set(report.loads.map((l: { encoding: string }) => l.encoding))],
+      ["parquet"],
+    );
+    assert(report.agreement.every((a: { agrees: boolean }) => a.agrees));
+    assert.match(r.stdout, /^star \(DuckDB, Parquet\) /m);
+    assert.match(r.stdout, /loaded from Parquet files/);
+    const m = JSON.parse(Deno.readTextFileSync(`${only.dir}/manifest.json`));
+    const turns = m.files.find((f: { path: string }) =>
+      f.path === "star/fact_turn.parquet"
+    );
+    const instance = await DuckDBInstance.create(db, {
+      access_mode: "READ_ONLY",
+    });
+    const c = await instance.connect();
+    const rows = await c.runAndReadAll("SELECT count(*) FROM star.fact_turn");
+    assert.equal(Number(rows.getRows()[0][0]), turns.rows);
+    c.closeSync();
+    instance.closeSync();
+  } finally {
+    only.cleanup();
   }
 });
 

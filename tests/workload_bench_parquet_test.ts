@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { runMain } from "./helpers.ts";
+import { ROOT, runMain } from "./helpers.ts";
 import { REFERENCE_QUERIES } from "../lib/workload/query_set.ts";
 
 const BENCH = ["bench", "--runs", "1", "--warmup", "0"];
@@ -220,6 +220,35 @@ Deno.test("bench on a dataset in Parquet alone names the encoding and keeps it w
     instance.closeSync();
   } finally {
     only.cleanup();
+  }
+});
+
+Deno.test("bench interrupted while loading Parquet: exit 130, the --db file of the text files removed", async () => {
+  const copy = copyDataset();
+  const db = `${copy.dir}/../interrupted.duckdb`;
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "main.ts", ...BENCH, copy.dir, "--db", db],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    let text = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stderr) {
+      text += decoder.decode(chunk);
+      if (text.includes("Loaded raw (Parquet)")) break;
+    }
+    // The text database is complete by now: the Parquet one is loading.
+    assert(Deno.statSync(db).isFile, text);
+    child.kill("SIGINT");
+    const status = await child.status;
+    assert.equal(status.code, 130, text);
+    assert.throws(() => Deno.statSync(db), Deno.errors.NotFound);
+    assert.throws(() => Deno.statSync(`${db}.wal`), Deno.errors.NotFound);
+  } finally {
+    copy.cleanup();
   }
 });
 

@@ -2,8 +2,9 @@
  * The analytics workload (`bench [DIR]`, docs/design.md §10): load every
  * representation of a dataset into DuckDB with constraints enforced, run the reference
  * queries on each, time them, and check that the answers are the same. A dataset in
- * both encodings (text and Parquet) loads each into a DuckDB instance of its own, so
- * every query runs on every representation in every encoding. With `--postgres URL`,
+ * both encodings (text and Parquet) loads each into a DuckDB database of its own
+ * (both open at once: twice the memory), so every query runs on every representation
+ * in every encoding, text and Parquet timed one right after the other. With `--postgres URL`,
  * also load the text star and snowflake into PostgreSQL and check its answers against
  * DuckDB's. Writes `bench.json`, `bench.md` and `bench.svg` next to the
  * dataset (reports, outside the fingerprint).
@@ -357,17 +358,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const pg = options.postgres === undefined
     ? undefined
     : await connectPostgres(options.postgres);
-  let instance: DuckDBInstance | undefined;
-  let connection: DuckDBConnection | undefined;
+  // One DuckDB database per encoding, open together (see below).
+  const open: { instance: DuckDBInstance; connection?: DuckDBConnection }[] =
+    [];
   // SIGINT or SIGTERM: stop the statement running in either database, then clean up
   // (an unfinished --db file is removed) and exit 130 or 143.
   let received: InterruptSignal | undefined;
   const listeners = INTERRUPT_SIGNALS.map((sig) => {
     const listener = () => {
       received ??= sig;
-      try {
-        connection?.interrupt();
-      } catch { /* already closed */ }
+      for (const d of open) {
+        try {
+          d.connection?.interrupt();
+        } catch { /* already closed */ }
+      }
       pg?.end({ timeout: 0 }).catch(() => {});
     };
     try {
@@ -375,51 +379,81 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     } catch { /* no such signal on this platform */ }
     return [sig, listener] as const;
   });
+  /** Close every DuckDB database still open; never throws. */
+  const closeAll = () => {
+    for (const d of open.splice(0)) {
+      try {
+        d.connection?.closeSync();
+        d.instance.closeSync();
+      } catch { /* closing a database that failed */ }
+    }
+  };
   const stopIfInterrupted = () => {
     if (received !== undefined) throw new Error("interrupted");
   };
   /**
-   * Every reference query on each of `reps`: warm-up and timed runs of `exec` (the
-   * database's own call, so only it is timed), the last run's answer made canonical.
+   * Every reference query on each representation of each target (one database per
+   * encoding): warm-up and timed runs of `exec` (the database's own call, so only it
+   * is timed), the last run's answer made canonical. A query runs on one
+   * representation in every encoding before the next, so that text and Parquet are
+   * timed minutes apart at most, under the same load of the machine.
    */
   const runQueries = async <T>(
     engine: Engine,
-    encoding: EncodingChoice,
-    reps: readonly Representation[],
-    exec: (sql: string, id: string, rep: Representation) => Promise<T>,
+    targets: readonly {
+      encoding: EncodingChoice;
+      reps: readonly Representation[];
+    }[],
+    exec: (
+      sql: string,
+      id: string,
+      rep: Representation,
+      encoding: EncodingChoice,
+    ) => Promise<T>,
     canonical: (raw: T) => ResultSet,
   ) => {
-    if (reps.length === 0) return;
+    if (targets.every((t) => t.reps.length === 0)) return;
     for (const q of REFERENCE_QUERIES) {
-      for (const rep of reps) {
+      for (const rep of REPRESENTATIONS) {
         const sql = querySql(q, rep);
-        const { last, timesMs } = await timed(
-          options.warmup,
-          options.runs,
-          () => exec(sql, q.id, rep),
-        );
-        stopIfInterrupted();
-        record(q.id, {
-          engine,
-          representation: rep,
-          encoding,
-          result: canonical(last),
-          timesMs,
-        });
+        for (
+          const { encoding } of targets.filter((t) => t.reps.includes(rep))
+        ) {
+          const { last, timesMs } = await timed(
+            options.warmup,
+            options.runs,
+            () => exec(sql, q.id, rep, encoding),
+          );
+          stopIfInterrupted();
+          record(q.id, {
+            engine,
+            representation: rep,
+            encoding,
+            result: canonical(last),
+            timesMs,
+          });
+        }
       }
+      const ran = REPRESENTATIONS.filter((r) =>
+        targets.some((t) => t.reps.includes(r))
+      );
       log(
-        `Ran ${q.id} ${q.name} on ${ENGINE_LABELS[engine]} (${reps.join(", ")}${
-          withEncoding ? `; ${ENCODING_LABELS[encoding]}` : ""
+        `Ran ${q.id} ${q.name} on ${ENGINE_LABELS[engine]} (${ran.join(", ")}${
+          withEncoding
+            ? `; ${targets.map((t) => ENCODING_LABELS[t.encoding]).join(", ")}`
+            : ""
         })`,
       );
     }
   };
   try {
-    // One DuckDB instance per encoding, one after the other: the queries stay the
-    // same (schemas raw, star, snowflake), and only one database is in memory at a
-    // time. --db keeps the first (text, when the dataset has it).
+    // One DuckDB database per encoding, so the queries stay the same (schemas raw,
+    // star, snowflake); both stay open while the queries run, interleaved. --db
+    // keeps the first (text, when the dataset has it); the others are in memory.
+    const ducks = new Map<EncodingChoice, DuckDBConnection>();
     for (const [i, { encoding, reps }] of sets.entries()) {
       const file = i === 0 ? options.db : undefined;
+      let instance: DuckDBInstance;
       try {
         instance = await DuckDBInstance.create(file ?? ":memory:");
       } catch (e) {
@@ -429,8 +463,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           }`,
         );
       }
-      connection = await instance.connect();
-      const duck = connection;
+      const entry: (typeof open)[number] = { instance };
+      open.push(entry);
+      const duck = entry.connection = await instance.connect();
+      ducks.set(encoding, duck);
       await duck.run("SET TimeZone = 'UTC'");
       const v = await duck.runAndReadAll("SELECT version()");
       duckdbVersion = String(v.getRows()[0][0]);
@@ -440,18 +476,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         loadEntry("duckdb", r);
         stopIfInterrupted();
       }
-      await runQueries(
-        "duckdb",
-        encoding,
-        reps,
-        (sql) => duck.runAndReadAll(sql),
-        fromDuckDb,
-      );
-      duck.closeSync();
-      instance.closeSync();
-      connection = undefined;
-      instance = undefined;
     }
+    await runQueries(
+      "duckdb",
+      sets,
+      (sql, _id, _rep, encoding) => ducks.get(encoding)!.runAndReadAll(sql),
+      fromDuckDb,
+    );
+    closeAll();
     if (pg !== undefined) {
       await pg.unsafe("SET TIME ZONE 'UTC'");
       const v = await pg.unsafe("SHOW server_version");
@@ -480,8 +512,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       }
       await runQueries(
         "postgres",
-        "text",
-        pgReps,
+        [{ encoding: "text", reps: pgReps }],
         (text, id, rep) =>
           pg.unsafe(text).raw().catch((e) => {
             if (received !== undefined) throw e;
@@ -495,10 +526,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       );
     }
   } catch (e) {
-    try {
-      connection?.closeSync();
-      instance?.closeSync();
-    } catch { /* closing a database that failed */ }
+    closeAll();
     const removed = options.db === undefined
       ? ""
       : removeUnfinished(options.db);

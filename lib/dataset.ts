@@ -46,11 +46,11 @@ import {
   type Encoding,
   encodingOf,
   type EncodingTarget,
-  type SharedResources,
   type TableEncoder,
 } from "./encoding/mod.ts";
+import { SharedResourcePool } from "./encoding/shared.ts";
 import type { ManifestFile } from "./manifest/manifest.ts";
-import { runSteps, type Steps } from "./steps.ts";
+import { awaitStep, runSteps, type Steps } from "./steps.ts";
 
 /** Progress callback: units done, units total, and the unit ("users", "sessions"). */
 export type Progress = (done: number, total: number, unit?: string) => void;
@@ -131,39 +131,6 @@ export function productPool(
 }
 
 /**
- * Resources shared by a dataset's encoders (see `SharedResources`): opened on first
- * use, released once, in reverse order of opening.
- */
-class SharedPool implements SharedResources {
-  #open = new Map<string, unknown>();
-  #releases: (() => void)[] = [];
-
-  *use<T>(
-    key: string,
-    open: () => Steps<T>,
-    release: (r: T) => void,
-  ): Steps<T> {
-    if (this.#open.has(key)) return this.#open.get(key) as T;
-    const r = yield* open();
-    this.#open.set(key, r);
-    this.#releases.push(() => release(r));
-    return r;
-  }
-
-  releaseAll(): void {
-    for (const release of this.#releases.reverse()) {
-      try {
-        release();
-      } catch {
-        // Releasing must not hide the result or the first failure.
-      }
-    }
-    this.#releases = [];
-    this.#open.clear();
-  }
-}
-
-/**
  * The encoders of every file being written, one per table and encoding; remembers
  * them so a failure can release every file.
  */
@@ -220,6 +187,14 @@ class TableWriter {
   write(batch: RowBatch): void {
     if (batch.length === 0) return;
     for (const e of this.encoders) e.write(batch);
+  }
+
+  /** Wait, when an encoder asks to, until it can take more. */
+  *drain(): Steps<void> {
+    for (const e of this.encoders) {
+      const p = e.drain?.();
+      if (p) yield* awaitStep(p);
+    }
   }
 }
 
@@ -334,6 +309,8 @@ function* writeUsers(
   for (let from = 0; from < users; from += STEP_UNITS) {
     const to = Math.min(users, from + STEP_UNITS);
     userChunk(st, from, to);
+    if (star) yield* star.writer.drain();
+    if (snow) yield* snow.writer.drain();
     onProgress?.(to, users, "users");
     yield;
   }
@@ -418,6 +395,7 @@ function* writeSessions(
   for (let from = 0; from < spec.sessions; from += STEP_UNITS) {
     const to = Math.min(spec.sessions, from + STEP_UNITS);
     turns += sessionChunk(st, from, to);
+    for (const w of [factSession, factTurn, rawTurns]) if (w) yield* w.drain();
     onProgress?.(to, spec.sessions, "sessions");
     yield;
   }
@@ -486,7 +464,7 @@ export function* datasetSteps(
   const fakers = new FakerPool(
     new Date(parseIsoDate(c.reference_date)! * DAY_MS),
   );
-  const shared = new SharedPool();
+  const shared = new SharedResourcePool();
   const encoders = new EncoderSet(
     {
       lines: (n, h) => target.lines(n, h),

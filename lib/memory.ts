@@ -4,7 +4,7 @@
  *
  * A run holds a few typed arrays per user (activity weight, its cumulative table,
  * device) and, with raw output, each user's attributes, quoted name and e-mail (see
- * `RawUserFragments`). Sessions are streamed: memory does not grow with the number
+ * `RawUserTable`). Sessions are streamed: memory does not grow with the number
  * of sessions. Measured with Deno 2.9.6 (default config, 1,000 sessions, 100,000 to
  * 6,000,000 users): with raw output about 67 bytes of V8 heap and 47 bytes of typed
  * arrays per user (peak RSS slope 109–125 bytes per user); without raw output about

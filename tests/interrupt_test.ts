@@ -46,14 +46,21 @@ function exists(path: string): boolean {
   }
 }
 
-/** The staging folder of process `pid` has started on its session facts. */
-function sessionsStarted(out: string, pid: number): boolean {
+/**
+ * The staging folder of process `pid` has started on its session facts (`file`:
+ * the fact file to watch).
+ */
+function sessionsStarted(
+  out: string,
+  pid: number,
+  file = "star/fact_turn.csv",
+  minBytes = 1,
+): boolean {
   if (!exists(`${out}.partial`)) return false;
   for (const e of Deno.readDirSync(`${out}.partial`)) {
     if (!e.name.startsWith(`run-${pid}-`)) continue;
     try {
-      return Deno.statSync(`${out}.partial/${e.name}/star/fact_turn.csv`)
-        .size > 0;
+      return Deno.statSync(`${out}.partial/${e.name}/${file}`).size >= minBytes;
     } catch {
       return false;
     }
@@ -200,6 +207,30 @@ Deno.test("SIGINT during generate into a new folder leaves no folder at all", as
     const r = await child.output();
     assert.equal(r.signal, null);
     assert.equal(r.code, 130);
+    assert.deepEqual([...Deno.readDirSync(tmp)], []);
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("SIGINT while Parquet pages are being compressed: exit 130, no folder, no trace", async () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-int-" });
+  const out = `${tmp}/ds`;
+  try {
+    const child = spawnGenerate(out, ["--encoding", "parquet"]);
+    // A first row group (122,880 turns) has been written: the compression worker
+    // is running.
+    await waitFor(
+      "the first Parquet row group",
+      // More than the leading magic number: pages have been written.
+      () => sessionsStarted(out, child.pid, "star/fact_turn.parquet", 1000),
+    );
+    child.kill("SIGINT");
+    const r = await child.output();
+    const stderr = new TextDecoder().decode(r.stderr);
+    assert.equal(r.code, 130, stderr);
+    assertNoTrace(stderr);
+    assert.match(stderr, /Interrupted by SIGINT/);
     assert.deepEqual([...Deno.readDirSync(tmp)], []);
   } finally {
     Deno.removeSync(tmp, { recursive: true });

@@ -167,7 +167,7 @@ Deno.test("the compact user table gives every user's raw columns exactly", () =>
     expected.push(JSON.parse(`{${rawUserFragment(model, user)}}`));
   }
   const batch = new RowBatch(RAW_TURN, n, table.dictionaries());
-  for (let u = 0; u < n; u++) table.fill(batch, u, u);
+  for (let u = 0; u < n; u++) table.fill(batch, u, u + 1, u);
   batch.length = n;
   const cells = new TextCells(RAW_TURN, { string: JSON.stringify, time: '"' });
   for (let u = 0; u < n; u++) {

@@ -1,11 +1,11 @@
 /**
  * Hand-built tables and row batches for the Parquet encoding tests, and a runner
  * that writes them. Run as a program it writes the probe table to the file named by
- * its first argument (and a threads count as the second), so a test can write the
- * same rows in a child process with another time zone and locale:
+ * its first argument (row groups of the size given as the second, if any), so a
+ * test can write the same rows in a child process with another time zone and locale:
  *
  * ```sh
- * deno run -A tests/parquet_fixture.ts /tmp/probe.parquet 1
+ * deno run -A tests/parquet_fixture.ts /tmp/probe.parquet 1000
  * ```
  */
 import { RowBatch } from "../lib/schema/row_batch.ts";
@@ -79,6 +79,9 @@ export const NOTES = [
   'say "hi"',
   "line\nbreak\r\nand\ttab",
   "é 한국어 😀",
+  "三輪 café 🚲🇫🇷 naïve",
+  "trailing newline\n",
+  '"""',
   "",
   "'single' and \\ backslash",
   "x".repeat(300),
@@ -109,7 +112,16 @@ export const DELTAS = [-99, -1, 0, 5, 99];
 /** Unscaled `amount` values (0.01 units), up to 12 digits. */
 export const AMOUNTS = [-999_999_999_999, 123_456_789_012, -5, 0, 1];
 /** `big` values, up to 2^53 − 1 in magnitude. */
-export const BIGS = [2 ** 53 - 1, -(2 ** 53 - 1), 0, 2 ** 31, -(2 ** 31) - 1];
+export const BIGS = [
+  2 ** 53 - 1,
+  -(2 ** 53 - 1),
+  0,
+  2 ** 31,
+  -(2 ** 31) - 1,
+  -1,
+  -(2 ** 32),
+  -1_234_567_890_123,
+];
 
 /** Fill rows `from..from + n − 1` of the probe table into a new batch. */
 export function probeBatch(
@@ -140,13 +152,12 @@ export function probeBatch(
   return b;
 }
 
-/** The probe rows of the tests: 5,000 rows in batches of 3,000 and 2,000. */
+/**
+ * The probe rows of the tests: 5,000 rows in batches of 3,000 and 2,000 (the same
+ * dictionary array in both, as a file's dictionary column requires).
+ */
 export function probeBatches(dictionary = true): RowBatch[] {
-  return [
-    probeBatch(0, 3000, dictionary),
-    // Another dictionary object with the same entries: the chunk is rebuilt.
-    probeBatch(3000, 2000, dictionary, [...COUNTRIES]),
-  ];
+  return [probeBatch(0, 3000, dictionary), probeBatch(3000, 2000, dictionary)];
 }
 
 /** A target writing `names` into `dir`; no line sinks. */
@@ -165,7 +176,7 @@ export function fileTarget(
 
 /**
  * Write `batches` of `table` to `dir/names[0]` (and copies) with a fresh shared
- * DuckDB, released afterwards.
+ * resource pool (the ZSTD worker), released afterwards.
  */
 export async function writeParquet(
   table: Table,
@@ -187,14 +198,14 @@ export async function writeParquet(
 }
 
 if (import.meta.main) {
-  const [path, threads] = Deno.args;
+  const [path, groupRows] = Deno.args;
   const slash = path.lastIndexOf("/");
   const r = await writeParquet(
     PROBE,
     probeBatches(),
     path.slice(0, slash),
     [path.slice(slash + 1)],
-    { threads: Number(threads ?? 1) },
+    groupRows ? { rowGroupSize: Number(groupRows) } : {},
   );
   console.log(r.sha256);
 }

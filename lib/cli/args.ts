@@ -200,9 +200,8 @@ Permissions: -P uses the "default" set in deno.json: read the project folder, wr
 output/ and its staging folder output.partial/. To write elsewhere, run
   deno run --allow-read=.,DIR,DIR.partial --allow-write=DIR,DIR.partial \\
     --allow-env=NO_COLOR,TERM,LOG_TOKENS,LOG_STREAM main.ts --out DIR
-bench and --encoding parquet also need --allow-ffi for DuckDB's native library
-(-P grants it); what that library reads and writes (the dataset, its Parquet
-files, --db FILE) is outside Deno's checks.
+bench also needs --allow-ffi for DuckDB's native library (-P grants it); what
+that library reads and writes (the dataset, --db FILE) is outside Deno's checks.
 `;
 
 /** Largest --sessions and --users (the config schema enforces the same). */

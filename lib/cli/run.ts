@@ -89,6 +89,8 @@ async function generateCommand(args: CliArgs): Promise<number> {
       sessions: manifest.sessions,
       users: manifest.users,
       formats: manifest.formats as Format[],
+      // As verify regenerates it (text for a manifest without recorded encodings).
+      encodings: inputs.config.encodings,
       // Never the out recorded in someone else's config: ours, or output/.
       out: args.overrides.out ?? "output",
     };

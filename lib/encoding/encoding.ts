@@ -24,6 +24,12 @@ export interface TableEncoder {
   close(): Steps<SinkResult>;
   /** Release everything after a failure; never throws. */
   abort(): void;
+  /**
+   * A promise to wait for before writing more, when the encoder has work under way
+   * elsewhere (pages being compressed on the thread pool) and enough of it; else
+   * undefined. Bounds the memory such work holds.
+   */
+  drain?(): Promise<void> | undefined;
 }
 
 /**

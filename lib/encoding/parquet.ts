@@ -1,566 +1,995 @@
 /**
- * The Parquet encoding: a table's {@linkcode RowBatch}es go into a DuckDB staging
- * table (appended in columnar chunks), which `COPY ... (FORMAT parquet)` writes as
- * one file, ZSTD-compressed, in row groups of a fixed size (docs/design.md §5).
+ * The Parquet encoding: chatsynth's own streaming writer of Apache Parquet files
+ * (format specification: `apache/parquet-format`, `README.md` and
+ * `src/main/thrift/parquet.thrift`). Rows arrive as {@linkcode RowBatch}es, are
+ * gathered by column into row groups of {@linkcode ROW_GROUP_SIZE} rows, and each
+ * full group is encoded, ZSTD-compressed and written at once: memory holds one row
+ * group, whatever the table's size, and no value is converted one call at a time by
+ * a library (docs/design.md §11).
  *
- * DuckDB (npm `@duckdb/node-api`) is imported lazily, inside the steps, so commands
- * that never write Parquet never load its native library. One in-memory DuckDB serves
- * every table of a dataset (`target.shared`, key `"duckdb"`); each table has its own
- * connection and staging table, dropped once the file is written.
+ * Columns (all REQUIRED, one data page per column chunk, format version 1 pages):
  *
- * Column types (Parquet physical type, logical type):
+ * | column | physical type | logical type | encoding |
+ * |---|---|---|---|
+ * | `integer` | INT32 (INT64 when `int64`) | INTEGER(32/64, signed) | PLAIN |
+ * | `number` | INT32 (precision ≤ 9) or INT64 | DECIMAL(precision, decimals), unscaled units | PLAIN |
+ * | `boolean` | BOOLEAN | — | PLAIN (bit-packed) |
+ * | `date` | INT32 | DATE (days since 1970-01-01) | PLAIN |
+ * | `datetime` | INT64 | TIMESTAMP(MILLIS, isAdjustedToUTC=true) | PLAIN |
+ * | `datetime`, `wallClock` | INT64 | TIMESTAMP(MILLIS, isAdjustedToUTC=false): the local wall-clock time | PLAIN |
+ * | `string` | BYTE_ARRAY | STRING (UTF-8) | PLAIN, or RLE_DICTIONARY for a batch dictionary |
  *
- * | column | staging type | Parquet |
- * |---|---|---|
- * | `integer` | `INTEGER` (`BIGINT` when `int64`) | INT32 (INT64) |
- * | `number` | `DECIMAL(precision, decimals)` | DECIMAL on INT32 / INT64 (precision ≤ 9 / ≤ 18) |
- * | `boolean` | `BOOLEAN` | BOOLEAN |
- * | `date` | `DATE` | DATE on INT32 |
- * | `datetime` | `TIMESTAMPTZ` | TIMESTAMP(MICROS, isAdjustedToUTC=true) on INT64 |
- * | `datetime`, `wallClock` | `TIMESTAMP` (the local wall-clock time) | TIMESTAMP(MICROS, isAdjustedToUTC=false) on INT64 |
- * | `string` | `VARCHAR` | BYTE_ARRAY, UTF-8 string |
- *
- * Every column is written OPTIONAL (DuckDB's choice) though it holds no null. A
- * dictionary column of a batch (codes into at most 65,535 distinct strings) is
- * appended as an ENUM of its distinct strings, which the appender casts to the
- * staging `VARCHAR`: the file is the same as for the same strings given as text.
- * (The staging column cannot be an ENUM itself: dictionaries arrive with the
- * batches, after the table is created.)
- *
- * Timestamps are microseconds: DuckDB writes a UTC-adjusted timestamp only from
- * `TIMESTAMPTZ`, whose unit is the microsecond (its millisecond type, `TIMESTAMP_MS`,
- * is written with isAdjustedToUTC=false). Values are whole milliseconds times 1,000.
- *
- * The bytes depend only on the rows and on DuckDB's version (recorded as
- * {@linkcode Encoding.writerVersion}; the file's `created_by` names it): the thread
- * count is fixed, insertion order is kept, and nothing time-, path- or
- * locale-dependent is written.
+ * Pages are compressed with ZSTD at level {@linkcode ZSTD_LEVEL} by the zstd library
+ * of the Deno runtime (`node:zlib`). The bytes depend only on the rows, this module
+ * and that library: nothing of the clock, the machine, the thread count, the time
+ * zone or the locale enters a file. The footer's `created_by` and
+ * {@linkcode Encoding.writerVersion} name the generator version and the runtime.
  *
  * @module
  */
-import { createHash } from "node:crypto";
-import type {
-  DuckDBAppender,
-  DuckDBConnection,
-  DuckDBDataChunk,
-  DuckDBInstance,
-  DuckDBType,
-  DuckDBVector,
-} from "@duckdb/node-api";
+import { createHash, type Hash } from "node:crypto";
 import type { Column, Table } from "../schema/table.ts";
 import type { RowBatch } from "../schema/row_batch.ts";
 import type { SinkResult } from "../sink/file_sink.ts";
-import { awaitStep, type Steps } from "../steps.ts";
+import { awaitStep, type Steps, stepsOf } from "../steps.ts";
 import type { Encoding, EncodingTarget, TableEncoder } from "./encoding.ts";
+import { CompactWriter, T } from "./thrift_compact.ts";
+import { ZstdWorker } from "./zstd_pool.ts";
+import denoJson from "../../deno.json" with { type: "json" };
 
-type DuckModule = typeof import("@duckdb/node-api");
-
-/** Rows in each Parquet row group but the last (DuckDB's default, 60 × 2,048). */
+/** Rows in each row group but the last. */
 export const ROW_GROUP_SIZE = 122_880;
 
-/** DuckDB threads of the Parquet writer, fixed so bytes never depend on the machine. */
-export const PARQUET_THREADS = 1;
+/** ZSTD compression level of every page. */
+export const ZSTD_LEVEL = 3;
 
-/** Rows per appended chunk: DuckDB's vector size. */
-const CHUNK_ROWS = 2048;
+/** The file's first and last four bytes. */
+const MAGIC = new TextEncoder().encode("PAR1");
 
-/** Most distinct values of a dictionary column appended as an ENUM (else VARCHAR). */
-const MAX_ENUM = 65_535;
+/** Parquet enums (parquet.thrift). */
+const Type = { BOOLEAN: 0, INT32: 1, INT64: 2, BYTE_ARRAY: 6 } as const;
+const Encoding_ = { PLAIN: 0, RLE: 3, RLE_DICTIONARY: 8 } as const;
+const CODEC_ZSTD = 6;
+const PageType = { DATA_PAGE: 0, DICTIONARY_PAGE: 2 } as const;
+const ConvertedType = {
+  UTF8: 0,
+  DECIMAL: 5,
+  DATE: 6,
+  TIMESTAMP_MILLIS: 9,
+  INT_32: 17,
+  INT_64: 18,
+} as const;
+const REQUIRED = 0;
 
-/** Bytes read at a time when hashing a written file. */
-const HASH_READ = 1 << 20;
+const utf8 = new TextEncoder();
 
-/** Settings of a Parquet encoding made by {@linkcode parquetEncoding}. */
-export interface ParquetOptions {
-  /** DuckDB threads for writing, ≥ 1 (default {@linkcode PARQUET_THREADS}). */
-  threads?: number;
-  /** Rows per row group, ≥ 1 (default {@linkcode ROW_GROUP_SIZE}). */
-  rowGroupSize?: number;
-  /**
-   * A folder where DuckDB may spill staging data beyond `memoryLimit` (its files
-   * there are removed when done; the bytes written are the same). Default: none, so
-   * every table being written must fit in memory, or writing fails.
-   */
-  spillDirectory?: string;
-  /**
-   * DuckDB `memory_limit`, e.g. "2GB" (default: DuckDB's, 80% of RAM). Writing needs
-   * about one row group's worth of memory besides what it spills.
-   */
-  memoryLimit?: string;
+/** True on a little-endian host, where typed arrays write Parquet's byte order. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** How a column is written, from its schema column. */
+interface ColumnPlan {
+  column: Column;
+  physical: number;
+  /** Bytes per PLAIN value of a fixed-width type. */
+  width: 0 | 4 | 8;
+  /** Largest |units| a DECIMAL holds (10^precision − 1), else Infinity. */
+  limit: number;
 }
 
-/** The DuckDB instance a dataset's Parquet files share. */
-interface SharedDuck {
-  mod: DuckModule;
-  instance: DuckDBInstance;
-}
-
-function* loadDuckDb(): Steps<DuckModule> {
-  return yield* awaitStep(import("@duckdb/node-api"));
-}
-
-function* openDuck(options: ParquetOptions): Steps<SharedDuck> {
-  const mod = yield* loadDuckDb();
-  const config: Record<string, string> = {
-    threads: String(options.threads ?? PARQUET_THREADS),
-    preserve_insertion_order: "true",
-    temp_directory: options.spillDirectory ?? "",
-    // No extension is needed: never look for or download one.
-    autoload_known_extensions: "false",
-    autoinstall_known_extensions: "false",
-  };
-  if (options.memoryLimit !== undefined) {
-    config.memory_limit = options.memoryLimit;
+/** The Parquet physical type and limits of a column: see the module table. */
+function planOf(c: Column): ColumnPlan {
+  switch (c.type) {
+    case "integer":
+      return c.int64
+        ? { column: c, physical: Type.INT64, width: 8, limit: 2 ** 53 - 1 }
+        : { column: c, physical: Type.INT32, width: 4, limit: 2 ** 31 - 1 };
+    case "number": {
+      const precision = c.precision ?? (c.decimals ?? 4) + 1;
+      const wide = precision > 9;
+      return {
+        column: c,
+        physical: wide ? Type.INT64 : Type.INT32,
+        width: wide ? 8 : 4,
+        limit: 10 ** precision - 1,
+      };
+    }
+    case "boolean":
+      return { column: c, physical: Type.BOOLEAN, width: 0, limit: 1 };
+    case "date":
+      return { column: c, physical: Type.INT32, width: 4, limit: 2 ** 31 - 1 };
+    case "datetime":
+      return { column: c, physical: Type.INT64, width: 8, limit: 2 ** 53 - 1 };
+    case "string":
+      return { column: c, physical: Type.BYTE_ARRAY, width: 0, limit: 0 };
   }
-  const instance = yield* awaitStep(
-    mod.DuckDBInstance.create(":memory:", config),
-  );
-  return { mod, instance };
-}
-
-/** SQL identifier in double quotes. */
-function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** SQL string literal. */
-function literal(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
 }
 
 /**
- * The staging (and Parquet) type of a column: see the module table.
+ * The Parquet type of a column in words (physical type and logical type), as the
+ * module table gives it.
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert";
  * import { col } from "../schema/table.ts";
- * strictEqual(parquetColumnType(col.num("confidence", 4, "NLU confidence")), "DECIMAL(5,4)");
- * strictEqual(parquetColumnType(col.ts("started_at", "Start")), "TIMESTAMPTZ");
- * strictEqual(parquetColumnType({ ...col.ts("local_at", "Local"), wallClock: true }), "TIMESTAMP");
+ * strictEqual(parquetColumnType(col.num("confidence", 4, "NLU confidence")), "INT32 DECIMAL(5,4)");
+ * strictEqual(parquetColumnType(col.ts("started_at", "Start")), "INT64 TIMESTAMP(MILLIS,UTC)");
+ * strictEqual(parquetColumnType({ ...col.ts("local_at", "Local"), wallClock: true }), "INT64 TIMESTAMP(MILLIS,local)");
  * ```
  */
 export function parquetColumnType(c: Column): string {
   switch (c.type) {
     case "integer":
-      return c.int64 ? "BIGINT" : "INTEGER";
+      return c.int64 ? "INT64 INTEGER(64)" : "INT32 INTEGER(32)";
     case "number": {
-      const scale = c.decimals ?? 4;
-      return `DECIMAL(${c.precision ?? scale + 1},${scale})`;
+      const scale = c.decimals ?? 4, precision = c.precision ?? scale + 1;
+      return `${
+        precision > 9 ? "INT64" : "INT32"
+      } DECIMAL(${precision},${scale})`;
     }
     case "boolean":
       return "BOOLEAN";
     case "date":
-      return "DATE";
+      return "INT32 DATE";
     case "datetime":
-      return c.wallClock ? "TIMESTAMP" : "TIMESTAMPTZ";
+      return `INT64 TIMESTAMP(MILLIS,${c.wallClock ? "local" : "UTC"})`;
     case "string":
-      return "VARCHAR";
+      return "BYTE_ARRAY STRING";
   }
 }
 
-/** Copies rows `s..s + n − 1` of a batch column into rows `0..n − 1` of a chunk's vector. */
-type Fill = (v: DuckDBVector, batch: RowBatch, s: number, n: number) => void;
+/** A growing byte buffer. */
+class Bytes {
+  buf: Uint8Array;
+  view: DataView;
+  len = 0;
 
-/** The fill of column `c` of `table` (values as {@linkcode RowBatch} holds them). */
-function fillFor(mod: DuckModule, table: Table, c: number): Fill {
-  const column = table.columns[c];
-  switch (column.type) {
-    case "integer":
-      if (column.int64) {
-        return (v, b, s, n) => {
-          const x = b.numbers[c]!;
-          for (let i = 0; i < n; i++) v.setItem(i, BigInt(x[s + i]));
-        };
-      }
-      return (v, b, s, n) => {
-        const x = b.numbers[c]!;
-        for (let i = 0; i < n; i++) v.setItem(i, x[s + i]);
-      };
-    case "number": {
-      const scale = column.decimals ?? 4;
-      const width = column.precision ?? scale + 1;
-      // DuckDB stores whatever fits the physical integer: check the precision here.
-      const limit = 10 ** width;
-      return (v, b, s, n) => {
-        const x = b.numbers[c]!;
-        for (let i = 0; i < n; i++) {
-          const units = x[s + i];
-          if (!(Math.abs(units) < limit)) {
-            throw new RangeError(
-              `${units} units do not fit DECIMAL(${width},${scale})`,
-            );
-          }
-          v.setItem(i, new mod.DuckDBDecimalValue(BigInt(units), width, scale));
-        }
-      };
-    }
-    case "boolean":
-      return (v, b, s, n) => {
-        const x = b.flags[c]!;
-        for (let i = 0; i < n; i++) v.setItem(i, x[s + i] === 1);
-      };
-    case "date":
-      return (v, b, s, n) => {
-        const x = b.numbers[c]!;
-        for (let i = 0; i < n; i++) {
-          v.setItem(i, new mod.DuckDBDateValue(x[s + i]));
-        }
-      };
-    case "datetime":
-      if (column.wallClock) {
-        return (v, b, s, n) => {
-          const x = b.numbers[c]!, off = b.offsets[c]!;
-          for (let i = 0; i < n; i++) {
-            const ms = x[s + i] + off[s + i] * 60_000;
-            v.setItem(i, new mod.DuckDBTimestampValue(BigInt(ms) * 1000n));
-          }
-        };
-      }
-      return (v, b, s, n) => {
-        const x = b.numbers[c]!;
-        for (let i = 0; i < n; i++) {
-          v.setItem(
-            i,
-            new mod.DuckDBTimestampTZValue(BigInt(x[s + i]) * 1000n),
-          );
-        }
-      };
-    case "string":
-      return (v, b, s, n) => {
-        const codes = b.codes[c];
-        if (codes) {
-          const dict = b.dictionaries[c]!;
-          for (let i = 0; i < n; i++) {
-            const text = dict[codes[s + i]];
-            if (text === undefined) {
-              throw new RangeError(
-                `code ${
-                  codes[s + i]
-                } is not in its dictionary of ${dict.length}`,
-              );
-            }
-            v.setItem(i, text);
-          }
-        } else {
-          const x = b.texts[c]!;
-          for (let i = 0; i < n; i++) v.setItem(i, x[s + i]);
-        }
-      };
-  }
-}
-
-/** The message of an error, as one sentence fragment. */
-function causeOf(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return m.split("\n")[0].trim();
-}
-
-let stagingSerial = 0;
-
-class ParquetTableEncoder implements TableEncoder {
-  #duck: SharedDuck;
-  #connection: DuckDBConnection;
-  #appender: DuckDBAppender | undefined;
-  /** The staging table's column types. */
-  #types: DuckDBType[] = [];
-  /** The chunk rows go through, and the dictionaries its ENUM columns hold. */
-  #chunk: DuckDBDataChunk | undefined;
-  #chunkDictionaries: (readonly string[] | undefined)[] = [];
-  #fills: Fill[];
-  #staging: string;
-  #names: string[];
-  #files: string[];
-  #options: ParquetOptions;
-  #rows = 0;
-  #table: Table;
-  #done = false;
-
-  constructor(
-    duck: SharedDuck,
-    connection: DuckDBConnection,
-    appender: DuckDBAppender,
-    staging: string,
-    table: Table,
-    names: string[],
-    files: string[],
-    options: ParquetOptions,
-  ) {
-    this.#duck = duck;
-    this.#connection = connection;
-    this.#appender = appender;
-    this.#staging = staging;
-    this.#table = table;
-    this.#names = names;
-    this.#files = files;
-    this.#options = options;
-    for (let c = 0; c < appender.columnCount; c++) {
-      this.#types.push(appender.columnType(c));
-    }
-    this.#fills = table.columns.map((_, c) => fillFor(duck.mod, table, c));
+  constructor(size = 1 << 16) {
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
   }
 
-  /**
-   * A chunk for `batch`'s rows: the staging table's types, except that a dictionary
-   * column with at most {@linkcode MAX_ENUM} distinct values is an ENUM of them
-   * (codes are copied, not strings; the appender casts to VARCHAR). Made again only
-   * when a batch brings other dictionaries.
-   */
-  #chunkFor(batch: RowBatch): DuckDBDataChunk {
-    const dicts = batch.dictionaries;
-    if (
-      this.#chunk &&
-      dicts.every((d, c) => d === this.#chunkDictionaries[c])
-    ) {
-      return this.#chunk;
-    }
-    const types = this.#types.map((t, c) => {
-      const d = dicts[c];
-      if (!d) return t;
-      const distinct = [...new Set(d)];
-      return distinct.length > 0 && distinct.length <= MAX_ENUM
-        ? this.#duck.mod.ENUM(distinct)
-        : t;
-    });
-    this.#chunk = this.#duck.mod.DuckDBDataChunk.create(types, CHUNK_ROWS);
-    this.#chunkDictionaries = [...dicts];
-    return this.#chunk;
+  room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+    this.view = new DataView(b.buffer);
   }
 
-  #fail(e: unknown): Error {
-    return new Error(`Cannot write ${this.#names[0]}: ${causeOf(e)}`, {
-      cause: e,
-    });
+  /** A string as PLAIN BYTE_ARRAY: 4-byte little-endian length, UTF-8 bytes. */
+  byteArray(s: string): void {
+    // At most 3 UTF-8 bytes per UTF-16 code unit.
+    this.room(4 + s.length * 3);
+    const { written } = utf8.encodeInto(s, this.buf.subarray(this.len + 4));
+    this.view.setUint32(this.len, written, true);
+    this.len += 4 + written;
   }
 
-  write(batch: RowBatch): void {
-    if (batch.table.name !== this.#table.name) {
-      throw new TypeError(
-        `Cannot write ${
-          this.#names[0]
-        }: received a batch of table ${batch.table.name}`,
-      );
-    }
-    const appender = this.#appender;
-    if (!appender) {
-      throw new TypeError(`Cannot write ${this.#names[0]}: already closed`);
-    }
-    try {
-      for (let start = 0; start < batch.length; start += CHUNK_ROWS) {
-        const n = Math.min(CHUNK_ROWS, batch.length - start);
-        const chunk = this.#chunkFor(batch);
-        chunk.reset();
-        chunk.rowCount = n;
-        for (let c = 0; c < this.#fills.length; c++) {
-          const v = chunk.getColumnVector(c);
-          try {
-            this.#fills[c](v, batch, start, n);
-          } catch (e) {
-            throw new Error(
-              `column ${this.#table.columns[c].name}: ${causeOf(e)}`,
-            );
-          }
-          v.flush();
-        }
-        appender.appendDataChunk(chunk);
-        this.#rows += n;
-      }
-    } catch (e) {
-      throw this.#fail(e);
-    }
+  /** Append bytes. */
+  append(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.buf.set(bytes, this.len);
+    this.len += bytes.length;
   }
 
-  *close(): Steps<SinkResult> {
-    const first = this.#files[0];
-    try {
-      const appender = this.#appender;
-      if (!appender) {
-        throw new TypeError("already closed");
-      }
-      this.#appender = undefined;
-      appender.closeSync();
-      const threads = this.#options.threads ?? PARQUET_THREADS;
-      const groups = this.#options.rowGroupSize ?? ROW_GROUP_SIZE;
-      yield* awaitStep(this.#connection.run(`SET threads = ${threads}`));
-      yield* awaitStep(
-        this.#connection.run(
-          `COPY ${this.#staging} TO ${
-            literal(first)
-          } (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${groups})`,
-        ),
-      );
-      yield* awaitStep(this.#connection.run(`DROP TABLE ${this.#staging}`));
-      this.#release();
-      for (const copy of this.#files.slice(1)) Deno.copyFileSync(first, copy);
-      const { bytes, sha256 } = yield* hashFile(first);
-      this.#done = true;
-      return { names: this.#names, bytes, rows: this.#rows, sha256 };
-    } catch (e) {
-      this.abort();
-      throw this.#fail(e);
-    }
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.len);
   }
-
-  /** Close the connection (the staging table goes with the instance). */
-  #release(): void {
-    try {
-      this.#connection.disconnectSync();
-    } catch { /* already closed */ }
-  }
-
-  abort(): void {
-    if (this.#done) return;
-    this.#done = true;
-    const appender = this.#appender;
-    this.#appender = undefined;
-    try {
-      appender?.closeSync();
-    } catch { /* dropped below */ }
-    // Dropped asynchronously; releasing the shared instance drops it anyway.
-    try {
-      this.#connection.run(`DROP TABLE IF EXISTS ${this.#staging}`)
-        .catch(() => {})
-        .finally(() => this.#release());
-    } catch {
-      this.#release();
-    }
-    for (const f of this.#files) {
-      try {
-        Deno.removeSync(f);
-      } catch { /* never written */ }
-    }
-  }
-}
-
-/** Size and SHA-256 of a file, read 1 MiB at a time. */
-function* hashFile(path: string): Steps<{ bytes: number; sha256: string }> {
-  const hash = createHash("sha256");
-  const buf = new Uint8Array(HASH_READ);
-  let bytes = 0;
-  const f = Deno.openSync(path, { read: true });
-  try {
-    for (;;) {
-      const n = f.readSync(buf);
-      if (n === null || n === 0) break;
-      hash.update(buf.subarray(0, n));
-      bytes += n;
-      yield;
-    }
-  } finally {
-    f.close();
-  }
-  return { bytes, sha256: hash.digest("hex") };
 }
 
 /**
- * A Parquet encoding with the given settings; {@linkcode PARQUET} uses the defaults,
- * which every dataset must (other settings give other bytes).
+ * Values of one dictionary column for one row group: the batch dictionary's
+ * distinct strings in order of first appearance in the dictionary, and each row's
+ * index into them.
+ */
+class DictionaryColumn {
+  readonly dictionary: readonly string[];
+  /** Dictionary entry → index among the distinct strings. */
+  readonly remap: Int32Array;
+  readonly distinct: string[] = [];
+
+  constructor(dictionary: readonly string[]) {
+    this.dictionary = dictionary;
+    this.remap = new Int32Array(dictionary.length);
+    const seen = new Map<string, number>();
+    dictionary.forEach((s, i) => {
+      let k = seen.get(s);
+      if (k === undefined) {
+        k = this.distinct.length;
+        seen.set(s, k);
+        this.distinct.push(s);
+      }
+      this.remap[i] = k;
+    });
+  }
+}
+
+/** Where a column chunk was written, for the footer. */
+interface ChunkMeta {
+  plan: ColumnPlan;
+  encodings: number[];
+  values: number;
+  uncompressed: number;
+  compressed: number;
+  dataPageOffset: number;
+  dictionaryPageOffset?: number;
+}
+
+/** A written row group, for the footer. */
+interface RowGroupMeta {
+  rows: number;
+  offset: number;
+  chunks: ChunkMeta[];
+}
+
+/**
+ * Bit-pack `n` small non-negative integers (each below 2^width, width ≤ 24) LSB
+ * first, as the RLE/bit-packing hybrid's bit-packed run lays them out.
+ */
+function bitPack(
+  out: Bytes,
+  values: Int32Array,
+  n: number,
+  width: number,
+): void {
+  out.room(Math.ceil((n * width) / 8) + 4);
+  const b = out.buf;
+  let pos = out.len, acc = 0, bits = 0;
+  for (let i = 0; i < n; i++) {
+    acc |= values[i] << bits;
+    bits += width;
+    while (bits >= 8) {
+      b[pos++] = acc & 0xff;
+      acc >>>= 8;
+      bits -= 8;
+    }
+  }
+  if (bits > 0) b[pos++] = acc & 0xff;
+  out.len = pos;
+}
+
+/** PLAIN booleans: one bit each, LSB first. */
+function packFlags(flags: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil(n / 8));
+  for (let i = 0; i < n; i++) {
+    if (flags[i]) out[i >>> 3] |= 1 << (i & 7);
+  }
+  return out;
+}
+
+/** The bytes of a page header (parquet.thrift `PageHeader`). */
+function pageHeader(
+  type: number,
+  uncompressed: number,
+  compressed: number,
+  values: number,
+  encoding: number,
+): Uint8Array {
+  const w = new CompactWriter();
+  w.i32(1, type);
+  w.i32(2, uncompressed);
+  w.i32(3, compressed);
+  if (type === PageType.DATA_PAGE) {
+    w.struct(5);
+    w.i32(1, values);
+    w.i32(2, encoding);
+    w.i32(3, Encoding_.RLE);
+    w.i32(4, Encoding_.RLE);
+    w.stop();
+  } else {
+    w.struct(7);
+    w.i32(1, values);
+    w.i32(2, Encoding_.PLAIN);
+    w.stop();
+  }
+  w.stop();
+  return w.bytes().slice();
+}
+
+/** Writes the same bytes to every file of a name list and hashes them once. */
+class ByteOutput {
+  readonly #files: Deno.FsFile[] = [];
+  readonly #hash: Hash = createHash("sha256");
+  offset = 0;
+
+  /**
+   * Create (or truncate) every file of `paths`.
+   *
+   * @throws Whatever opening one throws; the files already opened are removed.
+   */
+  constructor(readonly paths: string[]) {
+    try {
+      for (const p of paths) {
+        this.#files.push(
+          Deno.openSync(p, { write: true, create: true, truncate: true }),
+        );
+      }
+    } catch (e) {
+      const opened = this.#files.length;
+      this.close();
+      for (const p of paths.slice(0, opened)) {
+        try {
+          Deno.removeSync(p);
+        } catch {
+          // Already gone.
+        }
+      }
+      throw e;
+    }
+  }
+
+  write(data: Uint8Array): void {
+    this.#hash.update(data);
+    for (const f of this.#files) {
+      let off = 0;
+      while (off < data.length) off += f.writeSync(data.subarray(off));
+    }
+    this.offset += data.length;
+  }
+
+  digest(): string {
+    return this.#hash.digest("hex");
+  }
+
+  close(): void {
+    for (const f of this.#files) {
+      try {
+        f.close();
+      } catch {
+        // Already closed.
+      }
+    }
+    this.#files.length = 0;
+  }
+}
+
+/** A page of a row group waiting for its compression, then for its turn to be written. */
+interface PendingPage {
+  type: number;
+  /** Uncompressed bytes (given to the compression worker: read `size` instead). */
+  data: Uint8Array;
+  /** Uncompressed size, bytes. */
+  size: number;
+  values: number;
+  encoding: number;
+  compressed?: Uint8Array;
+}
+
+/** A row group whose pages are being compressed. */
+interface PendingGroup {
+  rows: number;
+  /** Per column: its pages (a dictionary page first, then the data page). */
+  columns: { plan: ColumnPlan; pages: PendingPage[]; encodings: number[] }[];
+  waiting: number;
+}
+
+/** Row groups compressed at once (each waits for the previous to be written). */
+const MAX_PENDING_GROUPS = 2;
+
+/** One table's Parquet file, row group by row group. */
+class ParquetTableEncoder implements TableEncoder {
+  readonly #table: Table;
+  readonly #names: string[];
+  readonly #paths: string[];
+  readonly #plans: ColumnPlan[];
+  readonly #groupRows: number;
+  readonly #out: ByteOutput;
+  /** The current row group, by column: fixed-width values (as 32-bit words), strings, booleans, codes. */
+  readonly #fixed: (Int32Array | undefined)[];
+  readonly #texts: (Bytes | undefined)[];
+  readonly #flags: (Uint8Array | undefined)[];
+  readonly #codes: (Int32Array | undefined)[];
+  readonly #dicts: (DictionaryColumn | undefined)[];
+  /** The last string of each free-string column and its encoded bytes (names repeat). */
+  readonly #lastText: (string | undefined)[];
+  /** Where the last string's bytes (length prefix included) start and end. */
+  readonly #lastFrom: Int32Array;
+  readonly #lastTo: Int32Array;
+  readonly #zstd: ZstdWorker;
+  #rows = 0;
+  #total = 0;
+  readonly #groups: RowGroupMeta[] = [];
+  readonly #queue: PendingGroup[] = [];
+  #error: unknown;
+  #waiters: (() => void)[] = [];
+  #closed = false;
+
+  constructor(
+    table: Table,
+    names: string[],
+    paths: string[],
+    groupRows: number,
+    zstd: ZstdWorker,
+  ) {
+    this.#zstd = zstd;
+    this.#table = table;
+    this.#names = names;
+    this.#paths = paths;
+    this.#groupRows = groupRows;
+    this.#plans = table.columns.map(planOf);
+    const n = table.columns.length;
+    this.#fixed = new Array(n);
+    this.#texts = new Array(n);
+    this.#flags = new Array(n);
+    this.#codes = new Array(n);
+    this.#dicts = new Array(n);
+    this.#lastText = new Array(n);
+    this.#lastFrom = new Int32Array(n);
+    this.#lastTo = new Int32Array(n);
+    this.#plans.forEach((p, c) => {
+      if (p.width) this.#fixed[c] = new Int32Array((groupRows * p.width) / 4);
+      if (p.physical === Type.BOOLEAN) {
+        this.#flags[c] = new Uint8Array(groupRows);
+      }
+    });
+    this.#out = new ByteOutput(paths);
+    this.#out.write(MAGIC);
+  }
+
+  #fail(e: unknown): never {
+    this.abort();
+    const why = e instanceof Error ? e.message : String(e);
+    throw new Error(`Cannot write ${this.#names[0]}: ${why}`, { cause: e });
+  }
+
+  write(batch: RowBatch): void {
+    if (this.#error !== undefined) this.#fail(this.#error);
+    try {
+      for (let start = 0; start < batch.length;) {
+        const n = Math.min(batch.length - start, this.#groupRows - this.#rows);
+        this.#append(batch, start, n);
+        start += n;
+        this.#rows += n;
+        if (this.#rows === this.#groupRows) this.#flush();
+      }
+    } catch (e) {
+      this.#fail(e);
+    }
+  }
+
+  /**
+   * Resolves once few enough row groups wait for compression that writing may go
+   * on (undefined when none need waiting for).
+   */
+  drain(): Promise<void> | undefined {
+    if (this.#queue.length < MAX_PENDING_GROUPS) return undefined;
+    return this.#until(() => this.#queue.length < MAX_PENDING_GROUPS);
+  }
+
+  #until(done: () => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (done() || this.#error !== undefined) resolve();
+        else this.#waiters.push(check);
+      };
+      check();
+    });
+  }
+
+  /** Rows `s..s + n − 1` of `batch` onto the current row group. */
+  #append(batch: RowBatch, s: number, n: number): void {
+    const at = this.#rows;
+    for (let c = 0; c < this.#plans.length; c++) {
+      const p = this.#plans[c];
+      if (p.physical === Type.BOOLEAN) {
+        this.#flags[c]!.set(batch.flags[c]!.subarray(s, s + n), at);
+      } else if (p.physical === Type.BYTE_ARRAY) {
+        if (batch.codes[c]) this.#appendCodes(batch, c, s, n, at);
+        else this.#appendTexts(batch, c, s, n);
+      } else this.#appendFixed(p, batch, c, s, n, at);
+    }
+  }
+
+  #appendFixed(
+    p: ColumnPlan,
+    batch: RowBatch,
+    c: number,
+    s: number,
+    n: number,
+    at: number,
+  ): void {
+    const out = this.#fixed[c]!, x = batch.numbers[c]!, limit = p.limit;
+    const bad = (v: number) =>
+      new RangeError(
+        `column ${p.column.name}: ${v} does not fit ${
+          parquetColumnType(p.column)
+        }`,
+      );
+    if (p.width === 4) {
+      for (let i = 0; i < n; i++) {
+        const v = x[s + i];
+        if ((v | 0) !== v || v > limit || v < -limit) throw bad(v);
+        out[at + i] = v;
+      }
+      return;
+    }
+    const offsets = p.column.wallClock ? batch.offsets[c]! : undefined;
+    for (let i = 0, j = 2 * at; i < n; i++, j += 2) {
+      let v = x[s + i];
+      if (offsets) v += offsets[s + i] * 60_000;
+      if (!(v <= limit && v >= -limit) || Math.floor(v) !== v) throw bad(v);
+      // Two's complement in two little-endian words (Int32Array wraps each).
+      const hi = Math.floor(v / 4294967296);
+      out[j] = v - hi * 4294967296;
+      out[j + 1] = hi;
+    }
+  }
+
+  #appendTexts(batch: RowBatch, c: number, s: number, n: number): void {
+    if (this.#dicts[c]) {
+      throw new TypeError(
+        `column ${
+          this.#plans[c].column.name
+        } mixes dictionary and free strings`,
+      );
+    }
+    const out = this.#texts[c] ??= new Bytes();
+    const x = batch.texts[c]!;
+    for (let i = s; i < s + n; i++) {
+      const v = x[i];
+      if (v === this.#lastText[c]) {
+        // The same string as the row before (a user's name on each turn).
+        const from = this.#lastFrom[c], len = this.#lastTo[c] - from;
+        out.room(len);
+        const b = out.buf, at = out.len;
+        if (len > 48) b.copyWithin(at, from, from + len);
+        else for (let j = 0; j < len; j++) b[at + j] = b[from + j];
+        this.#lastFrom[c] = at;
+        out.len = at + len;
+        this.#lastTo[c] = at + len;
+        continue;
+      }
+      this.#lastFrom[c] = out.len;
+      out.byteArray(v);
+      this.#lastTo[c] = out.len;
+      this.#lastText[c] = v;
+    }
+  }
+
+  #appendCodes(batch: RowBatch, c: number, s: number, n: number, at: number) {
+    const dictionary = batch.dictionaries[c]!;
+    let d = this.#dicts[c];
+    if (!d) {
+      if (this.#texts[c]?.len || this.#total) {
+        throw new TypeError(
+          `column ${
+            this.#plans[c].column.name
+          } mixes dictionary and free strings`,
+        );
+      }
+      d = this.#dicts[c] = new DictionaryColumn(dictionary);
+      if (d.distinct.length > 1 << 24) {
+        throw new RangeError(
+          `column ${
+            this.#plans[c].column.name
+          }: a dictionary of ${d.distinct.length} strings is too large`,
+        );
+      }
+      this.#codes[c] = new Int32Array(this.#groupRows);
+    } else if (d.dictionary !== dictionary) {
+      throw new TypeError(
+        `column ${
+          this.#plans[c].column.name
+        } changed dictionary within the file`,
+      );
+    }
+    const codes = batch.codes[c]!, out = this.#codes[c]!, remap = d.remap;
+    for (let i = 0; i < n; i++) {
+      const k = codes[s + i];
+      const r = remap[k];
+      if (r === undefined) {
+        throw new RangeError(
+          `column ${
+            this.#plans[c].column.name
+          }: code ${k} is outside its dictionary`,
+        );
+      }
+      out[at + i] = r;
+    }
+  }
+
+  /** Start compressing the current row group; it is written once its turn comes. */
+  #flush(): void {
+    const rows = this.#rows;
+    if (rows === 0) return;
+    const group: PendingGroup = { rows, columns: [], waiting: 0 };
+    for (let c = 0; c < this.#plans.length; c++) {
+      group.columns.push(this.#pages(c, rows));
+    }
+    this.#total += rows;
+    this.#rows = 0;
+    this.#lastText.fill(undefined);
+    this.#queue.push(group);
+    const pages = group.columns.flatMap((col) => col.pages);
+    group.waiting = 1;
+    this.#zstd.compress(pages.map((p) => p.data)).then((out) => {
+      out.forEach((bytes, i) => pages[i].compressed = bytes);
+      group.waiting = 0;
+      this.#writeReady();
+    }, (e) => {
+      this.#error ??= e;
+      this.#wake();
+    });
+  }
+
+  /** Write the row groups at the head of the queue whose pages are all compressed. */
+  #writeReady(): void {
+    try {
+      while (this.#queue.length && this.#queue[0].waiting === 0) {
+        if (this.#closed) return;
+        const g = this.#queue.shift()!;
+        const meta: RowGroupMeta = {
+          rows: g.rows,
+          offset: this.#out.offset,
+          chunks: [],
+        };
+        for (const col of g.columns) meta.chunks.push(this.#writeChunk(col, g));
+        this.#groups.push(meta);
+      }
+    } catch (e) {
+      this.#error ??= e;
+    }
+    this.#wake();
+  }
+
+  #wake(): void {
+    const w = this.#waiters;
+    this.#waiters = [];
+    for (const check of w) check();
+  }
+
+  /** Column `c`'s pages of the current row group, uncompressed (copies). */
+  #pages(c: number, rows: number): PendingGroup["columns"][number] {
+    const plan = this.#plans[c];
+    const dict = this.#dicts[c];
+    if (dict) {
+      const page = new Bytes();
+      for (const s of dict.distinct) page.byteArray(s);
+      // RLE/bit-packing hybrid: bit width, then one bit-packed run of all rows.
+      const width = Math.max(1, Math.ceil(Math.log2(dict.distinct.length)));
+      const groups = Math.ceil(rows / 8);
+      const data = new Bytes(16 + groups * width);
+      data.buf[data.len++] = width;
+      let h = groups * 2 + 1;
+      while (h >= 128) {
+        data.buf[data.len++] = (h % 128) | 128;
+        h = Math.floor(h / 128);
+      }
+      data.buf[data.len++] = h;
+      const padded = new Int32Array(groups * 8);
+      padded.set(this.#codes[c]!.subarray(0, rows));
+      bitPack(data, padded, padded.length, width);
+      return {
+        plan,
+        encodings: [Encoding_.PLAIN, Encoding_.RLE, Encoding_.RLE_DICTIONARY],
+        pages: [
+          {
+            type: PageType.DICTIONARY_PAGE,
+            data: page.bytes(),
+            size: page.len,
+            values: dict.distinct.length,
+            encoding: Encoding_.PLAIN,
+          },
+          {
+            type: PageType.DATA_PAGE,
+            data: data.bytes(),
+            size: data.len,
+            values: rows,
+            encoding: Encoding_.RLE_DICTIONARY,
+          },
+        ],
+      };
+    }
+    // The buffers go to the compression worker: the next row group gets new ones.
+    let data: Uint8Array;
+    if (plan.physical === Type.BOOLEAN) {
+      data = packFlags(this.#flags[c]!, rows);
+    } else if (plan.physical === Type.BYTE_ARRAY) {
+      const t = this.#texts[c] ?? new Bytes(1);
+      data = t.bytes();
+      this.#texts[c] = new Bytes(t.buf.length);
+    } else {
+      const all = this.#fixed[c]!;
+      this.#fixed[c] = new Int32Array(all.length);
+      const words = all.subarray(0, (rows * plan.width) / 4);
+      data = new Uint8Array(all.buffer, 0, rows * plan.width);
+      if (!LITTLE_ENDIAN) {
+        // Typed arrays wrote host order: swap each 32-bit word to little-endian.
+        const v = new DataView(words.buffer);
+        for (let i = 0; i < words.length; i++) {
+          v.setInt32(4 * i, words[i], true);
+        }
+      }
+    }
+    return {
+      plan,
+      encodings: [Encoding_.PLAIN, Encoding_.RLE],
+      pages: [{
+        type: PageType.DATA_PAGE,
+        data,
+        size: data.length,
+        values: rows,
+        encoding: Encoding_.PLAIN,
+      }],
+    };
+  }
+
+  /** Write a column chunk's compressed pages; returns its footer entry. */
+  #writeChunk(
+    col: PendingGroup["columns"][number],
+    g: PendingGroup,
+  ): ChunkMeta {
+    const meta: ChunkMeta = {
+      plan: col.plan,
+      encodings: col.encodings,
+      values: g.rows,
+      uncompressed: 0,
+      compressed: 0,
+      dataPageOffset: 0,
+    };
+    for (const page of col.pages) {
+      if (page.type === PageType.DICTIONARY_PAGE) {
+        meta.dictionaryPageOffset = this.#out.offset;
+      } else meta.dataPageOffset = this.#out.offset;
+      const body = page.compressed!;
+      const header = pageHeader(
+        page.type,
+        page.size,
+        body.length,
+        page.values,
+        page.encoding,
+      );
+      this.#out.write(header);
+      this.#out.write(body);
+      meta.uncompressed += header.length + page.size;
+      meta.compressed += header.length + body.length;
+    }
+    return meta;
+  }
+
+  /** The footer: parquet.thrift `FileMetaData`. */
+  #footer(): Uint8Array {
+    const w = new CompactWriter();
+    w.i32(1, 1);
+    const columns = this.#table.columns;
+    w.list(2, T.STRUCT, columns.length + 1);
+    w.listStruct();
+    w.binary(4, "schema");
+    w.i32(5, columns.length);
+    w.stop();
+    for (const p of this.#plans) writeSchemaElement(w, p);
+    w.i64(3, this.#total);
+    w.list(4, T.STRUCT, this.#groups.length);
+    this.#groups.forEach((g, ordinal) => {
+      let size = 0, compressed = 0;
+      for (const m of g.chunks) {
+        size += m.uncompressed;
+        compressed += m.compressed;
+      }
+      w.listStruct();
+      w.list(1, T.STRUCT, g.chunks.length);
+      for (const m of g.chunks) {
+        w.listStruct();
+        w.i64(2, m.dictionaryPageOffset ?? m.dataPageOffset);
+        w.struct(3);
+        w.i32(1, m.plan.physical);
+        w.list(2, T.I32, m.encodings.length);
+        for (const e of m.encodings) w.listI32(e);
+        w.list(3, T.BINARY, 1);
+        w.listBinary(m.plan.column.name);
+        w.i32(4, CODEC_ZSTD);
+        w.i64(5, m.values);
+        w.i64(6, m.uncompressed);
+        w.i64(7, m.compressed);
+        w.i64(9, m.dataPageOffset);
+        if (m.dictionaryPageOffset !== undefined) {
+          w.i64(11, m.dictionaryPageOffset);
+        }
+        w.stop();
+        w.stop();
+      }
+      w.i64(2, size);
+      w.i64(3, g.rows);
+      w.i64(5, g.offset);
+      w.i64(6, compressed);
+      w.i16(7, ordinal);
+      w.stop();
+    });
+    w.binary(6, CREATED_BY);
+    w.stop();
+    return w.bytes();
+  }
+
+  *close(): Steps<SinkResult> {
+    try {
+      this.#flush();
+      yield* awaitStep(this.#until(() => this.#queue.length === 0));
+      if (this.#error !== undefined) throw this.#error;
+      const footer = this.#footer();
+      const length = new Uint8Array(4);
+      new DataView(length.buffer).setUint32(0, footer.length, true);
+      this.#out.write(footer);
+      this.#out.write(length);
+      this.#out.write(MAGIC);
+    } catch (e) {
+      this.#fail(e);
+    }
+    this.#out.close();
+    this.#closed = true;
+    return {
+      names: this.#names,
+      bytes: this.#out.offset,
+      rows: this.#total,
+      sha256: this.#out.digest(),
+    };
+  }
+
+  abort(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#out.close();
+    for (const p of this.#paths) {
+      try {
+        Deno.removeSync(p);
+      } catch {
+        // Not created, or already gone.
+      }
+    }
+  }
+}
+
+/** A column's `SchemaElement` (list element of the footer's schema). */
+function writeSchemaElement(w: CompactWriter, p: ColumnPlan): void {
+  const c = p.column;
+  w.listStruct();
+  w.i32(1, p.physical);
+  w.i32(3, REQUIRED);
+  w.binary(4, c.name);
+  // Converted type (older readers) and logical type (field 10, a union).
+  switch (c.type) {
+    case "integer":
+      w.i32(6, c.int64 ? ConvertedType.INT_64 : ConvertedType.INT_32);
+      w.struct(10);
+      w.struct(10); // INTEGER: IntType { bitWidth: i8, isSigned }
+      w.i8(1, c.int64 ? 64 : 32);
+      w.bool(2, true);
+      w.stop();
+      w.stop();
+      break;
+    case "number": {
+      const scale = c.decimals ?? 4, precision = c.precision ?? scale + 1;
+      w.i32(6, ConvertedType.DECIMAL);
+      w.i32(7, scale);
+      w.i32(8, precision);
+      w.struct(10);
+      w.struct(5); // DECIMAL: DecimalType { scale, precision }
+      w.i32(1, scale);
+      w.i32(2, precision);
+      w.stop();
+      w.stop();
+      break;
+    }
+    case "date":
+      w.i32(6, ConvertedType.DATE);
+      w.struct(10);
+      w.struct(6); // DATE: DateType {}
+      w.stop();
+      w.stop();
+      break;
+    case "datetime":
+      if (!c.wallClock) w.i32(6, ConvertedType.TIMESTAMP_MILLIS);
+      w.struct(10);
+      w.struct(8); // TIMESTAMP: TimestampType { isAdjustedToUTC, unit }
+      w.bool(1, !c.wallClock);
+      w.struct(2); // TimeUnit union: MILLIS
+      w.struct(1);
+      w.stop();
+      w.stop();
+      w.stop();
+      w.stop();
+      break;
+    case "string":
+      w.i32(6, ConvertedType.UTF8);
+      w.struct(10);
+      w.struct(1); // STRING: StringType {}
+      w.stop();
+      w.stop();
+      break;
+    case "boolean":
+      break;
+  }
+  w.stop();
+}
+
+/** The footer's `created_by`: writer, version, and the runtime whose zstd compresses. */
+const CREATED_BY =
+  `chatsynth version ${denoJson.version} (Parquet writer; zstd level ${ZSTD_LEVEL} of Deno ${Deno.version.deno})`;
+
+/** Options of {@linkcode parquetEncoding}. */
+export interface ParquetOptions {
+  /** Rows in each row group but the last (default {@linkcode ROW_GROUP_SIZE}). */
+  rowGroupSize?: number;
+}
+
+/**
+ * A Parquet encoding with other settings than {@linkcode PARQUET}'s (tests: small
+ * row groups). Other settings give other bytes.
  *
- * @param options Thread count, row group size, spilling.
- * @returns The encoding.
- * @throws {RangeError} When `threads` or `rowGroupSize` is not a positive integer.
+ * @throws {RangeError} When `rowGroupSize` is not a positive integer.
+ */
+export function parquetEncoding(options: ParquetOptions = {}): Encoding {
+  const groupRows = options.rowGroupSize ?? ROW_GROUP_SIZE;
+  if (!Number.isInteger(groupRows) || groupRows < 1) {
+    throw new RangeError(`Row group size must be ≥ 1: received ${groupRows}`);
+  }
+  return {
+    name: "parquet",
+    format: "parquet",
+    mediaType: "application/vnd.apache.parquet",
+    writerVersion: () => stepsOf(CREATED_BY),
+    *open(table: Table, names: string[], target: EncodingTarget) {
+      const zstd = yield* target.shared.use(
+        "zstd",
+        () => stepsOf(new ZstdWorker(ZSTD_LEVEL)),
+        (w) => w.terminate(),
+      );
+      const paths = target.files(names);
+      try {
+        return new ParquetTableEncoder(table, names, paths, groupRows, zstd);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new Error(`Cannot write ${names[0]}: ${why}`, { cause: err });
+      }
+    },
+  };
+}
+
+/**
+ * Parquet, as `--encoding parquet` writes it: row groups of
+ * {@linkcode ROW_GROUP_SIZE} rows, ZSTD level {@linkcode ZSTD_LEVEL}.
+ *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert";
- * import { runStepsAsync } from "../steps.ts";
- * import { SharedResourcePool } from "./shared.ts";
  * import { RowBatch } from "../schema/row_batch.ts";
  * import { col, type Table } from "../schema/table.ts";
- * const table: Table = {
- *   name: "dim_example",
- *   grain: "One example.",
+ * import { runStepsAsync } from "../steps.ts";
+ * import { SharedResourcePool } from "./shared.ts";
+ * const t: Table = {
+ *   name: "example", grain: "One example.", primaryKey: ["id"], foreignKeys: [],
  *   columns: [col.int("id", "Key"), col.str("label", "Label")],
- *   primaryKey: ["id"],
- *   foreignKeys: [],
  * };
  * const dir = Deno.makeTempDirSync();
+ * // The pool holds the ZSTD worker thread: release it when done.
  * const shared = new SharedResourcePool();
  * try {
  *   const target = {
- *     lines: () => { throw new Error("Not used"); },
+ *     lines: () => { throw new Error("unused"); },
  *     files: (names: string[]) => names.map((n) => `${dir}/${n}`),
  *     shared,
  *   };
- *   const enc = await runStepsAsync(
- *     parquetEncoding({ rowGroupSize: 1000 }).open(table, ["dim_example.parquet"], target),
- *   );
- *   const b = new RowBatch(table, 2);
- *   b.numbers[0]![0] = 1;
- *   b.texts[1]![0] = "one";
- *   b.numbers[0]![1] = 2;
- *   b.texts[1]![1] = "two";
+ *   const enc = await runStepsAsync(PARQUET.open(t, ["example.parquet"], target));
+ *   const b = new RowBatch(t, 2);
+ *   b.numbers[0]!.set([1, 2]);
+ *   b.texts[1]![0] = "a";
+ *   b.texts[1]![1] = "b";
  *   b.length = 2;
  *   enc.write(b);
+ *   // Closing waits for the worker: run the steps asynchronously.
  *   const r = await runStepsAsync(enc.close());
+ *   const bytes = Deno.readFileSync(`${dir}/example.parquet`);
  *   strictEqual(r.rows, 2);
- *   strictEqual(r.bytes, Deno.statSync(`${dir}/dim_example.parquet`).size);
+ *   strictEqual(r.bytes, bytes.length);
+ *   // A Parquet file starts and ends with PAR1.
+ *   strictEqual(new TextDecoder().decode(bytes.subarray(0, 4)), "PAR1");
+ *   strictEqual(new TextDecoder().decode(bytes.subarray(-4)), "PAR1");
  * } finally {
  *   shared.releaseAll();
  *   Deno.removeSync(dir, { recursive: true });
  * }
  * ```
  */
-export function parquetEncoding(options: ParquetOptions = {}): Encoding {
-  for (const key of ["threads", "rowGroupSize"] as const) {
-    const v = options[key];
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
-      throw new RangeError(`Parquet ${key} must be a positive integer: ${v}`);
-    }
-  }
-  return {
-    name: "parquet",
-    format: "parquet",
-    mediaType: "application/vnd.apache.parquet",
-    *writerVersion(): Steps<string | undefined> {
-      const mod = yield* loadDuckDb();
-      return mod.version();
-    },
-    *open(
-      table: Table,
-      names: string[],
-      target: EncodingTarget,
-    ): Steps<TableEncoder> {
-      const files = target.files(names);
-      let connection: DuckDBConnection | undefined;
-      const stagingName = `staging_${++stagingSerial}_${table.name}`;
-      const staging = ident(stagingName);
-      try {
-        const duck = yield* target.shared.use(
-          "duckdb",
-          () => openDuck(options),
-          (d) => d.instance.closeSync(),
-        );
-        connection = yield* awaitStep(duck.instance.connect());
-        const columns = table.columns.map((c) =>
-          `${ident(c.name)} ${parquetColumnType(c)} NOT NULL`
-        );
-        yield* awaitStep(
-          connection.run(`CREATE TABLE ${staging} (${columns.join(", ")})`),
-        );
-        const appender = yield* awaitStep(
-          connection.createAppender(stagingName),
-        );
-        return new ParquetTableEncoder(
-          duck,
-          connection,
-          appender,
-          staging,
-          table,
-          names,
-          files,
-          options,
-        );
-      } catch (e) {
-        try {
-          connection?.disconnectSync();
-        } catch { /* closed with the instance */ }
-        throw new Error(`Cannot write ${names[0]}: ${causeOf(e)}`, {
-          cause: e,
-        });
-      }
-    },
-  };
-}
-
-/** The Parquet encoding of chatsynth datasets (default settings). */
 export const PARQUET: Encoding = parquetEncoding();

@@ -69,6 +69,8 @@ export class TextCells {
   #quoted = new Map<readonly string[], string[]>();
 
   /**
+   * Cells of `table`, quoted as `quoting` says.
+   *
    * @param table The table whose batches this formats.
    * @param quoting The encoding's quoting.
    */

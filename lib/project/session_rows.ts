@@ -151,6 +151,8 @@ export class SessionBatches {
   #rw: Record<typeof RAW_COLUMNS[number], number> | undefined;
 
   /**
+   * Empty batches for `sessions` sessions of `model`.
+   *
    * @param model The compiled model.
    * @param sessions Sessions the batches hold, count.
    * @param tables Which tables to fill.
@@ -273,24 +275,33 @@ export class SessionBatches {
     if (row + s.turnCount > t.capacity) {
       throw new RangeError("Turn batch is full");
     }
-    for (let i = 0; i < s.turnCount; i++, row++) {
+    const sessionKey = tn[j.session_key]!, turnNumber = tn[j.turn_number]!;
+    const userKey = tn[j.user_key]!, dateKey = tn[j.date_key]!;
+    const timeKey = tn[j.time_key]!, intentKey = tn[j.intent_key]!;
+    const userActKey = tn[j.user_act_key]!, botActKey = tn[j.bot_act_key]!;
+    const channelKey = tn[j.channel_key]!, deviceKey = tn[j.device_key]!;
+    const userTs = tn[j.user_ts]!, botTs = tn[j.bot_ts]!;
+    const confidence = tn[j.confidence]!, isFallback = t.flags[j.is_fallback]!;
+    const latency = tn[j.latency_ms]!, think = tn[j.think_time_ms]!;
+    const last = s.turnCount - 1;
+    for (let i = 0; i <= last; i++, row++) {
       const ms = s.userMs[i];
-      tn[j.session_key]![row] = s.sessionKey;
-      tn[j.turn_number]![row] = i + 1;
-      tn[j.user_key]![row] = s.user + 1;
-      tn[j.date_key]![row] = this.dateKey(ms);
-      tn[j.time_key]![row] = this.timeKey(ms);
-      tn[j.intent_key]![row] = s.intent[i] + 1;
-      tn[j.user_act_key]![row] = s.userAct[i] + 1;
-      tn[j.bot_act_key]![row] = s.botAct[i] + 1;
-      tn[j.channel_key]![row] = s.channel + 1;
-      tn[j.device_key]![row] = s.device + 1;
-      tn[j.user_ts]![row] = i === 0 ? s.startMs : ms;
-      tn[j.bot_ts]![row] = i === s.turnCount - 1 ? s.endMs : s.botMs[i];
-      tn[j.confidence]![row] = decimalUnits(s.confidence[i], 4);
-      t.flags[j.is_fallback]![row] = s.fallback[i] === 1 ? 1 : 0;
-      tn[j.latency_ms]![row] = s.latencyMs[i];
-      tn[j.think_time_ms]![row] = s.thinkMs[i];
+      sessionKey[row] = s.sessionKey;
+      turnNumber[row] = i + 1;
+      userKey[row] = s.user + 1;
+      dateKey[row] = this.dateKey(ms);
+      timeKey[row] = this.timeKey(ms);
+      intentKey[row] = s.intent[i] + 1;
+      userActKey[row] = s.userAct[i] + 1;
+      botActKey[row] = s.botAct[i] + 1;
+      channelKey[row] = s.channel + 1;
+      deviceKey[row] = s.device + 1;
+      userTs[row] = i === 0 ? s.startMs : ms;
+      botTs[row] = i === last ? s.endMs : s.botMs[i];
+      confidence[row] = decimalUnits(s.confidence[i], 4);
+      isFallback[row] = s.fallback[i] === 1 ? 1 : 0;
+      latency[row] = s.latencyMs[i];
+      think[row] = s.thinkMs[i];
     }
     t.length = row;
   }
@@ -302,46 +313,55 @@ export class SessionBatches {
     sentimentUnits: number,
   ): void {
     const b = this.raw!, k = this.#rw!, num = b.numbers, codes = b.codes;
-    let row = b.length;
-    if (row + s.turnCount > b.capacity) {
-      throw new RangeError("Raw batch is full");
+    const first = b.length, end = first + s.turnCount;
+    if (end > b.capacity) throw new RangeError("Raw batch is full");
+    this.#users!.fill(b, first, end, s.user);
+    // Session columns: the same value on each of its turns.
+    const same = (x: Float64Array | Int32Array | Uint8Array, v: number) =>
+      x.fill(v, first, end);
+    same(num[k.session_id]!, s.sessionKey);
+    same(codes[k.channel]!, s.channel);
+    same(codes[k.channel_type]!, s.channel);
+    same(num[k.session_start]!, s.startMs);
+    same(num[k.session_end]!, s.endMs);
+    same(num[k.session_turns]!, s.turnCount);
+    same(num[k.session_fallbacks]!, s.fallbackCount);
+    same(num[k.session_mean_confidence]!, s.meanConfidenceE4);
+    same(num[k.session_mean_latency_ms]!, s.meanLatencyE1);
+    same(num[k.session_sentiment_score]!, sentimentUnits);
+    same(codes[k.session_sentiment]!, s.sentimentLabel);
+    same(num[k.session_satisfaction]!, s.satisfaction);
+    same(b.flags[k.session_escalated]!, s.escalated ? 1 : 0);
+    same(b.flags[k.session_resolved]!, s.resolved ? 1 : 0);
+    same(codes[k.session_goal]!, s.goal);
+    same(codes[k.user_time_zone]!, zone);
+    same(num[k.session_start_local]!, s.startMs);
+    b.offsets[k.session_start_local]!.fill(offset, first, end);
+    // Turn columns.
+    const turnNumber = num[k.turn_number]!, intent = codes[k.intent]!;
+    const category = codes[k.intent_category]!, userAct = codes[k.user_act]!;
+    const botAct = codes[k.bot_act]!, confidence = num[k.confidence]!;
+    const isFallback = b.flags[k.is_fallback]!, latency = num[k.latency_ms]!;
+    const think = num[k.think_time_ms]!, userTs = num[k.user_ts]!;
+    const botTs = num[k.bot_ts]!, userText = b.texts[k.user_text]!;
+    const botText = b.texts[k.bot_text]!;
+    const last = s.turnCount - 1;
+    for (let i = 0, row = first; i <= last; i++, row++) {
+      turnNumber[row] = i + 1;
+      intent[row] = s.intent[i];
+      category[row] = s.intent[i];
+      userAct[row] = s.userAct[i];
+      botAct[row] = s.botAct[i];
+      confidence[row] = decimalUnits(s.confidence[i], 4);
+      isFallback[row] = s.fallback[i] === 1 ? 1 : 0;
+      latency[row] = s.latencyMs[i];
+      think[row] = s.thinkMs[i];
+      userTs[row] = i === 0 ? s.startMs : s.userMs[i];
+      botTs[row] = i === last ? s.endMs : s.botMs[i];
+      userText[row] = s.userText[i];
+      botText[row] = s.botText[i];
     }
-    const users = this.#users!;
-    for (let i = 0; i < s.turnCount; i++, row++) {
-      num[k.session_id]![row] = s.sessionKey;
-      num[k.turn_number]![row] = i + 1;
-      users.fill(b, row, s.user);
-      codes[k.channel]![row] = s.channel;
-      codes[k.channel_type]![row] = s.channel;
-      num[k.session_start]![row] = s.startMs;
-      num[k.session_end]![row] = s.endMs;
-      num[k.session_turns]![row] = s.turnCount;
-      num[k.session_fallbacks]![row] = s.fallbackCount;
-      num[k.session_mean_confidence]![row] = s.meanConfidenceE4;
-      num[k.session_mean_latency_ms]![row] = s.meanLatencyE1;
-      num[k.session_sentiment_score]![row] = sentimentUnits;
-      codes[k.session_sentiment]![row] = s.sentimentLabel;
-      num[k.session_satisfaction]![row] = s.satisfaction;
-      b.flags[k.session_escalated]![row] = s.escalated ? 1 : 0;
-      b.flags[k.session_resolved]![row] = s.resolved ? 1 : 0;
-      codes[k.session_goal]![row] = s.goal;
-      codes[k.intent]![row] = s.intent[i];
-      codes[k.intent_category]![row] = s.intent[i];
-      codes[k.user_act]![row] = s.userAct[i];
-      codes[k.bot_act]![row] = s.botAct[i];
-      num[k.confidence]![row] = decimalUnits(s.confidence[i], 4);
-      b.flags[k.is_fallback]![row] = s.fallback[i] === 1 ? 1 : 0;
-      num[k.latency_ms]![row] = s.latencyMs[i];
-      num[k.think_time_ms]![row] = s.thinkMs[i];
-      num[k.user_ts]![row] = i === 0 ? s.startMs : s.userMs[i];
-      num[k.bot_ts]![row] = i === s.turnCount - 1 ? s.endMs : s.botMs[i];
-      b.texts[k.user_text]![row] = s.userText[i];
-      b.texts[k.bot_text]![row] = s.botText[i];
-      codes[k.user_time_zone]![row] = zone;
-      num[k.session_start_local]![row] = s.startMs;
-      b.offsets[k.session_start_local]![row] = offset;
-    }
-    b.length = row;
+    b.length = end;
   }
 
   /** Forget the rows (after the encoders have taken them). */

@@ -82,13 +82,18 @@ export function rawUserFragment(model: Model, u: UserRecord): string {
   }"`;
 }
 
+/** Users per text chunk of {@linkcode RawUserTable}. */
+const CHUNK_USERS = 4096;
+
 /**
  * What the raw log repeats of each user on every turn, held compactly: small
- * attributes in typed arrays (off the JavaScript heap), names and e-mails as strings.
- * {@linkcode RawUserTable.fill} writes a user's columns into a raw turn row.
+ * attributes in typed arrays (off the JavaScript heap), and the names and e-mails
+ * joined into one flat string per 4,096 users (a string per user, as Faker makes
+ * them, costs about 250 bytes of heap each). {@linkcode RawUserTable.fill} writes a
+ * user's columns into a raw turn row.
  *
- * Memory per user: the name and the e-mail (one byte per character when no character
- * is above U+00FF, plus V8's string headers, about 100 bytes in all) and 20 bytes of
+ * Memory per user: the name and the e-mail, one byte per character when no
+ * character of its 4,096-user chunk is above U+00FF (two otherwise), and 28 bytes of
  * typed arrays.
  *
  * @example
@@ -107,7 +112,7 @@ export function rawUserFragment(model: Model, u: UserRecord): string {
  *   device: 0, country: 0, tenureDays: 10, signupDay: model.calendarStartDay - 10, zone: 0,
  * });
  * const b = new RowBatch(RAW_TURN, 1, table.dictionaries());
- * table.fill(b, 0, 0);
+ * table.fill(b, 0, 1, 0);
  * strictEqual(b.text(b.index("user_email"), 0), "ren1@example.com");
  * strictEqual(b.numbers[b.index("user_signup_date")]![0], model.calendarStartDay - 10);
  * ```
@@ -119,8 +124,18 @@ export class RawUserTable {
   #ageBand: Int32Array;
   #country: Int32Array;
   #tenureDays: Float64Array;
-  #name: string[] = [];
-  #email: string[] = [];
+  /** Per user: end of its name and e-mail within its chunk, and its name's length. */
+  #end: Uint32Array;
+  #nameLength: Uint32Array;
+  /** Joined chunks, and the parts of the chunk being filled. */
+  #chunks: string[] = [];
+  #pending: string[] = [];
+  #pendingLength = 0;
+  #filled = 0;
+  /** The last user written and its name and e-mail (a session's turns repeat them). */
+  #lastUser = -1;
+  #lastName = "";
+  #lastEmail = "";
   #dictionaries: Record<string, string[]>;
   #cols: number[] | undefined;
 
@@ -138,6 +153,8 @@ export class RawUserTable {
     this.#ageBand = new Int32Array(users);
     this.#country = new Int32Array(users);
     this.#tenureDays = new Float64Array(users);
+    this.#end = new Uint32Array(users);
+    this.#nameLength = new Uint32Array(users);
     const p = model.config.population;
     const countries = p.countries;
     this.#dictionaries = {
@@ -163,24 +180,49 @@ export class RawUserTable {
    * @throws {RangeError} When `u` is not the next index.
    */
   add(index: number, u: UserRecord): void {
-    if (index !== this.#name.length) {
+    if (index !== this.#filled) {
       throw new RangeError(
-        `Cannot add user ${index} to the raw user table: expected user ${this.#name.length}`,
+        `Cannot add user ${index} to the raw user table: expected user ${this.#filled}`,
       );
     }
     this.#age[index] = u.age;
     this.#ageBand[index] = u.ageBand;
     this.#country[index] = u.country;
     this.#tenureDays[index] = u.tenureDays;
-    this.#name.push(u.name);
-    this.#email.push(u.email);
+    this.#pending.push(u.name, u.email);
+    this.#pendingLength += u.name.length + u.email.length;
+    this.#end[index] = this.#pendingLength;
+    this.#nameLength[index] = u.name.length;
+    this.#filled++;
+    if (this.#filled % CHUNK_USERS === 0) this.#seal();
+  }
+
+  /** Join the pending parts into one flat chunk string. */
+  #seal(): void {
+    if (this.#pending.length === 0) return;
+    this.#chunks.push(this.#pending.join(""));
+    this.#pending = [];
+    this.#pendingLength = 0;
+  }
+
+  /** Name and e-mail of user `u` (after the last {@linkcode add}). */
+  #lookUp(u: number): void {
+    if (u === this.#lastUser) return;
+    if (this.#pending.length) this.#seal();
+    const chunk = this.#chunks[Math.floor(u / CHUNK_USERS)];
+    const start = u % CHUNK_USERS === 0 ? 0 : this.#end[u - 1];
+    const nameEnd = start + this.#nameLength[u];
+    this.#lastUser = u;
+    this.#lastName = chunk.slice(start, nameEnd);
+    this.#lastEmail = chunk.slice(nameEnd, this.#end[u]);
   }
 
   /**
-   * Write user `u`'s columns (`user_id` … `user_signup_date`, `language`) into row
-   * `row` of a raw turn batch made with {@linkcode dictionaries}.
+   * Write user `u`'s columns (`user_id` … `user_signup_date`, `language`) into rows
+   * `from` (inclusive) to `to` (exclusive) of a raw turn batch made with
+   * {@linkcode dictionaries}: a session's turns.
    */
-  fill(b: RowBatch, row: number, u: number): void {
+  fill(b: RowBatch, from: number, to: number, u: number): void {
     const k = this.#cols ??= [
       "user_id",
       "user_name",
@@ -197,21 +239,19 @@ export class RawUserTable {
       "user_tenure_days",
       "user_signup_date",
     ].map((n) => b.index(n));
+    this.#lookUp(u);
     const country = this.#country[u], device = this.#device[u];
     const tenure = this.#tenureDays[u];
-    b.numbers[k[0]]![row] = u + 1;
-    b.texts[k[1]]![row] = this.#name[u];
-    b.texts[k[2]]![row] = this.#email[u];
-    b.numbers[k[3]]![row] = this.#age[u];
-    b.codes[k[4]]![row] = this.#ageBand[u];
-    b.codes[k[5]]![row] = country;
-    b.codes[k[6]]![row] = country;
-    b.codes[k[7]]![row] = country;
-    b.codes[k[8]]![row] = country;
-    b.codes[k[9]]![row] = country;
-    b.codes[k[10]]![row] = device;
-    b.codes[k[11]]![row] = device;
-    b.numbers[k[12]]![row] = tenure;
-    b.numbers[k[13]]![row] = this.#calendarStart - tenure;
+    const num = b.numbers, codes = b.codes;
+    num[k[0]]!.fill(u + 1, from, to);
+    b.texts[k[1]]!.fill(this.#lastName, from, to);
+    b.texts[k[2]]!.fill(this.#lastEmail, from, to);
+    num[k[3]]!.fill(this.#age[u], from, to);
+    codes[k[4]]!.fill(this.#ageBand[u], from, to);
+    for (let c = 5; c <= 9; c++) codes[k[c]]!.fill(country, from, to);
+    codes[k[10]]!.fill(device, from, to);
+    codes[k[11]]!.fill(device, from, to);
+    num[k[12]]!.fill(tenure, from, to);
+    num[k[13]]!.fill(this.#calendarStart - tenure, from, to);
   }
 }

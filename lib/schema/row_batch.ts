@@ -82,6 +82,8 @@ export class RowBatch {
   #index: Map<string, number>;
 
   /**
+   * Empty storage for `capacity` rows of `table`.
+   *
    * @param table The table.
    * @param capacity Rows to hold, ≥ 1.
    * @param dictionaries Fixed value lists of some `string` columns, by name (their

@@ -1,0 +1,150 @@
+/**
+ * `--encoding` end to end: a Parquet dataset is fingerprinted and reproduced from
+ * its manifest alone; older manifests (no recorded encodings) still mean text; the
+ * config key works like the flag.
+ */
+import assert from "node:assert/strict";
+import { ROOT, runMain } from "./helpers.ts";
+
+function tmp(): string {
+  return Deno.makeTempDirSync({ prefix: "chatsynth-enc-" });
+}
+
+function perms(dir: string): string[] {
+  return [
+    `--allow-read=${ROOT},${dir}`,
+    `--allow-write=${dir}`,
+    "--allow-env",
+  ];
+}
+
+/** `sha256sum -c` of a dataset folder, by the tool itself. */
+function sha256sumCheck(dir: string): number {
+  return new Deno.Command("sha256sum", {
+    args: ["-c", "--strict", "--quiet", "SHA256SUMS"],
+    cwd: dir,
+    stdout: "null",
+    stderr: "null",
+  }).outputSync().code;
+}
+
+Deno.test("--from-manifest of a Parquet dataset rebuilds the same Parquet bytes", () => {
+  const dir = tmp();
+  try {
+    const a = runMain(perms(dir), [
+      "--sessions=150",
+      "--users=40",
+      "--encoding=parquet",
+      "--formats=raw,star",
+      `--out=${dir}/a`,
+      "--quiet",
+    ]);
+    assert.equal(a.code, 0, a.stderr);
+    const m = JSON.parse(Deno.readTextFileSync(`${dir}/a/manifest.json`));
+    assert.deepEqual(m.parameters.encodings, ["parquet"]);
+    assert.ok(
+      m.files.every((f: { path: string }) => f.path.endsWith(".parquet")),
+    );
+    assert.match(m.writers.parquet, /^chatsynth version /);
+    assert.equal(sha256sumCheck(`${dir}/a`), 0);
+    const b = runMain(perms(dir), [
+      `--from-manifest=${dir}/a/manifest.json`,
+      `--out=${dir}/b`,
+      "--quiet",
+    ]);
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(
+      Deno.readTextFileSync(`${dir}/b/SHA256SUMS`),
+      Deno.readTextFileSync(`${dir}/a/SHA256SUMS`),
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a manifest without recorded encodings (written before them) regenerates as text", () => {
+  const dir = tmp();
+  try {
+    const a = runMain(perms(dir), [
+      "--sessions=20",
+      "--users=5",
+      `--out=${dir}/a`,
+      "--quiet",
+    ]);
+    assert.equal(a.code, 0, a.stderr);
+    const path = `${dir}/a/manifest.json`;
+    const m = JSON.parse(Deno.readTextFileSync(path));
+    delete m.parameters.encodings;
+    Deno.writeTextFileSync(path, JSON.stringify(m, null, 2) + "\n");
+    const b = runMain(perms(dir), [
+      `--from-manifest=${path}`,
+      `--out=${dir}/b`,
+      "--quiet",
+    ]);
+    assert.equal(b.code, 0, b.stderr);
+    const again = JSON.parse(Deno.readTextFileSync(`${dir}/b/manifest.json`));
+    assert.equal(again.fingerprint, m.fingerprint);
+    assert.deepEqual(again.parameters.encodings, ["text"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("the config's encodings key works as the flag does, and the flag wins", () => {
+  const dir = tmp();
+  try {
+    const config = Deno.readTextFileSync(`${ROOT}/config.yaml`).replace(
+      /^formats:.*$/m,
+      "$&\nencodings: [text, parquet]",
+    );
+    assert.match(config, /^encodings: \[text, parquet\]$/m);
+    Deno.writeTextFileSync(`${dir}/c.yaml`, config);
+    const run = (out: string, extra: string[] = []) =>
+      runMain(perms(dir), [
+        `--config=${dir}/c.yaml`,
+        "--sessions=10",
+        "--users=4",
+        "--formats=star",
+        `--out=${dir}/${out}`,
+        "--quiet",
+        ...extra,
+      ]);
+    const both = run("both");
+    assert.equal(both.code, 0, both.stderr);
+    const names = [...Deno.readDirSync(`${dir}/both/star`)].map((e) => e.name);
+    assert.ok(
+      names.includes("fact_turn.csv") && names.includes("fact_turn.parquet"),
+    );
+    const text = run("text", ["--encoding=text"]);
+    assert.equal(text.code, 0, text.stderr);
+    const only = [...Deno.readDirSync(`${dir}/text/star`)].map((e) => e.name);
+    assert.ok(only.every((n) => n.endsWith(".csv")), only.join(" "));
+    // The CSV bytes do not depend on whether Parquet is written beside them.
+    assert.equal(
+      Deno.readTextFileSync(`${dir}/both/star/fact_turn.csv`),
+      Deno.readTextFileSync(`${dir}/text/star/fact_turn.csv`),
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("an unknown encoding in the config is refused naming it (exit 2)", () => {
+  const dir = tmp();
+  try {
+    const config = Deno.readTextFileSync(`${ROOT}/config.yaml`).replace(
+      /^formats:.*$/m,
+      "$&\nencodings: [text, orc]",
+    );
+    Deno.writeTextFileSync(`${dir}/c.yaml`, config);
+    const r = runMain(perms(dir), [`--config=${dir}/c.yaml`, `--out=${dir}/o`]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /c\.yaml:\d+: encodings\[1\] must be text or parquet \(got "orc"\)/,
+    );
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

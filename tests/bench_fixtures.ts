@@ -47,23 +47,38 @@ export function handResult(): BenchResult {
     runs: 3,
     warmups: 1,
     loads: [
-      { engine: "duckdb", representation: "raw", ms: 1234.5, rows: 98_765 },
-      { engine: "duckdb", representation: "star", ms: 456.25, rows: 120_000 },
+      {
+        engine: "duckdb",
+        representation: "raw",
+        encoding: "text",
+        ms: 1234.5,
+        rows: 98_765,
+      },
+      {
+        engine: "duckdb",
+        representation: "star",
+        encoding: "text",
+        ms: 456.25,
+        rows: 120_000,
+      },
       {
         engine: "duckdb",
         representation: "snowflake",
+        encoding: "text",
         ms: 512,
         rows: 121_000,
       },
       {
         engine: "postgres",
         representation: "star",
+        encoding: "text",
         ms: 2345.001,
         rows: 120_000,
       },
       {
         engine: "postgres",
         representation: "snowflake",
+        encoding: "text",
         ms: 2400,
         rows: 121_000,
       },
@@ -78,6 +93,7 @@ export function handResult(): BenchResult {
           question,
           engine,
           representation,
+          encoding: "text" as const,
           timesMs,
           medianMs: base + 0.001,
           p95Ms: base * 2,
@@ -92,13 +108,69 @@ export function handResult(): BenchResult {
             id,
             engine,
             representation,
+            encoding: "text" as const,
             agrees: false,
             difference: 'row 3 differs: "u|7", 12.5 vs "u|7", 12.6',
           }
-          : { id, engine, representation, agrees: true }
+          : {
+            id,
+            engine,
+            representation,
+            encoding: "text" as const,
+            agrees: true,
+          }
       )
     ),
   };
+}
+
+/**
+ * `handResult()` with the DuckDB loads and queries repeated from Parquet files (times
+ * doubled, the same rows), and its Parquet star disagreeing on q01.
+ */
+export function handResultWithParquet(): BenchResult {
+  const r = handResult();
+  const duck = <T extends { engine: string }>(xs: T[]) =>
+    xs.filter((x) => x.engine === "duckdb");
+  r.loads.push(
+    ...duck(r.loads).map((l) => ({
+      ...l,
+      encoding: "parquet" as const,
+      ms: l.ms / 2,
+    })),
+  );
+  r.queries.push(
+    ...duck(r.queries).map((q) => ({
+      ...q,
+      encoding: "parquet" as const,
+      timesMs: q.timesMs.map((t) => t * 2),
+      medianMs: q.medianMs * 2,
+      p95Ms: q.p95Ms * 2,
+    })),
+  );
+  r.agreement.push(
+    ...QUERIES.flatMap(([id]) =>
+      reps.slice(0, 3).map(([engine, representation]) =>
+        id === "q01" && representation === "star"
+          ? {
+            id,
+            engine,
+            representation,
+            encoding: "parquet" as const,
+            agrees: false,
+            difference: "row 1 differs",
+          }
+          : {
+            id,
+            engine,
+            representation,
+            encoding: "parquet" as const,
+            agrees: true,
+          }
+      )
+    ),
+  );
+  return r;
 }
 
 /** A line chart over a UTC time axis: its labels would move with TZ if local. */

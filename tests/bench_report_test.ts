@@ -15,7 +15,7 @@ import {
 } from "../lib/workload/bench_report.ts";
 import type { BenchResult } from "../lib/workload/bench_result.ts";
 import { cpuModel, machineInfo } from "../lib/workload/machine.ts";
-import { handResult } from "./bench_fixtures.ts";
+import { handResult, handResultWithParquet } from "./bench_fixtures.ts";
 import { xmlElementCounts } from "./xml_well_formed.ts";
 
 Deno.test("benchJson round-trips through JSON.parse with a fixed key order", () => {
@@ -123,6 +123,73 @@ Deno.test("formatBenchTable: aligned columns with thousands separators", () => {
     assert.notEqual(l[at - 3], " ", `the widest column ends just before: ${l}`);
   }
   assert.match(qLines[3], /^q13 slowest users +4\.50 \/ 9\.00 /);
+});
+
+Deno.test("reports of a result with Parquet loads name the encoding of every series", async () => {
+  const r = handResultWithParquet();
+  const md = benchMarkdown(r);
+  const rows = md.split("\n").filter((l) => l.startsWith("|"));
+  const loadHeader = rows.find((l) => l.startsWith("| representation"))!;
+  assert.deepEqual(cells(loadHeader).map((c) => c.trim()), [
+    "representation",
+    "encoding",
+    "DuckDB ms",
+    "DuckDB rows",
+    "PostgreSQL ms",
+    "PostgreSQL rows",
+  ]);
+  // One load row per representation and encoding; PostgreSQL loads text only.
+  assert.match(md, /^\| raw \| text \| 1,234\.50 \| 98,765 \| – \| – \|$/m);
+  assert.match(md, /^\| raw \| Parquet \| 617\.25 \| 98,765 \| – \| – \|$/m);
+  assert.match(
+    md,
+    /^\| star \| text \| 456\.25 \| 120,000 \| 2,345\.00 \| 120,000 \|$/m,
+  );
+  const queryHeader = cells(rows.find((l) => l.startsWith("| query"))!).map((
+    c,
+  ) => c.trim());
+  // (median, p95) × 8 series: 3 DuckDB text, 3 DuckDB Parquet, 2 PostgreSQL.
+  assert.equal(queryHeader.length, 2 + 16 + 1);
+  assert.deepEqual(queryHeader.slice(2, 6), [
+    "raw (DuckDB, text) median",
+    "raw (DuckDB, text) p95",
+    "raw (DuckDB, Parquet) median",
+    "raw (DuckDB, Parquet) p95",
+  ]);
+  for (const row of rows) {
+    if (row.startsWith("| query") || row.startsWith("| q")) {
+      assert.equal(cells(row).length, queryHeader.length, row);
+    }
+  }
+  assert.match(
+    md,
+    /\| no: star \(DuckDB, Parquet\): row 1 differs \|$/m,
+  );
+  const table = formatBenchTable(r).split("\n\n")[0].split("\n");
+  assert.equal(table.length, 1 + 8);
+  assert.ok(
+    table.some((l) =>
+      /^snowflake \(DuckDB, Parquet\) +256\.00 +121,000$/.test(l)
+    ),
+    table.join("\n"),
+  );
+  const spec = benchChartSpec(r) as {
+    encoding: { color: { sort: string[]; scale: { range: string[] } } };
+  };
+  const { sort, scale } = spec.encoding.color;
+  assert.deepEqual(sort.slice(0, 2), [
+    "raw (DuckDB, text)",
+    "raw (DuckDB, Parquet)",
+  ]);
+  // Text and Parquet of one representation: two shades; other series: other hues.
+  assert.equal(new Set(scale.range).size, sort.length);
+  const svg = await benchSvg(r);
+  xmlElementCounts(svg);
+  assert.equal(svg.match(/aria-roledescription="bar"/g)?.length, 3 * 8);
+  assert.ok(svg.includes(">snowflake (DuckDB, Parquet)<"));
+  assert.ok(svg.includes(">representation (engine, encoding)<"));
+  // A text-only result names no encoding.
+  assert.doesNotMatch(benchMarkdown(handResult()), /text|Parquet/);
 });
 
 Deno.test("formatMs groups thousands and keeps two decimals", () => {

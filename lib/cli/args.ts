@@ -120,9 +120,10 @@ Usage:
                                              model; writes validation.md and .json
                                              into DIR, or into --report R
   deno run -P main.ts bench [DIR]            time the reference queries on DIR's
-                                             raw, star and snowflake in DuckDB and
-                                             check they agree; writes bench.json,
-                                             .md and .svg into DIR
+                                             raw, star and snowflake (text and
+                                             Parquet files) in DuckDB and check
+                                             they agree; writes bench.json, .md
+                                             and .svg into DIR
 
 Options (flags override config.yaml; the manifest records the effective values):
   --sessions N      sessions to generate, 1..${MAX_SESSIONS} (config: sessions, 1000);
@@ -153,11 +154,12 @@ Options (flags override config.yaml; the manifest records the effective values):
   --warmup N        bench: untimed runs of each query before the timed ones,
                     0..100 (default 1)
   --db FILE         bench: keep the loaded DuckDB database in FILE (schemas raw,
-                    star, snowflake; an existing FILE only with --force) instead
-                    of in memory
-  --postgres URL    bench: also load star and snowflake into the PostgreSQL
-                    database at URL (postgres://user:password@host:port/db) and
-                    check its answers equal DuckDB's
+                    star, snowflake, from the text files when DIR has them; an
+                    existing FILE only with --force) instead of in memory
+  --postgres URL    bench: also load star and snowflake (CSV files only) into
+                    the PostgreSQL database at URL
+                    (postgres://user:password@host:port/db) and check its
+                    answers equal DuckDB's
   --quiet           print nothing but errors
   -h, --help        show this help
   -V, --version     print the generator version
@@ -179,13 +181,14 @@ exact rules, reports the original brief's quality figures, prints the verdict, t
 DIR/validation.md and DIR/validation.json (or R/... with --report R; a report that
 cannot be written is a warning), and exits 0 when every check passes, 1 otherwise.
 
-bench [DIR] loads DIR's representations into DuckDB (and star and snowflake into
-PostgreSQL with --postgres), runs every reference query --warmup times untimed and
---runs times timed per representation, prints load times and each query's median
-and p95 (nearest rank) in ms, writes DIR/bench.json, DIR/bench.md and DIR/bench.svg
-(outside the dataset's fingerprint), and exits 1 naming the query and the first
-differing row when two representations answer differently, or naming the table and
-key when a row breaks a key while loading; 0 otherwise.
+bench [DIR] loads DIR's representations into DuckDB, the text files and the Parquet
+files each into a database of their own (and star and snowflake CSV into PostgreSQL
+with --postgres), runs every reference query --warmup times untimed and --runs
+times timed per representation and encoding, prints load times and each query's
+median and p95 (nearest rank) in ms, writes DIR/bench.json, DIR/bench.md and
+DIR/bench.svg (outside the dataset's fingerprint), and exits 1 naming the query and
+the first differing row when two representations or encodings answer differently,
+or naming the table and key when a row breaks a key while loading; 0 otherwise.
 
 Exit codes: 0 success, 1 verification, validation, bench load or agreement failure,
 2 usage or input error, 130 or 143 interrupted by SIGINT (Ctrl-C) or SIGTERM (its

@@ -227,11 +227,18 @@ async function benchCommand(args: CliArgs): Promise<number> {
   const failure = disagreementFailure(r);
   if (failure) throw failure;
   if (args.db !== undefined && !args.quiet) {
-    const schemas = r.loads.filter((l) => l.engine === "duckdb").map((l) =>
-      l.representation
-    );
+    // The file holds the first encoding loaded (text, when the dataset has it).
+    const duck = r.loads.filter((l) => l.engine === "duckdb");
+    const kept = duck.filter((l) => l.encoding === duck[0]?.encoding);
+    const from = duck.some((l) => l.encoding !== "text")
+      ? `, loaded from ${
+        kept[0]?.encoding === "parquet" ? "Parquet" : "text"
+      } files`
+      : "";
     stdout.line(
-      `DuckDB database kept in ${args.db} (schemas ${schemas.join(", ")})`,
+      `DuckDB database kept in ${args.db} (schemas ${
+        kept.map((l) => l.representation).join(", ")
+      }${from})`,
     );
   }
   return 0;

@@ -1,14 +1,18 @@
 /**
  * The analytics workload (`bench [DIR]`, docs/design.md §10): load every
  * representation of a dataset into DuckDB with constraints enforced, run the reference
- * queries on each, time them, and check that the three answers are the same; with
- * `--postgres URL`, also load star and snowflake into PostgreSQL and check its answers
- * against DuckDB's. Writes `bench.json`, `bench.md` and `bench.svg` next to the
+ * queries on each, time them, and check that the answers are the same. A dataset in
+ * both encodings (text and Parquet) loads each into a DuckDB database of its own
+ * (both open at once: twice the memory), so every query runs on every representation
+ * in every encoding, text and Parquet timed one right after the other. With `--postgres URL`,
+ * also load the text star and snowflake into PostgreSQL and check its answers against
+ * DuckDB's. Writes `bench.json`, `bench.md` and `bench.svg` next to the
  * dataset (reports, outside the fingerprint).
  *
  * @module
  */
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { EncodingChoice } from "../config/schema.ts";
 import {
   CheckFailure,
   Interrupted,
@@ -37,6 +41,7 @@ import {
   benchJson,
   benchMarkdown,
   benchSvg,
+  ENCODING_LABELS,
   ENGINE_LABELS,
 } from "./bench_report.ts";
 import type { BenchResult, Engine } from "./bench_result.ts";
@@ -51,7 +56,10 @@ export interface BenchOptions {
   runs: number;
   /** Untimed runs before them (≥ 0). */
   warmup: number;
-  /** Keep the DuckDB database in this file (schemas raw, star, snowflake). */
+  /**
+   * Keep the DuckDB database in this file (schemas raw, star, snowflake): the one
+   * loaded from text files when the dataset has them, else from Parquet.
+   */
   db?: string;
   /** Replace an existing `db` file. */
   force: boolean;
@@ -67,6 +75,7 @@ export interface BenchOptions {
 interface Answer {
   engine: Engine;
   representation: Representation;
+  encoding: EncodingChoice;
   result: ResultSet;
   timesMs: number[];
 }
@@ -88,9 +97,17 @@ async function timed<T>(
   return { last: last as T, timesMs };
 }
 
-/** "DuckDB star", "PostgreSQL snowflake": an answer's engine and representation. */
-function label(a: { engine: Engine; representation: string }) {
-  return `${ENGINE_LABELS[a.engine]} ${a.representation}`;
+/**
+ * "DuckDB star", "PostgreSQL snowflake": an answer's engine and representation, and
+ * its encoding when encodings are named ("DuckDB star (Parquet)").
+ */
+function label(
+  a: { engine: Engine; representation: string; encoding: EncodingChoice },
+  withEncoding: boolean,
+) {
+  return `${ENGINE_LABELS[a.engine]} ${a.representation}${
+    withEncoding ? ` (${ENCODING_LABELS[a.encoding]})` : ""
+  }`;
 }
 
 /** Compare two answers; PostgreSQL's as sets when its collation is not byte order. */
@@ -98,30 +115,39 @@ function compareAnswers(
   expected: Answer,
   actual: Answer,
   orderInsensitive: boolean,
+  withEncoding: boolean,
 ) {
   return compareResults(expected.result, actual.result, {
     orderInsensitive: orderInsensitive &&
       (expected.engine === "postgres" || actual.engine === "postgres"),
-    names: { expected: label(expected), actual: label(actual) },
+    names: {
+      expected: label(expected, withEncoding),
+      actual: label(actual, withEncoding),
+    },
   });
 }
 
 /**
  * The answer the others are compared with: the one that agrees with the most others,
  * so a broken representation is named as the odd one out rather than making the
- * others look wrong; ties go to DuckDB star, then the order of `answers`.
+ * others look wrong; ties go to DuckDB star (from text files, when the dataset has
+ * them), then the order of `answers`.
  */
 function majorityAnswer(
   answers: readonly Answer[],
   orderInsensitive: boolean,
 ): Answer {
+  const firstEncoding = answers[0]?.encoding;
   const preferred = (a: Answer) =>
-    a.engine === "duckdb" && a.representation === "star" ? 1 : 0;
+    a.engine === "duckdb" && a.representation === "star" &&
+      a.encoding === firstEncoding
+      ? 1
+      : 0;
   let best = answers[0];
   let bestScore = -1;
   for (const a of answers) {
     const agreeing = answers.filter((b) =>
-      b === a || compareAnswers(a, b, orderInsensitive) === undefined
+      b === a || compareAnswers(a, b, orderInsensitive, false) === undefined
     ).length;
     const score = agreeing * 2 + preferred(a);
     if (score > bestScore) {
@@ -132,11 +158,27 @@ function majorityAnswer(
   return best;
 }
 
-/** The representations a dataset holds, from its manifest's files. */
-function presentRepresentations(files: { path: string }[]): Representation[] {
-  return REPRESENTATIONS.filter((r) =>
-    files.some((f) => f.path.startsWith(`${r}/`))
-  );
+/** The encodings bench loads, in the order it loads them. */
+const BENCH_ENCODINGS: readonly EncodingChoice[] = ["text", "parquet"];
+
+/**
+ * The representations a dataset holds in each encoding, from its manifest's files
+ * (encodings holding none left out).
+ */
+function presentRepresentations(
+  files: { path: string }[],
+): { encoding: EncodingChoice; reps: Representation[] }[] {
+  return BENCH_ENCODINGS.map((encoding) => ({
+    encoding,
+    reps: REPRESENTATIONS.filter((r) =>
+      files.some((f) =>
+        f.path.startsWith(`${r}/`) &&
+        f.path.endsWith(
+          encoding === "parquet" ? ".parquet" : r === "raw" ? ".jsonl" : ".csv",
+        )
+      )
+    ),
+  })).filter((e) => e.reps.length > 0);
 }
 
 const INTERRUPT_SIGNALS: InterruptSignal[] = ["SIGINT", "SIGTERM"];
@@ -230,7 +272,7 @@ function manifestRowWarnings(
 ): string[] {
   const warnings: string[] = [];
   for (const t of r.tables) {
-    const path = dataFile(r.representation, t);
+    const path = dataFile(r.representation, t, r.encoding);
     const f = files.find((x) => x.path === path);
     if (f !== undefined && f.rows !== t.rows) {
       warnings.push(
@@ -274,12 +316,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = options.log ?? (() => {});
   const warn = options.warn ?? (() => {});
   const { manifest } = readManifest(options.dir);
-  const reps = presentRepresentations(manifest.files);
-  if (reps.length === 0) {
+  const sets = presentRepresentations(manifest.files);
+  if (sets.length === 0) {
     throw new UsageError(
       `"${options.dir}" holds no raw, star or snowflake files to load`,
     );
   }
+  // Name encodings in labels and messages unless everything is text.
+  const withEncoding = sets.some((e) => e.encoding !== "text");
+  const textReps = sets.find((e) => e.encoding === "text")?.reps ?? [];
   if (options.db !== undefined) {
     prepareDbFile(options.db, options.force, options.dir);
   }
@@ -294,13 +339,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     loads.push({
       engine,
       representation: r.representation,
+      encoding: r.encoding,
       ms: r.ms,
       rows: r.rows,
     });
     log(
-      `Loaded ${r.representation} into ${
-        ENGINE_LABELS[engine]
-      }: ${r.rows} rows in ${(r.ms / 1000).toFixed(2)} s`,
+      `Loaded ${r.representation}${
+        withEncoding ? ` (${ENCODING_LABELS[r.encoding]})` : ""
+      } into ${ENGINE_LABELS[engine]}: ${r.rows} rows in ${
+        (r.ms / 1000).toFixed(2)
+      } s`,
     );
   };
   let duckdbVersion = "unknown";
@@ -310,17 +358,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const pg = options.postgres === undefined
     ? undefined
     : await connectPostgres(options.postgres);
-  let instance: DuckDBInstance | undefined;
-  let connection: DuckDBConnection | undefined;
+  // One DuckDB database per encoding, open together (see below).
+  const open: { instance: DuckDBInstance; connection?: DuckDBConnection }[] =
+    [];
   // SIGINT or SIGTERM: stop the statement running in either database, then clean up
   // (an unfinished --db file is removed) and exit 130 or 143.
   let received: InterruptSignal | undefined;
   const listeners = INTERRUPT_SIGNALS.map((sig) => {
     const listener = () => {
       received ??= sig;
-      try {
-        connection?.interrupt();
-      } catch { /* already closed */ }
+      for (const d of open) {
+        try {
+          d.connection?.interrupt();
+        } catch { /* already closed */ }
+      }
       pg?.end({ timeout: 0 }).catch(() => {});
     };
     try {
@@ -328,74 +379,111 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     } catch { /* no such signal on this platform */ }
     return [sig, listener] as const;
   });
+  /** Close every DuckDB database still open; never throws. */
+  const closeAll = () => {
+    for (const d of open.splice(0)) {
+      try {
+        d.connection?.closeSync();
+        d.instance.closeSync();
+      } catch { /* closing a database that failed */ }
+    }
+  };
   const stopIfInterrupted = () => {
     if (received !== undefined) throw new Error("interrupted");
   };
   /**
-   * Every reference query on each of `reps`: warm-up and timed runs of `exec` (the
-   * database's own call, so only it is timed), the last run's answer made canonical.
+   * Every reference query on each representation of each target (one database per
+   * encoding): warm-up and timed runs of `exec` (the database's own call, so only it
+   * is timed), the last run's answer made canonical. A query runs on one
+   * representation in every encoding before the next, so that text and Parquet are
+   * timed minutes apart at most, under the same load of the machine.
    */
   const runQueries = async <T>(
     engine: Engine,
-    reps: readonly Representation[],
-    exec: (sql: string, id: string, rep: Representation) => Promise<T>,
+    targets: readonly {
+      encoding: EncodingChoice;
+      reps: readonly Representation[];
+    }[],
+    exec: (
+      sql: string,
+      id: string,
+      rep: Representation,
+      encoding: EncodingChoice,
+    ) => Promise<T>,
     canonical: (raw: T) => ResultSet,
   ) => {
-    if (reps.length === 0) return;
+    if (targets.every((t) => t.reps.length === 0)) return;
     for (const q of REFERENCE_QUERIES) {
-      for (const rep of reps) {
+      for (const rep of REPRESENTATIONS) {
         const sql = querySql(q, rep);
-        const { last, timesMs } = await timed(
-          options.warmup,
-          options.runs,
-          () => exec(sql, q.id, rep),
-        );
-        stopIfInterrupted();
-        record(q.id, {
-          engine,
-          representation: rep,
-          result: canonical(last),
-          timesMs,
-        });
+        for (
+          const { encoding } of targets.filter((t) => t.reps.includes(rep))
+        ) {
+          const { last, timesMs } = await timed(
+            options.warmup,
+            options.runs,
+            () => exec(sql, q.id, rep, encoding),
+          );
+          stopIfInterrupted();
+          record(q.id, {
+            engine,
+            representation: rep,
+            encoding,
+            result: canonical(last),
+            timesMs,
+          });
+        }
       }
+      const ran = REPRESENTATIONS.filter((r) =>
+        targets.some((t) => t.reps.includes(r))
+      );
       log(
-        `Ran ${q.id} ${q.name} on ${ENGINE_LABELS[engine]} (${
-          reps.join(", ")
+        `Ran ${q.id} ${q.name} on ${ENGINE_LABELS[engine]} (${ran.join(", ")}${
+          withEncoding
+            ? `; ${targets.map((t) => ENCODING_LABELS[t.encoding]).join(", ")}`
+            : ""
         })`,
       );
     }
   };
   try {
-    try {
-      instance = await DuckDBInstance.create(options.db ?? ":memory:");
-    } catch (e) {
-      throw new UsageError(
-        `Cannot open --db "${options.db}": ${
-          (e instanceof Error ? e.message : String(e)).split("\n")[0]
-        }`,
-      );
-    }
-    connection = await instance.connect();
-    const duck = connection;
-    await duck.run("SET TimeZone = 'UTC'");
-    const v = await duck.runAndReadAll("SELECT version()");
-    duckdbVersion = String(v.getRows()[0][0]);
-    for (const rep of reps) {
-      const r = await loadDuckDb(duck, options.dir, rep);
-      manifestRowWarnings(r, "DuckDB", manifest.files).forEach(warn);
-      loadEntry("duckdb", r);
-      stopIfInterrupted();
+    // One DuckDB database per encoding, so the queries stay the same (schemas raw,
+    // star, snowflake); both stay open while the queries run, interleaved. --db
+    // keeps the first (text, when the dataset has it); the others are in memory.
+    const ducks = new Map<EncodingChoice, DuckDBConnection>();
+    for (const [i, { encoding, reps }] of sets.entries()) {
+      const file = i === 0 ? options.db : undefined;
+      let instance: DuckDBInstance;
+      try {
+        instance = await DuckDBInstance.create(file ?? ":memory:");
+      } catch (e) {
+        throw new UsageError(
+          `Cannot open --db "${options.db}": ${
+            (e instanceof Error ? e.message : String(e)).split("\n")[0]
+          }`,
+        );
+      }
+      const entry: (typeof open)[number] = { instance };
+      open.push(entry);
+      const duck = entry.connection = await instance.connect();
+      ducks.set(encoding, duck);
+      await duck.run("SET TimeZone = 'UTC'");
+      const v = await duck.runAndReadAll("SELECT version()");
+      duckdbVersion = String(v.getRows()[0][0]);
+      for (const rep of reps) {
+        const r = await loadDuckDb(duck, options.dir, rep, encoding);
+        manifestRowWarnings(r, "DuckDB", manifest.files).forEach(warn);
+        loadEntry("duckdb", r);
+        stopIfInterrupted();
+      }
     }
     await runQueries(
       "duckdb",
-      reps,
-      (sql) => duck.runAndReadAll(sql),
+      sets,
+      (sql, _id, _rep, encoding) => ducks.get(encoding)!.runAndReadAll(sql),
       fromDuckDb,
     );
-    duck.closeSync();
-    instance.closeSync();
-    connection = undefined;
-    instance = undefined;
+    closeAll();
     if (pg !== undefined) {
       await pg.unsafe("SET TIME ZONE 'UTC'");
       const v = await pg.unsafe("SHOW server_version");
@@ -407,10 +495,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           `PostgreSQL sorts strings by collation "${collation}", not byte order: its answers are compared as sets of rows`,
         );
       }
-      const pgReps = reps.filter((r): r is "star" | "snowflake" => r !== "raw");
+      // PostgreSQL loads text files only (CSV with COPY).
+      const pgReps = textReps.filter((r): r is "star" | "snowflake" =>
+        r !== "raw"
+      );
       if (pgReps.length === 0) {
         log(
-          "The dataset has no star or snowflake files: nothing to load into PostgreSQL",
+          "The dataset has no star or snowflake CSV files: nothing to load into PostgreSQL (it loads text files only)",
         );
       }
       for (const rep of pgReps) {
@@ -421,7 +512,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       }
       await runQueries(
         "postgres",
-        pgReps,
+        [{ encoding: "text", reps: pgReps }],
         (text, id, rep) =>
           pg.unsafe(text).raw().catch((e) => {
             if (received !== undefined) throw e;
@@ -435,10 +526,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       );
     }
   } catch (e) {
-    try {
-      connection?.closeSync();
-      instance?.closeSync();
-    } catch { /* closing a database that failed */ }
+    closeAll();
     const removed = options.db === undefined
       ? ""
       : removeUnfinished(options.db);
@@ -471,17 +559,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         question: q.question,
         engine: a.engine,
         representation: a.representation,
+        encoding: a.encoding,
         timesMs: a.timesMs,
         medianMs: s.medianMs,
         p95Ms: s.p95Ms,
         rows: a.result.rows.length,
       });
       if (a === reference) continue;
-      const d = compareAnswers(reference, a, orderInsensitive);
+      const d = compareAnswers(reference, a, orderInsensitive, withEncoding);
       agreement.push({
         id: q.id,
         engine: a.engine,
         representation: a.representation,
+        encoding: a.encoding,
         agrees: d === undefined,
         ...(d === undefined ? {} : { difference: d.message }),
       });
@@ -554,10 +644,11 @@ export async function writeBenchReports(
  * import type { BenchResult, Engine } from "./bench_result.ts";
  * const r = {
  *   agreement: [
- *     { id: "q01", engine: "duckdb", representation: "star", agrees: true },
- *     { id: "q01", engine: "duckdb", representation: "raw", agrees: false, difference: "row 2 differs" },
+ *     { id: "q01", engine: "duckdb", representation: "star", encoding: "text", agrees: true },
+ *     { id: "q01", engine: "duckdb", representation: "raw", encoding: "text", agrees: false, difference: "row 2 differs" },
  *   ],
- * } as BenchResult; // only `agreement` is read
+ *   loads: [],
+ * } as unknown as BenchResult; // only `agreement` and `loads` are read
  * const lines = disagreements(r);
  * if (lines.length !== 1 || !lines[0].startsWith("q01 (") || !lines[0].endsWith("row 2 differs")) {
  *   throw new Error(lines.join("\n"));
@@ -565,10 +656,11 @@ export async function writeBenchReports(
  * ```
  */
 export function disagreements(r: BenchResult): string[] {
+  const withEncoding = r.loads.some((l) => l.encoding !== "text");
   return r.agreement.filter((a) => !a.agrees).map((a) => {
     const q = REFERENCE_QUERIES.find((x) => x.id === a.id);
     return `${a.id} (${(q?.question ?? a.id).replace(/\.$/, "")}): ${
-      label(a)
+      label(a, withEncoding)
     } disagrees: ${a.difference}`;
   });
 }

@@ -12,6 +12,7 @@ import {
   type BenchAgreement,
   type BenchQuery,
   type BenchResult,
+  type EncodingChoice,
   type Engine,
   ENGINES,
 } from "./bench_result.ts";
@@ -22,39 +23,71 @@ export const ENGINE_LABELS: Record<Engine, string> = {
   postgres: "PostgreSQL",
 };
 
-/** One engine and representation: a column group of the reports, a bar of the chart. */
-interface Series {
+/** How reports name an encoding. */
+export const ENCODING_LABELS: Record<EncodingChoice, string> = {
+  text: "text",
+  parquet: "Parquet",
+};
+
+/** Every encoding, in the order reports list them. */
+const ENCODING_ORDER: readonly EncodingChoice[] = ["text", "parquet"];
+
+/** What a load, query or agreement was measured on. */
+interface Where {
   engine: Engine;
   representation: Representation;
-  /** E.g. "star (DuckDB)". */
+  encoding: EncodingChoice;
+}
+
+/**
+ * One engine, representation and encoding: a column group of the reports, a bar of
+ * the chart.
+ */
+interface Series extends Where {
+  /** E.g. "star (DuckDB)", or "star (DuckDB, Parquet)" when encodings are named. */
   label: string;
 }
 
-function seriesLabel(engine: Engine, representation: Representation): string {
-  return `${representation} (${ENGINE_LABELS[engine]})`;
+/**
+ * Whether reports name the encoding: when anything was loaded from files other than
+ * text. A text-only result keeps the labels it had before encodings existed.
+ */
+function namesEncodings(r: Pick<BenchResult, "loads" | "queries">): boolean {
+  return [...r.loads, ...r.queries].some((x) => x.encoding !== "text");
 }
 
-/** The engine × representation pairs in `items`, engines first, in list order. */
+function seriesLabel(w: Where, withEncoding: boolean): string {
+  return `${w.representation} (${ENGINE_LABELS[w.engine]}${
+    withEncoding ? `, ${ENCODING_LABELS[w.encoding]}` : ""
+  })`;
+}
+
+/**
+ * The engine × representation × encoding triples in `items`: engines first, then
+ * representations, then encodings (so text and Parquet of one representation sit
+ * side by side).
+ */
 function seriesOf(
-  items: readonly { engine: Engine; representation: Representation }[],
+  items: readonly Where[],
+  withEncoding: boolean,
 ): Series[] {
   const out: Series[] = [];
   for (const engine of ENGINES) {
     for (const representation of REPRESENTATIONS) {
-      if (
-        items.some((i) =>
-          i.engine === engine && i.representation === representation
-        )
-      ) {
-        out.push({
-          engine,
-          representation,
-          label: seriesLabel(engine, representation),
-        });
+      for (const encoding of ENCODING_ORDER) {
+        const w = { engine, representation, encoding };
+        if (items.some((i) => same(i, w))) {
+          out.push({ ...w, label: seriesLabel(w, withEncoding) });
+        }
       }
     }
   }
   return out;
+}
+
+function same(a: Where, b: Where): boolean {
+  return a.engine === b.engine && a.representation === b.representation &&
+    a.encoding === b.encoding;
 }
 
 /** The queries' ids with name and question, in order of first appearance. */
@@ -83,10 +116,7 @@ function find(
   id: string,
   s: Series,
 ): BenchQuery | undefined {
-  return r.queries.find((q) =>
-    q.id === id && q.engine === s.engine &&
-    q.representation === s.representation
-  );
+  return r.queries.find((q) => q.id === id && same(q, s));
 }
 
 /**
@@ -112,16 +142,22 @@ function micro(ms: number): number {
  * reference, "not compared" when none was compared, otherwise "no: " and the first
  * disagreeing answer's series and difference.
  */
-function agreementText(entries: readonly BenchAgreement[]): string {
+function agreementText(
+  entries: readonly BenchAgreement[],
+  withEncoding: boolean,
+): string {
   if (entries.length === 0) return "not compared";
   const bad = entries.find((a) => !a.agrees);
   if (!bad) return "yes";
-  const where = seriesLabel(bad.engine, bad.representation);
+  const where = seriesLabel(bad, withEncoding);
   return `no: ${where}${bad.difference ? `: ${bad.difference}` : ""}`;
 }
 
 function agreementOf(r: BenchResult, id: string): string {
-  return agreementText(r.agreement.filter((a) => a.id === id));
+  return agreementText(
+    r.agreement.filter((a) => a.id === id),
+    namesEncodings(r),
+  );
 }
 
 /** The machine in one line: "AMD EPYC, 2 cores, 7.8 GiB, linux 6.8 x86_64, Deno 2.9.6, DuckDB v1.5.0". */
@@ -175,7 +211,9 @@ function runsLine(r: BenchResult): string {
  *   },
  *   runs: 5,
  *   warmups: 1,
- *   loads: [{ engine: "duckdb", representation: "star", ms: 12.5, rows: 20 }],
+ *   loads: [
+ *     { engine: "duckdb", representation: "star", encoding: "text", ms: 12.5, rows: 20 },
+ *   ],
  *   queries: [],
  *   agreement: [],
  * };
@@ -210,6 +248,7 @@ export function benchJson(r: BenchResult): string {
     loads: r.loads.map((l) => ({
       engine: l.engine,
       representation: l.representation,
+      encoding: l.encoding,
       ms: micro(l.ms),
       rows: l.rows,
     })),
@@ -219,6 +258,7 @@ export function benchJson(r: BenchResult): string {
       question: q.question,
       engine: q.engine,
       representation: q.representation,
+      encoding: q.encoding,
       timesMs: q.timesMs.map(micro),
       medianMs: micro(q.medianMs),
       p95Ms: micro(q.p95Ms),
@@ -228,6 +268,7 @@ export function benchJson(r: BenchResult): string {
       id: a.id,
       engine: a.engine,
       representation: a.representation,
+      encoding: a.encoding,
       agrees: a.agrees,
       ...(a.difference !== undefined ? { difference: a.difference } : {}),
     })),
@@ -258,9 +299,10 @@ function markdownTable(
 
 /**
  * bench.md: the dataset and machine, the run counts, a load table (one row per
- * representation; time and rows per engine) and a query table (one row per query;
- * median and p95 per engine and representation; the agreement), ending with a
- * newline.
+ * representation, and per encoding when anything was loaded from Parquet; time and
+ * rows per engine) and a query table (one row per query; median and p95 per engine,
+ * representation and encoding; the agreement), ending with a newline. A text-only
+ * result does not name encodings, so its tables are those of earlier versions.
  *
  * @param r The bench result.
  * @returns Markdown text; every table row has the same number of cells.
@@ -286,31 +328,40 @@ export function benchMarkdown(r: BenchResult): string {
   const loadEngines = ENGINES.filter((e) =>
     r.loads.some((l) => l.engine === e)
   );
-  const loadReps = REPRESENTATIONS.filter((p) =>
-    r.loads.some((l) => l.representation === p)
+  const withEncoding = namesEncodings(r);
+  const loadRows = REPRESENTATIONS.flatMap((p) =>
+    ENCODING_ORDER.filter((c) =>
+      r.loads.some((l) => l.representation === p && l.encoding === c)
+    ).map((c) => [p, c] as const)
   );
   lines.push(
     ...markdownTable(
       [
         "representation",
+        ...(withEncoding ? ["encoding"] : []),
         ...loadEngines.flatMap((e) => [
           `${ENGINE_LABELS[e]} ms`,
           `${ENGINE_LABELS[e]} rows`,
         ]),
       ],
-      [false, ...loadEngines.flatMap(() => [true, true])],
-      loadReps.map((p) => [
+      [
+        false,
+        ...(withEncoding ? [false] : []),
+        ...loadEngines.flatMap(() => [true, true]),
+      ],
+      loadRows.map(([p, c]) => [
         p,
+        ...(withEncoding ? [ENCODING_LABELS[c]] : []),
         ...loadEngines.flatMap((e) => {
           const l = r.loads.find((x) =>
-            x.engine === e && x.representation === p
+            same(x, { engine: e, representation: p, encoding: c })
           );
           return l ? [formatMs(l.ms), thousands(l.rows)] : ["–", "–"];
         }),
       ]),
     ),
   );
-  const series = seriesOf(r.queries);
+  const series = seriesOf(r.queries, withEncoding);
   lines.push("", "## Queries", "");
   lines.push(
     ...markdownTable(
@@ -349,28 +400,29 @@ function aligned(rows: string[][], right: boolean[]): string[] {
 }
 
 /**
- * The terminal table: loads (ms and rows per representation and engine), then one
- * line per query with "median / p95" ms per engine and representation and the
- * agreement; columns aligned, numbers with thousands separators.
+ * The terminal table: loads (ms and rows per representation, engine and encoding),
+ * then one line per query with "median / p95" ms per engine, representation and
+ * encoding and the agreement; columns aligned, numbers with thousands separators.
+ * Encodings are named ("star (DuckDB, Parquet)") only when anything was loaded from
+ * Parquet.
  *
  * @param r The bench result.
  * @returns Lines joined with "\n", ending with a newline.
  */
 export function formatBenchTable(r: BenchResult): string {
-  const loadSeries = seriesOf(r.loads);
+  const withEncoding = namesEncodings(r);
+  const loadSeries = seriesOf(r.loads, withEncoding);
   const loads = aligned(
     [
       ["load", "ms", "rows"],
       ...loadSeries.map((s) => {
-        const l = r.loads.find((x) =>
-          x.engine === s.engine && x.representation === s.representation
-        )!;
+        const l = r.loads.find((x) => same(x, s))!;
         return [s.label, formatMs(l.ms), thousands(l.rows)];
       }),
     ],
     [false, true, true],
   );
-  const series = seriesOf(r.queries);
+  const series = seriesOf(r.queries, withEncoding);
   const queries = aligned(
     [
       ["query (median / p95 ms)", ...series.map((s) => s.label), "agreement"],
@@ -397,9 +449,21 @@ export function formatBenchTable(r: BenchResult): string {
 /** The smallest time the log-scale chart shows; smaller medians are drawn at it. */
 export const CHART_FLOOR_MS = 0.001;
 
+/** Dark and light shades of one hue (Vega's tableau20 pairs): text, then Parquet. */
+const PAIRED_COLORS: readonly (readonly [string, string])[] = [
+  ["#4c78a8", "#9ecae9"],
+  ["#f58518", "#ffbf79"],
+  ["#54a24b", "#88d27a"],
+  ["#e45756", "#ff9d98"],
+  ["#b279a2", "#d6a5c9"],
+  ["#9e765f", "#d8b5a5"],
+];
+
 /**
  * The Vega-Lite spec of bench.svg: horizontal grouped bars, one group per query
- * (labelled "q01 fallback rate by intent"), one bar per representation and engine,
+ * (labelled "q01 fallback rate by intent"), one bar per representation and engine
+ * (and encoding, when anything was loaded from Parquet: text and Parquet of one
+ * representation in a dark and a light shade of one colour),
  * bar length the median time in ms on a log scale, printed at the bar's end (query times on one dataset span
  * several orders of magnitude between queries and representations; medians below
  * `CHART_FLOOR_MS` are drawn at it), a legend of the series, a title with the
@@ -408,9 +472,21 @@ export const CHART_FLOOR_MS = 0.001;
  * @param r The bench result.
  */
 export function benchChartSpec(r: BenchResult): ChartSpec {
-  const series = seriesOf(r.queries);
+  const withEncoding = namesEncodings(r);
+  const series = seriesOf(r.queries, withEncoding);
   const queries = queryList(r);
   const labels = series.map((s) => s.label);
+  // With encodings: one hue per engine and representation, dark for text and light
+  // for Parquet, so each text bar sits next to its Parquet twin in a paler shade.
+  const groups = [
+    ...new Set(series.map((s) => `${s.engine} ${s.representation}`)),
+  ];
+  const range = series.map((s) => {
+    const pair = PAIRED_COLORS[
+      groups.indexOf(`${s.engine} ${s.representation}`) % PAIRED_COLORS.length
+    ];
+    return pair[s.encoding === "text" ? 0 : 1];
+  });
   const values = queries.flatMap((q) =>
     series.flatMap((s) => {
       const t = find(r, q.id, s);
@@ -450,9 +526,11 @@ export function benchChartSpec(r: BenchResult): ChartSpec {
         field: "series",
         type: "nominal",
         sort: labels,
-        scale: { domain: labels },
+        scale: withEncoding ? { domain: labels, range } : { domain: labels },
         legend: {
-          title: "representation (engine)",
+          title: withEncoding
+            ? "representation (engine, encoding)"
+            : "representation (engine)",
           orient: "right",
           symbolType: "square",
         },

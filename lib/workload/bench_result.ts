@@ -1,10 +1,15 @@
 /**
  * What one `bench` run measured (the content of bench.json): the dataset, the
- * machine, load times, query times and whether the representations agree.
+ * machine, load times, query times and whether the representations agree. Every
+ * load, query and agreement names its engine, representation and encoding (the
+ * files it was loaded from: "text" for JSON Lines and CSV, "parquet").
  *
  * @module
  */
+import type { EncodingChoice } from "../config/schema.ts";
 import type { Representation } from "./representation.ts";
+
+export type { EncodingChoice };
 
 /** A database engine the workload runs on. */
 export type Engine = "duckdb" | "postgres";
@@ -52,6 +57,8 @@ export interface BenchLoad {
   engine: Engine;
   /** The representation loaded. */
   representation: Representation;
+  /** The encoding of the files loaded: "text" (JSON Lines, CSV) or "parquet". */
+  encoding: EncodingChoice;
   /** Wall-clock time of the load in milliseconds (DDL, copy and constraint checks). */
   ms: number;
   /** Rows loaded, over all tables of the representation. */
@@ -70,6 +77,8 @@ export interface BenchQuery {
   engine: Engine;
   /** The representation it ran on. */
   representation: Representation;
+  /** The encoding of the files loaded: "text" (JSON Lines, CSV) or "parquet". */
+  encoding: EncodingChoice;
   /** Each timed run's wall-clock time in milliseconds, in run order. */
   timesMs: number[];
   /** Median of `timesMs` (lib/workload/timing.ts). */
@@ -88,6 +97,8 @@ export interface BenchAgreement {
   engine: Engine;
   /** The representation of the answer compared. */
   representation: Representation;
+  /** The encoding of the files loaded: "text" (JSON Lines, CSV) or "parquet". */
+  encoding: EncodingChoice;
   /** True when the answer equals the reference answer. */
   agrees: boolean;
   /** When it does not: the first differing row, one sentence. */
@@ -118,7 +129,9 @@ export interface BenchAgreement {
  *   },
  *   runs: 5,
  *   warmups: 1,
- *   loads: [{ engine: "duckdb", representation: "star", ms: 12.5, rows: 20 }],
+ *   loads: [
+ *     { engine: "duckdb", representation: "star", encoding: "text", ms: 12.5, rows: 20 },
+ *   ],
  *   queries: [],
  *   agreement: [],
  * };
@@ -136,10 +149,10 @@ export interface BenchResult {
   runs: number;
   /** Untimed warm-up runs per query before the timed ones (`--warmup`). */
   warmups: number;
-  /** One entry per engine and representation loaded. */
+  /** One entry per engine, representation and encoding loaded. */
   loads: BenchLoad[];
-  /** One entry per query, engine and representation. */
+  /** One entry per query, engine, representation and encoding. */
   queries: BenchQuery[];
-  /** One entry per query, engine and representation compared. */
+  /** One entry per query, engine, representation and encoding compared. */
   agreement: BenchAgreement[];
 }

@@ -1,6 +1,7 @@
 /**
  * SQL text derived from the table definitions (lib/schema/tables.ts): the portable DDL
- * of each representation and the load scripts for DuckDB and PostgreSQL
+ * of each representation and the load scripts for DuckDB (text and Parquet files) and
+ * PostgreSQL (text files)
  * (docs/design.md §10). `deno task sql` writes them into `sql/`; a test fails when the
  * committed files differ from what this module derives, so the DDL cannot drift from
  * the CSV headers.
@@ -15,6 +16,7 @@
  */
 import type { Column, Table } from "../schema/table.ts";
 import { RAW_TURN, SNOWFLAKE_TABLES, STAR_TABLES } from "../schema/tables.ts";
+import type { EncodingChoice } from "../config/schema.ts";
 import type { Representation } from "./representation.ts";
 
 /** The tables of a representation, in the order the files list them. */
@@ -172,12 +174,32 @@ export function schemaDdl(rep: Representation): string {
   return lines.join("\n") + "\n";
 }
 
-/** The data file of a table, relative to the dataset folder. */
+/**
+ * The data file of a table, relative to the dataset folder: in text, JSON Lines for
+ * the raw log and CSV for the schemas; in Parquet, `<rep>/<table>.parquet`.
+ *
+ * @param rep The representation.
+ * @param table The table (only its name is read).
+ * @param encoding "text" (the default) or "parquet".
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * strictEqual(dataFile("raw", { name: "turns" }), "raw/turns.jsonl");
+ * strictEqual(dataFile("star", { name: "dim_user" }, "parquet"), "star/dim_user.parquet");
+ * ```
+ */
 export function dataFile(
   rep: Representation,
   table: Pick<Table, "name">,
+  encoding: EncodingChoice = "text",
 ): string {
-  return rep === "raw" ? `raw/${table.name}.jsonl` : `${rep}/${table.name}.csv`;
+  const ext = encoding === "parquet"
+    ? "parquet"
+    : rep === "raw"
+    ? "jsonl"
+    : "csv";
+  return `${rep}/${table.name}.${ext}`;
 }
 
 /** The `read_json` column types of the raw record: the SQL types, wall clocks as text. */
@@ -229,6 +251,40 @@ export function duckdbLoadScript(rep: Representation): string {
         } FROM '${file}' (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"', ESCAPE '"');`,
       );
     }
+  }
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * The DuckDB load script of one representation's Parquet files: one `INSERT INTO …
+ * BY NAME SELECT * FROM read_parquet(…)` per table in load order, paths relative to
+ * the dataset folder (as in {@linkcode duckdbLoadScript}). Columns are matched by
+ * name; the files hold the DDL's types, so nothing is cast (`bench` checks each
+ * file's columns and types before loading it).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * strictEqual(
+ *   duckdbParquetLoadScript("star").includes(
+ *     "INSERT INTO star.dim_user BY NAME SELECT * FROM read_parquet('star/dim_user.parquet');",
+ *   ),
+ *   true,
+ * );
+ * ```
+ */
+export function duckdbParquetLoadScript(rep: Representation): string {
+  const lines = [
+    `-- Load the ${rep} representation's Parquet files into DuckDB, after sql/schema/${rep}.sql.`,
+    `-- ${GENERATED}`,
+    "-- Paths are relative to the dataset folder: run from there, or SET file_search_path to it.",
+  ];
+  for (const t of loadOrder(representationTables(rep))) {
+    lines.push(
+      `INSERT INTO ${
+        qualified(rep, t.name)
+      } BY NAME SELECT * FROM read_parquet('${dataFile(rep, t, "parquet")}');`,
+    );
   }
   return lines.join("\n") + "\n";
 }
@@ -288,6 +344,9 @@ export function derivedSqlFiles(): Record<string, string> {
     "load/duckdb/raw.sql": duckdbLoadScript("raw"),
     "load/duckdb/star.sql": duckdbLoadScript("star"),
     "load/duckdb/snowflake.sql": duckdbLoadScript("snowflake"),
+    "load/duckdb/raw_parquet.sql": duckdbParquetLoadScript("raw"),
+    "load/duckdb/star_parquet.sql": duckdbParquetLoadScript("star"),
+    "load/duckdb/snowflake_parquet.sql": duckdbParquetLoadScript("snowflake"),
     "load/postgres/star.sql": postgresLoadScript("star"),
     "load/postgres/snowflake.sql": postgresLoadScript("snowflake"),
   };

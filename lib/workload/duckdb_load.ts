@@ -1,15 +1,22 @@
 /**
  * Load one representation of a dataset into DuckDB with the repository's own scripts:
  * `sql/schema/<rep>.sql` (tables with primary keys, foreign keys and NOT NULL, all
- * enforced by DuckDB on insert), then `sql/load/duckdb/<rep>.sql` one statement at a
- * time, each relative file path made absolute in the dataset folder (docs/design.md
- * §10.2).
+ * enforced by DuckDB on insert), then `sql/load/duckdb/<rep>.sql` (text files) or
+ * `sql/load/duckdb/<rep>_parquet.sql` (Parquet files) one statement at a time, each
+ * relative file path made absolute in the dataset folder (docs/design.md §10.2).
  *
  * @module
  */
+import type { EncodingChoice } from "../config/schema.ts";
 import { CheckFailure } from "../errors.ts";
 import type { Table } from "../schema/table.ts";
-import { dataFile, loadOrder, qualified, representationTables } from "./ddl.ts";
+import {
+  dataFile,
+  loadOrder,
+  qualified,
+  representationTables,
+  sqlType,
+} from "./ddl.ts";
 import type { Representation } from "./representation.ts";
 import { readSql, splitStatements } from "./sql_text.ts";
 
@@ -28,6 +35,8 @@ export interface DuckDbSession {
 export interface LoadResult {
   /** The representation loaded (its SQL schema name). */
   representation: Representation;
+  /** The encoding of the files loaded: "text" (JSON Lines, CSV) or "parquet". */
+  encoding: EncodingChoice;
   /** Wall time of the DDL and every load statement, ms. */
   ms: number;
   /** Rows loaded, over all of its tables. */
@@ -49,6 +58,7 @@ export function sqlString(value: string): string {
  * @param table The table the statement loads.
  * @param message The database's error message (DuckDB's, or PostgreSQL's message,
  *   detail and context, one per line).
+ * @param encoding The encoding of the file loaded, "text" (the default) or "parquet".
  * @returns E.g. `Loading star/fact_turn.csv into star.fact_turn failed: intent_key 999
  *   has no row in star.dim_intent (foreign key violated)`.
  *
@@ -74,8 +84,9 @@ export function loadFailure(
   rep: Representation,
   table: Table,
   message: string,
+  encoding: EncodingChoice = "text",
 ): string {
-  const head = `Loading ${dataFile(rep, table)} into ${
+  const head = `Loading ${dataFile(rep, table, encoding)} into ${
     qualified(rep, table.name)
   } failed`;
   // DuckDB: ... because key "intent_key: 999" does not exist in the referenced table;
@@ -129,16 +140,66 @@ function expectHeader(dir: string, rep: Representation, table: Table): void {
 }
 
 /**
+ * Check a Parquet file's columns against the table's: the same names in the same
+ * order, each of the DDL's type (DuckDB's `DESCRIBE` of `read_parquet`), so that
+ * loading casts nothing.
+ */
+async function expectParquetColumns(
+  connection: DuckDbSession,
+  file: string,
+  rep: Representation,
+  table: Table,
+): Promise<void> {
+  const shown = dataFile(rep, table, "parquet");
+  let rows: unknown[][];
+  try {
+    rows = (await connection.runAndReadAll(
+      `DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`,
+    )).getRows();
+  } catch (e) {
+    throw new CheckFailure(
+      `Cannot load ${
+        qualified(rep, table.name)
+      }: cannot read "${shown}" as Parquet (${
+        (e instanceof Error ? e.message : String(e)).split("\n")[0]
+      })`,
+    );
+  }
+  const got = rows.map((r) => `${r[0]} ${r[1]}`).join(", ");
+  const want = table.columns.map((c) => `${c.name} ${sqlType(c)}`).join(", ");
+  if (got !== want) {
+    const i = table.columns.findIndex((c, i) =>
+      rows[i] === undefined || `${rows[i][0]} ${rows[i][1]}` !==
+        `${c.name} ${sqlType(c)}`
+    );
+    const at = i < 0 ? rows[table.columns.length] : rows[i];
+    const expected = i < 0
+      ? "no further column"
+      : `${table.columns[i].name} ${sqlType(table.columns[i])}`;
+    throw new CheckFailure(
+      `Cannot load ${qualified(rep, table.name)}: "${shown}" has column ${
+        (i < 0 ? table.columns.length : i) + 1
+      } ${
+        at === undefined ? "missing" : `"${at[0]} ${at[1]}"`
+      }, not the schema's "${expected}"`,
+    );
+  }
+}
+
+/**
  * Create one representation's schema in DuckDB and load its files from a dataset
  * folder. Replaces the schema when it exists.
  *
  * @param connection An open DuckDB connection.
  * @param datasetDir The dataset folder (holding `raw/`, `star/`, `snowflake/`).
  * @param rep The representation to load.
+ * @param encoding Which of its files: "text" (JSON Lines and CSV, the default) or
+ *   "parquet".
  * @returns Time and row counts.
- * @throws {CheckFailure} When a file is missing, its CSV header differs from the
- *   schema, or a row breaks a type, NOT NULL, primary key or foreign key: the message
- *   names the file, the table and, for a foreign key, the key and its value.
+ * @throws {CheckFailure} When a file is missing, its CSV header or Parquet columns
+ *   differ from the schema, or a row breaks a type, NOT NULL, primary key or foreign
+ *   key: the message names the file, the table and, for a foreign key, the key and
+ *   its value.
  *
  * @example
  * ```ts
@@ -164,39 +225,54 @@ export async function loadDuckDb(
   connection: DuckDbSession,
   datasetDir: string,
   rep: Representation,
+  encoding: EncodingChoice = "text",
 ): Promise<LoadResult> {
   const tables = loadOrder(representationTables(rep));
-  if (rep !== "raw") {
+  const abs = await Deno.realPath(datasetDir);
+  if (encoding === "parquet") {
+    for (const t of tables) {
+      await expectParquetColumns(
+        connection,
+        `${abs}/${dataFile(rep, t, encoding)}`,
+        rep,
+        t,
+      );
+    }
+  } else if (rep !== "raw") {
     for (const t of tables) {
       expectHeader(datasetDir, rep, t);
     }
   }
-  const statements = splitStatements(readSql(`load/duckdb/${rep}.sql`));
+  const script = `load/duckdb/${rep}${
+    encoding === "parquet" ? "_parquet" : ""
+  }.sql`;
+  const statements = splitStatements(readSql(script));
   if (statements.length !== tables.length) {
     throw new Error(
-      `sql/load/duckdb/${rep}.sql has ${statements.length} statements for ${tables.length} tables`,
+      `sql/${script} has ${statements.length} statements for ${tables.length} tables`,
     );
   }
-  const abs = await Deno.realPath(datasetDir);
   const started = performance.now();
   await connection.run(`DROP SCHEMA IF EXISTS ${rep} CASCADE`);
   await connection.run(readSql(`schema/${rep}.sql`));
   for (const [i, statement] of statements.entries()) {
     // The script's relative path, made absolute as a quoted literal: a folder name
     // may hold a comma (file_search_path is a list) or a quote.
-    const rel = `'${dataFile(rep, tables[i])}'`;
+    const file = dataFile(rep, tables[i], encoding);
+    const rel = `'${file}'`;
     if (!statement.includes(rel)) {
-      throw new Error(
-        `sql/load/duckdb/${rep}.sql: no ${rel} in statement ${i + 1}`,
-      );
+      throw new Error(`sql/${script}: no ${rel} in statement ${i + 1}`);
     }
     try {
-      await connection.run(
-        statement.replace(rel, sqlString(`${abs}/${dataFile(rep, tables[i])}`)),
-      );
+      await connection.run(statement.replace(rel, sqlString(`${abs}/${file}`)));
     } catch (e) {
       throw new CheckFailure(
-        loadFailure(rep, tables[i], e instanceof Error ? e.message : String(e)),
+        loadFailure(
+          rep,
+          tables[i],
+          e instanceof Error ? e.message : String(e),
+          encoding,
+        ),
       );
     }
   }
@@ -210,6 +286,7 @@ export async function loadDuckDb(
   }
   return {
     representation: rep,
+    encoding,
     ms,
     rows: counts.reduce((a, t) => a + t.rows, 0),
     tables: counts,

@@ -401,6 +401,7 @@ export async function loadPostgres(
   }
   return {
     representation: rep,
+    encoding: "text",
     ms,
     rows: counts.reduce((a, t) => a + t.rows, 0),
     tables: counts,

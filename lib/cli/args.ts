@@ -110,7 +110,8 @@ function filesHelp(): string {
 
 /** The `--help` text. */
 export const HELP = `chatsynth: reproducible synthetic chatbot conversation data
-(raw JSONL logs, star schema CSV, snowflake schema CSV, with a SHA-256 manifest).
+(raw JSONL logs, star schema CSV, snowflake schema CSV, or all as Parquet,
+with a SHA-256 manifest).
 
 Usage:
   deno run -P main.ts [generate] [options]   generate a dataset
@@ -172,7 +173,8 @@ instead (raw/turns.parquet, star/fact_turn.parquet, ...); with text,parquet both
 
 verify [DIR] prints one line per file and check (ok, mismatch, missing, extra): the
 files against manifest.json, then the dataset regenerated from the manifest's inputs
-alone (nothing is written); on a difference, the first differing line and any
+alone (nothing is written; Parquet goes to a scratch folder, removed after); on a
+difference, the first differing line (a Parquet file's row, decoded) and any
 recorded version that differs from this run's. It exits 0 only when all match.
 
 validate [DIR] tests every modelled quantity against the distribution the config
@@ -200,8 +202,9 @@ Permissions: -P uses the "default" set in deno.json: read the project folder, wr
 output/ and its staging folder output.partial/. To write elsewhere, run
   deno run --allow-read=.,DIR,DIR.partial --allow-write=DIR,DIR.partial \\
     --allow-env=NO_COLOR,TERM,LOG_TOKENS,LOG_STREAM main.ts --out DIR
-bench also needs --allow-ffi for DuckDB's native library (-P grants it); what
-that library reads and writes (the dataset, --db FILE) is outside Deno's checks.
+bench, and verify and validate of Parquet files, also need --allow-ffi for
+DuckDB's native library (-P grants it); what that library reads and writes (the
+dataset, --db FILE) is outside Deno's checks.
 `;
 
 /** Largest --sessions and --users (the config schema enforces the same). */

@@ -94,8 +94,8 @@ Deno.test("the config's encodings key works as the flag does, and the flag wins"
   const dir = tmp();
   try {
     const config = Deno.readTextFileSync(`${ROOT}/config.yaml`).replace(
-      /^formats:.*$/m,
-      "$&\nencodings: [text, parquet]",
+      /^encodings:.*$/m,
+      "encodings: [text, parquet]",
     );
     assert.match(config, /^encodings: \[text, parquet\]$/m);
     Deno.writeTextFileSync(`${dir}/c.yaml`, config);
@@ -133,8 +133,8 @@ Deno.test("an unknown encoding in the config is refused naming it (exit 2)", () 
   const dir = tmp();
   try {
     const config = Deno.readTextFileSync(`${ROOT}/config.yaml`).replace(
-      /^formats:.*$/m,
-      "$&\nencodings: [text, orc]",
+      /^encodings:.*$/m,
+      "encodings: [text, orc]",
     );
     Deno.writeTextFileSync(`${dir}/c.yaml`, config);
     const r = runMain(perms(dir), [`--config=${dir}/c.yaml`, `--out=${dir}/o`]);

@@ -1139,3 +1139,53 @@ Deno.test("SharedResourcePool opens a key once, releases last-opened first, and 
   pool.releaseAll();
   assert.deepEqual(log, ["open a", "open b", "release b", "release a"]);
 });
+
+Deno.test("Parquet: a row group closes early rather than let a string page pass its budget, and reads back whole", async () => {
+  await withTempDir(async (dir) => {
+    const t: Table = {
+      name: "texts",
+      grain: "One text.",
+      primaryKey: ["id"],
+      foreignKeys: [],
+      columns: [col.int("id", "Key"), col.str("text", "Free text")],
+    };
+    const rows = 50;
+    const b = new RowBatch(t, rows);
+    for (let r = 0; r < rows; r++) {
+      b.numbers[0]![r] = r;
+      b.texts[1]![r] = `${"é".repeat(30)} ${r}`;
+    }
+    b.length = rows;
+    // Budget 1,000 bytes, each string counted as 4 + 3 × 32 or 33 ≥ 100: at most ten rows
+    // a group, in a file whose row groups would otherwise hold 1,000 rows.
+    const w = new ParquetFileWriter(
+      t,
+      ["t.parquet"],
+      [`${dir}/t.parquet`],
+      1000,
+      1000,
+    );
+    w.write(b);
+    const r = w.finish();
+    assert.equal(r.rows, rows);
+    const bytes = Deno.readFileSync(`${dir}/t.parquet`);
+    const file = bytes.buffer.slice(
+      bytes.byteOffset,
+      bytes.byteOffset + bytes.byteLength,
+    );
+    const meta = parquetMetadata(file);
+    const sizes = meta.row_groups.map((g) => Number(g.num_rows));
+    assert.equal(sizes.reduce((x, y) => x + y, 0), rows);
+    assert.ok(sizes.length > 1 && sizes.every((n) => n <= 10), sizes.join(","));
+    for (const g of meta.row_groups) {
+      // No page of the string column holds more than the budget.
+      assert.ok(
+        Number(g.columns[1].meta_data!.total_uncompressed_size) <= 1000 + 64,
+      );
+    }
+    const back = await parquetReadObjects({ file, compressors });
+    back.forEach((row, i) =>
+      assert.equal(row.text, b.texts[1]![i], `row ${i}`)
+    );
+  });
+});

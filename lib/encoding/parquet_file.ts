@@ -19,6 +19,12 @@ import denoJson from "../../deno.json" with { type: "json" };
 /** Rows in each row group but the last. */
 export const ROW_GROUP_SIZE = 122_880;
 
+/**
+ * Most bytes of a string column's page (Parquet's page sizes are 32-bit: a row group
+ * closes early rather than reach 2 GiB).
+ */
+export const TEXT_PAGE_BYTES = 2 ** 30;
+
 /** ZSTD compression level of every page. */
 export const ZSTD_LEVEL = 3;
 
@@ -400,6 +406,7 @@ export class ParquetFileWriter {
   /** Where the last string's bytes (length prefix included) start and end. */
   readonly #lastFrom: Int32Array;
   readonly #lastTo: Int32Array;
+  readonly #textPageBytes: number;
   #rows = 0;
   #total = 0;
   readonly #groups: RowGroupMeta[] = [];
@@ -410,7 +417,9 @@ export class ParquetFileWriter {
     names: string[],
     paths: string[],
     groupRows: number,
+    textPageBytes: number = TEXT_PAGE_BYTES,
   ) {
+    this.#textPageBytes = textPageBytes;
     if (!Number.isInteger(groupRows) || groupRows < 1) {
       throw new RangeError(`Row group size must be ≥ 1: received ${groupRows}`);
     }
@@ -449,15 +458,43 @@ export class ParquetFileWriter {
     if (this.#closed) throw new Error(`Cannot write ${this.#names[0]}: closed`);
     try {
       for (let start = 0; start < batch.length;) {
-        const n = Math.min(batch.length - start, this.#groupRows - this.#rows);
+        const want = Math.min(
+          batch.length - start,
+          this.#groupRows - this.#rows,
+        );
+        const n = this.#fitting(batch, start, want);
+        if (n === 0) {
+          this.#flush();
+          continue;
+        }
         this.#append(batch, start, n);
         start += n;
         this.#rows += n;
-        if (this.#rows === this.#groupRows) this.#flush();
+        if (this.#rows === this.#groupRows || n < want) this.#flush();
       }
     } catch (e) {
       this.#fail(e);
     }
+  }
+
+  /**
+   * How many of the `n` rows from `s` fit in the current row group without a
+   * string column's page passing {@linkcode TEXT_PAGE_BYTES} (counting 3 bytes per
+   * UTF-16 code unit, the most UTF-8 takes); at least one in an empty group.
+   */
+  #fitting(batch: RowBatch, s: number, n: number): number {
+    let fit = n;
+    for (let c = 0; c < this.#plans.length; c++) {
+      const texts = batch.texts[c];
+      if (!texts || batch.codes[c]) continue;
+      let used = this.#texts[c]?.len ?? 0, k = 0;
+      for (; k < fit; k++) {
+        used += 4 + 3 * texts[s + k].length;
+        if (used > this.#textPageBytes) break;
+      }
+      fit = k;
+    }
+    return fit === 0 && this.#rows === 0 ? 1 : fit;
   }
 
   /** Rows `s..s + n − 1` of `batch` onto the current row group. */

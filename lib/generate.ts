@@ -265,6 +265,14 @@ export function* generateSteps(opts: GenerateOptions): Steps<GenerateResult> {
         `Cannot write output folder "${staged.staging}": no space left on device`,
       );
     }
+    // A file-size or quota limit (EFBIG, EDQUOT), as the OS words it.
+    const limit = e instanceof Error &&
+      /(File too large|Disk quota exceeded) \(os error (27|122)\)/.exec(e.message);
+    if (limit) {
+      throw new UsageError(
+        `Cannot write output folder "${staged.staging}": ${limit[1].toLowerCase()}`,
+      );
+    }
     throw e;
   }
 }

@@ -148,3 +148,49 @@ Deno.test("an unknown encoding in the config is refused naming it (exit 2)", () 
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("Parquet without read access to the writer's thread module: exit 2, one line, nothing left (generate and verify)", () => {
+  const dir = tmp();
+  try {
+    // A dataset to verify, made with full permissions.
+    const made = runMain(perms(dir), [
+      "--sessions=20",
+      "--users=5",
+      "--formats=star",
+      "--encoding=parquet",
+      `--out=${dir}/ds`,
+      "--quiet",
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    // Reading only what a text run needs: not lib/encoding/parquet_worker.ts.
+    const narrow = [
+      `--allow-read=${dir},${ROOT}/config.yaml,${ROOT}/deno.json,${ROOT}/deno.lock`,
+      `--allow-write=${dir}`,
+      "--allow-env",
+    ];
+    for (
+      const args of [
+        [
+          "--sessions=20",
+          "--users=5",
+          "--encoding=parquet",
+          `--out=${dir}/new`,
+        ],
+        ["verify", `${dir}/ds`],
+      ]
+    ) {
+      const r = runMain(narrow, args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /^error: Cannot write Parquet: the writer's thread needs read access to .*parquet_worker\.ts \(give --allow-read the program's folder as well\)\n$/,
+      );
+    }
+    assert.deepEqual(
+      [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
+      ["ds"],
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

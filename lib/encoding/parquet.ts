@@ -38,6 +38,12 @@ import { awaitStep, type Steps, stepsOf } from "../steps.ts";
 import type { Encoding, EncodingTarget, TableEncoder } from "./encoding.ts";
 import { CREATED_BY, ROW_GROUP_SIZE } from "./parquet_file.ts";
 import type { Request, SentBatch } from "./parquet_worker.ts";
+import { UsageError } from "../errors.ts";
+
+/** The path of a `file:` URL (percent-decoded). */
+function fromFileUrl(url: URL): string {
+  return decodeURIComponent(url.pathname);
+}
 
 export {
   parquetColumnType,
@@ -68,11 +74,26 @@ export class ParquetWorker {
   /** Paths of the files not finished (removed when the thread is stopped). */
   readonly #unfinished = new Map<number, string[]>();
 
-  /** Start the thread. */
+  /**
+   * Start the thread.
+   *
+   * @throws {UsageError} When this process may not read the thread's module (a
+   *   `--allow-read` list without the program's folder).
+   */
   constructor() {
-    this.#worker = new Worker(new URL("./parquet_worker.ts", import.meta.url), {
-      type: "module",
-    });
+    const url = new URL("./parquet_worker.ts", import.meta.url);
+    if (
+      url.protocol === "file:" &&
+      Deno.permissions.querySync({ name: "read", path: url }).state !==
+        "granted"
+    ) {
+      throw new UsageError(
+        `Cannot write Parquet: the writer's thread needs read access to ${
+          fromFileUrl(url)
+        } (give --allow-read the program's folder as well)`,
+      );
+    }
+    this.#worker = new Worker(url, { type: "module" });
     this.#worker.onmessage = (e: MessageEvent<Reply>) => {
       const q = this.#waiting.get(e.data.id);
       q?.shift()?.(e.data);
@@ -83,7 +104,11 @@ export class ParquetWorker {
     };
   }
 
+  /** Why the thread is gone, once it is: later requests fail at once. */
+  #dead: string | undefined;
+
   #failAll(why: string): void {
+    this.#dead ??= why;
     for (const q of this.#waiting.values()) {
       for (const cb of q.splice(0)) cb({ id: -1, error: why });
     }
@@ -110,6 +135,10 @@ export class ParquetWorker {
     onReply: (r: Reply) => void,
     transfer: Transferable[] = [],
   ): void {
+    if (this.#dead !== undefined) {
+      onReply({ id: request.id, error: this.#dead });
+      return;
+    }
     this.#waiting.get(request.id)!.push(onReply);
     this.#worker.postMessage(request, { transfer });
   }

@@ -194,3 +194,47 @@ Deno.test("Parquet without read access to the writer's thread module: exit 2, on
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("a manifest whose recorded encodings are malformed or contradict its files is refused before regenerating (exit 2)", () => {
+  const dir = tmp();
+  try {
+    const made = runMain(perms(dir), [
+      "--sessions=10",
+      "--users=3",
+      "--formats=star",
+      `--out=${dir}/ds`,
+      "--quiet",
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    const path = `${dir}/ds/manifest.json`;
+    const original = Deno.readTextFileSync(path);
+    const cases: [unknown, RegExp][] = [
+      ["parquet", /"parameters\.encodings" must be a non-empty list/],
+      [[], /"parameters\.encodings" must be a non-empty list/],
+      [["text", "text"], /"parameters\.encodings" must be a non-empty list/],
+      [["csv"], /"parameters\.encodings" must be a non-empty list/],
+      // The files are CSV, the manifest says Parquet only.
+      [
+        ["parquet"],
+        /is a csv file, but the manifest records the encodings parquet/,
+      ],
+    ];
+    for (const [encodings, pattern] of cases) {
+      const m = JSON.parse(original);
+      m.parameters.encodings = encodings;
+      Deno.writeTextFileSync(path, JSON.stringify(m, null, 2) + "\n");
+      for (const args of [["verify", `${dir}/ds`], ["validate", `${dir}/ds`]]) {
+        const r = runMain(perms(dir), args);
+        assert.equal(
+          r.code,
+          2,
+          `${JSON.stringify(encodings)} ${args[0]}: ${r.stderr}`,
+        );
+        assert.match(r.stderr, pattern);
+        assert.doesNotMatch(r.stderr, /\n\s+at /);
+      }
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

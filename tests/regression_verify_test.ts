@@ -64,7 +64,7 @@ Deno.test("unusable manifests and folders are exit-2 errors, not crashes", () =>
     const cases: [(m: Record<string, unknown>) => void, RegExp][] = [
       [
         (m) => ((m.files as { path: string }[])[0].path = "notes.txt"),
-        /not a \.csv, \.jsonl or \.parquet file in a format folder/,
+        /not a \.csv, \.jsonl, \.parquet file in a format folder/,
       ],
       [(m) => delete m.counts, /"counts" must be an object/],
       [(m) => (m.users = 0), /"users" must be an integer from 1/],

@@ -7,7 +7,13 @@
 import type { Manifest } from "./manifest.ts";
 import { isPermissionError, readDeniedError, UsageError } from "../errors.ts";
 import { notRegularFileReason } from "./regular_file.ts";
-import { FORMATS } from "../config/schema.ts";
+import {
+  ENCODING_CHOICES,
+  type EncodingChoice,
+  type Format,
+  FORMATS,
+} from "../config/schema.ts";
+import { ENCODINGS, encodingOf, encodingOfPath } from "../encoding/mod.ts";
 import { inFolder, trimSlashes } from "../wording.ts";
 import { brokenLink } from "../symlinks.ts";
 
@@ -218,6 +224,21 @@ export function readManifestFile(
     "an object with text and sha256",
   );
   need("parameters", isRecord, "an object");
+  // Recorded since Parquet; a manifest without it was written with text only.
+  const params = m.parameters as Record<string, unknown>;
+  const choices = "encodings" in params ? params.encodings : ["text"];
+  if (
+    !Array.isArray(choices) || choices.length === 0 ||
+    !choices.every((x) => (ENCODING_CHOICES as readonly unknown[]).includes(x)) ||
+    new Set(choices).size !== choices.length
+  ) {
+    fail(
+      path,
+      `"parameters.encodings" must be a non-empty list of distinct encodings among ${
+        ENCODING_CHOICES.join(", ")
+      }`,
+    );
+  }
   need(
     "generator",
     (v) => isRecord(v) && typeof v.version === "string",
@@ -246,15 +267,29 @@ export function readManifestFile(
     const why = unsafePathReason(f.path);
     if (why) fail(path, `files[${i}] has ${why}`);
     const folder = f.path.split("/");
+    const encoding = encodingOfPath(f.path);
     if (
       folder.length !== 2 || !(m.formats as string[]).includes(folder[0]) ||
-      !/\.(csv|jsonl|parquet)$/.test(folder[1])
+      !encoding
     ) {
       fail(
         path,
-        `files[${i}] "${f.path}" is not a .csv, .jsonl or .parquet file in a format folder (${
-          (m.formats as string[]).join(", ")
-        })`,
+        `files[${i}] "${f.path}" is not a ${
+          Object.keys(ENCODINGS).map((e) => `.${e}`).join(", ")
+        } file in a format folder (${(m.formats as string[]).join(", ")})`,
+      );
+    }
+    const rep = folder[0] as Format;
+    if (
+      !(choices as EncodingChoice[]).some((c) =>
+        encodingOf(rep, c).name === encoding.name
+      )
+    ) {
+      fail(
+        path,
+        `files[${i}] "${f.path}" is a ${encoding.name} file, but the manifest records the encodings ${
+          (choices as string[]).join(", ")
+        }`,
       );
     }
     if (seen.has(f.path)) fail(path, `files lists "${f.path}" twice`);

@@ -238,3 +238,27 @@ Deno.test("a manifest whose recorded encodings are malformed or contradict its f
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("config: an encoding listed twice, and a lone surrogate in any text, are refused at their line", async () => {
+  const { parseConfig } = await import("../lib/config/load.ts");
+  const base = Deno.readTextFileSync(`${ROOT}/config.yaml`);
+  const twice = base.replace(
+    /^encodings:.*$/m,
+    "encodings: [parquet, parquet]",
+  );
+  assert.throws(
+    () => parseConfig(twice, "c.yaml"),
+    /^UsageError: c\.yaml:\d+: encodings: lists an encoding twice$/,
+  );
+  // A lone high surrogate (YAML escape) in a reply: JSON Lines would keep it,
+  // UTF-8 (Parquet) cannot: the two encodings would disagree.
+  const lone = base.replace('"Hello."', '"Hello\\ud800."');
+  assert.notEqual(lone, base);
+  assert.throws(
+    () => parseConfig(lone, "c.yaml"),
+    /^UsageError: c\.yaml:\d+: dialogue\.text\.en\.exchanges\.greet\.user\[1\]: holds half of a surrogate pair/,
+  );
+  // A whole pair (an emoji) is fine.
+  const pair = base.replace('"Hello."', '"Hello \\ud83d\\ude00."');
+  parseConfig(pair, "c.yaml");
+});

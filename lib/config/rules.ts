@@ -96,6 +96,29 @@ function didYouMean(name: string, names: string[]): string {
 }
 
 /**
+ * Strings holding half of a UTF-16 surrogate pair (a YAML escape such as
+ * `"\ud800"`): no UTF-8 encoding can write them, so JSON Lines and Parquet would
+ * differ. Each is named by its path.
+ */
+function checkLoneSurrogates(issues: ConfigIssue[], c: FileConfig): void {
+  const walk = (v: unknown, path: (string | number)[]) => {
+    if (typeof v === "string") {
+      if (/\p{Surrogate}/u.test(v)) {
+        issues.push({
+          path,
+          message:
+            "holds half of a surrogate pair (an unpaired \\ud800-\\udfff escape), which no UTF-8 file can hold",
+        });
+      }
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    }
+  };
+  walk(c, []);
+}
+
+/**
  * Check the rules a parsed, well-typed config must also satisfy.
  *
  * @param c A config that already passed `configSchema`.
@@ -117,6 +140,10 @@ export function checkConfigRules(c: FileConfig): ConfigIssue[] {
   if (c.formats && new Set(c.formats).size !== c.formats.length) {
     issues.push({ path: ["formats"], message: "lists a format twice" });
   }
+  if (c.encodings && new Set(c.encodings).size !== c.encodings.length) {
+    issues.push({ path: ["encodings"], message: "lists an encoding twice" });
+  }
+  checkLoneSurrogates(issues, c);
   const { start, end } = checkDates(issues, c);
   checkCalendarWeights(issues, c);
   checkAges(issues, c.population);

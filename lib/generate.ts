@@ -267,10 +267,14 @@ export function* generateSteps(opts: GenerateOptions): Steps<GenerateResult> {
     }
     // A file-size or quota limit (EFBIG, EDQUOT), as the OS words it.
     const limit = e instanceof Error &&
-      /(File too large|Disk quota exceeded) \(os error (27|122)\)/.exec(e.message);
+      /(File too large|Disk quota exceeded) \(os error (27|122)\)/.exec(
+        e.message,
+      );
     if (limit) {
       throw new UsageError(
-        `Cannot write output folder "${staged.staging}": ${limit[1].toLowerCase()}`,
+        `Cannot write output folder "${staged.staging}": ${
+          limit[1].toLowerCase()
+        }`,
       );
     }
     throw e;

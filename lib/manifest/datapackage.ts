@@ -33,9 +33,9 @@ const PROFILE = {
 };
 
 function resourceName(path: string): string {
-  // Text files keep their plain names; a Parquet copy of the same table is
-  // told apart by its suffix (both may be present).
-  return path.replace(/\.(csv|jsonl)$/, "").replace(/\.parquet$/, "-parquet")
+  // Text files (CSV, JSON Lines) keep their plain names; a copy of the same table
+  // in another encoding is told apart by its suffix (both may be present).
+  return path.replace(/\.(csv|jsonl)$/, "").replace(/\.([a-z0-9]+)$/, "-$1")
     .replace("/", "-").replaceAll("_", "-");
 }
 
@@ -55,7 +55,7 @@ function fields(t: Table) {
 
 function tableOf(path: string): Table | undefined {
   const [folder, file] = path.split("/");
-  const name = file.replace(/\.(csv|jsonl|parquet)$/, "");
+  const name = file.replace(/\.[^.]*$/, "");
   if (folder === "raw") return name === RAW_TURN.name ? RAW_TURN : undefined;
   const tables = folder === "star"
     ? STAR_TABLES

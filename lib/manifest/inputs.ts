@@ -85,16 +85,15 @@ function recordedEncodings(m: Manifest): EncodingChoice[] {
     : ["text"];
 }
 
-/** Which count each counted file's rows must equal, by file name in a format folder. */
+/**
+ * Which count each counted table's rows must equal, by table name (whatever the
+ * file's encoding).
+ */
 const ROWS_COUNT: Readonly<Record<string, "sessions" | "turns" | "users">> = {
-  "turns.jsonl": "turns",
-  "fact_turn.csv": "turns",
-  "fact_session.csv": "sessions",
-  "dim_user.csv": "users",
-  "turns.parquet": "turns",
-  "fact_turn.parquet": "turns",
-  "fact_session.parquet": "sessions",
-  "dim_user.parquet": "users",
+  turns: "turns",
+  fact_turn: "turns",
+  fact_session: "sessions",
+  dim_user: "users",
 };
 
 /**
@@ -132,7 +131,10 @@ export function countsContradiction(m: Manifest): string | undefined {
     }
   }
   for (const f of m.files) {
-    const key = ROWS_COUNT[f.path.slice(f.path.indexOf("/") + 1)];
+    const file = f.path.slice(f.path.indexOf("/") + 1);
+    const key = Object.hasOwn(ROWS_COUNT, file.replace(/\.[^.]*$/, ""))
+      ? ROWS_COUNT[file.replace(/\.[^.]*$/, "")]
+      : undefined;
     if (key !== undefined && f.rows !== m.counts[key]) {
       return `it lists "${f.path}" with ${f.rows} row${
         f.rows === 1 ? "" : "s"

@@ -13,7 +13,7 @@ import {
   type Format,
   FORMATS,
 } from "../config/schema.ts";
-import { ENCODINGS, encodingOf, encodingOfPath } from "../encoding/mod.ts";
+import { encodingOf, encodingOfPath, ENCODINGS } from "../encoding/mod.ts";
 import { inFolder, trimSlashes } from "../wording.ts";
 import { brokenLink } from "../symlinks.ts";
 
@@ -229,7 +229,9 @@ export function readManifestFile(
   const choices = "encodings" in params ? params.encodings : ["text"];
   if (
     !Array.isArray(choices) || choices.length === 0 ||
-    !choices.every((x) => (ENCODING_CHOICES as readonly unknown[]).includes(x)) ||
+    !choices.every((x) =>
+      (ENCODING_CHOICES as readonly unknown[]).includes(x)
+    ) ||
     new Set(choices).size !== choices.length
   ) {
     fail(

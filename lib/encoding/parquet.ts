@@ -54,11 +54,15 @@ export {
 /** Batches a file may have in flight to the worker before `drain` waits. */
 const MAX_IN_FLIGHT = 4;
 
-/** A reply of the worker. */
-interface Reply {
+/** A reply of the worker: `ok`, or an `error` naming the file, with a result. */
+export interface Reply {
+  /** The file the request was about. */
   id: number;
+  /** The request succeeded. */
   ok?: boolean;
+  /** Why it failed, one sentence. */
   error?: string;
+  /** What `finish` reported. */
   result?: SinkResult;
 }
 

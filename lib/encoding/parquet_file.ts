@@ -412,6 +412,18 @@ export class ParquetFileWriter {
   readonly #groups: RowGroupMeta[] = [];
   #closed = false;
 
+  /**
+   * Open the files (every path gets the same bytes) and write the leading magic.
+   *
+   * @param table The table.
+   * @param names The files' names in messages and the result (dataset paths).
+   * @param paths Where to write them.
+   * @param groupRows Rows in each row group but the last, ≥ 1.
+   * @param textPageBytes Most bytes of a string column's page (default
+   *   {@linkcode TEXT_PAGE_BYTES}).
+   * @throws {RangeError} When `groupRows` is not a positive integer.
+   * @throws Whatever opening a file throws (files opened before are removed).
+   */
   constructor(
     table: Table,
     names: string[],

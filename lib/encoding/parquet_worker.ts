@@ -13,11 +13,17 @@ import type { Table } from "../schema/table.ts";
 
 /** The columns of a batch as sent: only its rows, dictionaries when they change. */
 export interface SentBatch {
+  /** Rows. */
   length: number;
+  /** As `RowBatch.numbers`, `length` rows. */
   numbers: (Float64Array | undefined)[];
+  /** As `RowBatch.flags`, `length` rows. */
   flags: (Uint8Array | undefined)[];
+  /** As `RowBatch.texts`, `length` rows. */
   texts: (string[] | undefined)[];
+  /** As `RowBatch.codes`, `length` rows. */
   codes: (Int32Array | undefined)[];
+  /** As `RowBatch.offsets`, `length` rows. */
   offsets: (Int16Array | undefined)[];
   /** A column's dictionary, sent with its first batch (and if it changes). */
   dictionaries: (readonly string[] | undefined)[];

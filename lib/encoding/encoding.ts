@@ -62,7 +62,54 @@ export interface EncodingTarget {
   shared: SharedResources;
 }
 
-/** One encoding, as the registry in `mod.ts` lists it. */
+/**
+ * One encoding, as the registry in `mod.ts` lists it (docs/design.md §11.5).
+ *
+ * @example
+ * ```ts
+ * // A toy line encoding: one line per row, its first column (a sketch of what a
+ * // new encoding implements; the registry's CSV and JSON Lines are the same shape).
+ * import { strictEqual } from "node:assert";
+ * import { RowBatch } from "../schema/row_batch.ts";
+ * import { col, type Table } from "../schema/table.ts";
+ * import { runSteps, stepsOf } from "../steps.ts";
+ * import type { RowSink } from "../sink/file_sink.ts";
+ * const FIRST: Encoding = {
+ *   name: "csv", // a real one adds its own name to EncodingName
+ *   format: "text",
+ *   mediaType: "text/plain",
+ *   writerVersion: () => stepsOf(undefined),
+ *   open: (_table, names, target) => {
+ *     const sink = target.lines(names);
+ *     return stepsOf({
+ *       write(b: RowBatch) {
+ *         for (let r = 0; r < b.length; r++) sink.row(String(b.numbers[0]![r]));
+ *       },
+ *       close: () => stepsOf(sink.close()),
+ *       abort: () => sink.abort(),
+ *     });
+ *   },
+ * };
+ * const t: Table = {
+ *   name: "example", grain: "One example.", primaryKey: ["id"], foreignKeys: [],
+ *   columns: [col.int("id", "Key")],
+ * };
+ * const lines: string[] = [];
+ * const sink: RowSink = {
+ *   row: (l) => void lines.push(l),
+ *   close: () => ({ names: ["example.txt"], bytes: 0, rows: lines.length, sha256: "" }),
+ *   abort() {},
+ * };
+ * const target = { lines: () => sink, files: () => [], shared: { use: () => { throw new Error("unused"); } } };
+ * const enc = runSteps(FIRST.open(t, ["example.txt"], target));
+ * const b = new RowBatch(t, 2);
+ * b.numbers[0]!.set([4, 5]);
+ * b.length = 2;
+ * enc.write(b);
+ * strictEqual(runSteps(enc.close()).rows, 2);
+ * strictEqual(lines.join(","), "4,5");
+ * ```
+ */
 export interface Encoding {
   /** The encoding's name, also the files' extension (without the dot). */
   name: EncodingName;

@@ -491,10 +491,20 @@ function* parquetDifference(
         b = yield* disk.next();
       } catch (e) {
         if (!(e instanceof UsageError)) throw e;
+        // Rows are decoded a chunk at a time: the reason names the row at fault.
+        // (Decoded CSV lines start with the header: row N is line N + 1.)
+        const row = /\brow (\d+)\b/.exec(e.message)?.[1];
+        const at = row === undefined
+          ? line
+          : Number(row) + (text === ENCODINGS.csv ? 1 : 0);
+        let expected = a;
+        for (let k = line; k < at && expected !== undefined; k++) {
+          expected = yield* g.next();
+        }
         return {
           path,
-          line,
-          expected: a,
+          line: Math.max(line, at),
+          expected,
           found: `(cannot be decoded: ${e.message})`,
         };
       }

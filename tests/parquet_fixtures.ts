@@ -145,7 +145,10 @@ export function generateParquetDataset(
   const config = `${parent}/config.yaml`;
   Deno.writeTextFileSync(
     config,
-    Deno.readTextFileSync(`${ROOT}/config.yaml`) +
+    Deno.readTextFileSync(`${ROOT}/config.yaml`).replace(
+      /^encodings:.*\n/m,
+      "",
+    ) +
       `encodings: [${encodings.join(", ")}]\n`,
   );
   const out = `${parent}/out`;

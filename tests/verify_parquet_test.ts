@@ -225,3 +225,35 @@ Deno.test("SIGINT during verify's Parquet regeneration: exit 130, its scratch fo
     ds.cleanup();
   }
 });
+
+Deno.test("verify names the row of a NULL in a Parquet file, not the first row of the chunk decoded with it", async () => {
+  const ds = generateParquetDataset(["text", "parquet"], {
+    sessions: 400,
+    users: 60,
+  });
+  try {
+    const lines = Deno.readTextFileSync(`${ds.dir}/star/fact_turn.csv`)
+      .trimEnd().split("\n");
+    // A row in the second chunk of 2,048 decoded rows, not its first.
+    const row = 2060;
+    assert.ok(lines.length - 1 >= row, `${lines.length - 1} rows`);
+    await rewriteParquetValue(
+      `${ds.dir}/star/fact_turn.parquet`,
+      "latency_ms",
+      row,
+      "NULL",
+    );
+    const r = runMain(["-A"], ["verify", ds.dir]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.ok(
+      r.stdout.includes(
+        `First difference in star/fact_turn.parquet at row ${row} (decoded as CSV):\n` +
+          `  generator makes: ${lines[row]}\n`,
+      ),
+      r.stdout,
+    );
+    assert.match(r.stdout, new RegExp(`row ${row}, column latency_ms is null`));
+  } finally {
+    ds.cleanup();
+  }
+});

@@ -262,3 +262,25 @@ Deno.test("config: an encoding listed twice, and a lone surrogate in any text, a
   const pair = base.replace('"Hello."', '"Hello \\ud83d\\ude00."');
   parseConfig(pair, "c.yaml");
 });
+
+Deno.test("the summary line names Parquet, and says nothing new for text alone", () => {
+  const dir = tmp();
+  try {
+    const run = (encoding: string) =>
+      runMain(perms(dir), [
+        "--sessions=5",
+        "--users=2",
+        "--formats=star",
+        `--encoding=${encoding}`,
+        `--out=${dir}/${encoding.replace(",", "-")}`,
+      ]);
+    assert.match(
+      run("text,parquet").stdout,
+      /\(star as text and Parquet; 18 files, /,
+    );
+    assert.match(run("parquet").stdout, /\(star as Parquet; 9 files, /);
+    assert.match(run("text").stdout, /\(star; 9 files, /);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -135,12 +135,21 @@ async function generateCommand(args: CliArgs): Promise<number> {
   for (const n of notes) stderr.line(`note: ${n}`);
   if (!args.quiet) {
     const bytes = manifest.files.reduce((a, f) => a + f.bytes, 0);
+    // Text alone is said as always; Parquet is named.
+    const encodings = manifest.parameters.encodings;
+    const as = encodings.length === 1 && encodings[0] === "text"
+      ? ""
+      : ` as ${
+        encodings.map((e) => e === "parquet" ? "Parquet" : e).join(" and ")
+      }`;
     stdout.line(
       `Wrote ${counted(manifest.counts.sessions, "session")}, ${
         counted(manifest.counts.turns, "turn")
       }, ${counted(manifest.counts.users, "user")} to ${folderShown(out)} (${
         manifest.formats.join(", ")
-      }; ${counted(manifest.files.length, "file")}, ${counted(bytes, "byte")})`,
+      }${as}; ${counted(manifest.files.length, "file")}, ${
+        counted(bytes, "byte")
+      })`,
     );
     stdout.line(`Dataset fingerprint ${manifest.fingerprint}`);
   }

@@ -223,7 +223,11 @@ Deno.test("a manifest whose recorded encodings are malformed or contradict its f
       const m = JSON.parse(original);
       m.parameters.encodings = encodings;
       Deno.writeTextFileSync(path, JSON.stringify(m, null, 2) + "\n");
-      for (const args of [["verify", `${dir}/ds`], ["validate", `${dir}/ds`]]) {
+      // verify for every case; validate (which reads the same manifest) once.
+      const commands = pattern === cases[0][1] && encodings === cases[0][0]
+        ? [["verify", `${dir}/ds`], ["validate", `${dir}/ds`]]
+        : [["verify", `${dir}/ds`]];
+      for (const args of commands) {
         const r = runMain(perms(dir), args);
         assert.equal(
           r.code,

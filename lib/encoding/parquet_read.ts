@@ -37,7 +37,7 @@ import type {
 import type { Column, Table } from "../schema/table.ts";
 import { RowBatch } from "../schema/row_batch.ts";
 import type { Encoding, EncodingTarget } from "./encoding.ts";
-import { csvHeader } from "../schema/table.ts";
+import { csvHeader, sqlType } from "../schema/table.ts";
 import type { RowSink } from "../sink/file_sink.ts";
 import { runSteps } from "../steps.ts";
 import { isPermissionError, UsageError } from "../errors.ts";
@@ -70,26 +70,6 @@ function duckdb(): Promise<DuckDBModule> {
  */
 export async function duckdbVersion(): Promise<string> {
   return (await duckdb()).version();
-}
-
-/** The SQL type a column must have in a chatsynth Parquet file (as `sql/schema/`). */
-function expectedType(c: Column): string {
-  switch (c.type) {
-    case "integer":
-      return c.int64 ? "BIGINT" : "INTEGER";
-    case "number": {
-      const scale = c.decimals ?? 4;
-      return `DECIMAL(${c.precision ?? scale + 1},${scale})`;
-    }
-    case "string":
-      return "VARCHAR";
-    case "boolean":
-      return "BOOLEAN";
-    case "date":
-      return "DATE";
-    case "datetime":
-      return c.wallClock ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE";
-  }
 }
 
 /** A DuckDB column type as the SQL of `sql/schema/` names it (an ENUM is a VARCHAR). */
@@ -468,11 +448,11 @@ function checkColumns(
       );
     }
     const got = typeName(types[i], ids);
-    if (names[i] !== c.name || got !== expectedType(c)) {
+    if (names[i] !== c.name || got !== sqlType(c)) {
       throw new UsageError(
         `Cannot read "${shown}" as ${table.name}: column ${i + 1} is ${
           names[i]
-        } ${got}, expected ${c.name} ${expectedType(c)}`,
+        } ${got}, expected ${c.name} ${sqlType(c)}`,
       );
     }
   }

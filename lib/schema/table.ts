@@ -168,3 +168,32 @@ export function fk(
 export function csvHeader(t: Table): string {
   return t.columns.map((c) => c.name).join(",");
 }
+
+/**
+ * The SQL type of a column, the same in DuckDB and PostgreSQL.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ *
+ * strictEqual(sqlType(col.num("confidence", 4, "NLU confidence")), "DECIMAL(5,4)");
+ * ```
+ */
+export function sqlType(c: Column): string {
+  switch (c.type) {
+    case "integer":
+      return c.int64 ? "BIGINT" : "INTEGER";
+    case "number": {
+      const scale = c.decimals ?? 4;
+      return `DECIMAL(${c.precision ?? scale + 1},${scale})`;
+    }
+    case "string":
+      return "VARCHAR";
+    case "boolean":
+      return "BOOLEAN";
+    case "date":
+      return "DATE";
+    case "datetime":
+      return c.wallClock ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE";
+  }
+}

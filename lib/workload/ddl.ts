@@ -14,7 +14,9 @@
  *
  * @module
  */
-import type { Column, Table } from "../schema/table.ts";
+import { type Column, sqlType, type Table } from "../schema/table.ts";
+
+export { sqlType };
 import { RAW_TURN, SNOWFLAKE_TABLES, STAR_TABLES } from "../schema/tables.ts";
 import type { EncodingChoice } from "../config/schema.ts";
 import type { Representation } from "./representation.ts";
@@ -70,35 +72,6 @@ export function loadOrder(tables: readonly Table[]): Table[] {
   };
   for (const t of tables) visit(t, []);
   return order;
-}
-
-/**
- * The SQL type of a column, the same in DuckDB and PostgreSQL.
- *
- * @example
- * ```ts
- * import { strictEqual } from "node:assert";
- * import { col } from "../schema/table.ts";
- * strictEqual(sqlType(col.num("confidence", 4, "NLU confidence")), "DECIMAL(5,4)");
- * ```
- */
-export function sqlType(c: Column): string {
-  switch (c.type) {
-    case "integer":
-      return c.int64 ? "BIGINT" : "INTEGER";
-    case "number": {
-      const scale = c.decimals ?? 4;
-      return `DECIMAL(${c.precision ?? scale + 1},${scale})`;
-    }
-    case "string":
-      return "VARCHAR";
-    case "boolean":
-      return "BOOLEAN";
-    case "date":
-      return "DATE";
-    case "datetime":
-      return c.wallClock ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE";
-  }
 }
 
 /** A comment's text: one line, and no `;` (scripts are split at a `;` ending a line). */

@@ -8,16 +8,11 @@ import { StreamFactory } from "../lib/random/mod.ts";
 import { loadConfig } from "../lib/config/load.ts";
 import { effectiveConfig } from "../lib/config/effective.ts";
 import { compileModel } from "../lib/model/model.ts";
-import {
-  generateSession,
-  SessionRecord,
-  userColumns,
-} from "../lib/model/session.ts";
+import { generateSession, SessionRecord } from "../lib/model/session.ts";
 import { textTables } from "../lib/model/text.ts";
-import { Categorical } from "../lib/random/mod.ts";
+import { Population } from "../lib/model/population.ts";
 import { SessionBatches } from "../lib/project/session_rows.ts";
-import { RawUserTable } from "../lib/project/users.ts";
-import { generateUser } from "../lib/model/user.ts";
+import { RawUserColumns } from "../lib/project/users.ts";
 import { FakerPool } from "../lib/model/faker_pool.ts";
 import { TextCells } from "../lib/encoding/text_cells.ts";
 import { csvField } from "../lib/number_format.ts";
@@ -29,12 +24,12 @@ const model = compileModel(effectiveConfig(loaded.config, {}, loaded.source));
 const streams = new StreamFactory(1);
 const users = 500;
 const c = model.config;
+const fakers = new FakerPool(new Date(Date.UTC(2025, 0, 1)));
+const population = new Population(model, streams, fakers, users);
 const ctx = {
   model,
   streams,
-  userCat: new Categorical(new Array(users).fill(1)),
-  // Every user on the first device, in the first country and zone.
-  users: userColumns(users),
+  population,
   text: textTables(
     c.dialogue.text,
     c.dialogue.exchanges.map((x) => x.id),
@@ -44,11 +39,7 @@ const ctx = {
   withText: true,
 };
 const record = new SessionRecord(model.config.turns.count.max);
-const userTable = new RawUserTable(model, users, ctx.users.device);
-const fakers = new FakerPool(new Date(Date.UTC(2025, 0, 1)));
-for (let u = 0; u < users; u++) {
-  userTable.add(u, generateUser(model, streams, fakers, u));
-}
+const userTable = new RawUserColumns(model, population);
 const batches = new SessionBatches(model, 1, { facts: true, raw: userTable });
 const csv = new TextCells(FACT_TURN, { string: csvField, time: "" });
 const json = new TextCells(RAW_TURN, { string: JSON.stringify, time: '"' });

@@ -8,17 +8,12 @@ import { loadConfig } from "../lib/config/load.ts";
 import { effectiveConfig } from "../lib/config/effective.ts";
 import { compileModel } from "../lib/model/model.ts";
 import { StreamFactory } from "../lib/random/mod.ts";
-import { Categorical } from "../lib/random/mod.ts";
 import { FakerPool } from "../lib/model/faker_pool.ts";
-import { generateUser } from "../lib/model/user.ts";
-import {
-  generateSession,
-  SessionRecord,
-  userColumns,
-} from "../lib/model/session.ts";
+import { Population } from "../lib/model/population.ts";
+import { generateSession, SessionRecord } from "../lib/model/session.ts";
 import { textTables } from "../lib/model/text.ts";
 import { SessionBatches } from "../lib/project/session_rows.ts";
-import { RawUserTable } from "../lib/project/users.ts";
+import { RawUserColumns } from "../lib/project/users.ts";
 import { parquetEncoding } from "../lib/encoding/parquet.ts";
 import { SharedResourcePool } from "../lib/encoding/shared.ts";
 import { FACT_TURN, RAW_TURN } from "../lib/schema/tables.ts";
@@ -30,21 +25,13 @@ const model = compileModel(effectiveConfig(loaded.config, {}, loaded.source));
 const c = model.config;
 const streams = new StreamFactory(1);
 const users = 500;
-const columns = userColumns(users);
-const table = new RawUserTable(model, users, columns.device);
 const fakers = new FakerPool(new Date(Date.UTC(2025, 0, 1)));
-for (let u = 0; u < users; u++) {
-  const user = generateUser(model, streams, fakers, u);
-  columns.device[u] = user.device;
-  columns.country[u] = user.country;
-  columns.zone[u] = user.zone;
-  table.add(u, user);
-}
+const population = new Population(model, streams, fakers, users);
+const table = new RawUserColumns(model, population);
 const ctx = {
   model,
   streams,
-  userCat: new Categorical(new Array(users).fill(1)),
-  users: columns,
+  population,
   text: textTables(
     c.dialogue.text,
     c.dialogue.exchanges.map((x) => x.id),
@@ -57,7 +44,7 @@ const record = new SessionRecord(c.turns.count.max);
 const batches = new SessionBatches(model, 1000, { facts: true, raw: table });
 for (let i = 0; i < 1000; i++) {
   generateSession(ctx, i, record);
-  batches.add(record, columns.zone[record.user]);
+  batches.add(record, record.zone);
 }
 const dir = Deno.makeTempDirSync();
 const shared = new SharedResourcePool();
@@ -77,7 +64,7 @@ Deno.bench("1,000 sessions → batches (add)", () => {
   batches.clear();
   for (let i = 0; i < 1000; i++) {
     generateSession(ctx, i, record);
-    batches.add(record, columns.zone[record.user]);
+    batches.add(record, record.zone);
   }
 });
 Deno.bench(

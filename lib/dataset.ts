@@ -6,40 +6,15 @@
  */
 import type { EncodingChoice, Format } from "./config/schema.ts";
 import type { Model } from "./model/model.ts";
-import { StreamFactory } from "./random/mod.ts";
-import { Categorical } from "./random/mod.ts";
-import { FakerPool } from "./model/faker_pool.ts";
-import { generateUser, userActivityLogWeight } from "./model/user.ts";
-import {
-  generateSession,
-  type SessionContext,
-  SessionRecord,
-  type UserColumns,
-  userColumns,
-} from "./model/session.ts";
-import { textTables } from "./model/text.ts";
-import { DAY_MS, parseIsoDate } from "./calendar/iso_date.ts";
 import type { Table } from "./schema/table.ts";
 import { RowBatch } from "./schema/row_batch.ts";
-import {
-  FACT_SESSION,
-  FACT_TURN,
-  RAW_TURN,
-  SNOWFLAKE_TABLES,
-  STAR_TABLES,
-} from "./schema/tables.ts";
+import { SNOWFLAKE_TABLES, STAR_TABLES } from "./schema/tables.ts";
 import { appendRecord } from "./project/record_batch.ts";
 import {
   type Rows,
   snowflakeDimensions,
   starDimensions,
 } from "./project/dimensions.ts";
-import {
-  RawUserTable,
-  snowflakeUserRow,
-  starUserRow,
-} from "./project/users.ts";
-import { SessionBatches } from "./project/session_rows.ts";
 import type { RowSink, SinkResult } from "./sink/file_sink.ts";
 import {
   dataPath,
@@ -51,19 +26,31 @@ import {
 import { SharedResourcePool } from "./encoding/shared.ts";
 import type { ManifestFile } from "./manifest/manifest.ts";
 import { awaitStep, runSteps, type Steps } from "./steps.ts";
+import {
+  type Part,
+  partRows,
+  ROW_BLOCK,
+  SESSION_BLOCK,
+  UNIT,
+  type Unit,
+  units,
+  WHOLE,
+} from "./shard/blocks.ts";
+import {
+  type BatchWriter,
+  sessionTables,
+  UnitRenderer,
+  type UnitTable,
+  userTables,
+} from "./parallel/render.ts";
+import { GeneratorPool } from "./parallel/pool.ts";
+import { adoptBatch } from "./parallel/transfer.ts";
+import type { Piece } from "./parallel/worker.ts";
+
+export { PRODUCT_POOL_SIZE, productPool } from "./parallel/render.ts";
 
 /** Progress callback: units done, units total, and the unit ("users", "sessions"). */
 export type Progress = (done: number, total: number, unit?: string) => void;
-
-/**
- * Users or sessions generated between two steps (and between two progress calls):
- * small enough that a step takes well under a second, large enough that yielding to
- * the event loop in between costs nothing measurable.
- */
-const STEP_UNITS = 1000;
-
-/** Number of product names drawn from Faker for the `{product}` text slot. */
-export const PRODUCT_POOL_SIZE = 120;
 
 /**
  * Where a dataset's files go: a staging folder, or nowhere (hash only), or a
@@ -98,6 +85,16 @@ export interface DatasetSpec {
   formats: Format[];
   /** Encodings to write each representation in (default: text). */
   encodings?: EncodingChoice[];
+  /**
+   * The part of the dataset to generate (`--shard K/N`; default: all of it): its
+   * blocks of every table (`shard/blocks.ts`).
+   */
+  part?: Part;
+  /**
+   * Generator workers (default 1: everything on the calling thread). More workers
+   * give the same bytes; they need a caller that awaits steps (`runStepsAsync`).
+   */
+  workers?: number;
 }
 
 /** Counts and files of a generated dataset. */
@@ -114,20 +111,6 @@ export interface DatasetResult {
    * name (empty when none was used).
    */
   writers: Record<string, string>;
-}
-
-/** Product names for the text templates, from Faker (en) on stream ("vocabulary", 0). */
-export function productPool(
-  streams: StreamFactory,
-  fakers: FakerPool,
-): string[] {
-  const rng = streams.stream("vocabulary", 0);
-  const f = fakers.use("en", rng);
-  const out: string[] = [];
-  for (let i = 0; i < PRODUCT_POOL_SIZE; i++) {
-    out.push(f.commerce.productName());
-  }
-  return out;
 }
 
 /**
@@ -159,7 +142,7 @@ class EncoderSet {
       this.#all.push(e);
       encoders.push(e);
     }
-    return new TableWriter(encoders);
+    return new TableWriter(table, encoders);
   }
 
   /** The encodings of the files opened, each once, in order of first use. */
@@ -181,12 +164,46 @@ class EncoderSet {
 }
 
 /** One table's encoders: every batch goes to each. */
-class TableWriter {
-  constructor(readonly encoders: TableEncoder[]) {}
+class TableWriter implements BatchWriter {
+  /** The receiver's batch for pieces of rows (Parquet), made on first use. */
+  #batch: RowBatch | undefined;
+
+  constructor(readonly table: Table, readonly encoders: TableEncoder[]) {}
 
   write(batch: RowBatch): void {
     if (batch.length === 0) return;
     for (const e of this.encoders) e.write(batch);
+  }
+
+  /** Start a block: row groups close here. */
+  cut(): void {
+    for (const e of this.encoders) e.cut?.();
+  }
+
+  /**
+   * Take a worker's pieces of this table, one per encoder in order, from
+   * `pieces[at]` on.
+   *
+   * @returns The index after the last piece taken.
+   */
+  writePieces(pieces: Piece[], at: number): number {
+    for (const e of this.encoders) {
+      const p = pieces[at++];
+      if ("bytes" in p) {
+        if (p.rows > 0) e.writeEncoded!(p.bytes, p.rows);
+        continue;
+      }
+      if (p.batch.length === 0) continue;
+      if (!this.#batch) {
+        const dictionaries: Record<string, readonly string[]> = {};
+        p.batch.dictionaries.forEach((d, c) => {
+          if (d) dictionaries[this.table.columns[c].name] = d;
+        });
+        this.#batch = new RowBatch(this.table, 1, dictionaries);
+      }
+      e.write(adoptBatch(this.#batch, p.batch));
+    }
+    return at;
   }
 
   /** Wait, when an encoder asks to, until it can take more. */
@@ -202,10 +219,14 @@ function tableByName(tables: Table[], name: string): Table {
   return tables.find((t) => t.name === name)!;
 }
 
-/** Dimensions that come from the config and the calendar (all but dim_user). */
+/**
+ * Dimensions that come from the config and the calendar (all but dim_user): the
+ * part's blocks of each.
+ */
 function* writeDimensions(
   model: Model,
   formats: Format[],
+  part: Part,
   encoders: EncoderSet,
 ): Steps<void> {
   const schemas: [Format, Table[], Map<string, Rows>][] = [];
@@ -219,187 +240,81 @@ function* writeDimensions(
     for (const [name, rows] of dims) {
       const t = tableByName(tables, name);
       const w = yield* encoders.open(t, [rep]);
-      const batch = new RowBatch(t, Math.max(1, rows.length));
-      for (const r of rows) appendRecord(batch, r);
-      w.write(batch);
+      const [from, to] = partRows(rows.length, ROW_BLOCK, part);
+      const batch = new RowBatch(
+        t,
+        Math.max(1, Math.min(ROW_BLOCK, to - from)),
+      );
+      for (let a = from; a < to; a += ROW_BLOCK) {
+        w.cut();
+        batch.clear();
+        for (const r of rows.slice(a, Math.min(to, a + ROW_BLOCK))) {
+          appendRecord(batch, r);
+        }
+        w.write(batch);
+      }
     }
   }
 }
 
-/** What sessions need to know of the users, held compactly. */
-interface UserTables {
-  /** Session → user table over activity weights. */
-  userCat: Categorical;
-  /** Device, country and zone by user index. */
-  columns: UserColumns;
-  /** What raw turns repeat of each user (undefined without raw output). */
-  userRaw?: RawUserTable;
-}
-
-/** What {@linkcode userChunk} reads and fills. */
-interface UserState {
-  model: Model;
-  streams: StreamFactory;
-  fakers: FakerPool;
-  star: { batch: RowBatch; writer: TableWriter } | undefined;
-  snow: { batch: RowBatch; writer: TableWriter } | undefined;
-  logWeights: Float64Array;
-  columns: UserColumns;
-  /** Raw user columns, filled only with raw output. */
-  userRaw: RawUserTable | undefined;
-}
-
-/** Users `from` (inclusive) to `to` (exclusive), in order. */
-function userChunk(st: UserState, from: number, to: number): void {
-  const { model, streams, fakers, star, snow } = st;
-  const { logWeights, columns, userRaw } = st;
-  for (let u = from; u < to; u++) {
-    logWeights[u] = userActivityLogWeight(model, streams, u);
-    const user = generateUser(model, streams, fakers, u);
-    columns.device[u] = user.device;
-    columns.country[u] = user.country;
-    columns.zone[u] = user.zone;
-    if (star) appendRecord(star.batch, starUserRow(model, user));
-    if (snow) appendRecord(snow.batch, snowflakeUserRow(model, user));
-    userRaw?.add(u, user);
-  }
-  for (const x of [star, snow]) {
-    if (!x) continue;
-    x.writer.write(x.batch);
-    x.batch.clear();
-  }
-}
-
-/**
- * Generate every user: `dim_user` rows now, and the tables sessions need later; one
- * step per {@linkcode STEP_UNITS} users.
- */
-function* writeUsers(
-  spec: DatasetSpec,
-  streams: StreamFactory,
-  fakers: FakerPool,
+/** Open the writers of a unit kind's tables. */
+function* openAll(
+  tables: UnitTable[],
   encoders: EncoderSet,
-  onProgress?: Progress,
-): Steps<UserTables> {
-  const { model, formats, users } = spec;
-  const dimUser = function* (rep: Format, tables: Table[]) {
-    if (!formats.includes(rep)) return undefined;
-    const t = tableByName(tables, "dim_user");
-    const writer = yield* encoders.open(t, [rep]);
-    return { batch: new RowBatch(t, STEP_UNITS), writer };
-  };
-  const star = yield* dimUser("star", STAR_TABLES);
-  const snow = yield* dimUser("snowflake", SNOWFLAKE_TABLES);
-  const raw = formats.includes("raw");
-  const logWeights = new Float64Array(users);
-  const columns = userColumns(users);
-  const userRaw = raw
-    ? new RawUserTable(model, users, columns.device)
-    : undefined;
-  const st: UserState = {
-    model,
-    streams,
-    fakers,
-    star,
-    snow,
-    logWeights,
-    columns,
-    userRaw,
-  };
-  for (let from = 0; from < users; from += STEP_UNITS) {
-    const to = Math.min(users, from + STEP_UNITS);
-    userChunk(st, from, to);
-    if (star) yield* star.writer.drain();
-    if (snow) yield* snow.writer.drain();
-    onProgress?.(to, users, "users");
-    yield;
-  }
-  // Weights relative to the largest: at least one is 1, so the total is positive.
-  let maxLog = -Infinity;
-  for (let u = 0; u < users; u++) {
-    if (logWeights[u] > maxLog) maxLog = logWeights[u];
-  }
-  for (let u = 0; u < users; u++) {
-    logWeights[u] = Math.exp(logWeights[u] - maxLog);
-  }
-  return { userCat: new Categorical(logWeights), columns, userRaw };
+): Steps<TableWriter[]> {
+  const out: TableWriter[] = [];
+  for (const t of tables) out.push(yield* encoders.open(t.table, t.reps));
+  return out;
 }
 
-/** What {@linkcode sessionChunk} reads and writes to. */
-interface SessionState {
-  ctx: SessionContext;
-  batches: SessionBatches;
-  /** The record every session is generated into, reused. */
-  s: SessionRecord;
-  factSession: TableWriter | undefined;
-  factTurn: TableWriter | undefined;
-  rawTurns: TableWriter | undefined;
+/** How units are rendered: here, or by a pool of workers. */
+interface Executor {
+  /**
+   * Render `all` units of `kind` into `writers`, calling `done` after each (in
+   * order) with its turns.
+   */
+  run(
+    kind: "users" | "sessions",
+    all: Iterable<Unit>,
+    writers: TableWriter[],
+    done: (u: Unit, turns: number) => void,
+  ): Steps<void>;
+  close(): void;
 }
 
-/** Sessions `from` (inclusive) to `to` (exclusive), in order; returns their turns. */
-function sessionChunk(st: SessionState, from: number, to: number): number {
-  const { ctx, batches, s } = st;
-  let turns = 0;
-  for (let i = from; i < to; i++) {
-    generateSession(ctx, i, s);
-    batches.add(s, ctx.users.zone[s.user]);
-    turns += s.turnCount;
-  }
-  if (batches.factSession) {
-    st.factSession!.write(batches.factSession);
-    st.factTurn!.write(batches.factTurn!);
-  }
-  if (batches.raw) st.rawTurns!.write(batches.raw);
-  batches.clear();
-  return turns;
-}
-
-/**
- * Generate every session, streaming its fact and raw rows; one step per
- * {@linkcode STEP_UNITS} sessions. Returns the turns.
- */
-function* writeSessions(
-  spec: DatasetSpec,
-  ctx: SessionContext,
-  userRaw: RawUserTable | undefined,
-  encoders: EncoderSet,
-  onProgress?: Progress,
-): Steps<number> {
-  const { model, formats } = spec;
-  // Facts are identical in both schemas: one file under both paths, hashed once.
-  const factReps = formats.filter((f) => f !== "raw");
-  const facts = factReps.length > 0;
-  const factSession = facts
-    ? yield* encoders.open(FACT_SESSION, factReps)
-    : undefined;
-  const factTurn = facts
-    ? yield* encoders.open(FACT_TURN, factReps)
-    : undefined;
-  const rawTurns = userRaw
-    ? yield* encoders.open(RAW_TURN, ["raw"])
-    : undefined;
-  const batches = new SessionBatches(model, STEP_UNITS, {
-    facts,
-    raw: userRaw,
-  });
-  const s = new SessionRecord(model.config.turns.count.max);
-  const st: SessionState = {
-    ctx,
-    batches,
-    s,
-    factSession,
-    factTurn,
-    rawTurns,
+/** Units rendered on the calling thread. */
+function inlineExecutor(renderer: UnitRenderer): Executor {
+  return {
+    *run(kind, all, writers, done) {
+      for (const u of all) {
+        if (u.blockStart) { for (const w of writers) w.cut(); }
+        const turns = kind === "users"
+          ? (renderer.users(u.from, u.to, writers), 0)
+          : renderer.sessions(u.from, u.to, writers);
+        for (const w of writers) yield* w.drain();
+        done(u, turns);
+        yield;
+      }
+    },
+    close() {},
   };
-  let turns = 0;
-  for (let from = 0; from < spec.sessions; from += STEP_UNITS) {
-    const to = Math.min(spec.sessions, from + STEP_UNITS);
-    turns += sessionChunk(st, from, to);
-    for (const w of [factSession, factTurn, rawTurns]) if (w) yield* w.drain();
-    onProgress?.(to, spec.sessions, "sessions");
-    yield;
-  }
-  return turns;
+}
+
+/** Units rendered by a pool of workers, written here in unit order. */
+function poolExecutor(pool: GeneratorPool): Executor {
+  return {
+    *run(kind, all, writers, done) {
+      yield* pool.run(kind, all, function* (u, r) {
+        if (u.blockStart) { for (const w of writers) w.cut(); }
+        let at = 0;
+        for (const w of writers) at = w.writePieces(r.pieces, at);
+        for (const w of writers) yield* w.drain();
+        done(u, r.turns);
+        yield;
+      });
+    },
+    close: () => pool.terminate(),
+  };
 }
 
 /**
@@ -459,10 +374,13 @@ export function* datasetSteps(
   onProgress?: Progress,
 ): Steps<DatasetResult> {
   const { model, formats } = spec;
-  const c = model.config;
-  const streams = new StreamFactory(spec.seed);
-  const fakers = new FakerPool(
-    new Date(parseIsoDate(c.reference_date)! * DAY_MS),
+  const part = spec.part ?? WHOLE;
+  const encodings = spec.encodings ?? ["text"];
+  const [userFrom, userTo] = partRows(spec.users, ROW_BLOCK, part);
+  const [sessionFrom, sessionTo] = partRows(
+    spec.sessions,
+    SESSION_BLOCK,
+    part,
   );
   const shared = new SharedResourcePool();
   const encoders = new EncoderSet(
@@ -471,40 +389,60 @@ export function* datasetSteps(
       files: (n) => target.files(n),
       shared,
     },
-    spec.encodings ?? ["text"],
+    encodings,
   );
-  let turns: number;
+  // Workers pay off only with several units to share: fewer never change the bytes.
+  const sessionUnits = Math.ceil((sessionTo - sessionFrom) / UNIT);
+  const userUnits = userTables(formats).length
+    ? Math.ceil((userTo - userFrom) / UNIT)
+    : 0;
+  const workers = Math.min(
+    spec.workers ?? 1,
+    Math.max(sessionUnits, userUnits),
+  );
+  const executor = workers > 1
+    ? poolExecutor(
+      new GeneratorPool(workers, {
+        op: "init",
+        config: model.config,
+        seed: spec.seed,
+        users: spec.users,
+        formats,
+        encodings,
+      }),
+    )
+    : inlineExecutor(
+      new UnitRenderer({
+        model,
+        seed: spec.seed,
+        users: spec.users,
+        formats,
+      }),
+    );
+  let turns = 0;
   let results: SinkResult[];
   const writers: Record<string, string> = {};
   try {
     for (const f of formats) target.mkdir(f);
-    yield* writeDimensions(model, formats, encoders);
-    const users = yield* writeUsers(
-      spec,
-      streams,
-      fakers,
-      encoders,
-      onProgress,
-    );
-    const ctx: SessionContext = {
-      model,
-      streams,
-      userCat: users.userCat,
-      users: users.columns,
-      text: textTables(
-        c.dialogue.text,
-        c.dialogue.exchanges.map((x) => x.id),
-        productPool(streams, fakers),
-        c.population.countries.map((x) => x.currency),
-      ),
-      withText: formats.includes("raw"),
-    };
-    turns = yield* writeSessions(
-      spec,
-      ctx,
-      users.userRaw,
-      encoders,
-      onProgress,
+    yield* writeDimensions(model, formats, part, encoders);
+    const userWriters = yield* openAll(userTables(formats), encoders);
+    if (userWriters.length) {
+      yield* executor.run(
+        "users",
+        units(userFrom, userTo, ROW_BLOCK),
+        userWriters,
+        (u) => onProgress?.(u.to - userFrom, userTo - userFrom, "users"),
+      );
+    }
+    const sessionWriters = yield* openAll(sessionTables(formats), encoders);
+    yield* executor.run(
+      "sessions",
+      units(sessionFrom, sessionTo, SESSION_BLOCK),
+      sessionWriters,
+      (u, t) => {
+        turns += t;
+        onProgress?.(u.to - sessionFrom, sessionTo - sessionFrom, "sessions");
+      },
     );
     results = yield* encoders.closeAll();
     for (const e of encoders.used()) {
@@ -515,6 +453,7 @@ export function* datasetSteps(
     encoders.abortAll();
     throw e;
   } finally {
+    executor.close();
     shared.releaseAll();
   }
   const files: ManifestFile[] = [];
@@ -526,7 +465,11 @@ export function* datasetSteps(
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return {
     files,
-    counts: { users: spec.users, sessions: spec.sessions, turns },
+    counts: {
+      users: userTo - userFrom,
+      sessions: sessionTo - sessionFrom,
+      turns,
+    },
     writers,
   };
 }

@@ -33,6 +33,8 @@ import { collectVersions } from "./manifest/versions.ts";
 import { sha256Hex } from "./manifest/file_digest.ts";
 import { dataPackageJson } from "./manifest/datapackage.ts";
 import { checkUserMemory } from "./memory.ts";
+import type { Part } from "./shard/blocks.ts";
+import { PART_FILE, partManifestJson } from "./shard/part_manifest.ts";
 
 /** Options of {@linkcode runGenerate}. */
 export interface GenerateOptions {
@@ -52,6 +54,13 @@ export interface GenerateOptions {
    * is moved into place and a `CheckFailure` is thrown.
    */
   expectFingerprint?: string;
+  /**
+   * Write part `part` of the dataset (`--shard K/N`) with `part.json` and SHA256SUMS,
+   * instead of the whole dataset with its manifest.
+   */
+  part?: Part;
+  /** Generator workers (default 1; more need `runStepsAsync`, same bytes). */
+  workers?: number;
   /** Progress callback (sessions done, total). */
   onProgress?: (done: number, total: number, unit?: string) => void;
 }
@@ -109,6 +118,58 @@ function writeText(path: string, rel: string, text: string): ManifestFile {
     throw fsError("write", path, e);
   }
   return metadataEntry(rel, bytes);
+}
+
+/**
+ * Write a dataset's metadata into its staging folder: manifest.json, MANIFEST.md,
+ * datapackage.json, then SHA256SUMS over the data files and those three.
+ *
+ * @throws {UsageError} When a file cannot be written (named path).
+ */
+export function writeDatasetMetadata(
+  staged: StagedOutput,
+  manifest: Manifest,
+): void {
+  const meta = [
+    writeText(
+      staged.path("manifest.json"),
+      "manifest.json",
+      manifestJson(manifest),
+    ),
+    writeText(
+      staged.path("MANIFEST.md"),
+      "MANIFEST.md",
+      manifestMarkdown(manifest),
+    ),
+    writeText(
+      staged.path("datapackage.json"),
+      "datapackage.json",
+      dataPackageJson(manifest),
+    ),
+  ];
+  writeText(
+    staged.path("SHA256SUMS"),
+    "SHA256SUMS",
+    sha256sums([...manifest.files, ...meta]),
+  );
+}
+
+/** A part's metadata: part.json (its manifest), then SHA256SUMS over everything. */
+function writePartMetadata(
+  staged: StagedOutput,
+  manifest: Manifest,
+  part: Part,
+): void {
+  const meta = writeText(
+    staged.path(PART_FILE),
+    PART_FILE,
+    partManifestJson({ ...manifest, part }),
+  );
+  writeText(
+    staged.path("SHA256SUMS"),
+    "SHA256SUMS",
+    sha256sums([...manifest.files, meta]),
+  );
 }
 
 /** What {@linkcode runGenerate} returns. */
@@ -172,7 +233,7 @@ export function* generateSteps(opts: GenerateOptions): Steps<GenerateResult> {
   config.formats = orderedFormats(config.formats);
   const model = compileModel(config);
   // Before the staging folder exists: a run that cannot fit leaves nothing behind.
-  checkUserMemory(config.users, config.formats);
+  checkUserMemory(config.users);
   const staged = new StagedOutput(config.out, opts.force, opts.protect);
   try {
     const result = yield* datasetSteps(
@@ -183,6 +244,8 @@ export function* generateSteps(opts: GenerateOptions): Steps<GenerateResult> {
         users: config.users,
         formats: config.formats,
         encodings: config.encodings,
+        part: opts.part,
+        workers: opts.workers,
       },
       {
         files: (names) => names.map((r) => staged.path(r)),
@@ -212,28 +275,11 @@ export function* generateSteps(opts: GenerateOptions): Steps<GenerateResult> {
         `The regenerated dataset differs from the manifest's: fingerprint ${manifest.fingerprint}, manifest says ${opts.expectFingerprint}; nothing was written (run verify on the original folder for details)`,
       );
     }
-    const meta = [
-      writeText(
-        staged.path("manifest.json"),
-        "manifest.json",
-        manifestJson(manifest),
-      ),
-      writeText(
-        staged.path("MANIFEST.md"),
-        "MANIFEST.md",
-        manifestMarkdown(manifest),
-      ),
-      writeText(
-        staged.path("datapackage.json"),
-        "datapackage.json",
-        dataPackageJson(manifest),
-      ),
-    ];
-    writeText(
-      staged.path("SHA256SUMS"),
-      "SHA256SUMS",
-      sha256sums([...manifest.files, ...meta]),
-    );
+    if (opts.part) {
+      writePartMetadata(staged, manifest, opts.part);
+    } else {
+      writeDatasetMetadata(staged, manifest);
+    }
     // An interrupt that arrived while the metadata was written still counts.
     yield LAST_CHANCE;
     staged.commit();

@@ -677,7 +677,7 @@ export function* verifySteps(
   const inputs = manifestInputs(m);
   // Before reading any data file: a regeneration that cannot fit is refused up front.
   if (inputs.config) {
-    checkUserMemory(inputs.config.users, inputs.config.formats, "regenerate");
+    checkUserMemory(inputs.config.users, "regenerate");
   }
   const integ = yield* integrityCheck(dir, m, bytes);
   const errors: string[] = [];

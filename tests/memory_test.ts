@@ -12,13 +12,14 @@ import { compileModel } from "../lib/model/model.ts";
 import { StreamFactory } from "../lib/random/mod.ts";
 import { FakerPool } from "../lib/model/faker_pool.ts";
 import { generateUser } from "../lib/model/user.ts";
-import { rawUserFragment, RawUserTable } from "../lib/project/users.ts";
+import { RawUserColumns, rawUserFragment } from "../lib/project/users.ts";
+import { Population } from "../lib/model/population.ts";
 import { RowBatch } from "../lib/schema/row_batch.ts";
 import { RAW_TURN } from "../lib/schema/tables.ts";
 import { TextCells } from "../lib/encoding/text_cells.ts";
 import { DAY_MS, parseIsoDate } from "../lib/calendar/iso_date.ts";
 import {
-  BYTES_PER_USER_RAW,
+  BYTES_PER_USER,
   checkUserMemory,
   HEAP_RESERVE_BYTES,
   maxUsers,
@@ -66,7 +67,7 @@ function namedLimit(stderr: string): number {
 Deno.test("the documented maximum of users is refused up front: exit 2, one sentence, nothing on disk", () => {
   const { parent, out } = tempOut();
   try {
-    const r = generateWithHeap(4096, 100_000_000, out);
+    const r = generateWithHeap(512, 100_000_000, out);
     assert.equal(r.code, 2, r.stderr);
     const lines = r.stderr.split("\n").filter((l) =>
       l !== "" && !l.includes("Warning")
@@ -96,19 +97,20 @@ Deno.test("the user limit scales with --max-old-space-size; a run at the limit c
     assert.equal(large.code, 2, large.stderr);
     // 128 MiB more heap holds 128 MiB / (bytes per user) more users.
     const gained = namedLimit(large.stderr) - namedLimit(small.stderr);
-    const expected = 128 * MiB / BYTES_PER_USER_RAW;
+    const expected = 128 * MiB / BYTES_PER_USER;
     assert.ok(Math.abs(gained - expected) <= 1, `${gained} vs ${expected}`);
-    // A moderate count is refused under a small heap ...
-    const over = generateWithHeap(112, 110_000, out);
+    // A count just over the named limit is refused under a small heap ...
+    const limit = namedLimit(small.stderr);
+    const over = generateWithHeap(112, limit + 1, out);
     assert.equal(over.code, 2, over.stderr);
-    assert.match(over.stderr, /Cannot generate 110,000 users/);
+    assert.match(over.stderr, /Cannot generate [\d,]+ users/);
     assert.deepEqual(
       [...Deno.readDirSync(parent)],
       [],
       "no output, no .partial",
     );
     // ... and a count just under that limit runs to the end under the same heap.
-    const under = generateWithHeap(112, 100_000, out);
+    const under = generateWithHeap(112, limit, out);
     assert.equal(under.code, 0, under.stderr);
     assert.ok(Deno.statSync(`${out}/manifest.json`).isFile);
   } finally {
@@ -120,7 +122,7 @@ Deno.test("verify refuses a dataset whose users cannot fit, before reading its f
   const { dir, cleanup } = generateTemp({ sessions: 20, users: 30 });
   try {
     // 64 MiB of old space leaves no room beyond the fixed reserve.
-    assert.equal(maxUsers(["raw"], (64 + 96) * MiB), 0);
+    assert.equal(maxUsers((64 + 96) * MiB), 0);
     const r = runMain(
       ["--allow-read", "--allow-env", "--v8-flags=--max-old-space-size=64"],
       ["verify", dir],
@@ -134,17 +136,12 @@ Deno.test("verify refuses a dataset whose users cannot fit, before reading its f
 });
 
 Deno.test("maxUsers: heap limit minus the reserve, over the bytes per user", () => {
-  assert.equal(maxUsers(["raw"], HEAP_RESERVE_BYTES), 0);
-  assert.equal(maxUsers(["raw"], HEAP_RESERVE_BYTES - 1), 0);
-  assert.equal(
-    maxUsers(["raw", "star"], HEAP_RESERVE_BYTES + 1000 * BYTES_PER_USER_RAW),
-    1000,
-  );
-  // Without raw output far less is held per user.
-  assert.ok(maxUsers(["star"], 4192 * MiB) > maxUsers(["raw"], 4192 * MiB));
+  assert.equal(maxUsers(HEAP_RESERVE_BYTES), 0);
+  assert.equal(maxUsers(HEAP_RESERVE_BYTES - 1), 0);
+  assert.equal(maxUsers(HEAP_RESERVE_BYTES + 1000 * BYTES_PER_USER), 1000);
 });
 
-Deno.test("the compact user table gives every user's raw columns exactly", () => {
+Deno.test("users regenerated on demand give every user's raw columns exactly", () => {
   const config = effectiveConfig(
     loadConfig(`${ROOT}/config.yaml`).config,
     {},
@@ -155,40 +152,33 @@ Deno.test("the compact user table gives every user's raw columns exactly", () =>
   const fakers = new FakerPool(
     new Date(parseIsoDate(config.reference_date)! * DAY_MS),
   );
-  const n = 2 * 4096 + 17;
-  const device = new Int32Array(n);
-  const table = new RawUserTable(model, n, device);
-  const expected: Record<string, unknown>[] = [];
-  for (let u = 0; u < n; u++) {
-    const user = generateUser(model, streams, fakers, u);
-    device[u] = user.device;
-    table.add(u, user);
-    // The reference: the user's fields as a strict JSON parser reads them.
-    expected.push(JSON.parse(`{${rawUserFragment(model, user)}}`));
-  }
-  const batch = new RowBatch(RAW_TURN, n, table.dictionaries());
-  for (let u = 0; u < n; u++) table.fill(batch, u, u + 1, u);
+  const n = 700;
+  const population = new Population(model, streams, fakers, n);
+  const columns = new RawUserColumns(model, population);
+  const batch = new RowBatch(RAW_TURN, n, columns.dictionaries());
+  // Out of order and repeated, as sessions pick users (the cache must not mix them).
+  const order = Array.from({ length: n }, (_, i) => (i * 409) % n);
+  for (let r = 0; r < n; r++) columns.fill(batch, r, r + 1, order[r]);
   batch.length = n;
   const cells = new TextCells(RAW_TURN, { string: JSON.stringify, time: '"' });
-  for (let u = 0; u < n; u++) {
-    for (const [k, v] of Object.entries(expected[u])) {
+  // The reference: each user generated outright, its fields as a strict JSON parser
+  // reads them.
+  const other = new FakerPool(
+    new Date(parseIsoDate(config.reference_date)! * DAY_MS),
+  );
+  for (let r = 0; r < n; r++) {
+    const user = generateUser(model, new StreamFactory(99), other, order[r]);
+    const expected = JSON.parse(`{${rawUserFragment(model, user)}}`);
+    for (const [k, v] of Object.entries(expected)) {
       const c = batch.index(k);
-      assert.deepEqual(
-        JSON.parse(cells.cell(batch, c, u)),
-        v,
-        `user ${u} ${k}`,
-      );
+      assert.deepEqual(JSON.parse(cells.cell(batch, c, r)), v, `row ${r} ${k}`);
     }
   }
-  assert.throws(
-    () => table.add(0, generateUser(model, streams, fakers, 0)),
-    RangeError,
-  );
 });
 
 Deno.test("the refusal counts one user in the singular", () => {
   assert.throws(
-    () => checkUserMemory(1, ["raw"], "generate", HEAP_RESERVE_BYTES),
-    /^UsageError: Cannot generate 1 user: with raw output this process can hold at most 0 \(/,
+    () => checkUserMemory(1, "generate", HEAP_RESERVE_BYTES),
+    /^UsageError: Cannot generate 1 user: a generator thread can hold at most 0 \(/,
   );
 });

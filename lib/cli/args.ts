@@ -15,6 +15,7 @@ import {
   MAX_USERS,
 } from "../config/schema.ts";
 import { UsageError } from "../errors.ts";
+import { parsePart, type Part } from "../shard/blocks.ts";
 import type { Overrides } from "../config/effective.ts";
 import { FORMAT_FILES } from "../schema/tables.ts";
 import {
@@ -24,7 +25,15 @@ import {
 } from "../manifest/read_manifest.ts";
 
 /** Commands (docs/design.md §2). */
-export const COMMANDS = ["generate", "verify", "validate", "bench"] as const;
+export const COMMANDS = [
+  "generate",
+  "verify",
+  "validate",
+  "bench",
+  "merge",
+] as const;
+/** Largest `--workers`. */
+export const MAX_WORKERS = 256;
 /** One command. */
 export type Command = typeof COMMANDS[number];
 
@@ -72,6 +81,13 @@ export interface CliArgs {
   overrides: Overrides;
   /** Positional arguments after the command (e.g. a folder). */
   positionals: string[];
+  /**
+   * `--workers N` (generate): generator threads, 1..256; undefined: one per
+   * available core. Any count gives the same bytes.
+   */
+  workers?: number;
+  /** `--shard K/N` (generate): write part K of N (1-based) instead of a dataset. */
+  shard?: Part;
 }
 
 /**
@@ -120,6 +136,10 @@ Usage:
   deno run -P main.ts validate [DIR]         test DIR's data against its configured
                                              model; writes validation.md and .json
                                              into DIR, or into --report R
+  deno run -P main.ts merge PART... --out DIR
+                                             combine the part folders of a
+                                             --shard run into one dataset, the
+                                             same bytes as a single run
   deno run -P main.ts bench [DIR]            time the reference queries on DIR's
                                              raw, star and snowflake (text and
                                              Parquet files) in DuckDB and check
@@ -143,6 +163,12 @@ Options (flags override config.yaml; the manifest records the effective values):
                     text): text is raw JSONL and star/snowflake CSV; parquet
                     writes every table as zstd Parquet (raw/turns.parquet,
                     star/fact_turn.parquet, ...), fingerprinted like the text
+  --workers N       generator threads, 1..${MAX_WORKERS} (default: one per core);
+                    any count writes the same bytes
+  --shard K/N       write part K of N (1-based) into --out: its share of every
+                    table's rows (whole blocks of 8,192 sessions, 122,880 users
+                    or dimension rows) as files readable in place, with part.json
+                    and SHA256SUMS; merge the N part folders into the dataset
   --force           replace an existing chatsynth dataset folder (only once the new one
                     is complete; never a folder holding other files)
   --validate        run validate on the new dataset right after generating
@@ -291,6 +317,8 @@ export function parseCli(argv: string[]): CliArgs {
         out: { type: "string" },
         formats: { type: "string" },
         encoding: { type: "string" },
+        workers: { type: "string" },
+        shard: { type: "string" },
         force: { type: "boolean" },
         validate: { type: "boolean" },
         "from-manifest": { type: "string" },
@@ -349,7 +377,39 @@ export function parseCli(argv: string[]): CliArgs {
       } (see --help)`,
     );
   }
-  if (command !== "generate") {
+  if (command === "merge") {
+    if (positionals.length === 0) {
+      throw new UsageError(
+        "merge takes the part folders to combine (merge PART_DIR... --out DIR), received none",
+      );
+    }
+    if (v.out === undefined) {
+      throw new UsageError(
+        "merge needs --out DIR: the folder to write the merged dataset to",
+      );
+    }
+    for (
+      const flag of [
+        "sessions",
+        "users",
+        "seed",
+        "formats",
+        "encoding",
+        "config",
+        "validate",
+        "from-manifest",
+        "workers",
+        "shard",
+      ] as const
+    ) {
+      if (v[flag] !== undefined) {
+        throw new UsageError(
+          `--${flag} does not apply to merge: the parts' part.json files fix every input`,
+        );
+      }
+    }
+  }
+  if (command !== "generate" && command !== "merge") {
     if (positionals.length > 1) {
       throw new UsageError(
         `${command} takes one folder, received ${positionals.length}: ${
@@ -369,10 +429,13 @@ export function parseCli(argv: string[]): CliArgs {
         "config",
         "validate",
         "from-manifest",
+        "workers",
+        "shard",
       ] as const
     ) {
       // bench --force replaces an existing --db file (checked below).
       if (flag === "force" && command === "bench") continue;
+
       if (v[flag] !== undefined) {
         throw new UsageError(
           `--${flag} does not apply to ${command}: it reads everything from the dataset's manifest.json`,
@@ -491,6 +554,30 @@ export function parseCli(argv: string[]): CliArgs {
       }
     }
   }
+  let workers: number | undefined;
+  if (v.workers !== undefined) {
+    if (
+      !/^\d+$/.test(v.workers) || +v.workers < 1 || +v.workers > MAX_WORKERS
+    ) {
+      throw new UsageError(
+        `Invalid value for --workers: expected an integer from 1 to ${MAX_WORKERS}, received "${v.workers}"`,
+      );
+    }
+    workers = Number(v.workers);
+  }
+  let shard: Part | undefined;
+  if (v.shard !== undefined) {
+    const p = parsePart(v.shard);
+    if (typeof p === "string") throw new UsageError(p);
+    shard = p;
+    if (v["from-manifest"] !== undefined || v.validate) {
+      throw new UsageError(
+        `--shard ${v.shard} cannot be combined with --${
+          v.validate ? "validate" : "from-manifest"
+        }: a part is not a dataset until merged (merge PART_DIR... --out DIR)`,
+      );
+    }
+  }
   if (v.out !== undefined && v.out.trim() === "") {
     throw new UsageError("Invalid value for --out: the folder name is empty");
   }
@@ -522,5 +609,7 @@ export function parseCli(argv: string[]): CliArgs {
       out: v.out,
     },
     positionals,
+    ...(workers !== undefined ? { workers } : {}),
+    ...(shard !== undefined ? { shard } : {}),
   };
 }

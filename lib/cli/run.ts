@@ -16,6 +16,7 @@ import { createProgress } from "./progress.ts";
 import { CheckFailure, Interrupted, UsageError } from "../errors.ts";
 import { formatVerifyReport, verifySteps } from "../verify.ts";
 import { runInterruptible } from "./interrupt.ts";
+import { mergeSteps } from "../shard/merge.ts";
 import { guardBrokenPipes, stderr, stdout } from "./terminal.ts";
 import {
   ReportNotWritten,
@@ -126,6 +127,8 @@ async function generateCommand(args: CliArgs): Promise<number> {
       force: args.force,
       protect,
       expectFingerprint: expected,
+      part: args.shard,
+      workers: args.workers ?? defaultWorkers(),
       onProgress: progress.update,
     }));
   } finally {
@@ -142,8 +145,11 @@ async function generateCommand(args: CliArgs): Promise<number> {
       : ` as ${
         encodings.map((e) => e === "parquet" ? "Parquet" : e).join(" and ")
       }`;
+    const partOf = args.shard
+      ? `part ${args.shard.index} of ${args.shard.count}: `
+      : "";
     stdout.line(
-      `Wrote ${counted(manifest.counts.sessions, "session")}, ${
+      `Wrote ${partOf}${counted(manifest.counts.sessions, "session")}, ${
         counted(manifest.counts.turns, "turn")
       }, ${counted(manifest.counts.users, "user")} to ${folderShown(out)} (${
         manifest.formats.join(", ")
@@ -151,7 +157,13 @@ async function generateCommand(args: CliArgs): Promise<number> {
         counted(bytes, "byte")
       })`,
     );
-    stdout.line(`Dataset fingerprint ${manifest.fingerprint}`);
+    if (args.shard) {
+      stdout.line(
+        `Part manifest ${
+          inFolder(out, "part.json")
+        }; merge the ${args.shard.count} part folders with: merge PART... --out DIR`,
+      );
+    } else stdout.line(`Dataset fingerprint ${manifest.fingerprint}`);
   }
   // generateSteps has already refused (CheckFailure, exit 1) a fingerprint that
   // differs from the expected one, before writing anything.
@@ -164,6 +176,50 @@ async function generateCommand(args: CliArgs): Promise<number> {
     reportDir(args.report) ?? out,
     args.quiet,
   );
+}
+
+/** Generator workers when `--workers` is not given: one per available core. */
+function defaultWorkers(): number {
+  return Math.max(1, navigator.hardwareConcurrency || 1);
+}
+
+async function mergeCommand(args: CliArgs): Promise<number> {
+  const progress = createProgress(
+    !args.quiet && Deno.stderr.isTerminal(),
+    "Merging",
+  );
+  let result;
+  try {
+    result = await runInterruptible(mergeSteps({
+      parts: args.positionals.map(trimSlashes),
+      out: trimSlashes(args.overrides.out!),
+      force: args.force,
+      onProgress: progress.update,
+    }));
+  } catch (e) {
+    if (!(e instanceof Interrupted)) throw e;
+    throw new Interrupted(
+      e.signal,
+      `Interrupted by ${e.signal}: the merge's unfinished files were removed and "${args.overrides.out}" was left as it was`,
+    );
+  } finally {
+    progress.done();
+  }
+  for (const n of result.notes) stderr.line(`note: ${n}`);
+  if (!args.quiet) {
+    const m = result.manifest;
+    stdout.line(
+      `Merged ${counted(args.positionals.length, "part")} into ${
+        folderShown(result.out)
+      } (${counted(m.counts.sessions, "session")}, ${
+        counted(m.counts.turns, "turn")
+      }, ${counted(m.counts.users, "user")}; ${
+        counted(m.files.length, "file")
+      })`,
+    );
+    stdout.line(`Dataset fingerprint ${m.fingerprint}`);
+  }
+  return 0;
 }
 
 function validateCommand(args: CliArgs): Promise<number> {
@@ -324,6 +380,8 @@ async function runCommandLine(argv: string[]): Promise<number> {
         return await verifyCommand(args);
       case "validate":
         return await validateCommand(args);
+      case "merge":
+        return await mergeCommand(args);
       case "bench": {
         // Loaded on demand: DuckDB's native library and the chart renderer (vega)
         // take a quarter of a second to load, which the other commands never need.

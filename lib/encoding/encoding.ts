@@ -30,6 +30,21 @@ export interface TableEncoder {
    * undefined. Bounds the memory such work holds.
    */
   drain?(): Promise<void> | undefined;
+  /**
+   * End the current row group here, for encodings that have them (no-op when it
+   * holds no rows); row counts start again from this point. Called at the start of
+   * every block (`shard/blocks.ts`), so a block's row groups depend only on its rows.
+   */
+  cut?(): void;
+  /**
+   * Append rows already encoded by this encoding elsewhere (a generator worker): the
+   * exact bytes {@linkcode TableEncoder.write} would have produced for them.
+   * Line-oriented text encodings have it.
+   *
+   * @param bytes UTF-8 lines, each ending in "\n".
+   * @param rows Lines in `bytes`.
+   */
+  writeEncoded?(bytes: Uint8Array, rows: number): void;
 }
 
 /**

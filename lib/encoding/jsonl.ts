@@ -40,6 +40,15 @@ class JsonlEncoder implements TableEncoder {
     return stepsOf(this.#sink.close());
   }
 
+  writeEncoded(bytes: Uint8Array, rows: number): void {
+    if (!this.#sink.append) {
+      throw new Error(
+        "Cannot append encoded rows to a sink that compares lines",
+      );
+    }
+    this.#sink.append(bytes, rows);
+  }
+
   abort(): void {
     this.#sink.abort();
   }

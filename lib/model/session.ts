@@ -8,7 +8,6 @@
 import type { Model } from "./model.ts";
 import {
   betaVariate,
-  type Categorical,
   lognormal,
   normal,
   type StreamFactory,
@@ -28,6 +27,7 @@ import {
 } from "./text.ts";
 import { CLARIFY, HANDOFF, REPHRASE as REPHRASE_ACT } from "./dialogue_acts.ts";
 import type { Exchange } from "./dialogue.ts";
+import type { Population } from "./population.ts";
 
 /** Slot values of the goal being generated (reset when a goal opens). */
 const slots: TurnSlots = new Array(SLOT_NAMES.length).fill(undefined);
@@ -98,6 +98,8 @@ export class SessionRecord {
   channel = 0;
   /** Index into `population.devices` (the user's device). */
   device = 0;
+  /** Index into the model's `timeZones` (the user's zone). */
+  zone = 0;
   /** Session start, ms since 1970-01-01T00:00:00Z (= first user message). */
   startMs = 0;
   /** Last bot response time, ms since epoch. */
@@ -185,47 +187,14 @@ export class SessionRecord {
   }
 }
 
-/**
- * What sessions read of each user, one array per attribute, by user index (12 bytes
- * per user). The user's language follows from the country (`languageOfCountry`).
- */
-export interface UserColumns {
-  /** Index into `population.devices`. */
-  device: Int32Array;
-  /** Index into `population.countries` (language, money format of `{amount}`). */
-  country: Int32Array;
-  /** Index into the model's `timeZones`. */
-  zone: Int32Array;
-}
-
-/**
- * Empty {@linkcode UserColumns} for `n` users.
- *
- * @example
- * ```ts
- * import { ok } from "node:assert";
- * import { userColumns } from "./session.ts";
- * ok(userColumns(3).zone.length === 3);
- * ```
- */
-export function userColumns(n: number): UserColumns {
-  return {
-    device: new Int32Array(n),
-    country: new Int32Array(n),
-    zone: new Int32Array(n),
-  };
-}
-
 /** Per-run inputs of {@linkcode generateSession} besides the model. */
 export interface SessionContext {
   /** The compiled model of the run. */
   model: Model;
   /** Random streams of the dataset seed. */
   streams: StreamFactory;
-  /** Session → user table over activity weights (see `userActivityWeight`). */
-  userCat: Categorical;
-  /** What sessions read of each user, by user index. */
-  users: UserColumns;
+  /** The users: who a session picks, and that user's device, country and zone. */
+  population: Population;
   /** Compiled text templates and the product name pool. */
   text: TextTables;
   /**
@@ -253,15 +222,17 @@ export interface SessionContext {
  * import { effectiveConfig } from "../config/effective.ts";
  * import { compileModel } from "./model.ts";
  * import { textTables } from "./text.ts";
- * import { Categorical, StreamFactory } from "../random/mod.ts";
+ * import { StreamFactory } from "../random/mod.ts";
+ * import { Population } from "./population.ts";
+ * import { FakerPool } from "./faker_pool.ts";
  * const text = Deno.readTextFileSync("config.yaml");
  * const model = compileModel(effectiveConfig(parseConfig(text, "config.yaml"), {}, "config.yaml"));
  * const c = model.config;
+ * const streams = new StreamFactory(7);
  * const ctx = {
  *   model,
- *   streams: new StreamFactory(7),
- *   userCat: new Categorical([1]), // one user: device, country and zone 0
- *   users: userColumns(1),
+ *   streams,
+ *   population: new Population(model, streams, new FakerPool(new Date(0)), 1),
  *   text: textTables(
  *     c.dialogue.text,
  *     c.dialogue.exchanges.map((x) => x.id),
@@ -291,11 +262,13 @@ export function generateSession(
     ? ctx.streams.stream("session.text", index)
     : undefined;
   out.sessionKey = index + 1;
-  const user = ctx.userCat.sample(rng);
+  const user = ctx.population.sample(rng);
   out.user = user;
-  const country = ctx.users.country[user];
-  out.device = ctx.users.device[user];
-  const cell = model.zoneStartCells[ctx.users.zone[user]].sample(rng);
+  const who = ctx.population.core(user);
+  const country = who.country;
+  out.device = who.device;
+  out.zone = who.zone;
+  const cell = model.zoneStartCells[who.zone].sample(rng);
   out.startMs = model.calendarStartDay * DAY_MS + cell * CELL_MS +
     Math.floor(rng.next() * CELL_MS);
   out.channel = model.channelGivenDevice[out.device].sample(rng);

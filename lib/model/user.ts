@@ -62,6 +62,62 @@ export function userActivityLogWeight(
   );
 }
 
+/** What a session needs of its user: device, country and time zone (indices). */
+export interface UserCore {
+  /** Index into `population.devices`. */
+  device: number;
+  /** Index into `population.countries`. */
+  country: number;
+  /** Index into the model's `timeZones`. */
+  zone: number;
+}
+
+/** User `index`'s time zone, one of `country`'s, from stream ("user.zone", index). */
+function userZone(
+  model: Model,
+  streams: StreamFactory,
+  index: number,
+  country: number,
+): number {
+  const rng = streams.stream("user.zone", index);
+  return model.countryZones[country][model.countryZoneCat[country].sample(rng)];
+}
+
+/**
+ * Device, country and time zone of user `index`: the same values as
+ * {@linkcode generateUser}'s, without drawing the rest (about 1 µs instead of 9).
+ *
+ * @param out Record filled and returned (reused by callers on the hot path).
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { parseConfig } from "../config/load.ts";
+ * import { effectiveConfig } from "../config/effective.ts";
+ * import { compileModel } from "./model.ts";
+ * import { StreamFactory } from "../random/mod.ts";
+ * import { FakerPool } from "./faker_pool.ts";
+ * const text = Deno.readTextFileSync("config.yaml");
+ * const model = compileModel(effectiveConfig(parseConfig(text, "config.yaml"), {}, "config.yaml"));
+ * const streams = new StreamFactory(3);
+ * const full = generateUser(model, streams, new FakerPool(new Date(0)), 41);
+ * const core = userCore(model, streams, 41, { device: 0, country: 0, zone: 0 });
+ * strictEqual(core.zone, full.zone);
+ * strictEqual(core.country, full.country);
+ * ```
+ */
+export function userCore(
+  model: Model,
+  streams: StreamFactory,
+  index: number,
+  out: UserCore,
+): UserCore {
+  const rng = streams.stream("user", index);
+  out.device = model.deviceCat.sample(rng);
+  out.country = model.countryCat.sample(rng);
+  out.zone = userZone(model, streams, index, out.country);
+  return out;
+}
+
 /** The reserved domain of every e-mail address (RFC 2606). */
 export const EMAIL_DOMAIN = "example.com";
 
@@ -95,8 +151,10 @@ export function userEmail(fakerEmail: string, userKey: number): string {
 /**
  * Generate user `index` (0-based). Draw order in stream ("user", index): device,
  * country, age, tenure, then Faker's first name, last name, the locale's name
- * pattern (only when it has several) and the e-mail's separator and number, then the
- * time zone from the country's list (last, so the other fields keep their values).
+ * pattern (only when it has several) and the e-mail's separator and number. The time
+ * zone, one of the country's, comes from its own stream ("user.zone", index): with
+ * device and country (the first two draws) it is all a session needs of its user, and
+ * {@linkcode userCore} draws those three without Faker.
  */
 export function generateUser(
   model: Model,
@@ -134,8 +192,7 @@ export function generateUser(
     lastName: romanizeHangul(lastName),
     provider: EMAIL_DOMAIN,
   });
-  const zone =
-    model.countryZones[country][model.countryZoneCat[country].sample(rng)];
+  const zone = userZone(model, streams, index, country);
   return {
     userKey: index + 1,
     name,

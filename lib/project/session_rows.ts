@@ -14,7 +14,7 @@ import { utcOffsetMinutes } from "../calendar/time_zone.ts";
 import { ACT_NAMES } from "../model/dialogue_acts.ts";
 import { RowBatch } from "../schema/row_batch.ts";
 import { FACT_SESSION, FACT_TURN, RAW_TURN } from "../schema/tables.ts";
-import type { RawUserTable } from "./users.ts";
+import type { RawUserColumns } from "./users.ts";
 
 const MINUTE_MS = 60_000;
 
@@ -111,7 +111,7 @@ export interface SessionTables {
   /** Fill `fact_session` and `fact_turn` (star and snowflake). */
   facts: boolean;
   /** Fill the raw turn rows, with each user's columns from this table. */
-  raw?: RawUserTable;
+  raw?: RawUserColumns;
 }
 
 /**
@@ -145,7 +145,7 @@ export class SessionBatches {
   #dateKeys: Int32Array;
   #firstDay: number;
   #zones: string[];
-  #users: RawUserTable | undefined;
+  #users: RawUserColumns | undefined;
   #fs: Record<typeof SESSION_COLUMNS[number], number> | undefined;
   #ft: Record<typeof TURN_COLUMNS[number], number> | undefined;
   #rw: Record<typeof RAW_COLUMNS[number], number> | undefined;

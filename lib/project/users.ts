@@ -9,6 +9,7 @@ import { dayParts, formatIsoDate } from "../calendar/iso_date.ts";
 import type { CellValue } from "./csv_row.ts";
 import { localeLanguage } from "../model/text.ts";
 import type { RowBatch } from "../schema/row_batch.ts";
+import type { Population } from "../model/population.ts";
 
 /** Star `dim_user` row: country, region, age band and device denormalized. */
 export function starUserRow(
@@ -82,19 +83,9 @@ export function rawUserFragment(model: Model, u: UserRecord): string {
   }"`;
 }
 
-/** Users per text chunk of {@linkcode RawUserTable}. */
-const CHUNK_USERS = 4096;
-
 /**
- * What the raw log repeats of each user on every turn, held compactly: small
- * attributes in typed arrays (off the JavaScript heap), and the names and e-mails
- * joined into one flat string per 4,096 users (a string per user, as Faker makes
- * them, costs about 250 bytes of heap each). {@linkcode RawUserTable.fill} writes a
- * user's columns into a raw turn row.
- *
- * Memory per user: the name and the e-mail, one byte per character when no
- * character of its 4,096-user chunk is above U+00FF (two otherwise), and 28 bytes of
- * typed arrays.
+ * What the raw log repeats of each user on every turn: the user's columns of a raw
+ * turn row, from the population's on-demand records (nothing is held per user).
  *
  * @example
  * ```ts
@@ -102,59 +93,33 @@ const CHUNK_USERS = 4096;
  * import { parseConfig } from "../config/load.ts";
  * import { effectiveConfig } from "../config/effective.ts";
  * import { compileModel } from "../model/model.ts";
+ * import { Population } from "../model/population.ts";
+ * import { FakerPool } from "../model/faker_pool.ts";
+ * import { StreamFactory } from "../random/mod.ts";
  * import { RowBatch } from "../schema/row_batch.ts";
  * import { RAW_TURN } from "../schema/tables.ts";
  * const text = Deno.readTextFileSync("config.yaml");
  * const model = compileModel(effectiveConfig(parseConfig(text, "config.yaml"), {}, "config.yaml"));
- * const table = new RawUserTable(model, 1, Int32Array.from([0]));
- * table.add(0, {
- *   userKey: 1, name: "三輪 蓮", email: "ren1@example.com", age: 30, ageBand: 0,
- *   device: 0, country: 0, tenureDays: 10, signupDay: model.calendarStartDay - 10, zone: 0,
- * });
- * const b = new RowBatch(RAW_TURN, 1, table.dictionaries());
- * table.fill(b, 0, 1, 0);
- * strictEqual(b.text(b.index("user_email"), 0), "ren1@example.com");
- * strictEqual(b.numbers[b.index("user_signup_date")]![0], model.calendarStartDay - 10);
+ * const people = new Population(model, new StreamFactory(1), new FakerPool(new Date(0)), 3);
+ * const columns = new RawUserColumns(model, people);
+ * const b = new RowBatch(RAW_TURN, 2, columns.dictionaries());
+ * columns.fill(b, 0, 2, 2);
+ * strictEqual(b.text(b.index("user_email"), 1), people.record(2).email);
+ * strictEqual(b.numbers[b.index("user_id")]![0], 3);
  * ```
  */
-export class RawUserTable {
-  #calendarStart: number;
-  #device: Int32Array;
-  #age: Int32Array;
-  #ageBand: Int32Array;
-  #country: Int32Array;
-  #tenureDays: Float64Array;
-  /** Per user: end of its name and e-mail within its chunk, and its name's length. */
-  #end: Uint32Array;
-  #nameLength: Uint32Array;
-  /** Joined chunks, and the parts of the chunk being filled. */
-  #chunks: string[] = [];
-  #pending: string[] = [];
-  #pendingLength = 0;
-  #filled = 0;
-  /** The last user written and its name and e-mail (a session's turns repeat them). */
-  #lastUser = -1;
-  #lastName = "";
-  #lastEmail = "";
+export class RawUserColumns {
+  #population: Population;
   #dictionaries: Record<string, string[]>;
   #cols: number[] | undefined;
 
   /**
-   * Room for `users` users, added in index order.
+   * The raw user columns of `population`'s users.
    *
    * @param model Compiled model (labels of age bands, countries, devices).
-   * @param users Users to hold, count.
-   * @param device Device index by user index, filled by the caller (shared, not copied).
    */
-  constructor(model: Model, users: number, device: Int32Array) {
-    this.#calendarStart = model.calendarStartDay;
-    this.#device = device;
-    this.#age = new Int32Array(users);
-    this.#ageBand = new Int32Array(users);
-    this.#country = new Int32Array(users);
-    this.#tenureDays = new Float64Array(users);
-    this.#end = new Uint32Array(users);
-    this.#nameLength = new Uint32Array(users);
+  constructor(model: Model, population: Population) {
+    this.#population = population;
     const p = model.config.population;
     const countries = p.countries;
     this.#dictionaries = {
@@ -172,49 +137,6 @@ export class RawUserTable {
   /** Dictionaries of the raw user columns, for the raw batch (by column name). */
   dictionaries(): Record<string, readonly string[]> {
     return this.#dictionaries;
-  }
-
-  /**
-   * Record user `u`; users must be added in index order 0, 1, 2, …
-   *
-   * @throws {RangeError} When `u` is not the next index.
-   */
-  add(index: number, u: UserRecord): void {
-    if (index !== this.#filled) {
-      throw new RangeError(
-        `Cannot add user ${index} to the raw user table: expected user ${this.#filled}`,
-      );
-    }
-    this.#age[index] = u.age;
-    this.#ageBand[index] = u.ageBand;
-    this.#country[index] = u.country;
-    this.#tenureDays[index] = u.tenureDays;
-    this.#pending.push(u.name, u.email);
-    this.#pendingLength += u.name.length + u.email.length;
-    this.#end[index] = this.#pendingLength;
-    this.#nameLength[index] = u.name.length;
-    this.#filled++;
-    if (this.#filled % CHUNK_USERS === 0) this.#seal();
-  }
-
-  /** Join the pending parts into one flat chunk string. */
-  #seal(): void {
-    if (this.#pending.length === 0) return;
-    this.#chunks.push(this.#pending.join(""));
-    this.#pending = [];
-    this.#pendingLength = 0;
-  }
-
-  /** Name and e-mail of user `u` (after the last {@linkcode add}). */
-  #lookUp(u: number): void {
-    if (u === this.#lastUser) return;
-    if (this.#pending.length) this.#seal();
-    const chunk = this.#chunks[Math.floor(u / CHUNK_USERS)];
-    const start = u % CHUNK_USERS === 0 ? 0 : this.#end[u - 1];
-    const nameEnd = start + this.#nameLength[u];
-    this.#lastUser = u;
-    this.#lastName = chunk.slice(start, nameEnd);
-    this.#lastEmail = chunk.slice(nameEnd, this.#end[u]);
   }
 
   /**
@@ -239,19 +161,17 @@ export class RawUserTable {
       "user_tenure_days",
       "user_signup_date",
     ].map((n) => b.index(n));
-    this.#lookUp(u);
-    const country = this.#country[u], device = this.#device[u];
-    const tenure = this.#tenureDays[u];
+    const r = this.#population.record(u);
     const num = b.numbers, codes = b.codes;
-    num[k[0]]!.fill(u + 1, from, to);
-    b.texts[k[1]]!.fill(this.#lastName, from, to);
-    b.texts[k[2]]!.fill(this.#lastEmail, from, to);
-    num[k[3]]!.fill(this.#age[u], from, to);
-    codes[k[4]]!.fill(this.#ageBand[u], from, to);
-    for (let c = 5; c <= 9; c++) codes[k[c]]!.fill(country, from, to);
-    codes[k[10]]!.fill(device, from, to);
-    codes[k[11]]!.fill(device, from, to);
-    num[k[12]]!.fill(tenure, from, to);
-    num[k[13]]!.fill(this.#calendarStart - tenure, from, to);
+    num[k[0]]!.fill(r.userKey, from, to);
+    b.texts[k[1]]!.fill(r.name, from, to);
+    b.texts[k[2]]!.fill(r.email, from, to);
+    num[k[3]]!.fill(r.age, from, to);
+    codes[k[4]]!.fill(r.ageBand, from, to);
+    for (let c = 5; c <= 9; c++) codes[k[c]]!.fill(r.country, from, to);
+    codes[k[10]]!.fill(r.device, from, to);
+    codes[k[11]]!.fill(r.device, from, to);
+    num[k[12]]!.fill(r.tenureDays, from, to);
+    num[k[13]]!.fill(r.signupDay, from, to);
   }
 }

@@ -34,6 +34,11 @@ export interface SinkResult {
 export interface RowSink {
   /** Append one row (without its line ending). */
   row(line: string): void;
+  /**
+   * Append `rows` lines already encoded as UTF-8 (each ending in "\n"), after the
+   * lines before; sinks that only compare lines (verify) do not take bytes.
+   */
+  append?(bytes: Uint8Array, rows: number): void;
   /** Finish and report size, rows and digest. */
   close(): SinkResult;
   /** Release resources after a failure. */
@@ -122,6 +127,14 @@ export class FileSink implements RowSink {
     this.#chars += line.length + 1;
     this.#rows++;
     if (this.#chars >= FLUSH_CHARS) this.#flush();
+  }
+
+  append(bytes: Uint8Array, rows: number): void {
+    this.#flush();
+    this.#hash.update(bytes);
+    for (const f of this.#files) writeAll(f, bytes);
+    this.#bytes += bytes.length;
+    this.#rows += rows;
   }
 
   #flush(): void {

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { type Column, sqlType, type Table } from "../schema/table.ts";
+import { sqlType, type Table } from "../schema/table.ts";
 
 export { sqlType };
 import { RAW_TURN, SNOWFLAKE_TABLES, STAR_TABLES } from "../schema/tables.ts";

@@ -1,0 +1,133 @@
+/**
+ * A pool of generator workers (`--workers N`): units go out round-robin, answers are
+ * taken back in unit order, so the files are written exactly as one thread would
+ * write them (docs/design.md §12).
+ *
+ * @module
+ */
+import { awaitStep, type Steps } from "../steps.ts";
+import type { Unit } from "../shard/blocks.ts";
+import type { UnitReply, UnitRequest, WorkerInit } from "./worker.ts";
+
+/** Units in flight per worker: one being rendered, one waiting behind it. */
+export const IN_FLIGHT_PER_WORKER = 2;
+
+/** One worker thread and its unanswered requests, in order. */
+class GeneratorThread {
+  readonly #worker: Worker;
+  readonly #waiting: ((r: UnitReply) => void)[] = [];
+  #dead: string | undefined;
+  /** The answer to the run's set-up (an error when the worker could not start). */
+  readonly ready: Promise<UnitReply>;
+
+  constructor(init: WorkerInit) {
+    this.#worker = new Worker(new URL("./worker.ts", import.meta.url), {
+      type: "module",
+    });
+    this.#worker.onmessage = (e: MessageEvent<UnitReply>) => {
+      this.#waiting.shift()?.(e.data);
+    };
+    this.#worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      this.#fail(`a generator worker failed: ${e.message}`);
+    };
+    this.ready = this.#send(init);
+  }
+
+  #fail(why: string): void {
+    this.#dead ??= why;
+    for (const cb of this.#waiting.splice(0)) cb({ ok: false, error: why });
+  }
+
+  #send(m: WorkerInit | UnitRequest): Promise<UnitReply> {
+    return new Promise((resolve) => {
+      if (this.#dead !== undefined) {
+        resolve({ ok: false, error: this.#dead });
+        return;
+      }
+      this.#waiting.push(resolve);
+      this.#worker.postMessage(m);
+    });
+  }
+
+  /** Render a unit; the promise resolves with the answer, in request order. */
+  render(kind: UnitRequest["kind"], u: Unit): Promise<UnitReply> {
+    return this.#send({ op: "unit", kind, from: u.from, to: u.to });
+  }
+
+  terminate(): void {
+    this.#worker.terminate();
+    this.#fail("the generator workers were stopped");
+  }
+}
+
+/**
+ * `n` generator workers of one run.
+ *
+ * @example
+ * ```ts
+ * // Used by `datasetSteps` when `workers` > 1; see tests/workers_test.ts.
+ * import { IN_FLIGHT_PER_WORKER } from "./pool.ts";
+ * if (IN_FLIGHT_PER_WORKER < 2) throw new Error("A worker would wait for its next unit");
+ * ```
+ */
+export class GeneratorPool {
+  readonly #threads: GeneratorThread[];
+  #started = false;
+
+  /**
+   * Start `n` workers on the run `init`.
+   *
+   * @param n Workers, ≥ 1.
+   */
+  constructor(n: number, init: WorkerInit) {
+    this.#threads = [];
+    for (let i = 0; i < n; i++) this.#threads.push(new GeneratorThread(init));
+  }
+
+  /** Workers, count. */
+  get size(): number {
+    return this.#threads.length;
+  }
+
+  /**
+   * Render `all` units of `kind`, handing each answer to `apply` in unit order; at
+   * most {@linkcode IN_FLIGHT_PER_WORKER} units per worker are in flight, so memory
+   * does not grow with the run. Yields (a step) after each unit applied.
+   *
+   * @throws {Error} When a worker fails (its message).
+   */
+  *run(
+    kind: UnitRequest["kind"],
+    all: Iterable<Unit>,
+    apply: (u: Unit, r: Extract<UnitReply, { ok: true }>) => Steps<void>,
+  ): Steps<void> {
+    if (!this.#started) {
+      for (const t of this.#threads) {
+        const r = yield* awaitStep(t.ready);
+        if (!r.ok) throw new Error(r.error);
+      }
+      this.#started = true;
+    }
+    const queue: { unit: Unit; reply: Promise<UnitReply> }[] = [];
+    const limit = IN_FLIGHT_PER_WORKER * this.#threads.length;
+    let next = 0;
+    const take = function* (): Steps<void> {
+      const { unit, reply } = queue.shift()!;
+      const r = yield* awaitStep(reply);
+      if (!r.ok) throw new Error(r.error);
+      yield* apply(unit, r);
+    };
+    for (const u of all) {
+      if (queue.length >= limit) yield* take();
+      const thread = this.#threads[next++ % this.#threads.length];
+      queue.push({ unit: u, reply: thread.render(kind, u) });
+    }
+    while (queue.length) yield* take();
+  }
+
+  /** Stop every worker (idempotent). */
+  terminate(): void {
+    for (const t of this.#threads) t.terminate();
+  }
+}

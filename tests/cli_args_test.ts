@@ -137,15 +137,15 @@ bad(
 );
 bad(
   ["foo"],
-  'Unknown command or argument "foo"; commands: generate, verify, validate, bench (see --help)',
+  'Unknown command or argument "foo"; commands: generate, verify, validate, bench, merge (see --help)',
 );
 bad(
   ["generate", "--sessions", "5", "extra"],
-  'Unknown command or argument "extra"; commands: generate, verify, validate, bench (see --help)',
+  'Unknown command or argument "extra"; commands: generate, verify, validate, bench, merge (see --help)',
 );
 bad(
   ["--force", "yes"],
-  'Unknown command or argument "yes"; commands: generate, verify, validate, bench (see --help)',
+  'Unknown command or argument "yes"; commands: generate, verify, validate, bench, merge (see --help)',
 );
 bad(["--out", ""], "Invalid value for --out: the folder name is empty");
 bad(["--out", "  "], "Invalid value for --out: the folder name is empty");

@@ -46,7 +46,10 @@ Deno.test("the estimate appears after 2 s and 2% of the phase, at the phase's ra
   f.at(5000);
   // 4 s in, 9,000 more done: 2,250 per second; 90,000 left take 40 s.
   p.update(10000, 100000);
-  assert.match(f.lines.at(-1)!, /\(10%\) {2}5\.0 s, ~40 s left$/);
+  assert.match(
+    f.lines.at(-1)!,
+    /\(10%\) {2}5\.0 s, 2,250 sessions\/s, ~40 s left$/,
+  );
   f.at(6000);
   p.update(100000, 100000); // done: no estimate
   assert.match(f.lines.at(-1)!, /\(100%\) {2}6\.0 s$/);

@@ -93,7 +93,11 @@ export function createProgress(
         done < total && ms >= ESTIMATE_MIN_MS &&
         gained >= ESTIMATE_MIN_FRACTION * total
       ) {
-        eta = `, ~${((total - done) * ms / gained / 1000).toFixed(0)} s left`;
+        // The phase's rate: units per second, and the time the rest takes at it.
+        const rate = gained * 1000 / ms;
+        eta = `, ${thousands(Math.round(rate))} ${unit}/s, ~${
+          ((total - done) / rate).toFixed(0)
+        } s left`;
       }
       io.out.write(
         `\r\x1b[K${label} ${thousands(done)}/${

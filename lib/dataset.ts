@@ -91,8 +91,9 @@ export interface DatasetSpec {
    */
   part?: Part;
   /**
-   * Generator workers (default 1: everything on the calling thread). More workers
-   * give the same bytes; they need a caller that awaits steps (`runStepsAsync`).
+   * Generator workers (default 1: everything on the calling thread); never more than
+   * the part's units. More workers give the same bytes; they need a caller that
+   * awaits steps (`runStepsAsync`).
    */
   workers?: number;
 }
@@ -391,7 +392,7 @@ export function* datasetSteps(
     },
     encodings,
   );
-  // Workers pay off only with several units to share: fewer never change the bytes.
+  // No more workers than units; any count gives the same bytes.
   const sessionUnits = Math.ceil((sessionTo - sessionFrom) / UNIT);
   const userUnits = userTables(formats).length
     ? Math.ceil((userTo - userFrom) / UNIT)

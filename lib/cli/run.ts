@@ -17,6 +17,7 @@ import { CheckFailure, Interrupted, UsageError } from "../errors.ts";
 import { formatVerifyReport, verifySteps } from "../verify.ts";
 import { runInterruptible } from "./interrupt.ts";
 import { mergeSteps } from "../shard/merge.ts";
+import { UNIT } from "../shard/blocks.ts";
 import { guardBrokenPipes, stderr, stdout } from "./terminal.ts";
 import {
   ReportNotWritten,
@@ -128,7 +129,11 @@ async function generateCommand(args: CliArgs): Promise<number> {
       protect,
       expectFingerprint: expected,
       part: args.shard,
-      workers: args.workers ?? defaultWorkers(),
+      workers: args.workers ??
+        defaultWorkers(
+          (overrides.sessions ?? loaded.config.sessions ?? 0) /
+            (args.shard?.count ?? 1),
+        ),
       onProgress: progress.update,
     }));
   } finally {
@@ -178,10 +183,21 @@ async function generateCommand(args: CliArgs): Promise<number> {
   );
 }
 
-/** Generator workers when `--workers` is not given: one per available core. */
-function defaultWorkers(): number {
-  return Math.max(1, navigator.hardwareConcurrency || 1);
+/**
+ * Generator workers when `--workers` is not given: one per available core, but at
+ * least {@linkcode UNITS_PER_DEFAULT_WORKER} units of 1,024 sessions each (a worker
+ * costs about half a second to start, which a small run would not win back).
+ */
+function defaultWorkers(sessions: number): number {
+  const cores = Math.max(1, navigator.hardwareConcurrency || 1);
+  return Math.max(
+    1,
+    Math.min(cores, Math.floor(sessions / (UNITS_PER_DEFAULT_WORKER * UNIT))),
+  );
 }
+
+/** Units each default worker gets at least (see `defaultWorkers`). */
+const UNITS_PER_DEFAULT_WORKER = 4;
 
 async function mergeCommand(args: CliArgs): Promise<number> {
   const progress = createProgress(

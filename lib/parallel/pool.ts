@@ -16,6 +16,8 @@ export const IN_FLIGHT_PER_WORKER = 2;
 class GeneratorThread {
   readonly #worker: Worker;
   readonly #waiting: ((r: UnitReply) => void)[] = [];
+  /** Buffers of this thread's answers, written: sent back with the next request. */
+  readonly spare: ArrayBuffer[] = [];
   #dead: string | undefined;
   /** The answer to the run's set-up (an error when the worker could not start). */
   readonly ready: Promise<UnitReply>;
@@ -39,20 +41,27 @@ class GeneratorThread {
     for (const cb of this.#waiting.splice(0)) cb({ ok: false, error: why });
   }
 
-  #send(m: WorkerInit | UnitRequest): Promise<UnitReply> {
+  #send(
+    m: WorkerInit | UnitRequest,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<UnitReply> {
     return new Promise((resolve) => {
       if (this.#dead !== undefined) {
         resolve({ ok: false, error: this.#dead });
         return;
       }
       this.#waiting.push(resolve);
-      this.#worker.postMessage(m);
+      this.#worker.postMessage(m, { transfer });
     });
   }
 
   /** Render a unit; the promise resolves with the answer, in request order. */
   render(kind: UnitRequest["kind"], u: Unit): Promise<UnitReply> {
-    return this.#send({ op: "unit", kind, from: u.from, to: u.to });
+    const spare = this.spare.splice(0);
+    return this.#send(
+      { op: "unit", kind, from: u.from, to: u.to, spare },
+      spare,
+    );
   }
 
   terminate(): void {
@@ -109,19 +118,29 @@ export class GeneratorPool {
       }
       this.#started = true;
     }
-    const queue: { unit: Unit; reply: Promise<UnitReply> }[] = [];
+    const queue: {
+      unit: Unit;
+      thread: GeneratorThread;
+      reply: Promise<UnitReply>;
+    }[] = [];
     const limit = IN_FLIGHT_PER_WORKER * this.#threads.length;
     let next = 0;
     const take = function* (): Steps<void> {
-      const { unit, reply } = queue.shift()!;
+      const { unit, thread, reply } = queue.shift()!;
       const r = yield* awaitStep(reply);
       if (!r.ok) throw new Error(r.error);
       yield* apply(unit, r);
+      // Written: the byte buffers go back to the thread that filled them.
+      for (const p of r.pieces) {
+        if ("bytes" in p && p.bytes.byteLength > 0) {
+          thread.spare.push(p.bytes.buffer as ArrayBuffer);
+        }
+      }
     };
     for (const u of all) {
       if (queue.length >= limit) yield* take();
       const thread = this.#threads[next++ % this.#threads.length];
-      queue.push({ unit: u, reply: thread.render(kind, u) });
+      queue.push({ unit: u, thread, reply: thread.render(kind, u) });
     }
     while (queue.length) yield* take();
   }

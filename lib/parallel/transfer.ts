@@ -9,11 +9,14 @@ import type { RowSink, SinkResult } from "../sink/file_sink.ts";
 import type { SentBatch } from "../encoding/parquet_worker.ts";
 
 const encoder = new TextEncoder();
+/** Characters joined and encoded at a time (as `FileSink` does): no huge strings. */
+const FLUSH_CHARS = 1 << 16;
 
 /**
- * A line sink that keeps a unit's lines in memory: {@linkcode CollectSink.take}
- * returns them as the bytes the file would get. The header is not kept (the main
- * thread's file writes its own).
+ * A line sink that keeps a unit's lines in memory as UTF-8: {@linkcode CollectSink.take}
+ * returns the bytes the file would get for them. Lines are joined and encoded every
+ * 64 Ki characters into a byte buffer that grows by doubling, so no string larger than
+ * that is ever built. The header is not kept (the main thread's file writes its own).
  *
  * @example
  * ```ts
@@ -28,17 +31,74 @@ const encoder = new TextEncoder();
  */
 export class CollectSink implements RowSink {
   #lines: string[] = [];
+  #chars = 0;
+  #rows = 0;
+  #buf: Uint8Array;
+  #used = 0;
+  /** The size the last unit needed: the next starts with room for it. */
+  #capacity: number;
+
+  /**
+   * @param spare Where to take buffers from (returned by the receiver after
+   *   writing), so a worker does not fault in fresh pages for every unit.
+   */
+  constructor(readonly spare: ArrayBuffer[] = [], capacity = 1 << 16) {
+    this.#capacity = capacity;
+    this.#buf = this.#fresh();
+  }
+
+  /**
+   * A buffer of at least the current capacity: the smallest spare one that fits, or
+   * a new one (sizes are powers of two, so buffers fit again unit after unit).
+   */
+  #fresh(): Uint8Array {
+    let best = -1;
+    for (let i = 0; i < this.spare.length; i++) {
+      const n = this.spare[i].byteLength;
+      if (
+        n >= this.#capacity &&
+        (best < 0 || n < this.spare[best].byteLength)
+      ) best = i;
+    }
+    if (best >= 0) return new Uint8Array(this.spare.splice(best, 1)[0]);
+    return new Uint8Array(this.#capacity);
+  }
 
   row(line: string): void {
     this.#lines.push(line);
+    this.#chars += line.length + 1;
+    this.#rows++;
+    if (this.#chars >= FLUSH_CHARS) this.#flush();
   }
 
-  /** The lines since the last call, each ending in "\n", as UTF-8; and their count. */
-  take(): { bytes: Uint8Array; rows: number } {
-    const rows = this.#lines.length;
-    if (rows === 0) return { bytes: new Uint8Array(0), rows };
-    const bytes = encoder.encode(this.#lines.join("\n") + "\n");
+  #flush(): void {
+    if (this.#lines.length === 0) return;
+    const s = this.#lines.join("\n") + "\n";
     this.#lines.length = 0;
+    this.#chars = 0;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (this.#buf.length - this.#used < s.length * 3) {
+      let size = this.#buf.length * 2;
+      while (size - this.#used < s.length * 3) size *= 2;
+      const bigger = new Uint8Array(size);
+      bigger.set(this.#buf.subarray(0, this.#used));
+      this.#buf = bigger;
+    }
+    this.#used += encoder.encodeInto(s, this.#buf.subarray(this.#used)).written;
+  }
+
+  /**
+   * The lines since the last call, each ending in "\n", as UTF-8 (a view on a buffer
+   * of its own, to transfer), and their count.
+   */
+  take(): { bytes: Uint8Array; rows: number } {
+    this.#flush();
+    const bytes = this.#buf.subarray(0, this.#used);
+    const rows = this.#rows;
+    while (this.#capacity < this.#used) this.#capacity *= 2;
+    this.#buf = this.#fresh();
+    this.#used = 0;
+    this.#rows = 0;
     return { bytes, rows };
   }
 
@@ -48,6 +108,8 @@ export class CollectSink implements RowSink {
 
   abort(): void {
     this.#lines.length = 0;
+    this.#used = 0;
+    this.#rows = 0;
   }
 }
 

@@ -38,6 +38,8 @@ export interface UnitRequest {
   kind: "users" | "sessions";
   from: number;
   to: number;
+  /** Byte buffers of earlier answers, written and given back for reuse. */
+  spare: ArrayBuffer[];
 }
 
 /** One file's piece of a unit: text bytes, or rows for Parquet. */
@@ -63,7 +65,7 @@ class TableCollector implements BatchWriter {
     this.#choices = choices;
     for (const choice of choices) {
       if (choice !== "text") continue;
-      const sink = new CollectSink();
+      const sink = new CollectSink(spare);
       const encoder = runSteps(
         encodingOf(t.reps[0], choice).open(t.table, [], {
           lines: () => sink,
@@ -119,6 +121,10 @@ function emptyLike(): RowBatch {
 }
 
 let renderer: UnitRenderer | undefined;
+/** Buffers the main thread gave back, shared by every collecting sink. */
+const spare: ArrayBuffer[] = [];
+/** Spare buffers kept at most (more are dropped to the garbage collector). */
+const MAX_SPARE = 16;
 let collectors: { users: TableCollector[]; sessions: TableCollector[] };
 
 self.onmessage = (e: MessageEvent<WorkerInit | UnitRequest>) => {
@@ -145,6 +151,7 @@ self.onmessage = (e: MessageEvent<WorkerInit | UnitRequest>) => {
       return;
     }
     const r = renderer!;
+    for (const b of m.spare) if (spare.length < MAX_SPARE) spare.push(b);
     const cs = collectors[m.kind];
     const turns = m.kind === "users"
       ? (r.users(m.from, m.to, cs), 0)

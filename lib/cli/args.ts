@@ -151,10 +151,11 @@ Options (flags override config.yaml; the manifest records the effective values):
                     streamed (memory does not grow with N), but each million
                     takes about 2.5 min and 10.8 GB with all formats
                     (with --encoding parquet about 35 s and 0.6 GB)
-  --users M         users, 1..${MAX_USERS} (config: users, 500); held in memory, so a
-                    count over this process's limit is refused before any work
-                    (with raw output about 26 million under V8's 4 GiB default
-                    heap; raise it with deno run --v8-flags=--max-old-space-size=MiB)
+  --users M         users, 1..${MAX_USERS} (config: users, 500); regenerated on
+                    demand, so each generator thread holds 8 bytes per user (16
+                    while starting); a count over a thread's V8 heap limit is
+                    refused before any work (raise it with
+                    deno run --v8-flags=--max-old-space-size=MiB)
   --seed S          dataset seed, integer 0..${MAX_SEED} (config: seed)
   --config PATH     configuration file (default: config.yaml)
   --out DIR         output folder (config: out, "output")

@@ -13,7 +13,11 @@
  *
  * @module
  */
-import { dataFile, representationTables, sqlType } from "../lib/workload/ddl.ts";
+import {
+  dataFile,
+  representationTables,
+  sqlType,
+} from "../lib/workload/ddl.ts";
 import {
   type Representation,
   REPRESENTATIONS,

@@ -16,7 +16,7 @@ import { querySql, REFERENCE_QUERIES } from "../lib/workload/query_set.ts";
 import type { Representation } from "../lib/workload/representation.ts";
 import { splitStatements } from "../lib/workload/sql_text.ts";
 import { partsSqlFiles } from "../tools/parts_sql.ts";
-import { ROOT, runMain } from "./helpers.ts";
+import { ROOT } from "./helpers.ts";
 
 /** Run a program; its exit code and output. */
 function run(
@@ -299,44 +299,60 @@ Deno.test("DuckDB views over 3 parts (CSV, JSONL, Parquet) answer the reference 
     "--allow-env=NO_COLOR,TERM,LOG_TOKENS,LOG_STREAM",
   ];
   const inputs = ["--sessions", "20000", "--users", "2000", "--seed", "1212"];
-  const gen = (args: string[]) => {
-    const r = runMain(perms, [...inputs, ...args, "--quiet"]);
-    assert.equal(r.code, 0, r.stderr);
+  // Two generator processes at a time, one thread each (the parts are
+  // independent runs; the bytes do not depend on the worker count).
+  const gen = async (runs: string[][]) => {
+    const queue = [...runs];
+    const next = async (): Promise<void> => {
+      const args = queue.shift();
+      if (!args) return;
+      const r = await new Deno.Command(Deno.execPath(), {
+        args: ["run", ...perms, "main.ts", ...inputs, ...args, "--quiet"],
+        cwd: ROOT,
+        env: { NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+      await next();
+    };
+    await Promise.all([next(), next()]);
   };
   try {
-    // The oracle: one ordinary run, both encodings, loaded with the repository's
-    // load scripts into tables with keys enforced.
-    gen([
+    // The oracles: ordinary runs (text raw and star; Parquet star), loaded with
+    // the repository's load scripts into tables with keys enforced. Text parts
+    // (raw and star) and Parquet parts (star), each set in its own parts/ folder,
+    // as the views expect; 20,000 sessions are 3 blocks, 2,000 users one block
+    // (parts 2 and 3 hold header-only or row-less dim_user files).
+    const text = ["--formats", "raw,star", "--workers", "1"];
+    const parquet = [
       "--formats",
-      "raw,star",
+      "star",
       "--encoding",
-      "text,parquet",
-      "--out",
-      `${parent}/single`,
+      "parquet",
+      "--workers",
+      "1",
+    ];
+    await gen([
+      [...text, "--out", `${parent}/single-text`],
+      [...parquet, "--out", `${parent}/single-parquet`],
+      ...[1, 2, 3].flatMap((k) => [
+        [
+          ...text,
+          "--shard",
+          `${k}/3`,
+          "--out",
+          `${parent}/text/parts/part-${k}`,
+        ],
+        [
+          ...parquet,
+          "--shard",
+          `${k}/3`,
+          "--out",
+          `${parent}/parquet/parts/part-${k}`,
+        ],
+      ]),
     ]);
-    // Text parts (raw and star) and Parquet parts (star), each set in its own
-    // parts/ folder, as the views expect; 20,000 sessions are 3 blocks, 2,000
-    // users one block (parts 2 and 3 hold header-only or row-less dim_user files).
-    for (const k of [1, 2, 3]) {
-      gen([
-        "--formats",
-        "raw,star",
-        "--shard",
-        `${k}/3`,
-        "--out",
-        `${parent}/text/parts/part-${k}`,
-      ]);
-      gen([
-        "--formats",
-        "star",
-        "--encoding",
-        "parquet",
-        "--shard",
-        `${k}/3`,
-        "--out",
-        `${parent}/parquet/parts/part-${k}`,
-      ]);
-    }
     const dimUser = Deno.readTextFileSync(
       `${parent}/text/parts/part-3/star/dim_user.csv`,
     );
@@ -360,7 +376,7 @@ Deno.test("DuckDB views over 3 parts (CSV, JSONL, Parquet) answer the reference 
       (encoding: "text" | "parquet", reps: Representation[]) =>
       async (c: Awaited<ReturnType<DuckDBInstance["connect"]>>) => {
         for (const rep of reps) {
-          await loadDuckDb(c, `${parent}/single`, rep, encoding);
+          await loadDuckDb(c, `${parent}/single-${encoding}`, rep, encoding);
         }
       };
     const textWant = await answers(single("text", ["raw", "star"]), [

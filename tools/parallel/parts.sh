@@ -13,8 +13,9 @@
 # DATA/parts/part-K and the dataset to DATA/dataset; REPO [this repository]: where
 # the repository is on every host (the same commit); DENO [deno]: deno 2.9.6.
 # With SHARED=1 (default) DATA is on a filesystem every host mounts at the same
-# path. With SHARED=0 each host writes to SCRATCH [/tmp/chatsynth-parts] and GNU
-# parallel brings each part back with --return (rsync) and removes it there.
+# path. With SHARED=0 (ssh hosts only, not LOCAL) each host writes to SCRATCH
+# [/tmp/chatsynth-parts] and GNU parallel brings each part back into DATA/parts with
+# --return (rsync) and removes it there.
 # A part folder appears only once complete, so a rerun skips parts already written.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -50,6 +51,10 @@ else
     exit 2
   fi
   if [ -n "${LOCAL:-}" ]; then
+    if [ "$SHARED" != 1 ]; then
+      echo "parts.sh: LOCAL=1 writes into DATA directly; leave SHARED=1" >&2
+      exit 2
+    fi
     where=(--sshlogin : --jobs "$JOBS")
   else
     where=(--sshloginfile "$HOSTS" --jobs 1)

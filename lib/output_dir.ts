@@ -18,7 +18,7 @@
 import { UsageError } from "./errors.ts";
 import {
   METADATA_FILES,
-  readManifest,
+  readManifestFile,
   REPORT_FILES,
   VALIDATION_FILES,
 } from "./manifest/read_manifest.ts";
@@ -148,28 +148,42 @@ export function foreignContent(dir: string): string | undefined {
   let manifestInfo: Deno.FileInfo | undefined;
   try {
     manifestInfo = lstatOrUndefined(`${dir}/manifest.json`);
-  } catch { /* reported by readManifest below */ }
+  } catch { /* reported by readManifestFile below */ }
+  // A part folder (generate --shard K/N) has part.json instead.
+  let partInfo: Deno.FileInfo | undefined;
   if (!manifestInfo) {
+    try {
+      partInfo = lstatOrUndefined(`${dir}/part.json`);
+    } catch { /* reported below */ }
+  }
+  if (!manifestInfo && !partInfo) {
     const first = [...entries(dir)][0];
     return `holds ${
       first ? `"${first.name}"` : "files"
     } and no manifest.json, so it is not a chatsynth dataset`;
   }
+  const metaName = manifestInfo ? "manifest.json" : "part.json";
   let files: string[];
   try {
-    const { manifest } = readManifest(dir);
+    const { manifest } = readManifestFile(dir, metaName);
     const name: unknown = manifest.generator.name;
     if (name !== GENERATOR.name) {
       return typeof name === "string"
-        ? `holds a manifest.json of another generator (${JSON.stringify(name)})`
-        : "holds a manifest.json that names no generator";
+        ? `holds a ${metaName} of another generator (${
+          JSON.stringify(name)
+        })`
+        : `holds a ${metaName} that names no generator`;
     }
     files = manifest.files.map((f) => f.path);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    return `holds a manifest.json that is not a usable chatsynth manifest (${e.message})`;
+    return `holds a ${metaName} that is not a usable chatsynth manifest (${e.message})`;
   }
-  const known = new Set([...files, ...METADATA_FILES, ...REPORT_FILES]);
+  const known = new Set([
+    ...files,
+    ...(manifestInfo ? METADATA_FILES : ["part.json", "SHA256SUMS"]),
+    ...REPORT_FILES,
+  ]);
   const folders = new Set(
     files.map((p) => p.slice(0, p.lastIndexOf("/"))).filter((p) => p),
   );

@@ -298,3 +298,21 @@ Deno.test("--workers and --shard refuse bad values and combinations with one sen
     assert.match(r.stderr, why);
   }
 });
+
+Deno.test("--force replaces a part folder (part.json, SHA256SUMS and its files) but not a folder with other files", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "chatsynth-partforce-" });
+  try {
+    const args = ["--sessions", "30", "--users", "5", "--shard", "1/2"];
+    gen(dir, `${dir}/p`, args);
+    gen(dir, `${dir}/p`, [...args, "--seed", "9", "--force"]);
+    const m = JSON.parse(Deno.readTextFileSync(`${dir}/p/part.json`));
+    assert.equal(m.seed, 9);
+    Deno.writeTextFileSync(`${dir}/p/notes.txt`, "mine");
+    const r = runMain(perms(dir), [...args, "--out", `${dir}/p`, "--force"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /holds "notes\.txt", which chatsynth did not write/);
+    assert.equal(Deno.readTextFileSync(`${dir}/p/notes.txt`), "mine");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -169,9 +169,7 @@ export function foreignContent(dir: string): string | undefined {
     const name: unknown = manifest.generator.name;
     if (name !== GENERATOR.name) {
       return typeof name === "string"
-        ? `holds a ${metaName} of another generator (${
-          JSON.stringify(name)
-        })`
+        ? `holds a ${metaName} of another generator (${JSON.stringify(name)})`
         : `holds a ${metaName} that names no generator`;
     }
     files = manifest.files.map((f) => f.path);

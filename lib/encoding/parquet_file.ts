@@ -274,8 +274,8 @@ function pageHeader(
   return w.bytes().slice();
 }
 
-/** Writes the same bytes to every file of a name list and hashes them once. */
-class ByteOutput {
+/** Writes the same bytes to every file of a path list and hashes them once. */
+export class ByteOutput {
   readonly #files: Deno.FsFile[] = [];
   readonly #hash: Hash = createHash("sha256");
   offset = 0;
@@ -306,6 +306,7 @@ class ByteOutput {
     }
   }
 
+  /** Append `data` to every file. */
   write(data: Uint8Array): void {
     this.#hash.update(data);
     for (const f of this.#files) {
@@ -315,10 +316,12 @@ class ByteOutput {
     this.offset += data.length;
   }
 
+  /** SHA-256 of every byte written, hex (once). */
   digest(): string {
     return this.#hash.digest("hex");
   }
 
+  /** Close the files; never throws. */
   close(): void {
     for (const f of this.#files) {
       try {
@@ -484,6 +487,25 @@ export class ParquetFileWriter {
         this.#rows += n;
         if (this.#rows === this.#groupRows || n < want) this.#flush();
       }
+    } catch (e) {
+      this.#fail(e);
+    }
+  }
+
+  /**
+   * End the current row group here (nothing when it holds no rows): the row-group
+   * cap and the string-page budget count again from this point, so the row groups
+   * after a cut depend only on the rows written after it. A file written with a cut
+   * at the start of each of its blocks equals the concatenation
+   * (`parquet_concat.ts`) of files holding one block each (docs/design.md §11.3).
+   *
+   * @throws {Error} Naming the file, when it is closed or the group cannot be
+   *   written (the files are then removed).
+   */
+  cut(): void {
+    if (this.#closed) throw new Error(`Cannot write ${this.#names[0]}: closed`);
+    try {
+      this.#flush();
     } catch (e) {
       this.#fail(e);
     }

@@ -30,9 +30,15 @@ import { fileTarget } from "./parquet_fixture.ts";
 const COUNTRY_DICT = ["Brasil", "Deutschland", "España", "日本", "Brasil"];
 const DICT_COLUMN = "user_country";
 
-function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+async function withTempDir(
+  fn: (dir: string) => void | Promise<void>,
+): Promise<void> {
   const dir = Deno.makeTempDirSync({ prefix: "chatsynth-concat-" });
-  return fn(dir).finally(() => Deno.removeSync(dir, { recursive: true }));
+  try {
+    await fn(dir);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 }
 
 function sha256sum(...files: string[]): string[] {
@@ -320,7 +326,7 @@ Deno.test("Parquet concat: a block above ROW_GROUP_SIZE splits at the cap counte
 });
 
 Deno.test("Parquet concat: the string-page budget closes groups early counting from the cut, and concatenation still matches", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir((dir) => {
     // About 100 bytes of page budget per row of a string column at most: small
     // budget, so groups close early in every block.
     const l: Layout = {
@@ -366,7 +372,7 @@ Deno.test("Parquet concat: parts all empty give the empty file; a single part is
 });
 
 Deno.test("Parquet concat: refuses a part that is not Parquet, is truncated, or has another schema or writer, naming it, and leaves no output", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir((dir) => {
     const { parts } = writeBoth(dir, {
       table: FACT_TURN,
       blocks: [30, 20],

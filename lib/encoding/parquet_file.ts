@@ -278,6 +278,7 @@ function pageHeader(
 export class ByteOutput {
   readonly #files: Deno.FsFile[] = [];
   readonly #hash: Hash = createHash("sha256");
+  /** Bytes written so far (the next byte's offset in the file). */
   offset = 0;
 
   /**

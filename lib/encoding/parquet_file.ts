@@ -1,8 +1,9 @@
 /**
  * The Parquet file writer behind the Parquet encoding (`parquet.ts`): one table's
  * typed rows, gathered by column into row groups of {@linkcode ROW_GROUP_SIZE}
- * rows; each full group is encoded, ZSTD-compressed and written at once, so memory
- * holds one row group whatever the table's size. It runs on the worker thread of
+ * rows (counted from the last {@linkcode ParquetFileWriter.cut}); each full group
+ * is encoded, ZSTD-compressed and written at once, so memory holds one row group
+ * whatever the table's size. It runs on the worker thread of
  * `parquet_worker.ts`, beside the generator (docs/design.md §11.3); the format
  * follows the Apache Parquet specification (`parquet.thrift`).
  *
@@ -16,7 +17,7 @@ import { constants, zstdCompressSync } from "node:zlib";
 import { CompactWriter, T } from "./thrift_compact.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
-/** Rows in each row group but the last. */
+/** Rows in each row group but the last (of the file, or before a cut). */
 export const ROW_GROUP_SIZE = 122_880;
 
 /**

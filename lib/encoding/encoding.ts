@@ -18,6 +18,13 @@ export interface TableEncoder {
   /** Encode rows `0..batch.length − 1` of `batch` (of the table it was opened for). */
   write(batch: RowBatch): void;
   /**
+   * End the current row group here (a no-op when it holds no rows); later row
+   * counts (the row-group size, a page's byte budget) start again from this point,
+   * so what follows a cut depends only on the rows written after it. Encoders
+   * without row groups (CSV, JSON Lines) leave it undefined (docs/design.md §11.3).
+   */
+  cut?(): void;
+  /**
    * Finish the file: steps that may wait for a database (see `awaitStep`), ending
    * with its size, data rows and SHA-256 (the same for every one of its names).
    */
@@ -30,12 +37,6 @@ export interface TableEncoder {
    * undefined. Bounds the memory such work holds.
    */
   drain?(): Promise<void> | undefined;
-  /**
-   * End the current row group here, for encodings that have them (no-op when it
-   * holds no rows); row counts start again from this point. Called at the start of
-   * every block (`shard/blocks.ts`), so a block's row groups depend only on its rows.
-   */
-  cut?(): void;
   /**
    * Append rows already encoded by this encoding elsewhere (a generator worker): the
    * exact bytes {@linkcode TableEncoder.write} would have produced for them.

@@ -246,6 +246,11 @@ class ParquetTableEncoder implements TableEncoder {
     );
   }
 
+  cut(): void {
+    this.#check();
+    this.#worker.send({ op: "cut", id: this.#id }, (r) => this.#answered(r));
+  }
+
   drain(): Promise<void> | undefined {
     this.#check();
     if (this.#worker.inFlight(this.#id) < MAX_IN_FLIGHT) return undefined;

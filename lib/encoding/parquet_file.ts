@@ -1,8 +1,9 @@
 /**
  * The Parquet file writer behind the Parquet encoding (`parquet.ts`): one table's
  * typed rows, gathered by column into row groups of {@linkcode ROW_GROUP_SIZE}
- * rows; each full group is encoded, ZSTD-compressed and written at once, so memory
- * holds one row group whatever the table's size. It runs on the worker thread of
+ * rows (counted from the last {@linkcode ParquetFileWriter.cut}); each full group
+ * is encoded, ZSTD-compressed and written at once, so memory holds one row group
+ * whatever the table's size. It runs on the worker thread of
  * `parquet_worker.ts`, beside the generator (docs/design.md §11.3); the format
  * follows the Apache Parquet specification (`parquet.thrift`).
  *
@@ -16,7 +17,7 @@ import { constants, zstdCompressSync } from "node:zlib";
 import { CompactWriter, T } from "./thrift_compact.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
-/** Rows in each row group but the last. */
+/** Rows in each row group but the last (of the file, or before a cut). */
 export const ROW_GROUP_SIZE = 122_880;
 
 /**
@@ -274,10 +275,11 @@ function pageHeader(
   return w.bytes().slice();
 }
 
-/** Writes the same bytes to every file of a name list and hashes them once. */
-class ByteOutput {
+/** Writes the same bytes to every file of a path list and hashes them once. */
+export class ByteOutput {
   readonly #files: Deno.FsFile[] = [];
   readonly #hash: Hash = createHash("sha256");
+  /** Bytes written so far (the next byte's offset in the file). */
   offset = 0;
 
   /**
@@ -306,6 +308,7 @@ class ByteOutput {
     }
   }
 
+  /** Append `data` to every file. */
   write(data: Uint8Array): void {
     this.#hash.update(data);
     for (const f of this.#files) {
@@ -315,10 +318,12 @@ class ByteOutput {
     this.offset += data.length;
   }
 
+  /** SHA-256 of every byte written, hex (once). */
   digest(): string {
     return this.#hash.digest("hex");
   }
 
+  /** Close the files; never throws. */
   close(): void {
     for (const f of this.#files) {
       try {
@@ -484,6 +489,25 @@ export class ParquetFileWriter {
         this.#rows += n;
         if (this.#rows === this.#groupRows || n < want) this.#flush();
       }
+    } catch (e) {
+      this.#fail(e);
+    }
+  }
+
+  /**
+   * End the current row group here (nothing when it holds no rows): the row-group
+   * cap and the string-page budget count again from this point, so the row groups
+   * after a cut depend only on the rows written after it. A file written with a cut
+   * at the start of each of its blocks equals the concatenation
+   * (`parquet_concat.ts`) of files holding one block each (docs/design.md §11.3).
+   *
+   * @throws {Error} Naming the file, when it is closed or the group cannot be
+   *   written (the files are then removed).
+   */
+  cut(): void {
+    if (this.#closed) throw new Error(`Cannot write ${this.#names[0]}: closed`);
+    try {
+      this.#flush();
     } catch (e) {
       this.#fail(e);
     }

@@ -40,6 +40,7 @@ export type Request =
     groupRows: number;
   }
   | { op: "write"; id: number; batch: SentBatch }
+  | { op: "cut"; id: number }
   | { op: "finish"; id: number }
   | { op: "abort"; id: number };
 
@@ -82,6 +83,11 @@ self.onmessage = (e: MessageEvent<Request>) => {
         b.codes = r.batch.codes;
         b.offsets = r.batch.offsets;
         w.write(b as unknown as RowBatch);
+        reply(r.id, { ok: true });
+        break;
+      }
+      case "cut": {
+        writers.get(r.id)?.cut();
         reply(r.id, { ok: true });
         break;
       }

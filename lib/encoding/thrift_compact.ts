@@ -1,8 +1,11 @@
 /**
- * Apache Thrift's compact protocol, writing only: the encoding of Parquet's page
- * headers and file footer (Thrift compact protocol specification,
+ * Apache Thrift's compact protocol: the encoding of Parquet's page headers and file
+ * footer (Thrift compact protocol specification,
  * `doc/specs/thrift-compact-protocol.md` in the Apache Thrift repository). Structs,
- * lists, 32- and 64-bit integers as zigzag varints, booleans, binaries.
+ * lists, 8-, 16-, 32- and 64-bit integers (zigzag varints but the byte), booleans,
+ * binaries: written by {@linkcode CompactWriter}, read back (as much as the Parquet
+ * writer emits) by {@linkcode readStruct} and written again by
+ * {@linkcode writeStruct}.
  *
  * @module
  */
@@ -210,4 +213,202 @@ export function setInt64(view: DataView, offset: number, v: number): void {
   const hi = Math.floor(v / TWO_32);
   view.setUint32(offset, v - hi * TWO_32, true);
   view.setInt32(offset + 4, hi, true);
+}
+
+/** A decoded struct field: its id, compact type code and value. */
+export interface ThriftField {
+  /** Field id. */
+  id: number;
+  /** Compact type code ({@linkcode T}); booleans are `T.TRUE` whatever the value. */
+  type: number;
+  /** The value: see {@linkcode ThriftValue}. */
+  value: ThriftValue;
+}
+
+/** A decoded list: element type and elements. */
+export interface ThriftList {
+  /** Compact type code of the elements. */
+  elem: number;
+  /** The elements. */
+  items: ThriftValue[];
+}
+
+/**
+ * A decoded value: integers (every width) as numbers, booleans, binaries as bytes,
+ * structs as their fields in order, lists.
+ */
+export type ThriftValue =
+  | number
+  | boolean
+  | Uint8Array
+  | ThriftField[]
+  | ThriftList;
+
+/** Reads compact-protocol values from bytes, from `pos` on. */
+class CompactReader {
+  pos = 0;
+  constructor(readonly bytes: Uint8Array) {}
+
+  byte(): number {
+    if (this.pos >= this.bytes.length) throw new RangeError("truncated");
+    return this.bytes[this.pos++];
+  }
+
+  varint(): number {
+    let n = 0, scale = 1;
+    for (;;) {
+      const b = this.byte();
+      n += (b & 0x7f) * scale;
+      if (b < 128) break;
+      scale *= 128;
+      if (scale > 2 ** 63) throw new RangeError("varint too long");
+    }
+    if (!Number.isSafeInteger(n)) throw new RangeError(`integer too large`);
+    return n;
+  }
+
+  zigzag(): number {
+    const n = this.varint();
+    return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+  }
+
+  value(type: number): ThriftValue {
+    switch (type) {
+      case T.TRUE:
+        return true;
+      case T.FALSE:
+        return false;
+      case T.BYTE: {
+        const b = this.byte();
+        return b > 127 ? b - 256 : b;
+      }
+      case T.I16:
+      case T.I32:
+      case T.I64:
+        return this.zigzag();
+      case T.BINARY: {
+        const n = this.varint();
+        if (this.pos + n > this.bytes.length) throw new RangeError("truncated");
+        this.pos += n;
+        return this.bytes.subarray(this.pos - n, this.pos);
+      }
+      case T.LIST: {
+        const h = this.byte();
+        const elem = h & 0x0f;
+        const n = (h >> 4) === 15 ? this.varint() : h >> 4;
+        if (elem === T.TRUE || elem === T.FALSE || n > this.bytes.length) {
+          throw new RangeError(`unsupported list of type ${elem}`);
+        }
+        const items: ThriftValue[] = [];
+        for (let i = 0; i < n; i++) items.push(this.value(elem));
+        return { elem, items };
+      }
+      case T.STRUCT:
+        return this.struct();
+      default:
+        throw new RangeError(`unsupported type ${type}`);
+    }
+  }
+
+  struct(): ThriftField[] {
+    const fields: ThriftField[] = [];
+    let last = 0;
+    for (;;) {
+      const h = this.byte();
+      if (h === 0) return fields;
+      const type = h & 0x0f, delta = h >> 4;
+      const id = delta === 0 ? this.zigzag() : last + delta;
+      last = id;
+      const value = this.value(type);
+      fields.push({ id, type: type === T.FALSE ? T.TRUE : type, value });
+    }
+  }
+}
+
+/**
+ * Decode one compact-protocol struct from the start of `bytes`: the types
+ * {@linkcode CompactWriter} writes (no maps, sets, doubles or lists of booleans).
+ *
+ * @returns The struct's fields in order, and how many bytes it took.
+ * @throws {RangeError} When the bytes end before the struct does, or hold a type
+ *   or integer this reader does not handle.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert";
+ * const { fields, length } = readStruct(new Uint8Array([0x15, 6, 0x18, 1, 0x61, 0]));
+ * strictEqual(length, 6);
+ * deepStrictEqual(fields[0], { id: 1, type: T.I32, value: 3 });
+ * deepStrictEqual([...(fields[1].value as Uint8Array)], [0x61]);
+ * ```
+ */
+export function readStruct(
+  bytes: Uint8Array,
+): { fields: ThriftField[]; length: number } {
+  const r = new CompactReader(bytes);
+  const fields = r.struct();
+  return { fields, length: r.pos };
+}
+
+/**
+ * Write the fields of a struct decoded by {@linkcode readStruct} (or built the same
+ * way) to `w`, ending with its stop byte: at top level, or after `w.struct(id)` or
+ * `w.listStruct()`. Fields must be in increasing id order.
+ *
+ * @throws {RangeError} For a value of a type {@linkcode CompactWriter} does not
+ *   write.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * const bytes = new Uint8Array([0x15, 6, 0x19, 0x25, 2, 4, 0]);
+ * const w = new CompactWriter();
+ * writeStruct(w, readStruct(bytes).fields);
+ * deepStrictEqual(w.bytes(), bytes);
+ * ```
+ */
+export function writeStruct(w: CompactWriter, fields: ThriftField[]): void {
+  for (const f of fields) {
+    const v = f.value;
+    switch (f.type) {
+      case T.TRUE:
+        w.bool(f.id, v as boolean);
+        break;
+      case T.BYTE:
+        w.i8(f.id, v as number);
+        break;
+      case T.I16:
+        w.i16(f.id, v as number);
+        break;
+      case T.I32:
+        w.i32(f.id, v as number);
+        break;
+      case T.I64:
+        w.i64(f.id, v as number);
+        break;
+      case T.BINARY:
+        w.binary(f.id, v as Uint8Array);
+        break;
+      case T.STRUCT:
+        w.struct(f.id);
+        writeStruct(w, v as ThriftField[]);
+        break;
+      case T.LIST: {
+        const l = v as ThriftList;
+        w.list(f.id, l.elem, l.items.length);
+        for (const x of l.items) {
+          if (l.elem === T.STRUCT) {
+            w.listStruct();
+            writeStruct(w, x as ThriftField[]);
+          } else if (l.elem === T.I32) w.listI32(x as number);
+          else if (l.elem === T.BINARY) w.listBinary(x as Uint8Array);
+          else throw new RangeError(`Cannot write a list of type ${l.elem}`);
+        }
+        break;
+      }
+      default:
+        throw new RangeError(`Cannot write a field of type ${f.type}`);
+    }
+  }
+  w.stop();
 }

@@ -339,11 +339,16 @@ export function* mergeSteps(opts: MergeOptions): Steps<MergeResult> {
           }
           progress(d.bytes);
         }
-        r = concatParquet(
-          parts.map((p) => `${p.dir}/${path}`),
-          staged.path(path),
-          names,
-        );
+        try {
+          r = concatParquet(
+            parts.map((p) => `${p.dir}/${path}`),
+            names,
+            names.map((n) => staged.path(n)),
+          );
+        } catch (e) {
+          if (e instanceof UsageError) throw e;
+          throw new UsageError(`Cannot merge: ${(e as Error).message}`);
+        }
       } else {
         const c = new Concatenation(staged.path(path));
         try {
@@ -367,7 +372,7 @@ export function* mergeSteps(opts: MergeOptions): Steps<MergeResult> {
         r = c.close(names);
       }
       for (const name of names) {
-        if (name !== path) {
+        if (name !== path && !path.endsWith(".parquet")) {
           try {
             Deno.copyFileSync(staged.path(path), staged.path(name));
           } catch (e) {

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { listFiles, ROOT, runMain } from "./helpers.ts";
-import { runSteps } from "../lib/steps.ts";
+import { runStepsAsync } from "../lib/steps.ts";
 import { generateSteps } from "../lib/generate.ts";
 import { loadConfig } from "../lib/config/load.ts";
 import { mergeSteps } from "../lib/shard/merge.ts";
@@ -143,16 +143,16 @@ Deno.test("4 parts as separate processes, generated and merged in shuffled order
 });
 
 /** Parts 1..n of a small dataset written in this process (fast: no subprocess). */
-function partsInProcess(
+async function partsInProcess(
   dir: string,
   n: number,
   overrides: Record<string, unknown>,
-): string[] {
+): Promise<string[]> {
   const loaded = loadConfig(`${ROOT}/config.yaml`);
   const out: string[] = [];
   for (let k = 1; k <= n; k++) {
     const path = `${dir}/p${n}-${k}`;
-    runSteps(generateSteps({
+    await runStepsAsync(generateSteps({
       loaded,
       overrides: { ...overrides, out: path },
       force: false,
@@ -163,7 +163,7 @@ function partsInProcess(
   return out;
 }
 
-Deno.test("parts merge into the single run for N = 1, 2, 3 and N larger than the sessions (empty parts)", () => {
+Deno.test("parts merge into the single run for N = 1, 2, 3 and N larger than the sessions (empty parts), text and Parquet", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "chatsynth-nparts-" });
   try {
     const loaded = loadConfig(`${ROOT}/config.yaml`);
@@ -173,15 +173,21 @@ Deno.test("parts merge into the single run for N = 1, 2, 3 and N larger than the
         [40, 25, [45], ["raw", "star", "snowflake"]],
       ] as const
     ) {
-      const overrides = { sessions, users, seed: 5, formats: [...formats] };
+      const overrides = {
+        sessions,
+        users,
+        seed: 5,
+        formats: [...formats],
+        encodings: ["text" as const, "parquet" as const],
+      };
       const single = `${dir}/single-${sessions}`;
-      runSteps(generateSteps({
+      await runStepsAsync(generateSteps({
         loaded,
         overrides: { ...overrides, out: single },
         force: false,
       }));
       for (const n of counts) {
-        const parts = partsInProcess(dir, n, overrides);
+        const parts = await partsInProcess(dir, n, overrides);
         // The sessions of the parts: contiguous, disjoint, covering.
         let next = 0;
         for (let k = 1; k <= n; k++) {
@@ -194,7 +200,7 @@ Deno.test("parts merge into the single run for N = 1, 2, 3 and N larger than the
         }
         assert.equal(next, sessions);
         const merged = `${dir}/merged-${sessions}-${n}`;
-        runSteps(mergeSteps({ parts, out: merged, force: false }));
+        await runStepsAsync(mergeSteps({ parts, out: merged, force: false }));
         assertSameFolder(single, merged);
         for (const p of parts) Deno.removeSync(p, { recursive: true });
       }
@@ -204,7 +210,7 @@ Deno.test("parts merge into the single run for N = 1, 2, 3 and N larger than the
   }
 });
 
-Deno.test("merge refuses incomplete, duplicated, mismatched and altered parts: exit 2, one sentence, nothing written", () => {
+Deno.test("merge refuses incomplete, duplicated, mismatched and altered parts: exit 2, one sentence, nothing written", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "chatsynth-badparts-" });
   try {
     const base = {
@@ -213,8 +219,8 @@ Deno.test("merge refuses incomplete, duplicated, mismatched and altered parts: e
       seed: 3,
       formats: ["star" as const],
     };
-    const [p1, p2] = partsInProcess(dir, 2, base);
-    const other = partsInProcess(`${dir}`, 3, { ...base, seed: 4 });
+    const [p1, p2] = await partsInProcess(dir, 2, base);
+    const other = await partsInProcess(`${dir}`, 3, { ...base, seed: 4 });
     const copy = (from: string, to: string) => {
       Deno.mkdirSync(to);
       for (const f of listFiles(from)) {

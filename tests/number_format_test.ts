@@ -86,6 +86,19 @@ Deno.test("integer: safe integers only, -0 prints 0", () => {
   }
 });
 
+Deno.test("integer equals String(x) inside and around its cache of small integers, on first and repeated calls (oracle)", () => {
+  const xs: number[] = [];
+  for (let x = 0; x < 70_000; x++) xs.push(x);
+  for (const x of [-1, -65_536, 65_535, 65_536, 65_537, 1e6]) xs.push(x);
+  for (let pass = 0; pass < 2; pass++) {
+    for (const x of xs) assert.equal(integer(x), String(x), String(x));
+  }
+  assert.equal(integer(-0), "0");
+  for (const bad of [65_535.5, -0.5, 1e-9]) {
+    assert.throws(() => integer(bad), RangeError, String(bad));
+  }
+});
+
 Deno.test("timestamp: ISO 8601 UTC with milliseconds and Z, whatever TZ", () => {
   assert.equal(timestamp(0), "1970-01-01T00:00:00.000Z");
   assert.equal(
@@ -126,6 +139,13 @@ Deno.test("timestamp equals Date.prototype.toISOString over years 1970..9999 (or
     ms++
   ) {
     check(ms);
+  }
+  // Consecutive milliseconds across a minute, then the same millisecond of the minute
+  // in far-apart minutes (the per-minute and per-millisecond caches must follow).
+  const minute = Date.UTC(2025, 6, 1, 12, 34);
+  for (let ms = minute - 1500; ms < minute + 1500; ms++) check(ms);
+  for (let k = 0; k < 1000; k++) {
+    check(((k * 7919) % 100_000) * 60_000 + 59_999);
   }
   check(END - 1);
   for (const bad of [-1, END, 0.5, NaN, Infinity]) {

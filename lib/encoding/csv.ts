@@ -20,7 +20,11 @@ class CsvEncoder implements TableEncoder {
   #columns: number;
 
   constructor(table: Table, sink: RowSink) {
-    this.#cells = new TextCells(table, { string: csvField, time: "" });
+    this.#cells = new TextCells(
+      table,
+      { string: csvField, time: "" },
+      table.columns.map((_, i) => i === 0 ? "" : ","),
+    );
     this.#sink = sink;
     this.#columns = table.columns.length;
   }
@@ -29,7 +33,7 @@ class CsvEncoder implements TableEncoder {
     const cells = this.#cells, n = this.#columns;
     for (let r = 0; r < batch.length; r++) {
       let line = cells.cell(batch, 0, r);
-      for (let c = 1; c < n; c++) line += "," + cells.cell(batch, c, r);
+      for (let c = 1; c < n; c++) line += cells.cell(batch, c, r);
       this.#sink.row(line);
     }
   }

@@ -16,22 +16,27 @@ import { type Steps, stepsOf } from "../steps.ts";
 class JsonlEncoder implements TableEncoder {
   #cells: TextCells;
   #sink: RowSink;
-  /** `{"name":` for the first column, `,"name":` for the others. */
-  #keys: string[];
+  #columns: number;
 
   constructor(table: Table, sink: RowSink) {
-    this.#cells = new TextCells(table, { string: JSON.stringify, time: '"' });
-    this.#sink = sink;
-    this.#keys = table.columns.map((c, i) =>
-      (i === 0 ? "{" : ",") + JSON.stringify(c.name) + ":"
+    // Each cell comes with its key: `{"name":` for the first column, `,"name":`
+    // for the others.
+    this.#cells = new TextCells(
+      table,
+      { string: JSON.stringify, time: '"' },
+      table.columns.map((c, i) =>
+        (i === 0 ? "{" : ",") + JSON.stringify(c.name) + ":"
+      ),
     );
+    this.#sink = sink;
+    this.#columns = table.columns.length;
   }
 
   write(batch: RowBatch): void {
-    const cells = this.#cells, keys = this.#keys, n = keys.length;
+    const cells = this.#cells, n = this.#columns;
     for (let r = 0; r < batch.length; r++) {
-      let line = "";
-      for (let c = 0; c < n; c++) line += keys[c] + cells.cell(batch, c, r);
+      let line = cells.cell(batch, 0, r);
+      for (let c = 1; c < n; c++) line += cells.cell(batch, c, r);
       this.#sink.row(line + "}");
     }
   }

@@ -34,8 +34,10 @@ const Cell = {
 type Cell = typeof Cell[keyof typeof Cell];
 
 /**
- * Cells of one table as text. Values repeat down a column (a session's start and its
- * user's name on each of its turns), so each column remembers its last value and text.
+ * Cells of one table as text, each after its column's prefix (a separator or a JSON
+ * key, so that a line is one concatenation per cell). Values repeat down a column (a
+ * session's start and its user's name on each of its turns), so each column remembers
+ * its last value and text; dictionary columns keep each entry's text.
  *
  * @example
  * ```ts
@@ -55,6 +57,9 @@ type Cell = typeof Cell[keyof typeof Cell];
  * strictEqual(json.cell(b, 0, 0), '"2025-01-02T03:04:05.006Z"');
  * strictEqual(json.cell(b, 1, 0), "-0.1235");
  * strictEqual(json.cell(b, 2, 0), '"a \\"b\\""');
+ * // With a prefix per column (CSV's separators), returned with each cell.
+ * const csv = new TextCells(t, { string: (s) => s, time: "" }, ["", ",", ","]);
+ * strictEqual(csv.cell(b, 1, 0), ",-0.1235");
  * ```
  */
 export class TextCells {
@@ -65,18 +70,37 @@ export class TextCells {
   #lastOffset: Int32Array;
   #lastText: string[];
   #lastString: (string | undefined)[];
-  /** Quoted dictionary entries, by dictionary. */
-  #quoted = new Map<readonly string[], string[]>();
+  #prefixes: readonly string[];
+  /** By column: the dictionary last seen, and its entries as prefixed cells. */
+  #dictionary: (readonly string[] | undefined)[];
+  #quoted: string[][];
+  /** By column: the prefixed cells `false` and `true`. */
+  #booleans: string[][];
 
   /**
    * Cells of `table`, quoted as `quoting` says.
    *
    * @param table The table whose batches this formats.
    * @param quoting The encoding's quoting.
+   * @param prefixes Text before each cell, by column (default none).
+   * @throws {RangeError} When `prefixes` does not have one entry per column.
    */
-  constructor(table: Table, quoting: TextQuoting) {
+  constructor(
+    table: Table,
+    quoting: TextQuoting,
+    prefixes?: readonly string[],
+  ) {
     this.#quoting = quoting;
     const n = table.columns.length;
+    this.#prefixes = prefixes ?? new Array<string>(n).fill("");
+    if (this.#prefixes.length !== n) {
+      throw new RangeError(
+        `Expected ${n} cell prefixes for table ${table.name}: received ${this.#prefixes.length}`,
+      );
+    }
+    this.#dictionary = new Array(n).fill(undefined);
+    this.#quoted = new Array<string[]>(n).fill([]);
+    this.#booleans = this.#prefixes.map((p) => [p + "false", p + "true"]);
     this.#kinds = table.columns.map((c) => {
       switch (c.type) {
         case "integer":
@@ -101,7 +125,7 @@ export class TextCells {
   }
 
   /**
-   * Cell `c` of row `r` of `batch`, as text.
+   * Cell `c` of row `r` of `batch`, as text after column `c`'s prefix.
    *
    * @throws {RangeError} When a value cannot be written (a non-integer in an integer
    *   column, a time outside years 1970..9999).
@@ -114,27 +138,30 @@ export class TextCells {
       const v = batch.texts[c]![r];
       // A user's name repeats on each turn of a session: the same string object.
       if (v === this.#lastString[c]) return this.#lastText[c];
-      const text = this.#quoting.string(v);
+      const text = this.#prefixes[c] + this.#quoting.string(v);
       this.#lastString[c] = v;
       this.#lastText[c] = text;
       return text;
     }
-    if (kind === Cell.Boolean) return batch.flags[c]![r] ? "true" : "false";
+    if (kind === Cell.Boolean) {
+      return this.#booleans[c][batch.flags[c]![r] ? 1 : 0];
+    }
     const v = batch.numbers[c]![r];
     const off = kind === Cell.WallClock ? batch.offsets[c]![r] : 0;
     if (v === this.#lastValue[c] && off === this.#lastOffset[c]) {
       return this.#lastText[c];
     }
     const q = this.#quoting.time;
-    const text = kind === Cell.Integer
-      ? integer(v)
-      : kind === Cell.Decimal
-      ? decimal(v, this.#decimals[c])
-      : kind === Cell.Date
-      ? q + formatIsoDate(v) + q
-      : kind === Cell.Instant
-      ? q + timestamp(v) + q
-      : q + localTimestamp(v, off) + q;
+    const text = this.#prefixes[c] +
+      (kind === Cell.Integer
+        ? integer(v)
+        : kind === Cell.Decimal
+        ? decimal(v, this.#decimals[c])
+        : kind === Cell.Date
+        ? q + formatIsoDate(v) + q
+        : kind === Cell.Instant
+        ? q + timestamp(v) + q
+        : q + localTimestamp(v, off) + q);
     this.#lastValue[c] = v;
     this.#lastOffset[c] = off;
     this.#lastText[c] = text;
@@ -143,11 +170,11 @@ export class TextCells {
 
   #dictionaryText(batch: RowBatch, c: number, code: number): string {
     const dict = batch.dictionaries[c]!;
-    let quoted = this.#quoted.get(dict);
-    if (!quoted) {
-      quoted = dict.map((s) => this.#quoting.string(s));
-      this.#quoted.set(dict, quoted);
+    if (dict !== this.#dictionary[c]) {
+      const prefix = this.#prefixes[c];
+      this.#quoted[c] = dict.map((s) => prefix + this.#quoting.string(s));
+      this.#dictionary[c] = dict;
     }
-    return quoted[code];
+    return this.#quoted[c][code];
   }
 }

@@ -139,8 +139,11 @@ export class FileSink implements RowSink {
 
   #flush(): void {
     if (this.#lines.length === 0) return;
-    // One join makes one flat string (no rope of many small ones to flatten later).
-    const s = this.#lines.join("\n") + "\n";
+    // One join makes one flat string (no rope of many small ones to flatten later);
+    // the empty last entry gives the final LF without a concatenation (which would
+    // make the encoder flatten the whole chunk a second time).
+    this.#lines.push("");
+    const s = this.#lines.join("\n");
     this.#lines.length = 0;
     this.#chars = 0;
     if (encodeBuffer.length < s.length * 3) {

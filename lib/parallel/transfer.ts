@@ -73,7 +73,9 @@ export class CollectSink implements RowSink {
 
   #flush(): void {
     if (this.#lines.length === 0) return;
-    const s = this.#lines.join("\n") + "\n";
+    // An empty last entry gives the final line break without copying the chunk.
+    this.#lines.push("");
+    const s = this.#lines.join("\n");
     this.#lines.length = 0;
     this.#chars = 0;
     // UTF-8 takes at most 3 bytes per UTF-16 unit.

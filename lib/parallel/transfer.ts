@@ -39,8 +39,11 @@ export class CollectSink implements RowSink {
   #capacity: number;
 
   /**
+   * A sink for one file's lines.
+   *
    * @param spare Where to take buffers from (returned by the receiver after
    *   writing), so a worker does not fault in fresh pages for every unit.
+   * @param capacity Bytes of the first buffer (it doubles as needed).
    */
   constructor(readonly spare: ArrayBuffer[] = [], capacity = 1 << 16) {
     this.#capacity = capacity;

@@ -23,20 +23,29 @@ import type { SentBatch } from "../encoding/parquet_worker.ts";
 
 /** The run a worker renders units of. */
 export interface WorkerInit {
+  /** The message kind. */
   op: "init";
   /** Effective config (the model is compiled from it). */
   config: Config;
+  /** Dataset seed. */
   seed: number;
+  /** Users of the whole dataset, count (sessions sample from all). */
   users: number;
+  /** Representations written. */
   formats: Format[];
+  /** Encodings written. */
   encodings: EncodingChoice[];
 }
 
 /** A unit to render. */
 export interface UnitRequest {
+  /** The message kind. */
   op: "unit";
+  /** Users (dim_user rows) or sessions (facts and raw lines). */
   kind: "users" | "sessions";
+  /** First user or session index, inclusive. */
   from: number;
+  /** Last index, exclusive. */
   to: number;
   /** Byte buffers of earlier answers, written and given back for reuse. */
   spare: ArrayBuffer[];

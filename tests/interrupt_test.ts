@@ -237,6 +237,32 @@ Deno.test("SIGINT while Parquet pages are being compressed: exit 130, no folder,
   }
 });
 
+Deno.test("SIGTERM while 3 generator workers and the Parquet writer run: exit 143, no folder, no trace", async () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-int-" });
+  const out = `${tmp}/ds`;
+  try {
+    const child = spawnGenerate(out, [
+      "--workers",
+      "3",
+      "--encoding",
+      "text,parquet",
+    ]);
+    await waitFor(
+      "the first Parquet row group",
+      () => sessionsStarted(out, child.pid, "star/fact_turn.parquet", 1000),
+    );
+    child.kill("SIGTERM");
+    const r = await child.output();
+    const stderr = new TextDecoder().decode(r.stderr);
+    assert.equal(r.code, 143, stderr);
+    assertNoTrace(stderr);
+    assert.match(stderr, /Interrupted by SIGTERM/);
+    assert.deepEqual([...Deno.readDirSync(tmp)], []);
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
 /**
  * Run `main.ts` under a pseudo-terminal (`script`), so the progress line is drawn;
  * send `signal` to the Deno process once `ready` text appeared; return the terminal's

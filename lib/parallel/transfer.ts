@@ -52,7 +52,7 @@ export class CollectSink implements RowSink {
 
   /**
    * A buffer of at least the current capacity: the smallest spare one that fits, or
-   * a new one (sizes are powers of two, so buffers fit again unit after unit).
+   * a new one.
    */
   #fresh(): Uint8Array {
     let best = -1;
@@ -100,7 +100,10 @@ export class CollectSink implements RowSink {
     this.#flush();
     const bytes = this.#buf.subarray(0, this.#used);
     const rows = this.#rows;
-    while (this.#capacity < this.#used) this.#capacity *= 2;
+    // The next unit gets room for this one and an eighth more, in whole 64 KiB
+    // steps: capacities only grow and soon stop, so given-back buffers fit again.
+    const want = this.#used + (this.#used >> 3);
+    if (want > this.#capacity) this.#capacity = Math.ceil(want / 65536) * 65536;
     this.#buf = this.#fresh();
     this.#used = 0;
     this.#rows = 0;

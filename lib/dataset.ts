@@ -45,7 +45,7 @@ import {
 } from "./parallel/render.ts";
 import { GeneratorPool } from "./parallel/pool.ts";
 import { adoptBatch } from "./parallel/transfer.ts";
-import type { Piece } from "./parallel/worker.ts";
+import type { Piece } from "./parallel/workshop.ts";
 
 export { PRODUCT_POOL_SIZE, productPool } from "./parallel/render.ts";
 
@@ -410,7 +410,7 @@ export function* datasetSteps(
         users: spec.users,
         formats,
         encodings,
-      }),
+      }, model),
     )
     : inlineExecutor(
       new UnitRenderer({

@@ -1,23 +1,73 @@
 /**
- * A pool of generator workers (`--workers N`): units go out round-robin, answers are
- * taken back in unit order, so the files are written exactly as one thread would
- * write them (docs/design.md §12).
+ * A pool of generator threads (`--workers N`): the main thread and N − 1 workers.
+ * Units go out round-robin, answers are taken back in unit order, so the files are
+ * written exactly as one thread would write them (docs/design.md §12.2). The main
+ * thread renders its share between writing the others' pieces: a worker isolate
+ * costs about 100 MB (its own copy of the modules, Faker's locales and the model), so
+ * N threads cost N − 1 of them.
  *
  * @module
  */
 import { awaitStep, type Steps } from "../steps.ts";
 import type { Unit } from "../shard/blocks.ts";
-import type { UnitReply, UnitRequest, WorkerInit } from "./worker.ts";
+import {
+  type SpareBuffer,
+  type UnitReply,
+  type UnitRequest,
+  type WorkerInit,
+  Workshop,
+} from "./workshop.ts";
+import type { Model } from "../model/model.ts";
 
 /** Units in flight per worker: one being rendered, one waiting behind it. */
 export const IN_FLIGHT_PER_WORKER = 2;
 
+/** What the pool needs of a generator thread. */
+interface RenderThread {
+  /** The answer to the run's set-up. */
+  readonly ready: Promise<UnitReply>;
+  /** Buffers of this thread's answers, written: sent back with the next request. */
+  readonly spare: SpareBuffer[];
+  /** Render a unit; the promise resolves with the answer, in request order. */
+  render(kind: UnitRequest["kind"], u: Unit): Promise<UnitReply>;
+  terminate(): void;
+}
+
+/** The main thread's share: rendered at once, when the unit is handed out. */
+class LocalThread implements RenderThread {
+  readonly ready: Promise<UnitReply> = Promise.resolve({
+    ok: true,
+    turns: 0,
+    pieces: [],
+  });
+  readonly spare: SpareBuffer[] = [];
+  readonly #workshop: Workshop;
+
+  constructor(init: WorkerInit, model: Model) {
+    this.#workshop = new Workshop(init, model);
+  }
+
+  render(kind: UnitRequest["kind"], u: Unit): Promise<UnitReply> {
+    const spare = this.spare.splice(0);
+    const { reply } = this.#workshop.handle({
+      op: "unit",
+      kind,
+      from: u.from,
+      to: u.to,
+      spare,
+    });
+    return Promise.resolve(reply);
+  }
+
+  terminate(): void {}
+}
+
 /** One worker thread and its unanswered requests, in order. */
-class GeneratorThread {
+class GeneratorThread implements RenderThread {
   readonly #worker: Worker;
   readonly #waiting: ((r: UnitReply) => void)[] = [];
   /** Buffers of this thread's answers, written: sent back with the next request. */
-  readonly spare: ArrayBuffer[] = [];
+  readonly spare: SpareBuffer[] = [];
   #dead: string | undefined;
   /** The answer to the run's set-up (an error when the worker could not start). */
   readonly ready: Promise<UnitReply>;
@@ -60,7 +110,7 @@ class GeneratorThread {
     const spare = this.spare.splice(0);
     return this.#send(
       { op: "unit", kind, from: u.from, to: u.to, spare },
-      spare,
+      spare.map((s) => s.buffer),
     );
   }
 
@@ -81,20 +131,29 @@ class GeneratorThread {
  * ```
  */
 export class GeneratorPool {
-  readonly #threads: GeneratorThread[];
+  readonly #threads: RenderThread[];
   #started = false;
 
   /**
-   * Start `n` workers on the run `init`.
+   * Start `n − 1` workers on the run `init`; the main thread is the n-th.
    *
-   * @param n Workers, ≥ 1.
+   * @param n Generator threads, ≥ 2.
+   * @param model The run's compiled model (for the main thread's share).
    */
-  constructor(n: number, init: WorkerInit) {
+  constructor(n: number, init: WorkerInit, model: Model) {
     this.#threads = [];
-    for (let i = 0; i < n; i++) this.#threads.push(new GeneratorThread(init));
+    try {
+      for (let i = 1; i < n; i++) this.#threads.push(new GeneratorThread(init));
+      // Last in each round: the workers have their units before the main thread
+      // starts on its own.
+      this.#threads.push(new LocalThread(init, model));
+    } catch (e) {
+      this.terminate();
+      throw e;
+    }
   }
 
-  /** Workers, count. */
+  /** Generator threads (the main thread included), count. */
   get size(): number {
     return this.#threads.length;
   }
@@ -120,7 +179,7 @@ export class GeneratorPool {
     }
     const queue: {
       unit: Unit;
-      thread: GeneratorThread;
+      thread: RenderThread;
       reply: Promise<UnitReply>;
     }[] = [];
     const limit = IN_FLIGHT_PER_WORKER * this.#threads.length;
@@ -131,11 +190,15 @@ export class GeneratorPool {
       if (!r.ok) throw new Error(r.error);
       yield* apply(unit, r);
       // Written: the byte buffers go back to the thread that filled them.
-      for (const p of r.pieces) {
-        if ("bytes" in p && p.bytes.byteLength > 0) {
-          thread.spare.push(p.bytes.buffer as ArrayBuffer);
+      r.pieces.forEach((p, index) => {
+        if ("bytes" in p && p.bytes.buffer.byteLength > 0) {
+          thread.spare.push({
+            kind,
+            index,
+            buffer: p.bytes.buffer as ArrayBuffer,
+          });
         }
-      }
+      });
     };
     for (const u of all) {
       if (queue.length >= limit) yield* take();

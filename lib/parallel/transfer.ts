@@ -10,6 +10,8 @@ import type { SentBatch } from "../encoding/parquet_worker.ts";
 
 const encoder = new TextEncoder();
 /** Characters joined and encoded at a time (as `FileSink` does): no huge strings. */
+/** Buffers a sink keeps for reuse: one per unit in flight (see `IN_FLIGHT_PER_WORKER`). */
+export const MAX_SPARE = 2;
 const FLUSH_CHARS = 1 << 16;
 
 /**
@@ -38,32 +40,36 @@ export class CollectSink implements RowSink {
   /** The size the last unit needed: the next starts with room for it. */
   #capacity: number;
 
+  /** Buffers given back after writing, at most {@linkcode MAX_SPARE}. */
+  readonly #spare: ArrayBuffer[] = [];
+
   /**
    * A sink for one file's lines.
    *
-   * @param spare Where to take buffers from (returned by the receiver after
-   *   writing), so a worker does not fault in fresh pages for every unit.
-   * @param capacity Bytes of the first buffer (it doubles as needed).
+   * @param capacity Bytes of the first buffer (it grows as needed).
    */
-  constructor(readonly spare: ArrayBuffer[] = [], capacity = 1 << 16) {
+  constructor(capacity = 1 << 16) {
     this.#capacity = capacity;
     this.#buf = this.#fresh();
   }
 
   /**
-   * A buffer of at least the current capacity: the smallest spare one that fits, or
-   * a new one.
+   * Take back a buffer of an earlier {@linkcode CollectSink.take}, written by the
+   * receiver: the next units reuse it instead of faulting in fresh pages. One too
+   * small for the current capacity, or beyond {@linkcode MAX_SPARE}, is dropped.
    */
+  giveBack(buffer: ArrayBuffer): void {
+    if (
+      buffer.byteLength >= this.#capacity && this.#spare.length < MAX_SPARE
+    ) this.#spare.push(buffer);
+  }
+
+  /** A buffer of at least the current capacity: a spare one, or a new one. */
   #fresh(): Uint8Array {
-    let best = -1;
-    for (let i = 0; i < this.spare.length; i++) {
-      const n = this.spare[i].byteLength;
-      if (
-        n >= this.#capacity &&
-        (best < 0 || n < this.spare[best].byteLength)
-      ) best = i;
+    while (this.#spare.length) {
+      const b = this.#spare.pop()!;
+      if (b.byteLength >= this.#capacity) return new Uint8Array(b);
     }
-    if (best >= 0) return new Uint8Array(this.spare.splice(best, 1)[0]);
     return new Uint8Array(this.#capacity);
   }
 

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { listFiles, ROOT, runMain } from "./helpers.ts";
+import { runCliInProcess } from "./cli_in_process.ts";
 import { StagedOutput } from "../lib/output_dir.ts";
 import { UsageError } from "../lib/errors.ts";
 
@@ -142,11 +143,13 @@ Deno.test("--force never replaces the home folder, the root or the config file's
   }
 });
 
-Deno.test("--force refuses a dataset folder holding anything chatsynth did not write, naming it", () => {
+Deno.test("--force refuses a dataset folder holding anything chatsynth did not write, naming it", async () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-force-" });
   const ds = `${tmp}/ds`;
+  // The first refusal runs in a subprocess (the process's exit code and stderr), the
+  // other runs in this process (the same runCli, without a second of start-up each).
   try {
-    assert.equal(runMain(ALL, [...SMALL, "--out", ds]).code, 0);
+    assert.equal((await runCliInProcess([...SMALL, "--out", ds])).code, 0);
     const cases: [() => void, () => void, RegExp][] = [
       [
         () => Deno.writeTextFileSync(`${ds}/notes.txt`, "mine\n"),
@@ -164,10 +167,11 @@ Deno.test("--force refuses a dataset folder holding anything chatsynth did not w
         /holds "star", a symbolic link/,
       ],
     ];
-    for (const [add, remove, pattern] of cases) {
+    for (const [i, [add, remove, pattern]] of cases.entries()) {
       add();
       const before = snapshot(ds);
-      const r = runMain(ALL, [...SMALL, "--out", ds, "--force"]);
+      const args = [...SMALL, "--out", ds, "--force"];
+      const r = i === 0 ? runMain(ALL, args) : await runCliInProcess(args);
       assertRefused(r, pattern);
       assert.deepEqual(snapshot(ds), before);
       assert.ok(sha256sumOk(ds), "the old dataset is intact");
@@ -180,27 +184,34 @@ Deno.test("--force refuses a dataset folder holding anything chatsynth did not w
     m.generator.name = "othergen";
     Deno.writeTextFileSync(`${ds}/manifest.json`, JSON.stringify(m));
     assertRefused(
-      runMain(ALL, [...SMALL, "--out", ds, "--force"]),
+      await runCliInProcess([...SMALL, "--out", ds, "--force"]),
       /manifest\.json of another generator \("othergen"\)/,
     );
     Deno.writeTextFileSync(`${ds}/manifest.json`, "{");
     assertRefused(
-      runMain(ALL, [...SMALL, "--out", ds, "--force"]),
+      await runCliInProcess([...SMALL, "--out", ds, "--force"]),
       /not a usable chatsynth manifest/,
     );
     Deno.writeTextFileSync(`${ds}/manifest.json`, original);
     // A validation.md chatsynth did not write stays (refused, as any foreign file).
     Deno.writeTextFileSync(`${ds}/validation.md`, "# report\n");
     assertRefused(
-      runMain(ALL, [...SMALL, "--out", ds, "--force", "--seed", "9"]),
+      await runCliInProcess([...SMALL, "--out", ds, "--force", "--seed", "9"]),
       /holds "validation\.md", which is not a report chatsynth wrote/,
     );
     assert.equal(Deno.readTextFileSync(`${ds}/validation.md`), "# report\n");
     Deno.removeSync(`${ds}/validation.md`);
     // The reports chatsynth writes beside a dataset go with it.
-    assert.equal(runMain(ALL, ["validate", ds]).code, 0);
+    assert.equal((await runCliInProcess(["validate", ds])).code, 0);
     assert.ok(listFiles(ds).includes("validation.md"));
-    const ok = runMain(ALL, [...SMALL, "--out", ds, "--force", "--seed", "9"]);
+    const ok = await runCliInProcess([
+      ...SMALL,
+      "--out",
+      ds,
+      "--force",
+      "--seed",
+      "9",
+    ]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.ok(!listFiles(ds).includes("validation.md"));
     assert.ok(!listFiles(ds).includes("validation.json"));

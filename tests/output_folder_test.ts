@@ -225,7 +225,7 @@ Deno.test("--force refuses a dataset folder holding anything chatsynth did not w
   }
 });
 
-Deno.test("a symlinked --out is written where it points; the link stays a link", () => {
+Deno.test("a symlinked --out is written where it points; the link stays a link", async () => {
   const tmp = Deno.realPathSync(
     Deno.makeTempDirSync({ prefix: "chatsynth-link-" }),
   );
@@ -239,8 +239,9 @@ Deno.test("a symlinked --out is written where it points; the link stays a link",
     assert.ok(Deno.lstatSync(`${tmp}/proj/out`).isSymlink);
     assert.ok(sha256sumOk(target));
     assert.deepEqual(listFiles(`${target}/raw`), ["turns.jsonl"]);
-    // --force onto the non-empty target replaces its files, none stay behind.
-    const again = runMain(ALL, [
+    // --force onto the non-empty target replaces its files, none stay behind (this
+    // and the runs below in this process: the same runCli, without the start-up).
+    const again = await runCliInProcess([
       "--sessions",
       "20",
       "--users",
@@ -267,7 +268,7 @@ Deno.test("a symlinked --out is written where it points; the link stays a link",
     // A link to nothing is refused and left as it is.
     Deno.symlinkSync("nowhere", `${tmp}/proj/dangling`);
     assertRefused(
-      runMain(ALL, [...SMALL, "--out", `${tmp}/proj/dangling`]),
+      await runCliInProcess([...SMALL, "--out", `${tmp}/proj/dangling`]),
       /symbolic link to "nowhere", which does not exist/,
     );
     assert.ok(Deno.lstatSync(`${tmp}/proj/dangling`).isSymlink);
@@ -277,7 +278,11 @@ Deno.test("a symlinked --out is written where it points; the link stays a link",
     );
     // A path whose parent is a link: written inside the link's target folder.
     Deno.symlinkSync(`${tmp}/disk`, `${tmp}/alias`);
-    const viaParent = runMain(ALL, [...SMALL, "--out", `${tmp}/alias/ds`]);
+    const viaParent = await runCliInProcess([
+      ...SMALL,
+      "--out",
+      `${tmp}/alias/ds`,
+    ]);
     assert.equal(viaParent.code, 0, viaParent.stderr);
     assert.ok(sha256sumOk(`${tmp}/disk/ds`));
     assert.deepEqual(
@@ -289,12 +294,12 @@ Deno.test("a symlinked --out is written where it points; the link stays a link",
   }
 });
 
-Deno.test("--from-manifest with --force: its own dataset folder yes, any other folder no", () => {
+Deno.test("--from-manifest with --force: its own dataset folder yes, any other folder no", async () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-fromm-" });
   const ds = `${tmp}/ds`;
   const mine = `${tmp}/mine`;
   try {
-    assert.equal(runMain(ALL, [...SMALL, "--out", ds]).code, 0);
+    assert.equal((await runCliInProcess([...SMALL, "--out", ds])).code, 0);
     Deno.mkdirSync(mine);
     Deno.writeTextFileSync(`${mine}/thesis.tex`, "\\section{}\n");
     const refused = runMain(ALL, [
@@ -306,7 +311,10 @@ Deno.test("--from-manifest with --force: its own dataset folder yes, any other f
     ]);
     assertRefused(refused, /holds "thesis\.tex" and no manifest\.json/);
     assert.deepEqual(listFiles(mine), ["thesis.tex"]);
-    const again = runMain(ALL, ["--from-manifest", ds, "--out", ds, "--force"]);
+    // In this process: the same runCli, without a second of start-up.
+    const again = await runCliInProcess([
+      ...["--from-manifest", ds, "--out", ds, "--force"],
+    ]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /Reproduced/);
     assert.ok(sha256sumOk(ds));
@@ -366,7 +374,7 @@ Deno.test("a trailing . is resolved to the folder it names; a symlinked staging 
   }
 });
 
-Deno.test("messages name folders without doubled slashes and count in the singular for one", () => {
+Deno.test("messages name folders without doubled slashes and count in the singular for one", async () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-words-" });
   const ds = `${tmp}/ds`;
   try {
@@ -404,7 +412,8 @@ Deno.test("messages name folders without doubled slashes and count in the singul
     assert.ok(
       report.includes(`seed 20251130, 1 session, 1 user, ${turnWord} (`),
     );
-    const v = runMain(ALL, ["verify", `${ds}///`]);
+    // In this process: the same runCli, without a second of start-up.
+    const v = await runCliInProcess(["verify", `${ds}///`]);
     assert.equal(v.code, 0, v.stdout + v.stderr);
     // Checked for integrity: every file but manifest.json and the reports.
     const metadata = listFiles(ds).filter((f) =>

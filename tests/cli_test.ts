@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { generateTemp, listFiles, ROOT, runMain } from "./helpers.ts";
 import { StagedOutput } from "../lib/output_dir.ts";
 import { UsageError } from "../lib/errors.ts";
+import { runCliInProcess } from "./cli_in_process.ts";
 
 function cli(args: string[], writable?: string) {
   const allow = writable
@@ -42,9 +43,9 @@ Deno.test("--help explains every flag; --version prints the version", () => {
   assert.match(v.stdout, /^chatsynth \d+\.\d+\.\d+\n$/);
 });
 
-Deno.test("usage errors exit 2 with one sentence and no stack trace", () => {
+Deno.test("usage errors exit 2 with one sentence and no stack trace", async () => {
   for (
-    const [args, pattern] of [
+    const [i, [args, pattern]] of ([
       [["--sessions", "abc"], /--sessions.*"abc"/],
       [["--frobnicate"], /frobnicate/],
       [["--formats", "raw,csv"], /--formats.*"csv"/],
@@ -52,9 +53,11 @@ Deno.test("usage errors exit 2 with one sentence and no stack trace", () => {
       [["bogus"], /bogus/],
       [["bench", "--runs", "0"], /--runs.*"0"/],
       [["verify", "--db", "x.duckdb"], /--db does not apply to verify/],
-    ] as [string[], RegExp][]
+    ] as [string[], RegExp][]).entries()
   ) {
-    const r = cli(args);
+    // The first in a subprocess (the process's exit code and stderr), the others
+    // in this process (the same runCli, without the start-up).
+    const r = i === 0 ? cli(args) : await runCliInProcess(args);
     assert.equal(r.code, 2, args.join(" "));
     assert.match(r.stderr, pattern);
     assert.match(r.stderr, /^error: /m);
@@ -62,17 +65,23 @@ Deno.test("usage errors exit 2 with one sentence and no stack trace", () => {
   }
 });
 
-Deno.test("a dataset folder is refused without --force and replaced with it", () => {
+Deno.test("a dataset folder is refused without --force and replaced with it", async () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-cli-" });
   const out = `${tmp}/ds`;
   try {
     const args = ["--sessions", "30", "--users", "10", "--out", out];
     assert.equal(cli([...args, "--formats", "raw"], out).code, 0);
-    const refused = cli(args, out);
+    // The later runs in this process: the same runCli, without the start-up.
+    const refused = await runCliInProcess(args);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /not empty.*--force/);
     assert.deepEqual(listFiles(`${out}/raw`), ["turns.jsonl"]);
-    const forced = cli([...args, "--formats", "star", "--force"], out);
+    const forced = await runCliInProcess([
+      ...args,
+      "--formats",
+      "star",
+      "--force",
+    ]);
     assert.equal(forced.code, 0, forced.stderr);
     assert.match(forced.stdout, /Wrote 30 sessions/);
     assert.ok(!listFiles(out).some((f) => f.startsWith("raw/")));

@@ -10,6 +10,7 @@ import { loadConfig, parseConfig } from "../lib/config/load.ts";
 import { type Overrides, runGenerate } from "../lib/generate.ts";
 import { UsageError } from "../lib/errors.ts";
 import { ROOT, runMain } from "./helpers.ts";
+import { runCliInProcess } from "./cli_in_process.ts";
 
 const BASE = Deno.readTextFileSync(`${ROOT}/config.yaml`);
 const FILE = "config.yaml";
@@ -216,7 +217,7 @@ function sha256sumCheck(dir: string): number {
   }).outputSync().code;
 }
 
-Deno.test("a config without seed, sessions, users, out and formats works when the flags give them", () => {
+Deno.test("a config without seed, sessions, users, out and formats works when the flags give them", async () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-flags-" });
   try {
     const path = `${tmp}/partial.yaml`;
@@ -253,14 +254,12 @@ Deno.test("a config without seed, sessions, users, out and formats works when th
       [7, 30, 12, ["raw", "star"]],
     );
     assert.equal(m.config.text, Deno.readTextFileSync(path));
-    // verify regenerates it from the manifest, whose config has none of the five.
-    const v = runMain(perms(`${tmp}/a`), ["verify", "--quiet", `${tmp}/a`]);
+    // verify regenerates it from the manifest, whose config has none of the five
+    // (verify and the second run in this process: the same runCli, no start-up).
+    const v = await runCliInProcess(["verify", "--quiet", `${tmp}/a`]);
     assert.equal(v.code, 0, v.stdout + v.stderr);
     // The same flags over the full config.yaml give the same data files.
-    const b = runMain(
-      perms(`${tmp}/b`),
-      flags(`${ROOT}/config.yaml`, `${tmp}/b`),
-    );
+    const b = await runCliInProcess(flags(`${ROOT}/config.yaml`, `${tmp}/b`));
     assert.equal(b.code, 0, b.stderr);
     const dataSums = (dir: string) =>
       Deno.readTextFileSync(`${dir}/SHA256SUMS`).split("\n").filter((l) =>
@@ -346,7 +345,7 @@ Deno.test("the typo `sesions:` with --sessions 100 still names the typo (exit 2,
 
 // --- keys that are empty, null or hold control characters ----------------------------
 
-Deno.test("an empty, null or control-character key is named at its line, escaped, on one line (exit 2)", () => {
+Deno.test("an empty, null or control-character key is named at its line, escaped, on one line (exit 2)", async () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-keys-" });
   try {
     const VALID = `(valid keys here: ${
@@ -361,17 +360,22 @@ Deno.test("an empty, null or control-character key is named at its line, escaped
       [`"a\\nb": 1`, `"a\\nb"`, `unknown key "a\\nb" ${VALID}`],
       [`"a\\e[31mred": 1`, `"a\\e`, `unknown key "a\\u001b[31mred" ${VALID}`],
     ];
-    const run = (text: string) => {
+    // The first case runs in a subprocess (the process's exit code and stderr), the
+    // others in this process (the same runCli, without a second of start-up each).
+    const run = async (text: string, subprocess = false) => {
       const path = `${tmp}/c.yaml`;
       Deno.writeTextFileSync(path, text);
+      const args = ["--config", path];
       return {
         path,
-        r: runMain(["--allow-read", "--allow-env"], ["--config", path]),
+        r: subprocess
+          ? runMain(["--allow-read", "--allow-env"], args)
+          : await runCliInProcess(args),
       };
     };
-    for (const [added, start, expected] of cases) {
+    for (const [i, [added, start, expected]] of cases.entries()) {
       const t = edit("users: 500", `users: 500\n${added}`);
-      const { path, r } = run(t);
+      const { path, r } = await run(t, i === 0);
       assert.equal(r.code, 2, r.stderr);
       assert.equal(
         r.stderr,
@@ -385,7 +389,7 @@ Deno.test("an empty, null or control-character key is named at its line, escaped
       "fallback: { threshold:",
       `fallback: { "": 2, threshold:`,
     );
-    const { path, r } = run(f);
+    const { path, r } = await run(f);
     assert.equal(r.code, 2, r.stderr);
     assert.equal(
       r.stderr,
@@ -402,7 +406,7 @@ Deno.test("an empty, null or control-character key is named at its line, escaped
         `    - { name: "i\\eOS", platform: mobile, probability: 0.30 }`,
       ),
     );
-    const noRow = run(d.replace(`  "i\\eOS": {`, `  "iOS": {`));
+    const noRow = await run(d.replace(`  "i\\eOS": {`, `  "iOS": {`));
     assert.equal(noRow.r.code, 2, noRow.r.stderr);
     assert.equal(
       noRow.r.stderr,
@@ -410,7 +414,7 @@ Deno.test("an empty, null or control-character key is named at its line, escaped
         lineOf(d, "channel_given_device:")
       }: channel_given_device: has no row for device "i\\u001bOS"\n`,
     );
-    const bad = run(
+    const bad = await run(
       d.replace(`web: 0.15, mobile_app: 0.55`, `web: 0.25, mobile_app: 0.55`),
     );
     assert.equal(bad.r.code, 2, bad.r.stderr);
@@ -436,18 +440,26 @@ function insertAfter(after: string, add: string, text = BASE): string {
   return lines.join("\n");
 }
 
-/** Run the CLI on config `text`; returns its exit code and stderr, checking nothing was written. */
-function runConfig(
+/**
+ * Run the CLI on config `text`; returns its exit code and stderr, checking nothing
+ * was written. In a subprocess by default; `inProcess` runs the same runCli in this
+ * process (no start-up, but the test's permissions).
+ */
+async function runConfig(
   text: string,
-): { code: number; stderr: string; path: string } {
+  inProcess = false,
+): Promise<{ code: number; stderr: string; path: string }> {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-reserved-" });
   try {
     const path = `${tmp}/c.yaml`;
     Deno.writeTextFileSync(path, text);
     const out = `${tmp}/out`;
-    const r = runMain(
+    const args = [
+      ...["--config", path, "--sessions", "20", "--users", "5", "--out", out],
+    ];
+    const r = inProcess ? await runCliInProcess(args) : runMain(
       ["--allow-read", `--allow-write=${out},${out}.partial`, "--allow-env"],
-      ["--config", path, "--sessions", "20", "--users", "5", "--out", out],
+      args,
     );
     assert.equal(r.stdout, "");
     assert.deepEqual([...Deno.readDirSync(tmp)].map((e) => e.name), ["c.yaml"]);
@@ -457,7 +469,7 @@ function runConfig(
   }
 }
 
-Deno.test("a map key __proto__, constructor or prototype is an error at its line (exit 2), like any other bad key", () => {
+Deno.test("a map key __proto__, constructor or prototype is an error at its line (exit 2), like any other bad key", async () => {
   // [line after which a key is added, the added line with KEY in it, key path]
   const cases: [string, string, string][] = [
     ["  text:", "    KEY: {foo: 1}", "dialogue.text.KEY"],
@@ -466,7 +478,10 @@ Deno.test("a map key __proto__, constructor or prototype is an error at its line
   for (const [after, add, keyPath] of cases) {
     // The same line with an ordinary unknown name is refused (the oracle): the
     // reserved names must not be let through where it is.
-    const control = runConfig(insertAfter(after, add.replace("KEY", "xx")));
+    const control = await runConfig(
+      insertAfter(after, add.replace("KEY", "xx")),
+      true,
+    );
     assert.equal(control.code, 2, control.stderr);
     for (const key of ["__proto__", "constructor", "prototype"]) {
       const t = insertAfter(after, add.replace("KEY", key));
@@ -476,7 +491,7 @@ Deno.test("a map key __proto__, constructor or prototype is an error at its line
       }" is reserved; choose another name`;
       // Through the CLI once (exit 2, one line); the other names in process.
       if (key === "__proto__") {
-        const r = runConfig(t);
+        const r = await runConfig(t);
         assert.equal(r.code, 2, `${key}: ${r.stderr}`);
         assert.equal(r.stderr, `error: CONFIG:${line}: ${expected}\n`);
       } else {
@@ -497,14 +512,14 @@ Deno.test("a map key __proto__, constructor or prototype is an error at its line
   );
 });
 
-Deno.test("an exchange id __proto__ or prototype is refused as reserved, not as lacking its wording (exit 2)", () => {
+Deno.test("an exchange id __proto__ or prototype is refused as reserved, not as lacking its wording (exit 2)", async () => {
   // The escalation exchange renamed, together with its wording in every language:
   // the first reserved key in the file is the wording key of the first language.
   const renamed = BASE.replace("- { id: agent,", "- { id: __proto__,")
     .replaceAll("\n        agent:\n", "\n        __proto__:\n");
   assert.equal(renamed.split("\n        __proto__:\n").length, 7);
   const first = renamed.split("\n").indexOf("        __proto__:") + 1;
-  const r = runConfig(renamed);
+  const r = await runConfig(renamed);
   assert.equal(r.code, 2, r.stderr);
   assert.equal(
     r.stderr,

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { generateTemp, readCsv, runMain } from "./helpers.ts";
+import { runCliInProcess } from "./cli_in_process.ts";
 
 const PERMS = ["--allow-read", "--allow-write", "--allow-env"];
 
@@ -15,7 +16,7 @@ function assertOneLine(stderr: string, what: string): void {
   assert.doesNotMatch(stderr, /os error|Uncaught|\n\s+at /, what);
 }
 
-Deno.test("symbolic links that lead nowhere are named as such: chain end, loop, --report link", () => {
+Deno.test("symbolic links that lead nowhere are named as such: chain end, loop, --report link", async () => {
   const ds = generateTemp({ sessions: 10, users: 5, seed: 4 });
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-links-" });
   try {
@@ -32,7 +33,10 @@ Deno.test("symbolic links that lead nowhere are named as such: chain end, loop, 
       `error: Output folder "${tmp}/dang2" is a symbolic link to "dang", which is a symbolic link to "nowhere", which does not exist; create that folder or choose another --out\n`,
     );
 
-    const loop = runMain(PERMS, ["--sessions", "2", "--out", `${tmp}/loopA`]);
+    // The other cases in this process: the same runCli, without the start-up.
+    const loop = await runCliInProcess([
+      ...["--sessions", "2", "--out", `${tmp}/loopA`],
+    ]);
     assert.equal(loop.code, 2, loop.stderr);
     assertOneLine(loop.stderr, "loop");
     assert.match(
@@ -42,12 +46,12 @@ Deno.test("symbolic links that lead nowhere are named as such: chain end, loop, 
 
     // verify and validate of a loop: exit 2, one line (verify used to crash).
     for (const cmd of ["verify", "validate"]) {
-      const r = runMain(PERMS, [cmd, `${tmp}/loopA`]);
+      const r = await runCliInProcess([cmd, `${tmp}/loopA`]);
       assert.equal(r.code, 2, `${cmd}: ${r.stderr}`);
       assertOneLine(r.stderr, cmd);
       assert.match(r.stderr, /is a loop of symbolic links/, cmd);
     }
-    const v = runMain(PERMS, ["verify", `${tmp}/dang2`]);
+    const v = await runCliInProcess(["verify", `${tmp}/dang2`]);
     assert.equal(v.code, 2, v.stderr);
     assert.match(
       v.stderr,
@@ -56,7 +60,7 @@ Deno.test("symbolic links that lead nowhere are named as such: chain end, loop, 
 
     // --report naming a link to nothing: the verdict's exit code, a warning naming it.
     Deno.symlinkSync("nothere", `${tmp}/rlink`);
-    const rep = runMain(PERMS, [
+    const rep = await runCliInProcess([
       "validate",
       ds.dir,
       "--report",

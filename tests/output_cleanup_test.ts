@@ -14,6 +14,7 @@ import {
 } from "./helpers.ts";
 import { StagedOutput } from "../lib/output_dir.ts";
 import { UsageError } from "../lib/errors.ts";
+import { runCliInProcess } from "./cli_in_process.ts";
 
 function exists(path: string): boolean {
   try {
@@ -35,7 +36,7 @@ function sha256sumOk(dir: string): boolean {
   }).outputSync().success;
 }
 
-Deno.test("a failing run removes the parent folders it created for --out, and only those", () => {
+Deno.test("a failing run removes the parent folders it created for --out, and only those", async () => {
   const ds = generateTemp({ sessions: 10, users: 5, seed: 2 });
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-parents-" });
   try {
@@ -46,25 +47,23 @@ Deno.test("a failing run removes the parent folders it created for --out, and on
     claimOtherDataset(m);
     Deno.writeTextFileSync(`${tmp}/manifest.json`, JSON.stringify(m));
     Deno.mkdirSync(`${tmp}/work/kept`, { recursive: true });
+    // The first run in a subprocess (the process's exit code), the others in this
+    // process (the same runCli, without the start-up).
     for (
-      const out of [
+      const [i, out] of [
         `${tmp}/work/newa/newb/ds`, // newa and newb created by the run
         `${tmp}/work/kept/newc/ds`, // newc created, kept (and its file) not
-      ]
+      ].entries()
     ) {
       Deno.writeTextFileSync(`${tmp}/work/kept/mine.txt`, "mine\n");
-      const r = runMain(["-A"], [
-        "--from-manifest",
-        `${tmp}/manifest.json`,
-        "--out",
-        out,
-      ]);
+      const args = ["--from-manifest", `${tmp}/manifest.json`, "--out", out];
+      const r = i === 0 ? runMain(["-A"], args) : await runCliInProcess(args);
       assert.equal(r.code, 1, r.stderr);
       assert.deepEqual(listFiles(`${tmp}/work`), ["kept/mine.txt"], out);
     }
     // An empty folder the run did not create stays.
     Deno.removeSync(`${tmp}/work/kept/mine.txt`);
-    const r = runMain(["-A"], [
+    const r = await runCliInProcess([
       "--from-manifest",
       `${tmp}/manifest.json`,
       "--out",

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { listFiles, ROOT, runMain } from "./helpers.ts";
+import { runCliInProcess } from "./cli_in_process.ts";
 import { StagedOutput } from "../lib/output_dir.ts";
 import { UsageError } from "../lib/errors.ts";
 
@@ -142,11 +143,13 @@ Deno.test("--force never replaces the home folder, the root or the config file's
   }
 });
 
-Deno.test("--force refuses a dataset folder holding anything chatsynth did not write, naming it", () => {
+Deno.test("--force refuses a dataset folder holding anything chatsynth did not write, naming it", async () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-force-" });
   const ds = `${tmp}/ds`;
+  // The first refusal runs in a subprocess (the process's exit code and stderr), the
+  // other runs in this process (the same runCli, without a second of start-up each).
   try {
-    assert.equal(runMain(ALL, [...SMALL, "--out", ds]).code, 0);
+    assert.equal((await runCliInProcess([...SMALL, "--out", ds])).code, 0);
     const cases: [() => void, () => void, RegExp][] = [
       [
         () => Deno.writeTextFileSync(`${ds}/notes.txt`, "mine\n"),
@@ -164,10 +167,11 @@ Deno.test("--force refuses a dataset folder holding anything chatsynth did not w
         /holds "star", a symbolic link/,
       ],
     ];
-    for (const [add, remove, pattern] of cases) {
+    for (const [i, [add, remove, pattern]] of cases.entries()) {
       add();
       const before = snapshot(ds);
-      const r = runMain(ALL, [...SMALL, "--out", ds, "--force"]);
+      const args = [...SMALL, "--out", ds, "--force"];
+      const r = i === 0 ? runMain(ALL, args) : await runCliInProcess(args);
       assertRefused(r, pattern);
       assert.deepEqual(snapshot(ds), before);
       assert.ok(sha256sumOk(ds), "the old dataset is intact");
@@ -180,27 +184,34 @@ Deno.test("--force refuses a dataset folder holding anything chatsynth did not w
     m.generator.name = "othergen";
     Deno.writeTextFileSync(`${ds}/manifest.json`, JSON.stringify(m));
     assertRefused(
-      runMain(ALL, [...SMALL, "--out", ds, "--force"]),
+      await runCliInProcess([...SMALL, "--out", ds, "--force"]),
       /manifest\.json of another generator \("othergen"\)/,
     );
     Deno.writeTextFileSync(`${ds}/manifest.json`, "{");
     assertRefused(
-      runMain(ALL, [...SMALL, "--out", ds, "--force"]),
+      await runCliInProcess([...SMALL, "--out", ds, "--force"]),
       /not a usable chatsynth manifest/,
     );
     Deno.writeTextFileSync(`${ds}/manifest.json`, original);
     // A validation.md chatsynth did not write stays (refused, as any foreign file).
     Deno.writeTextFileSync(`${ds}/validation.md`, "# report\n");
     assertRefused(
-      runMain(ALL, [...SMALL, "--out", ds, "--force", "--seed", "9"]),
+      await runCliInProcess([...SMALL, "--out", ds, "--force", "--seed", "9"]),
       /holds "validation\.md", which is not a report chatsynth wrote/,
     );
     assert.equal(Deno.readTextFileSync(`${ds}/validation.md`), "# report\n");
     Deno.removeSync(`${ds}/validation.md`);
     // The reports chatsynth writes beside a dataset go with it.
-    assert.equal(runMain(ALL, ["validate", ds]).code, 0);
+    assert.equal((await runCliInProcess(["validate", ds])).code, 0);
     assert.ok(listFiles(ds).includes("validation.md"));
-    const ok = runMain(ALL, [...SMALL, "--out", ds, "--force", "--seed", "9"]);
+    const ok = await runCliInProcess([
+      ...SMALL,
+      "--out",
+      ds,
+      "--force",
+      "--seed",
+      "9",
+    ]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.ok(!listFiles(ds).includes("validation.md"));
     assert.ok(!listFiles(ds).includes("validation.json"));
@@ -214,7 +225,7 @@ Deno.test("--force refuses a dataset folder holding anything chatsynth did not w
   }
 });
 
-Deno.test("a symlinked --out is written where it points; the link stays a link", () => {
+Deno.test("a symlinked --out is written where it points; the link stays a link", async () => {
   const tmp = Deno.realPathSync(
     Deno.makeTempDirSync({ prefix: "chatsynth-link-" }),
   );
@@ -228,8 +239,9 @@ Deno.test("a symlinked --out is written where it points; the link stays a link",
     assert.ok(Deno.lstatSync(`${tmp}/proj/out`).isSymlink);
     assert.ok(sha256sumOk(target));
     assert.deepEqual(listFiles(`${target}/raw`), ["turns.jsonl"]);
-    // --force onto the non-empty target replaces its files, none stay behind.
-    const again = runMain(ALL, [
+    // --force onto the non-empty target replaces its files, none stay behind (this
+    // and the runs below in this process: the same runCli, without the start-up).
+    const again = await runCliInProcess([
       "--sessions",
       "20",
       "--users",
@@ -256,7 +268,7 @@ Deno.test("a symlinked --out is written where it points; the link stays a link",
     // A link to nothing is refused and left as it is.
     Deno.symlinkSync("nowhere", `${tmp}/proj/dangling`);
     assertRefused(
-      runMain(ALL, [...SMALL, "--out", `${tmp}/proj/dangling`]),
+      await runCliInProcess([...SMALL, "--out", `${tmp}/proj/dangling`]),
       /symbolic link to "nowhere", which does not exist/,
     );
     assert.ok(Deno.lstatSync(`${tmp}/proj/dangling`).isSymlink);
@@ -266,7 +278,11 @@ Deno.test("a symlinked --out is written where it points; the link stays a link",
     );
     // A path whose parent is a link: written inside the link's target folder.
     Deno.symlinkSync(`${tmp}/disk`, `${tmp}/alias`);
-    const viaParent = runMain(ALL, [...SMALL, "--out", `${tmp}/alias/ds`]);
+    const viaParent = await runCliInProcess([
+      ...SMALL,
+      "--out",
+      `${tmp}/alias/ds`,
+    ]);
     assert.equal(viaParent.code, 0, viaParent.stderr);
     assert.ok(sha256sumOk(`${tmp}/disk/ds`));
     assert.deepEqual(
@@ -278,12 +294,12 @@ Deno.test("a symlinked --out is written where it points; the link stays a link",
   }
 });
 
-Deno.test("--from-manifest with --force: its own dataset folder yes, any other folder no", () => {
+Deno.test("--from-manifest with --force: its own dataset folder yes, any other folder no", async () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-fromm-" });
   const ds = `${tmp}/ds`;
   const mine = `${tmp}/mine`;
   try {
-    assert.equal(runMain(ALL, [...SMALL, "--out", ds]).code, 0);
+    assert.equal((await runCliInProcess([...SMALL, "--out", ds])).code, 0);
     Deno.mkdirSync(mine);
     Deno.writeTextFileSync(`${mine}/thesis.tex`, "\\section{}\n");
     const refused = runMain(ALL, [
@@ -295,7 +311,10 @@ Deno.test("--from-manifest with --force: its own dataset folder yes, any other f
     ]);
     assertRefused(refused, /holds "thesis\.tex" and no manifest\.json/);
     assert.deepEqual(listFiles(mine), ["thesis.tex"]);
-    const again = runMain(ALL, ["--from-manifest", ds, "--out", ds, "--force"]);
+    // In this process: the same runCli, without a second of start-up.
+    const again = await runCliInProcess([
+      ...["--from-manifest", ds, "--out", ds, "--force"],
+    ]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /Reproduced/);
     assert.ok(sha256sumOk(ds));
@@ -355,7 +374,7 @@ Deno.test("a trailing . is resolved to the folder it names; a symlinked staging 
   }
 });
 
-Deno.test("messages name folders without doubled slashes and count in the singular for one", () => {
+Deno.test("messages name folders without doubled slashes and count in the singular for one", async () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-words-" });
   const ds = `${tmp}/ds`;
   try {
@@ -393,7 +412,8 @@ Deno.test("messages name folders without doubled slashes and count in the singul
     assert.ok(
       report.includes(`seed 20251130, 1 session, 1 user, ${turnWord} (`),
     );
-    const v = runMain(ALL, ["verify", `${ds}///`]);
+    // In this process: the same runCli, without a second of start-up.
+    const v = await runCliInProcess(["verify", `${ds}///`]);
     assert.equal(v.code, 0, v.stdout + v.stderr);
     // Checked for integrity: every file but manifest.json and the reports.
     const metadata = listFiles(ds).filter((f) =>

@@ -5,7 +5,8 @@
  * pipeline) and the stderr text.
  */
 import assert from "node:assert/strict";
-import { ROOT, runMain } from "./helpers.ts";
+import { ROOT } from "./helpers.ts";
+import { runCliInProcess } from "./cli_in_process.ts";
 
 /** `bash -c`: the pipeline's first command's exit code, and stderr. */
 function pipeline(script: string): { code: number; stderr: string } {
@@ -31,7 +32,7 @@ function assertClean(what: string, stderr: string): void {
   assert.doesNotMatch(stderr, /Uncaught|BrokenPipe|\n\s+at /, what);
 }
 
-Deno.test("verify, validate, --help and generate piped into a reader that quits keep their exit codes", () => {
+Deno.test("verify, validate, --help and generate piped into a reader that quits keep their exit codes", async () => {
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-pipe-" });
   const out = `${tmp}/ds`;
   try {
@@ -40,10 +41,11 @@ Deno.test("verify, validate, --help and generate piped into a reader that quits 
       `--allow-write=${out},${out}.partial`,
       "--allow-env",
     ];
-    const g = runMain(perms, ["--sessions", "300", "--users", "100", ...[
-      "--out",
-      out,
-    ]]);
+    // The dataset in this process (the same runCli, without the start-up); every
+    // pipeline runs main.ts in its own process.
+    const g = await runCliInProcess([
+      ...["--sessions", "300", "--users", "100", "--out", out],
+    ]);
     assert.equal(g.code, 0, g.stderr);
 
     const cases: [string, string, number][] = [

@@ -14,6 +14,7 @@ import {
 import { verifyDataset, type VerifyReport } from "../lib/verify.ts";
 import { validateDataset } from "../lib/validate/validate.ts";
 import { UsageError } from "../lib/errors.ts";
+import { runCliInProcess } from "./cli_in_process.ts";
 
 const perms = (dir: string) => [
   "--allow-read",
@@ -56,7 +57,7 @@ Deno.test("verify reads only regular files inside the folder: FIFO, symlink, fol
   }
 });
 
-Deno.test("unusable manifests and folders are exit-2 errors, not crashes", () => {
+Deno.test("unusable manifests and folders are exit-2 errors, not crashes", async () => {
   const ds = generateTemp({ sessions: 20, users: 5, seed: 42 });
   const p = `${ds.dir}/manifest.json`;
   const original = Deno.readTextFileSync(p);
@@ -90,7 +91,8 @@ Deno.test("unusable manifests and folders are exit-2 errors, not crashes", () =>
     ]);
     assert.equal(file.code, 2);
     assert.match(file.stderr, /is a file, not a dataset folder/);
-    const empty = runMain(perms(ds.dir), ["verify", ""]);
+    // In this process: the same runCli, without the start-up.
+    const empty = await runCliInProcess(["verify", ""]);
     assert.equal(empty.code, 2);
   } finally {
     ds.cleanup();
@@ -171,7 +173,7 @@ Deno.test("validate neither writes through nor replaces a symlinked report: a wa
   }
 });
 
-Deno.test("--from-manifest: any file name; a different fingerprint replaces nothing", () => {
+Deno.test("--from-manifest: any file name; a different fingerprint replaces nothing", async () => {
   const ds = generateTemp({ sessions: 30, users: 10, seed: 45 });
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-fm-" });
   try {
@@ -183,7 +185,8 @@ Deno.test("--from-manifest: any file name; a different fingerprint replaces noth
       `${tmp}/a`,
     ]);
     assert.equal(ok.code, 0, ok.stderr);
-    const missing = runMain(perms(tmp), [
+    // The refusals in this process: the same runCli, without the start-up.
+    const missing = await runCliInProcess([
       "--from-manifest",
       `${tmp}/nope.json`,
       "--out",
@@ -205,7 +208,7 @@ Deno.test("--from-manifest: any file name; a different fingerprint replaces noth
     const after = listFiles(ds.dir).map((
       f,
     ) => [f, Deno.readTextFileSync(`${ds.dir}/${f}`)]);
-    const wrong = runMain(perms(ds.dir), [
+    const wrong = await runCliInProcess([
       "--from-manifest",
       ds.dir,
       "--out",
@@ -229,7 +232,7 @@ Deno.test("--from-manifest: any file name; a different fingerprint replaces noth
       ds.dir,
       (m) => ((m.config as { text: string }).text += "\n# edited\n"),
     );
-    const tampered = runMain(perms(tmp), [
+    const tampered = await runCliInProcess([
       "--from-manifest",
       ds.dir,
       "--out",

@@ -18,6 +18,7 @@ import {
 import { parseConfig } from "../lib/config/load.ts";
 import { UsageError } from "../lib/errors.ts";
 import { generateTemp, readCsvObjects, ROOT, runMain } from "./helpers.ts";
+import { runCliInProcess } from "./cli_in_process.ts";
 
 Deno.test("UTC offsets follow the IANA rules across daylight saving time transitions", () => {
   // [zone, instant, offset in minutes east], stated from the rules, not computed:
@@ -259,7 +260,7 @@ Deno.test("config: each country needs exactly one of time_zone and time_zones", 
   );
 });
 
-Deno.test("validate fails a wrong local key, a zone of another country, and a wrong raw local start", () => {
+Deno.test("validate fails a wrong local key, a zone of another country, and a wrong raw local start", async () => {
   const star = generateTemp({
     seed: 11,
     sessions: 300,
@@ -273,8 +274,16 @@ Deno.test("validate fails a wrong local key, a zone of another country, and a wr
     formats: ["raw"],
   });
   const rule = /FAIL {2}each user's time_zone is one of their country's zones/;
-  /** Exit code and output of the CLI's validate on a copy of `from` after `edit`. */
-  const validateCopy = (from: string, edit: (dir: string) => void) => {
+  /**
+   * Exit code and output of the CLI's validate on a copy of `from` after `edit`: in
+   * this process (the same runCli, without the start-up), or with `subprocess` in a
+   * `deno run main.ts` (the first case, for the process's exit code).
+   */
+  const validateCopy = async (
+    from: string,
+    edit: (dir: string) => void,
+    subprocess = false,
+  ) => {
     const dir = Deno.makeTempDirSync({ prefix: "chatsynth-tz-" });
     try {
       const copyTree = (a: string, b: string) => {
@@ -287,21 +296,23 @@ Deno.test("validate fails a wrong local key, a zone of another country, and a wr
       };
       copyTree(from, dir);
       edit(dir);
-      return runMain(
-        ["--allow-read", `--allow-write=${dir}`, "--allow-env"],
-        ["validate", dir],
-      );
+      return subprocess
+        ? runMain(
+          ["--allow-read", `--allow-write=${dir}`, "--allow-env"],
+          ["validate", dir],
+        )
+        : await runCliInProcess(["validate", dir]);
     } finally {
       Deno.removeSync(dir, { recursive: true });
     }
   };
   try {
     // The unchanged datasets pass.
-    assert.equal(validateCopy(star.dir, () => {}).code, 0);
-    assert.equal(validateCopy(raw.dir, () => {}).code, 0);
+    assert.equal((await validateCopy(star.dir, () => {}, true)).code, 0);
+    assert.equal((await validateCopy(raw.dir, () => {})).code, 0);
 
     // One session's local_time_key one minute off.
-    const va = validateCopy(star.dir, (dir) => {
+    const va = await validateCopy(star.dir, (dir) => {
       const fs = `${dir}/star/fact_session.csv`;
       const lines = Deno.readTextFileSync(fs).split("\n");
       const col = lines[0].split(",").indexOf("local_time_key");
@@ -314,7 +325,7 @@ Deno.test("validate fails a wrong local key, a zone of another country, and a wr
     assert.match(va.stdout, rule);
 
     // A US user moved to Europe/Berlin (a zone of another country).
-    const vb = validateCopy(star.dir, (dir) => {
+    const vb = await validateCopy(star.dir, (dir) => {
       const du = `${dir}/star/dim_user.csv`;
       const users = Deno.readTextFileSync(du).split("\n");
       const k = users.findIndex((l) => l.endsWith(",America/New_York"));
@@ -326,7 +337,7 @@ Deno.test("validate fails a wrong local key, a zone of another country, and a wr
     assert.match(vb.stdout, rule);
 
     // Raw: every line of session 1 with its local start an hour late.
-    const vc = validateCopy(raw.dir, (dir) => {
+    const vc = await validateCopy(raw.dir, (dir) => {
       const rf = `${dir}/raw/turns.jsonl`;
       const lines = Deno.readTextFileSync(rf).split("\n").map((l) => {
         if (!l.startsWith('{"session_id":1,')) return l;
@@ -430,7 +441,7 @@ Deno.test("offset periods: Kiritimati's and Monrovia's changes from the IANA rul
   assert.throws(() => utcOffsetPeriods("Mars/Olympus", 0, 1), RangeError);
 });
 
-Deno.test("regression: local_time_key of a start on 1969-12-31 local is its HHMM, and validate passes", () => {
+Deno.test("regression: local_time_key of a start on 1969-12-31 local is its HHMM, and validate passes", async () => {
   // Every user at UTC−12 and sessions from 1970-01-01 00:00Z: starts before 12:00Z
   // are local times on 1969-12-31, i.e. negative local instants. The keys were
   // negative (17:37 became −723) and validate failed the key and local-time rules.
@@ -485,10 +496,8 @@ Deno.test("regression: local_time_key of a start on 1969-12-31 local is its HHMM
         /^19(69|70)-\d\d-\d\dT[\d:.]{12}-12:00$/,
       );
     }
-    const v = runMain(
-      ["--allow-read", `--allow-write=${ds.dir}`, "--allow-env"],
-      ["validate", ds.dir],
-    );
+    // In this process: the same runCli, without the start-up.
+    const v = await runCliInProcess(["validate", ds.dir]);
     assert.equal(v.code, 0, v.stdout + v.stderr);
     ds.cleanup();
   } finally {

@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { generateTemp, listFiles, ROOT, runMain } from "./helpers.ts";
+import { runCliInProcess } from "./cli_in_process.ts";
 import { validateDataset } from "../lib/validate/validate.ts";
 import { RULES } from "../lib/validate/observations.ts";
 import { parseTimestamp } from "../lib/validate/read_dataset.ts";
@@ -64,12 +65,22 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Validate a corrupted copy with the CLI; returns its stdout after checking exit 1. */
-function validateFails(dir: string, changed: string[]): string {
-  const v = runMain(
-    ["--allow-read", `--allow-write=${dir}`, "--allow-env"],
-    ["validate", dir],
-  );
+/**
+ * Validate a corrupted copy with the CLI; returns its stdout after checking exit 1.
+ * In the test's process by default; `subprocess` runs `deno run main.ts` (one case
+ * does, for the process's exit code and stderr).
+ */
+async function validateFails(
+  dir: string,
+  changed: string[],
+  subprocess = false,
+): Promise<string> {
+  const v = subprocess
+    ? runMain(
+      ["--allow-read", `--allow-write=${dir}`, "--allow-env"],
+      ["validate", dir],
+    )
+    : await runCliInProcess(["validate", dir]);
   assert.equal(v.code, 1, v.stdout + v.stderr);
   assert.equal(v.stderr, "");
   // The report says which bytes it read: each changed file's SHA-256 as sha256sum
@@ -110,12 +121,13 @@ Deno.test("validate catches every corruption of a valid dataset, naming the chec
     name: string,
     edit: (dir: string) => string[],
     check: (stdout: string) => void,
+    subprocess = false,
   ) =>
-    t.step(name, () => {
+    t.step(name, async () => {
       const copy = copyDataset(ds.dir);
       try {
         const changed = edit(copy.dir);
-        check(validateFails(copy.dir, changed));
+        check(await validateFails(copy.dir, changed, subprocess));
       } finally {
         copy.cleanup();
       }
@@ -134,23 +146,28 @@ Deno.test("validate catches every corruption of a valid dataset, naming the chec
       },
     );
 
-    await corrupt("user_ts and bot_ts swapped in 1% of turns", (dir) => {
-      const { head, rows } = readTable(dir, TURN);
-      const u = head.indexOf("user_ts"), b = head.indexOf("bot_ts");
-      const rng = streams.stream("swap", 0);
-      let swapped = 0;
-      for (const r of rows) {
-        if (rng.next() < 0.01) {
-          [r[u], r[b]] = [r[b], r[u]];
-          swapped++;
+    await corrupt(
+      "user_ts and bot_ts swapped in 1% of turns",
+      (dir) => {
+        const { head, rows } = readTable(dir, TURN);
+        const u = head.indexOf("user_ts"), b = head.indexOf("bot_ts");
+        const rng = streams.stream("swap", 0);
+        let swapped = 0;
+        for (const r of rows) {
+          if (rng.next() < 0.01) {
+            [r[u], r[b]] = [r[b], r[u]];
+            swapped++;
+          }
         }
-      }
-      writeTable(dir, TURN, head, rows);
-      const later = rows.filter((r) => Date.parse(r[u]) > Date.parse(r[b]));
-      assert.equal(later.length, swapped);
-      assert.ok(swapped > 100);
-      return [TURN];
-    }, (out) => failsRule(out, "user_ts < bot_ts on every turn"));
+        writeTable(dir, TURN, head, rows);
+        const later = rows.filter((r) => Date.parse(r[u]) > Date.parse(r[b]));
+        assert.equal(later.length, swapped);
+        assert.ok(swapped > 100);
+        return [TURN];
+      },
+      (out) => failsRule(out, "user_ts < bot_ts on every turn"),
+      true,
+    );
 
     await corrupt("latency_ms shuffled within each channel", (dir) => {
       const { head, rows } = readTable(dir, TURN);
@@ -259,7 +276,7 @@ Deno.test("validate catches every corruption of a valid dataset, naming the chec
   }
 });
 
-Deno.test("validate fails sessions moved between weekday × hour cells with both marginals kept", () => {
+Deno.test("validate fails sessions moved between weekday × hour cells with both marginals kept", async () => {
   const parent = Deno.makeTempDirSync({ prefix: "chatsynth-utc-" });
   // Every country in one zone without offset: local cells are UTC cells, so a move
   // in UTC keeps every local marginal too.
@@ -348,7 +365,7 @@ Deno.test("validate fails sessions moved between weekday × hour cells with both
       writeTable(dir, TURN, tr.head, tr.rows);
       return [SESSION, TURN];
     };
-    const out = validateFails(copy.dir, edit(copy.dir));
+    const out = await validateFails(copy.dir, edit(copy.dir));
     assert.match(
       out,
       /FAIL {2}session start weekday × hour \(local time\)/,
@@ -375,11 +392,11 @@ Deno.test("validate checks the denormalized user and session fields: dim_user ag
     edit: (dir: string) => string[],
     rule: string,
   ) =>
-    t.step(name, () => {
+    t.step(name, async () => {
       const copy = copyDataset(ds.dir);
       try {
         const changed = edit(copy.dir);
-        failsRule(validateFails(copy.dir, changed), rule);
+        failsRule(await validateFails(copy.dir, changed), rule);
       } finally {
         copy.cleanup();
       }
@@ -440,11 +457,11 @@ Deno.test("validate checks the denormalized user and session fields: dim_user ag
       edit: (l: Record<string, unknown>[]) => void,
       rule: string,
     ) =>
-      t.step(name, () => {
+      t.step(name, async () => {
         const copy = copyDataset(raw.dir);
         try {
           editLines(copy.dir, edit);
-          failsRule(validateFails(copy.dir, [RAW]), rule);
+          failsRule(await validateFails(copy.dir, [RAW]), rule);
         } finally {
           copy.cleanup();
         }
@@ -558,11 +575,11 @@ Deno.test("validate checks dimension tables, dim_user e-mails and value formats"
     edit: (dir: string) => string[],
     check: (stdout: string, dir: string) => void,
   ) =>
-    t.step(name, () => {
+    t.step(name, async () => {
       const copy = copyDataset(from);
       try {
         const changed = edit(copy.dir);
-        check(validateFails(copy.dir, changed), copy.dir);
+        check(await validateFails(copy.dir, changed), copy.dir);
       } finally {
         copy.cleanup();
       }
@@ -689,7 +706,7 @@ Deno.test("validate checks dimension tables, dim_user e-mails and value formats"
   }
 });
 
-Deno.test("validate fails escalations in a dataset whose model gives them probability exactly 0", () => {
+Deno.test("validate fails escalations in a dataset whose model gives them probability exactly 0", async () => {
   // A config copy with every dialogue probability 0: no greeting, closing,
   // escalation, switch or leaving after a fallback.
   const parent = Deno.makeTempDirSync({ prefix: "chatsynth-zero-" });
@@ -779,7 +796,7 @@ Deno.test("validate fails escalations in a dataset whose model gives them probab
         assert.equal(changed.length, 10);
         writeTable(copy.dir, SESSION, sessions.head, sessions.rows);
         writeTable(copy.dir, TURN, turns.head, turns.rows);
-        const out = validateFails(copy.dir, [SESSION, TURN]);
+        const out = await validateFails(copy.dir, [SESSION, TURN]);
         // Every deterministic rule still holds: only the statistics can tell.
         const rules = out.match(/(\d+)\/(\d+) rules pass/);
         assert.ok(rules, out);

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { generateTemp, listFiles, ROOT, runMain } from "./helpers.ts";
+import { runCliInProcess } from "./cli_in_process.ts";
 import { validateDataset } from "../lib/validate/validate.ts";
 import { RULES } from "../lib/validate/observations.ts";
 import { loadConfig } from "../lib/config/load.ts";
@@ -62,12 +63,18 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Run `validate` on a folder with the CLI; returns stdout after checking exit 1. */
-function validateFails(dir: string): string {
-  const v = runMain(
-    ["--allow-read", `--allow-write=${dir}`, "--allow-env"],
-    ["validate", dir],
-  );
+/**
+ * Run `validate` on a folder with the CLI; returns stdout after checking exit 1. In
+ * the test's process by default; `subprocess` runs `deno run main.ts` (one case does,
+ * for the process's exit code and stderr).
+ */
+async function validateFails(dir: string, subprocess = false): Promise<string> {
+  const v = subprocess
+    ? runMain(
+      ["--allow-read", `--allow-write=${dir}`, "--allow-env"],
+      ["validate", dir],
+    )
+    : await runCliInProcess(["validate", dir]);
   assert.equal(v.code, 1, v.stdout + v.stderr);
   assert.equal(v.stderr, "");
   return v.stdout;
@@ -102,12 +109,13 @@ Deno.test("validate catches one edited dialogue cell, naming the rule", async (t
     rule: string,
     edit: (dir: string) => void,
     format: Format = "star",
+    subprocess = false,
   ) =>
-    t.step(name, () => {
+    t.step(name, async () => {
       const copy = copyDataset(sets[format].dir);
       try {
         edit(copy.dir);
-        failsRule(validateFails(copy.dir), rule);
+        failsRule(await validateFails(copy.dir, subprocess), rule);
       } finally {
         copy.cleanup();
       }
@@ -127,13 +135,19 @@ Deno.test("validate catches one edited dialogue cell, naming the rule", async (t
       }
     });
 
-    await corrupt("a bot_act_key that is no act", RULES.acts, (dir) => {
-      const tr = readTable(dir, TURN);
-      tr.rows[5][tr.col("bot_act_key")] = "99";
-      writeTable(dir, TURN, tr);
-      assert.ok(!actKeys(dir, "star").has("99"));
-      assert.ok(![...actKeys(dir, "star").values()].includes("99"));
-    });
+    await corrupt(
+      "a bot_act_key that is no act",
+      RULES.acts,
+      (dir) => {
+        const tr = readTable(dir, TURN);
+        tr.rows[5][tr.col("bot_act_key")] = "99";
+        writeTable(dir, TURN, tr);
+        assert.ok(!actKeys(dir, "star").has("99"));
+        assert.ok(![...actKeys(dir, "star").values()].includes("99"));
+      },
+      "star",
+      true,
+    );
 
     await corrupt(
       "snowflake: a user_act_key naming a bot act (clarify)",

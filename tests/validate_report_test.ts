@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { generateTemp, listFiles, runMain } from "./helpers.ts";
+import { runCliInProcess } from "./cli_in_process.ts";
 import { parseCli } from "../lib/cli/args.ts";
 import { UsageError } from "../lib/errors.ts";
 
@@ -147,10 +148,10 @@ Deno.test("generate --validate --report DIR: the dataset in --out, the report in
   }
 });
 
-Deno.test("a tiny dataset: skipped checks give their reason; no NaN, undefined or null in any report", () => {
+Deno.test("a tiny dataset: skipped checks give their reason; no NaN, undefined or null in any report", async () => {
   const ds = generateTemp({ sessions: 3, users: 2, seed: 20251130 });
   try {
-    const r = validateAs([ds.dir], ["validate", ds.dir]);
+    const r = await runCliInProcess(["validate", ds.dir]);
     assert.equal(r.code, 0, r.stderr);
     const md = Deno.readTextFileSync(`${ds.dir}/validation.md`);
     const jsonText = Deno.readTextFileSync(`${ds.dir}/validation.json`);
@@ -244,14 +245,14 @@ Deno.test("parseCli: --report for validate and generate --validate only, never e
   }
 });
 
-Deno.test("Holm's family is the checks that ran: skipped checks do not inflate the adjustment", () => {
+Deno.test("Holm's family is the checks that ran: skipped checks do not inflate the adjustment", async () => {
   // Tiny datasets skip some checks; the test needs one where some adjusted p-value is
   // below 1 (else every family size gives 1), so it tries seeds until one does.
   let tried = 0;
   for (let seed = 1; seed <= 30; seed++) {
     const ds = generateTemp({ sessions: 40, users: 30, seed });
     try {
-      const r = validateAs([ds.dir], ["validate", ds.dir]);
+      const r = await runCliInProcess(["validate", ds.dir]);
       assert.ok(r.code === 0 || r.code === 1, r.stderr);
       const json = JSON.parse(
         Deno.readTextFileSync(`${ds.dir}/validation.json`),
@@ -284,7 +285,7 @@ Deno.test("Holm's family is the checks that ran: skipped checks do not inflate t
   assert.ok(tried > 0, "no seed gave an adjusted p-value below 1");
 });
 
-Deno.test("--report never replaces a validation.md or .json chatsynth did not write: warning naming it, nothing written, exit = verdict", () => {
+Deno.test("--report never replaces a validation.md or .json chatsynth did not write: warning naming it, nothing written, exit = verdict", async () => {
   const ds = generateTemp({ sessions: 20, users: 10, seed: 3 });
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-" });
   try {
@@ -300,12 +301,15 @@ Deno.test("--report never replaces a validation.md or .json chatsynth did not wr
       ["validation.json", '{"pass": true}\n'],
       ["validation.json", "[]\n"],
     ];
-    for (const [name, text] of foreign) {
+    // The first case in a subprocess (the process's exit code and stderr), the
+    // others in this process (the same runCli, without a second of start-up each).
+    for (const [i, [name, text]] of foreign.entries()) {
       const dir = `${tmp}/r`;
       Deno.mkdirSync(dir, { recursive: true });
       Deno.writeTextFileSync(`${dir}/${name}`, text);
       const before = sha(`${dir}/${name}`);
-      const r = validateAs([tmp], ["validate", ds.dir, "--report", dir]);
+      const args = ["validate", ds.dir, "--report", dir];
+      const r = i === 0 ? validateAs([tmp], args) : await runCliInProcess(args);
       assert.equal(r.code, 0, `${name} ${text}: ${r.stderr}`);
       assert.match(r.stdout, /^validate: PASS, /m);
       assert.match(
@@ -325,7 +329,7 @@ Deno.test("--report never replaces a validation.md or .json chatsynth did not wr
 
     // The dataset folder's own reports follow the same rule.
     Deno.writeTextFileSync(`${ds.dir}/validation.md`, "my notes\n");
-    const own = validateAs([ds.dir], ["validate", ds.dir]);
+    const own = await runCliInProcess(["validate", ds.dir]);
     assert.equal(own.code, 0, own.stderr);
     assert.match(
       own.stderr,
@@ -338,11 +342,7 @@ Deno.test("--report never replaces a validation.md or .json chatsynth did not wr
     assert.ok(!exists(`${ds.dir}/validation.json`));
 
     // Nor does generate --force remove it with the dataset around it.
-    const again = runMain([
-      "--allow-read",
-      "--allow-env",
-      `--allow-write=${ds.dir},${ds.dir}.partial`,
-    ], [
+    const again = await runCliInProcess([
       ...["--sessions", "20", "--users", "10", "--seed", "3"],
       ...["--out", ds.dir, "--force"],
     ]);
@@ -356,7 +356,7 @@ Deno.test("--report never replaces a validation.md or .json chatsynth did not wr
       "my notes\n",
     );
     Deno.removeSync(`${ds.dir}/validation.md`);
-    assert.equal(validateAs([ds.dir], ["validate", ds.dir]).code, 0);
+    assert.equal((await runCliInProcess(["validate", ds.dir])).code, 0);
     const replaced = runMain([
       "--allow-read",
       "--allow-env",
@@ -370,7 +370,7 @@ Deno.test("--report never replaces a validation.md or .json chatsynth did not wr
     // A report chatsynth wrote is replaced: run twice into the same folder.
     const dir = `${tmp}/ours`;
     for (let i = 0; i < 2; i++) {
-      const r = validateAs([tmp], ["validate", ds.dir, "--report", dir]);
+      const r = await runCliInProcess(["validate", ds.dir, "--report", dir]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, "");
     }
@@ -381,12 +381,12 @@ Deno.test("--report never replaces a validation.md or .json chatsynth did not wr
   }
 });
 
-Deno.test("validate names the data files it did not read (the other representations)", () => {
+Deno.test("validate names the data files it did not read (the other representations)", async () => {
   // The failing input: a corrupted snowflake/ or raw/ file beside star/ passed with
   // no word that those files were never read.
   const ds = generateTemp({ sessions: 40, users: 20, seed: 3 });
   try {
-    const r = validateAs([ds.dir], ["validate", ds.dir]);
+    const r = await runCliInProcess(["validate", ds.dir]);
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
     const others = [
       "raw/turns.jsonl",

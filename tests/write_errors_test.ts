@@ -6,7 +6,8 @@
  * exit code kept. Oracles: bash's exit status and the stderr text.
  */
 import assert from "node:assert/strict";
-import { ROOT, runMain } from "./helpers.ts";
+import { ROOT } from "./helpers.ts";
+import { runCliInProcess } from "./cli_in_process.ts";
 
 // Asked of the shell: Deno itself needs --allow-all to stat a device.
 const hasDevFull = new Deno.Command("bash", {
@@ -40,15 +41,16 @@ Deno.test({
   name:
     "stdout on a full device: one error line, exit 2 (or the failed check's 1)",
   ignore: !hasDevFull,
-  fn() {
+  async fn() {
     const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-full-" });
     const out = `${tmp}/ds`;
     try {
       const perms = ["--allow-read", `--allow-write=${tmp}`, "--allow-env"];
-      const g = runMain(perms, ["--sessions", "20", "--users", "10", ...[
-        "--out",
-        out,
-      ]]);
+      // Set-up and the final check in this process (the same runCli, without the
+      // start-up); every run onto /dev/full in a subprocess.
+      const g = await runCliInProcess([
+        ...["--sessions", "20", "--users", "10", "--out", out],
+      ]);
       assert.equal(g.code, 0, g.stderr);
       const cases: [string, string[], number][] = [
         ["--help", ["--help"], 2],
@@ -64,7 +66,7 @@ Deno.test({
         assert.match(r.stderr, ENOSPC_LINE, what);
       }
       // The generated dataset is complete even though its summary was lost.
-      assert.equal(shell(perms, ["verify", `${tmp}/ds3`], "").code, 0);
+      assert.equal((await runCliInProcess(["verify", `${tmp}/ds3`])).code, 0);
 
       // A failing verify keeps its exit code 1.
       const path = `${out}/star/dim_intent.csv`;

@@ -154,8 +154,8 @@ Options (flags override config.yaml; the manifest records the effective values):
   --users M         users, 1..${MAX_USERS} (config: users, 500); regenerated on
                     demand, so each generator thread holds 8 bytes per user (16
                     while starting); a count over a thread's V8 heap limit is
-                    refused before any work (raise it with
-                    deno run --v8-flags=--max-old-space-size=MiB)
+                    refused before any work (raise the limit with the deno
+                    run flag --v8-flags=--max-old-space-size=MiB)
   --seed S          dataset seed, integer 0..${MAX_SEED} (config: seed)
   --config PATH     configuration file (default: config.yaml)
   --out DIR         output folder (config: out, "output")

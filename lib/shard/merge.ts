@@ -84,7 +84,18 @@ function shown(v: unknown): string {
 export function checkParts(
   dirs: string[],
 ): { dir: string; m: PartManifest }[] {
-  const all = dirs.map((dir) => ({ dir, m: readPartManifest(dir) }));
+  const all = dirs.map((dir) => {
+    try {
+      return { dir, m: readPartManifest(dir) };
+    } catch (e) {
+      if (!(e instanceof UsageError) || e.message.startsWith("Cannot merge")) {
+        throw e;
+      }
+      throw new UsageError(
+        `Cannot merge: ${e.message[0].toLowerCase()}${e.message.slice(1)}`,
+      );
+    }
+  });
   const first = all[0];
   const n = first.m.part.count;
   for (const p of all) {

@@ -217,7 +217,8 @@ Deno.test("merge refuses incomplete, duplicated, mismatched and altered parts: e
       sessions: 9000,
       users: 200,
       seed: 3,
-      formats: ["star" as const],
+      // Star and snowflake: their fact files are one file under two paths.
+      formats: ["star" as const, "snowflake" as const],
     };
     const [p1, p2] = await partsInProcess(dir, 2, base);
     const other = await partsInProcess(`${dir}`, 3, { ...base, seed: 4 });
@@ -241,7 +242,14 @@ Deno.test("merge refuses incomplete, duplicated, mismatched and altered parts: e
     const mv = JSON.parse(Deno.readTextFileSync(`${version}/part.json`));
     mv.generator.version = "0.0.1";
     Deno.writeTextFileSync(`${version}/part.json`, JSON.stringify(mv));
-    // Part 2 with a data file altered after it was written.
+    // Part 2 in other encodings.
+    const [, parquet2] = await partsInProcess(`${dir}/pq`, 2, {
+      ...base,
+      encodings: ["text", "parquet"],
+    });
+    // Part 2 with a data file altered after it was written: star's fact file, the
+    // second path of a file shared with snowflake (merge reads the first and
+    // checks this one against part.json).
     const altered = `${dir}/altered`;
     copy(p2, altered);
     const f = `${altered}/star/fact_session.csv`;
@@ -257,7 +265,11 @@ Deno.test("merge refuses incomplete, duplicated, mismatched and altered parts: e
       [[p1, version], /another generator version/],
       [
         [p1, altered],
-        /fact_session\.csv" is not the file its part\.json lists/,
+        /star\/fact_session\.csv" is not the file its part\.json lists/,
+      ],
+      [
+        [p1, parquet2],
+        /another set of encodings .* \(\["text","parquet"\], not \["text"\]\)/,
       ],
       [[p1, `${dir}`], /holds no part\.json, so it is not a part folder/],
     ];
@@ -276,6 +288,21 @@ Deno.test("merge refuses incomplete, duplicated, mismatched and altered parts: e
         assert.throws(() => Deno.statSync(name), Deno.errors.NotFound, name);
       }
     }
+    // A part is not a dataset: verify and --from-manifest say so.
+    const v = runMain(perms(dir), ["verify", p1]);
+    assert.equal(v.code, 2, v.stderr);
+    assert.match(v.stderr, /it is a part folder \(part\.json\)/);
+    const fm = runMain(perms(dir), [
+      "--from-manifest",
+      `${p1}/part.json`,
+      "--out",
+      `${dir}/again`,
+    ]);
+    assert.equal(fm.code, 2, fm.stderr);
+    assert.match(
+      fm.stderr,
+      /it is the manifest of part 1 of 2, not of a dataset/,
+    );
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

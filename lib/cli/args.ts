@@ -136,7 +136,7 @@ Usage:
   deno run -P main.ts validate [DIR]         test DIR's data against its configured
                                              model; writes validation.md and .json
                                              into DIR, or into --report R
-  deno run -P main.ts merge PART... --out DIR
+  deno run -P main.ts merge PART... --out DIR [--force]
                                              combine the part folders of a
                                              --shard run into one dataset, the
                                              same bytes as a single run
@@ -164,8 +164,9 @@ Options (flags override config.yaml; the manifest records the effective values):
                     text): text is raw JSONL and star/snowflake CSV; parquet
                     writes every table as zstd Parquet (raw/turns.parquet,
                     star/fact_turn.parquet, ...), fingerprinted like the text
-  --workers N       generator threads, 1..${MAX_WORKERS} (default: one per core);
-                    any count writes the same bytes
+  --workers N       generator threads, 1..${MAX_WORKERS} (default: one per core,
+                    for at least 4,096 sessions of the run or part per
+                    thread); any count writes the same bytes
   --shard K/N       write part K of N (1-based) into --out: its share of every
                     table's rows (whole blocks of 8,192 sessions, 122,880 users
                     or dimension rows) as files readable in place, with part.json
@@ -198,6 +199,8 @@ them with: sha256sum -c SHA256SUMS):
 ${filesHelp()}
 With --encoding parquet each data file is a .parquet file of the same name
 instead (raw/turns.parquet, star/fact_turn.parquet, ...); with text,parquet both.
+With --shard K/N: the part's data files, part.json and SHA256SUMS (no
+manifest.json, MANIFEST.md or datapackage.json until merged).
 
 verify [DIR] prints one line per file and check (ok, mismatch, missing, extra): the
 files against manifest.json, then the dataset regenerated from the manifest's inputs
@@ -381,7 +384,7 @@ export function parseCli(argv: string[]): CliArgs {
   if (command === "merge") {
     if (positionals.length === 0) {
       throw new UsageError(
-        "merge takes the part folders to combine (merge PART_DIR... --out DIR), received none",
+        "merge takes the part folders to combine (merge PART... --out DIR), received none",
       );
     }
     if (v.out === undefined) {
@@ -575,7 +578,7 @@ export function parseCli(argv: string[]): CliArgs {
       throw new UsageError(
         `--shard ${v.shard} cannot be combined with --${
           v.validate ? "validate" : "from-manifest"
-        }: a part is not a dataset until merged (merge PART_DIR... --out DIR)`,
+        }: a part is not a dataset until merged (merge PART... --out DIR)`,
       );
     }
   }

@@ -62,6 +62,12 @@ async function generateCommand(args: CliArgs): Promise<number> {
   let protect: ProtectedFolder[] = [];
   if (args.fromManifest !== undefined) {
     const { manifest, dir } = readManifestAt(args.fromManifest);
+    const part = (manifest as { part?: { index: number; count: number } }).part;
+    if (part !== undefined) {
+      throw new UsageError(
+        `Cannot regenerate from "${args.fromManifest}": it is the manifest of part ${part?.index} of ${part?.count}, not of a dataset; merge the parts (merge PART... --out DIR) and regenerate from the merged manifest.json`,
+      );
+    }
     const contradiction = countsContradiction(manifest);
     if (contradiction) {
       throw new UsageError(
@@ -164,9 +170,11 @@ async function generateCommand(args: CliArgs): Promise<number> {
     );
     if (args.shard) {
       stdout.line(
-        `Part manifest ${
-          inFolder(out, "part.json")
-        }; merge the ${args.shard.count} part folders with: merge PART... --out DIR`,
+        `Part manifest ${inFolder(out, "part.json")}; ${
+          args.shard.count === 1
+            ? "the one part is the whole dataset: merge it"
+            : `once all ${args.shard.count} parts are written, merge them`
+        } with: deno run -P main.ts merge PART... --out DIR`,
       );
     } else stdout.line(`Dataset fingerprint ${manifest.fingerprint}`);
   }

@@ -159,8 +159,18 @@ export function readManifestFile(
   try {
     const why = notRegularFileReason(dir, name);
     if (why === "missing") {
+      if (
+        name === "manifest.json" &&
+        notRegularFileReason(dir, "part.json") === undefined
+      ) {
+        throw new UsageError(
+          `No manifest.json in "${dir}": it is a part folder (part.json) of generate --shard K/N, not a dataset; check it with sha256sum -c SHA256SUMS, or merge the parts (merge PART... --out DIR) and use the merged folder`,
+        );
+      }
       throw new UsageError(
-        `No manifest.json in "${dir}": not a chatsynth dataset folder (or the wrong folder)`,
+        `No ${name} in "${dir}": not a chatsynth ${
+          name === "manifest.json" ? "dataset" : "part"
+        } folder (or the wrong folder)`,
       );
     }
     if (why) fail(path, `it is ${why}`);

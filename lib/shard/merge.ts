@@ -59,7 +59,7 @@ const KEY_WORDS: Record<string, string> = {
   seed: "seed",
   sessions: "session count",
   users: "user count",
-  formats: "formats",
+  formats: "set of formats",
   config: "config file",
   parameters: "effective config",
   generator: "generator version",
@@ -106,6 +106,14 @@ export function checkParts(
     }
     const a = first.m as unknown as Record<string, unknown>;
     const b = p.m as unknown as Record<string, unknown>;
+    const ea = first.m.parameters?.encodings, eb = p.m.parameters?.encodings;
+    if (JSON.stringify(ea) !== JSON.stringify(eb)) {
+      throw new UsageError(
+        `Cannot merge: "${p.dir}" was generated with another set of encodings than "${first.dir}" (${
+          shown(eb)
+        }, not ${shown(ea)})`,
+      );
+    }
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const k of keys) {
       if (PER_PART.has(k)) continue;
@@ -338,6 +346,19 @@ export function* mergeSteps(opts: MergeOptions): Steps<MergeResult> {
       const i0 = indices[0];
       const path = first.files[i0].path;
       const names = indices.map((i) => first.files[i].path);
+      // The other paths' part files are not read for the merge: check them here,
+      // as those are the files a reader of the parts in place gets.
+      for (const i of indices.slice(1)) {
+        for (const p of parts) {
+          const listed = p.m.files[i];
+          const d = yield* fileDigest(`${p.dir}/${listed.path}`);
+          if (d.sha256 !== listed.sha256 || d.bytes !== listed.bytes) {
+            throw new UsageError(
+              `Cannot merge: "${p.dir}/${listed.path}" is not the file its part.json lists (size or SHA-256 differs); regenerate that part`,
+            );
+          }
+        }
+      }
       let r: SinkResult;
       if (path.endsWith(".parquet")) {
         for (const p of parts) {

@@ -164,9 +164,9 @@ Options (flags override config.yaml; the manifest records the effective values):
                     text): text is raw JSONL and star/snowflake CSV; parquet
                     writes every table as zstd Parquet (raw/turns.parquet,
                     star/fact_turn.parquet, ...), fingerprinted like the text
-  --workers N       generator threads, 1..${MAX_WORKERS} (default: one per core,
-                    for at least 4,096 sessions of the run or part per
-                    thread); any count writes the same bytes
+  --workers N       generator threads, 1..${MAX_WORKERS} (default: the cores but
+                    one, with at least 4,096 sessions of the run or part per
+                    thread: 1 on a 2-core machine); any count, same bytes
   --shard K/N       write part K of N (1-based) into --out: its share of every
                     table's rows (whole blocks of 8,192 sessions, 122,880 users
                     or dimension rows) as files readable in place, with part.json

@@ -192,19 +192,25 @@ async function generateCommand(args: CliArgs): Promise<number> {
 }
 
 /**
- * Generator workers when `--workers` is not given: one per available core, but at
- * least {@linkcode UNITS_PER_DEFAULT_WORKER} units of 1,024 sessions each (a worker
- * costs about half a second to start, which a small run would not win back).
+ * Generator threads when `--workers` is not given: one per available core but one
+ * (the main thread also writes and hashes every file, and Parquet has a writer
+ * thread of its own), and at least {@linkcode UNITS_PER_DEFAULT_WORKER} units of
+ * 1,024 sessions each (a worker costs about half a second to start). On the 2-core
+ * machines this was measured on that is 1: there, 2 threads took as long as 1 for
+ * text and longer for Parquet, with 180–280 MB more memory (README "Scaling out").
  */
 function defaultWorkers(sessions: number): number {
   const cores = Math.max(1, navigator.hardwareConcurrency || 1);
   return Math.max(
     1,
-    Math.min(cores, Math.floor(sessions / (UNITS_PER_DEFAULT_WORKER * UNIT))),
+    Math.min(
+      cores - 1,
+      Math.floor(sessions / (UNITS_PER_DEFAULT_WORKER * UNIT)),
+    ),
   );
 }
 
-/** Units each default worker gets at least (see `defaultWorkers`). */
+/** Units each default thread gets at least (see `defaultWorkers`). */
 const UNITS_PER_DEFAULT_WORKER = 4;
 
 async function mergeCommand(args: CliArgs): Promise<number> {

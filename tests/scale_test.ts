@@ -169,8 +169,9 @@ Deno.test("parts merge into the single run for N = 1, 2, 3 and N larger than the
     const loaded = loadConfig(`${ROOT}/config.yaml`);
     for (
       const [sessions, users, counts, formats] of [
-        [17_000, 300, [1, 2, 3], ["raw"]],
-        [40, 25, [45], ["raw", "star", "snowflake"]],
+        // 2 blocks: N = 3 leaves a part empty; N = 1 is the whole dataset as one part.
+        [9_000, 300, [1, 2, 3], ["raw"]],
+        [10, 25, [12], ["raw", "star", "snowflake"]],
       ] as const
     ) {
       const overrides = {
@@ -257,6 +258,23 @@ Deno.test("merge refuses incomplete, duplicated, mismatched and altered parts: e
     const at = bytes.indexOf(10) + 1; // the first digit of the first data row
     bytes[at] = bytes[at] === 0x37 ? 0x38 : 0x37;
     Deno.writeFileSync(f, bytes);
+    // Part 2 whose part.json counts 5 more turns than its files hold.
+    const counts = `${dir}/counts`;
+    copy(p2, counts);
+    const mc = JSON.parse(Deno.readTextFileSync(`${counts}/part.json`));
+    mc.counts.turns += 5;
+    Deno.writeTextFileSync(`${counts}/part.json`, JSON.stringify(mc));
+    // Part 2 with a folder where a data file should be.
+    const folder = `${dir}/folder`;
+    copy(p2, folder);
+    Deno.removeSync(`${folder}/star/dim_user.csv`);
+    Deno.mkdirSync(`${folder}/star/dim_user.csv`);
+    // Part 1 claiming to be one of 999,999,999 parts.
+    const many = `${dir}/many`;
+    copy(p1, many);
+    const mm = JSON.parse(Deno.readTextFileSync(`${many}/part.json`));
+    mm.part.count = 999_999_999;
+    Deno.writeTextFileSync(`${many}/part.json`, JSON.stringify(mm));
     const cases: [string[], RegExp][] = [
       [[p1], /part 2 of 2 is missing \(given 1 part: 1\)/],
       [[p1, p1], /are both part 1 of 2/],
@@ -272,6 +290,9 @@ Deno.test("merge refuses incomplete, duplicated, mismatched and altered parts: e
         /another set of encodings .* \(\["text","parquet"\], not \["text"\]\)/,
       ],
       [[p1, `${dir}`], /holds no part\.json, so it is not a part folder/],
+      [[p1, counts], /part\.json files do not add up .*counts\.turns/],
+      [[p1, folder], /star\/dim_user\.csv" is not a regular file/],
+      [[many], /names no part K of N with 1 <= K <= N <= 100000/],
     ];
     for (const [parts, why] of cases) {
       const out = `${dir}/out`;
@@ -288,6 +309,13 @@ Deno.test("merge refuses incomplete, duplicated, mismatched and altered parts: e
         assert.throws(() => Deno.statSync(name), Deno.errors.NotFound, name);
       }
     }
+    // The output may not be a part, nor inside one.
+    for (const out of [p2, `${p2}/merged`]) {
+      const r = runMain(perms(dir), ["merge", p1, p2, "--out", out, "--force"]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /Cannot merge into .* the part folder/);
+    }
+    assert.ok(Deno.statSync(`${p2}/part.json`).isFile, "part 2 is intact");
     // A part is not a dataset: verify and --from-manifest say so.
     const v = runMain(perms(dir), ["verify", p1]);
     assert.equal(v.code, 2, v.stderr);
@@ -348,4 +376,13 @@ Deno.test("--force replaces a part folder (part.json, SHA256SUMS and its files) 
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("--shard allows at most 100,000 parts", () => {
+  const r = runMain(["--allow-read", "--allow-env"], [
+    "--shard",
+    "1/100001",
+  ]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--shard allows at most 100000 parts/);
 });

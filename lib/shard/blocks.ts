@@ -30,6 +30,9 @@ export interface Part {
   count: number;
 }
 
+/** Most parts a dataset may be split into (`--shard K/N`). */
+export const MAX_PARTS = 100_000;
+
 /** The whole dataset as one part. */
 export const WHOLE: Part = { index: 1, count: 1 };
 
@@ -113,6 +116,9 @@ export function parsePart(text: string): Part | string {
   const index = Number(m[1]), count = Number(m[2]);
   if (count < 1 || index < 1 || index > count) {
     return `--shard must be K/N with 1 <= K <= N, received "${text}"`;
+  }
+  if (count > MAX_PARTS) {
+    return `--shard allows at most ${MAX_PARTS} parts, received "${text}"`;
   }
   return { index, count };
 }

@@ -26,6 +26,59 @@ import { type PartManifest, readPartManifest } from "./part_manifest.ts";
 import { partRows, ROW_BLOCK, SESSION_BLOCK } from "./blocks.ts";
 import { concatParquet } from "../encoding/parquet_concat.ts";
 import type { SinkResult } from "../sink/file_sink.ts";
+import { countsContradiction } from "../manifest/inputs.ts";
+
+/** `path` made absolute, with symbolic links resolved as far as it exists. */
+function resolved(path: string): string {
+  const abs = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
+  const parts = abs.split("/").filter((x) => x && x !== ".");
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === "..") out.pop();
+    else out.push(p);
+  }
+  // Resolve the longest existing prefix (the output folder may not exist yet).
+  for (let i = out.length; i >= 0; i--) {
+    try {
+      const real = Deno.realPathSync("/" + out.slice(0, i).join("/"));
+      return [real.replace(/\/$/, ""), ...out.slice(i)].join("/");
+    } catch { /* shorter prefix */ }
+  }
+  return "/" + out.join("/");
+}
+
+/**
+ * Refuse an output folder that is one of the parts, inside one, or holds one: the
+ * merge would replace or mix in what it reads.
+ */
+function checkOutput(out: string, parts: string[]): void {
+  const o = resolved(out);
+  for (const p of parts) {
+    const r = resolved(p);
+    if (o === r || o.startsWith(r + "/") || r.startsWith(o + "/")) {
+      throw new UsageError(
+        `Cannot merge into "${out}": it ${
+          o === r ? "is" : o.startsWith(r + "/") ? "is inside" : "holds"
+        } the part folder "${p}"; choose an --out outside the parts`,
+      );
+    }
+  }
+}
+
+/** Refuse a part file that is not a regular file (a folder, a FIFO, a device). */
+function checkRegular(path: string): void {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(path);
+  } catch (e) {
+    throw fsError("read", path, e);
+  }
+  if (!info.isFile) {
+    throw new UsageError(
+      `Cannot merge: "${path}" is not a regular file (the part is damaged)`,
+    );
+  }
+}
 
 /** Options of {@linkcode mergeSteps}. */
 export interface MergeOptions {
@@ -145,17 +198,24 @@ export function checkParts(
     }
     byIndex.set(p.m.part.index, p.dir);
   }
-  const missing: number[] = [];
-  for (let k = 1; k <= n; k++) if (!byIndex.has(k)) missing.push(k);
-  if (missing.length) {
+  if (byIndex.size < n) {
+    // Name the first few missing and given parts, not thousands.
+    const missing: number[] = [];
+    for (let k = 1; k <= n && missing.length < 10; k++) {
+      if (!byIndex.has(k)) missing.push(k);
+    }
+    const more = n - byIndex.size - missing.length;
+    const given = [...byIndex.keys()].sort((x, y) => x - y);
     throw new UsageError(
       `Cannot merge: ${
-        missing.length === 1
+        n - byIndex.size === 1
           ? `part ${missing[0]} of ${n} is missing`
-          : `parts ${missing.join(", ")} of ${n} are missing`
+          : `parts ${missing.join(", ")}${
+            more > 0 ? ` and ${thousands(more)} more` : ""
+          } of ${n} are missing`
       } (given ${counted(all.length, "part")}: ${
-        [...byIndex.keys()].sort((x, y) => x - y).join(", ")
-      })`,
+        given.slice(0, 10).join(", ")
+      }${given.length > 10 ? ", ..." : ""})`,
     );
   }
   all.sort((x, y) => x.m.part.index - y.m.part.index);
@@ -319,7 +379,11 @@ function* fileDigest(path: string): Steps<{ sha256: string; bytes: number }> {
  */
 export function* mergeSteps(opts: MergeOptions): Steps<MergeResult> {
   const parts = checkParts(opts.parts);
+  checkOutput(opts.out, opts.parts);
   const first = parts[0].m;
+  for (const p of parts) {
+    for (const f of p.m.files) checkRegular(`${p.dir}/${f.path}`);
+  }
   const staged = new StagedOutput(opts.out, opts.force, opts.protect);
   const total = parts.reduce(
     (a, p) => a + p.m.files.reduce((b, f) => b + f.bytes, 0),
@@ -379,7 +443,9 @@ export function* mergeSteps(opts: MergeOptions): Steps<MergeResult> {
           );
         } catch (e) {
           if (e instanceof UsageError) throw e;
-          throw new UsageError(`Cannot merge: ${(e as Error).message}`);
+          throw new UsageError(
+            `Cannot merge ${path} from the parts: ${(e as Error).message}`,
+          );
         }
       } else {
         const c = new Concatenation(staged.path(path));
@@ -432,6 +498,14 @@ export function* mergeSteps(opts: MergeOptions): Steps<MergeResult> {
     };
     manifest.files = merged;
     manifest.fingerprint = fingerprint(merged);
+    // The checks verify makes of a manifest: parts whose recorded counts do not
+    // add up to their files' rows would make a dataset verify calls damaged.
+    const contradiction = countsContradiction(manifest as unknown as Manifest);
+    if (contradiction) {
+      throw new UsageError(
+        `Cannot merge: the parts' part.json files do not add up (the merged manifest's ${contradiction}); regenerate the parts`,
+      );
+    }
     writeDatasetMetadata(staged, manifest as unknown as Manifest);
     staged.commit();
     return {

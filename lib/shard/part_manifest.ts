@@ -12,7 +12,7 @@
 import { type Manifest, manifestJson } from "../manifest/manifest.ts";
 import { readManifestFile } from "../manifest/read_manifest.ts";
 import { UsageError } from "../errors.ts";
-import type { Part } from "./blocks.ts";
+import { MAX_PARTS, type Part } from "./blocks.ts";
 import { inFolder } from "../wording.ts";
 
 /** The part manifest's file name in a part folder. */
@@ -67,12 +67,12 @@ export function readPartManifest(dir: string): PartManifest {
   if (
     !part || !Number.isSafeInteger(part.count) ||
     !Number.isSafeInteger(part.index) || part.count < 1 || part.index < 1 ||
-    part.index > part.count
+    part.index > part.count || part.count > MAX_PARTS
   ) {
     throw new UsageError(
       `"${
         inFolder(dir, PART_FILE)
-      }" names no part K of N with 1 <= K <= N (received ${
+      }" names no part K of N with 1 <= K <= N <= ${MAX_PARTS} (received ${
         JSON.stringify(part)
       })`,
     );

@@ -20,21 +20,17 @@ import {
   UsageError,
 } from "./errors.ts";
 import { LAST_CHANCE, runSteps, type Steps } from "./steps.ts";
-import {
-  fingerprint,
-  type Manifest,
-  type ManifestFile,
-  manifestJson,
-  manifestMarkdown,
-  metadataEntry,
-  sha256sums,
-} from "./manifest/manifest.ts";
+import { fingerprint, type Manifest } from "./manifest/manifest.ts";
 import { collectVersions } from "./manifest/versions.ts";
 import { sha256Hex } from "./manifest/file_digest.ts";
-import { dataPackageJson } from "./manifest/datapackage.ts";
 import { checkUserMemory } from "./memory.ts";
 import type { Part } from "./shard/blocks.ts";
 import { PART_FILE, partManifestJson } from "./shard/part_manifest.ts";
+import {
+  datasetMetadata,
+  type MetadataFile,
+  withSums,
+} from "./manifest/metadata_files.ts";
 
 /** Options of {@linkcode runGenerate}. */
 export interface GenerateOptions {
@@ -109,67 +105,15 @@ export function buildManifest(
   };
 }
 
-/** Write `text` to `path`, returning its manifest entry under `rel`. */
-function writeText(path: string, rel: string, text: string): ManifestFile {
-  const bytes = new TextEncoder().encode(text);
-  try {
-    Deno.writeFileSync(path, bytes);
-  } catch (e) {
-    throw fsError("write", path, e);
-  }
-  return metadataEntry(rel, bytes);
-}
-
 /**
- * Write a dataset's metadata into its staging folder: manifest.json, MANIFEST.md,
- * datapackage.json, then SHA256SUMS over the data files and those three.
- *
- * @throws {UsageError} When a file cannot be written (named path).
+ * A part's metadata (`--shard K/N`): part.json (its manifest), then SHA256SUMS over
+ * the part's data files and part.json.
  */
-export function writeDatasetMetadata(
-  staged: StagedOutput,
-  manifest: Manifest,
-): void {
-  const meta = [
-    writeText(
-      staged.path("manifest.json"),
-      "manifest.json",
-      manifestJson(manifest),
-    ),
-    writeText(
-      staged.path("MANIFEST.md"),
-      "MANIFEST.md",
-      manifestMarkdown(manifest),
-    ),
-    writeText(
-      staged.path("datapackage.json"),
-      "datapackage.json",
-      dataPackageJson(manifest),
-    ),
-  ];
-  writeText(
-    staged.path("SHA256SUMS"),
-    "SHA256SUMS",
-    sha256sums([...manifest.files, ...meta]),
-  );
-}
-
-/** A part's metadata: part.json (its manifest), then SHA256SUMS over everything. */
-function writePartMetadata(
-  staged: StagedOutput,
-  manifest: Manifest,
-  part: Part,
-): void {
-  const meta = writeText(
-    staged.path(PART_FILE),
-    PART_FILE,
-    partManifestJson({ ...manifest, part }),
-  );
-  writeText(
-    staged.path("SHA256SUMS"),
-    "SHA256SUMS",
-    sha256sums([...manifest.files, meta]),
-  );
+function partMetadata(manifest: Manifest, part: Part): MetadataFile[] {
+  return withSums(manifest, [{
+    path: PART_FILE,
+    text: partManifestJson({ ...manifest, part }),
+  }]);
 }
 
 /** What {@linkcode runGenerate} returns. */
@@ -275,11 +219,10 @@ export function* generateSteps(opts: GenerateOptions): Steps<GenerateResult> {
         `The regenerated dataset differs from the manifest's: fingerprint ${manifest.fingerprint}, manifest says ${opts.expectFingerprint}; nothing was written (run verify on the original folder for details)`,
       );
     }
-    if (opts.part) {
-      writePartMetadata(staged, manifest, opts.part);
-    } else {
-      writeDatasetMetadata(staged, manifest);
-    }
+    const meta = opts.part
+      ? partMetadata(manifest, opts.part)
+      : datasetMetadata(manifest);
+    for (const f of meta) staged.writeText(f.path, f.text);
     // An interrupt that arrived while the metadata was written still counts.
     yield LAST_CHANCE;
     staged.commit();

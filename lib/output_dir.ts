@@ -455,6 +455,19 @@ export class StagedOutput {
     return `${this.staging}/${rel}`;
   }
 
+  /**
+   * Write `text` (UTF-8) to the relative dataset path `rel` in the staging folder.
+   *
+   * @throws {UsageError} When it cannot be written (named path).
+   */
+  writeText(rel: string, text: string): void {
+    try {
+      Deno.writeFileSync(this.path(rel), new TextEncoder().encode(text));
+    } catch (e) {
+      throw fsError("write", this.path(rel), e);
+    }
+  }
+
   /** Create a subfolder of the staging folder. */
   mkdir(rel: string): void {
     try {

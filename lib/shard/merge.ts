@@ -18,14 +18,16 @@ import {
   type ManifestFile,
 } from "../manifest/manifest.ts";
 import { fsError, type ProtectedFolder, StagedOutput } from "../output_dir.ts";
-import { writeDatasetMetadata } from "../generate.ts";
+import { datasetMetadata } from "../manifest/metadata_files.ts";
 import { type Steps } from "../steps.ts";
 import { counted } from "../wording.ts";
 import { thousands } from "../number_format.ts";
 import { type PartManifest, readPartManifest } from "./part_manifest.ts";
 import { partRows, ROW_BLOCK, SESSION_BLOCK } from "./blocks.ts";
 import { concatParquet } from "../encoding/parquet_concat.ts";
-import type { SinkResult } from "../sink/file_sink.ts";
+import { FileSink, type SinkResult } from "../sink/file_sink.ts";
+import { sha256FileSteps } from "../manifest/file_digest.ts";
+import { isPermissionError } from "../errors.ts";
 import { countsContradiction } from "../manifest/inputs.ts";
 
 /** `path` made absolute, with symbolic links resolved as far as it exists. */
@@ -240,42 +242,32 @@ export function checkParts(
 
 const CHUNK = 1 << 20;
 
-/** Copies part files into one output file, hashing what it writes. */
+/**
+ * Copies part files one after the other into a {@linkcode FileSink} (which writes
+ * every path of the file and hashes it), checking each part file against its
+ * part.json entry as it reads it.
+ */
 class Concatenation {
-  readonly #out: Deno.FsFile;
-  readonly #outPath: string;
-  readonly #hash = createHash("sha256");
+  readonly #sink: FileSink;
   readonly #buf = new Uint8Array(CHUNK);
-  bytes = 0;
   rows = 0;
 
-  constructor(outPath: string) {
-    this.#outPath = outPath;
+  /** The output file under every path of `files` (reported as `names`). */
+  constructor(names: string[], files: string[]) {
     try {
-      this.#out = Deno.openSync(outPath, {
-        write: true,
-        create: true,
-        truncate: true,
-      });
+      this.#sink = new FileSink({ names, files });
     } catch (e) {
-      throw fsError("write", outPath, e);
+      throw fsError("write", files[0], e);
     }
   }
 
-  #write(data: Uint8Array): void {
-    this.#hash.update(data);
-    let off = 0;
-    while (off < data.length) off += this.#out.writeSync(data.subarray(off));
-    this.bytes += data.length;
-  }
-
   /**
-   * Append `path` (a part's file listed as `listed`), skipping its first line when
-   * `skipHeader`; the header is written once, from the first part. Yields every
+   * Append `path` (a part's file listed as `listed`): with `header` "skip" without
+   * its first line, with "write" the header too (from the first part). Yields every
    * chunk (a step for interrupts).
    *
    * @throws {UsageError} When the file's digest or size is not the listed one, or
-   *   its header differs from the first part's.
+   *   it has no complete header line.
    */
   *append(
     path: string,
@@ -306,11 +298,13 @@ class Concatenation {
               `Cannot merge: "${path}" has no complete header line (the part is damaged)`,
             );
           }
-          if (header === "write") this.#write(data.subarray(0, nl + 1));
+          if (header === "write") {
+            this.#sink.append(data.subarray(0, nl + 1), 0);
+          }
           data = data.subarray(nl + 1);
           headerLeft = false;
         }
-        this.#write(data);
+        this.#sink.append(data, 0);
         progress(n);
         yield;
       }
@@ -325,49 +319,27 @@ class Concatenation {
     this.rows += listed.rows;
   }
 
-  close(names: string[]): SinkResult {
-    this.#out.close();
-    return {
-      names,
-      bytes: this.bytes,
-      rows: this.rows,
-      sha256: this.#hash.digest("hex"),
-    };
+  /** Finish the file: its size, data rows and SHA-256. */
+  close(): SinkResult {
+    return { ...this.#sink.close(), rows: this.rows };
   }
 
+  /** Release the file after a failure (the staging folder is removed with it). */
   abort(): void {
-    try {
-      this.#out.close();
-    } catch { /* closed */ }
-    try {
-      Deno.removeSync(this.#outPath);
-    } catch { /* gone */ }
+    this.#sink.abort();
   }
 }
 
-/** SHA-256 and size of a file, streamed; a step per chunk. */
+/** SHA-256 and size of a part file, streamed (a step per 32 MiB). */
 function* fileDigest(path: string): Steps<{ sha256: string; bytes: number }> {
-  const h = createHash("sha256");
-  const buf = new Uint8Array(CHUNK);
-  let bytes = 0;
-  let f: Deno.FsFile;
   try {
-    f = Deno.openSync(path);
+    return yield* sha256FileSteps(path);
   } catch (e) {
-    throw fsError("read", path, e);
-  }
-  try {
-    for (;;) {
-      const n = f.readSync(buf);
-      if (n === null) break;
-      h.update(buf.subarray(0, n));
-      bytes += n;
-      yield;
+    if (e instanceof Deno.errors.NotFound || isPermissionError(e)) {
+      throw fsError("read", path, e);
     }
-  } finally {
-    f.close();
+    throw e;
   }
-  return { sha256: h.digest("hex"), bytes };
 }
 
 /**
@@ -448,7 +420,7 @@ export function* mergeSteps(opts: MergeOptions): Steps<MergeResult> {
           );
         }
       } else {
-        const c = new Concatenation(staged.path(path));
+        const c = new Concatenation(names, names.map((n) => staged.path(n)));
         try {
           for (let k = 0; k < parts.length; k++) {
             const header = !path.endsWith(".csv")
@@ -467,16 +439,9 @@ export function* mergeSteps(opts: MergeOptions): Steps<MergeResult> {
           c.abort();
           throw e;
         }
-        r = c.close(names);
+        r = c.close();
       }
       for (const name of names) {
-        if (name !== path && !path.endsWith(".parquet")) {
-          try {
-            Deno.copyFileSync(staged.path(path), staged.path(name));
-          } catch (e) {
-            throw fsError("write", staged.path(name), e);
-          }
-        }
         merged.push({
           path: name,
           bytes: r.bytes,
@@ -506,7 +471,9 @@ export function* mergeSteps(opts: MergeOptions): Steps<MergeResult> {
         `Cannot merge: the parts' part.json files do not add up (the merged manifest's ${contradiction}); regenerate the parts`,
       );
     }
-    writeDatasetMetadata(staged, manifest as unknown as Manifest);
+    for (const f of datasetMetadata(manifest as unknown as Manifest)) {
+      staged.writeText(f.path, f.text);
+    }
     staged.commit();
     return {
       manifest: manifest as unknown as Manifest,

@@ -33,6 +33,8 @@ import {
 import {
   PARQUET,
   parquetEncoding,
+  ParquetWorker,
+  type Reply,
   ROW_GROUP_SIZE,
   ZSTD_LEVEL,
 } from "../lib/encoding/parquet.ts";
@@ -997,6 +999,55 @@ Deno.test("Parquet: abort never throws and removes every name, even with row gro
       [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
       ["snowflake", "star"],
     );
+  });
+});
+
+// CI failure (steps_test): an aborted Parquet run left snowflake_dim_date.parquet
+// behind. The main thread removed the file, then the Parquet thread read its "open"
+// request and created it again. The thread now only opens files that exist.
+Deno.test("Parquet: the writer's thread never creates a file: an open that arrives after the file was removed leaves nothing", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/removed.parquet`;
+    const worker = new ParquetWorker();
+    try {
+      const id = worker.newId([path]);
+      const reply = await new Promise<Reply>((resolve) =>
+        worker.send(
+          {
+            op: "open",
+            id,
+            table: PROBE,
+            names: ["removed.parquet"],
+            paths: [path],
+            groupRows: 10,
+          },
+          resolve,
+        )
+      );
+      assert.match(String(reply.error), /removed\.parquet/);
+      assert.deepEqual([...Deno.readDirSync(dir)], []);
+      // A file the main thread created is written as before.
+      Deno.writeFileSync(path, new Uint8Array(0));
+      const id2 = worker.newId([path]);
+      const ok = await new Promise<Reply>((resolve) =>
+        worker.send(
+          {
+            op: "open",
+            id: id2,
+            table: PROBE,
+            names: ["removed.parquet"],
+            paths: [path],
+            groupRows: 10,
+          },
+          resolve,
+        )
+      );
+      assert.equal(ok.error, undefined);
+      assert.equal(ok.ok, true);
+    } finally {
+      worker.terminate();
+    }
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
   });
 });
 

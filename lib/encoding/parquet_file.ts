@@ -285,13 +285,18 @@ export class ByteOutput {
   /**
    * Create (or truncate) every file of `paths`.
    *
-   * @throws Whatever opening one throws; the files already opened are removed.
+   * @param paths Where to write.
+   * @param existing Open only files that exist (truncating them), never create
+   *   one: a writer on another thread, whose files the owner creates and may
+   *   remove first, must not bring a removed file back.
+   * @throws Whatever opening one throws (`NotFound` for a missing file when
+   *   `existing`); the files already opened are removed.
    */
-  constructor(readonly paths: string[]) {
+  constructor(readonly paths: string[], existing = false) {
     try {
       for (const p of paths) {
         this.#files.push(
-          Deno.openSync(p, { write: true, create: true, truncate: true }),
+          Deno.openSync(p, { write: true, create: !existing, truncate: true }),
         );
       }
     } catch (e) {
@@ -426,6 +431,9 @@ export class ParquetFileWriter {
    * @param groupRows Rows in each row group but the last, ≥ 1.
    * @param textPageBytes Most bytes of a string column's page (default
    *   {@linkcode TEXT_PAGE_BYTES}).
+   * @param existing Write only into files that exist, never create one (the
+   *   Parquet thread: the main thread creates the files and may remove them
+   *   before this thread opens them).
    * @throws {RangeError} When `groupRows` is not a positive integer.
    * @throws Whatever opening a file throws (files opened before are removed).
    */
@@ -435,6 +443,7 @@ export class ParquetFileWriter {
     paths: string[],
     groupRows: number,
     textPageBytes: number = TEXT_PAGE_BYTES,
+    existing = false,
   ) {
     this.#textPageBytes = textPageBytes;
     if (!Number.isInteger(groupRows) || groupRows < 1) {
@@ -460,7 +469,7 @@ export class ParquetFileWriter {
         this.#flags[c] = new Uint8Array(groupRows);
       }
     });
-    this.#out = new ByteOutput(paths);
+    this.#out = new ByteOutput(paths, existing);
     this.#out.write(MAGIC);
   }
 

@@ -59,7 +59,16 @@ self.onmessage = (e: MessageEvent<Request>) => {
       case "open": {
         writers.set(
           r.id,
-          new ParquetFileWriter(r.table, r.names, r.paths, r.groupRows),
+          // The main thread created the files and removes them on failure, maybe
+          // before this request is read: never create one here.
+          new ParquetFileWriter(
+            r.table,
+            r.names,
+            r.paths,
+            r.groupRows,
+            undefined,
+            true,
+          ),
         );
         batches.set(r.id, {
           table: r.table,

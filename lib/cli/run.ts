@@ -21,10 +21,11 @@ import { UNIT } from "../shard/blocks.ts";
 import { guardBrokenPipes, stderr, stdout } from "./terminal.ts";
 import {
   ReportNotWritten,
-  validateDataset,
+  validateWithEvidence,
   validationSummary,
   writeValidationReport,
 } from "../validate/validate.ts";
+import { reportHtml } from "../validate/report_html.ts";
 import {
   counted,
   escapeControls,
@@ -43,11 +44,16 @@ async function validateAndReport(
   reportDir: string,
   quiet: boolean,
 ): Promise<number> {
-  const r = await validateDataset(dir);
+  const { report: r, evidence } = await validateWithEvidence(dir);
   if (!quiet) { for (const line of validationSummary(r)) stdout.line(line); }
+  const html = await reportHtml(r, evidence, { datasetDir: dir, reportDir });
   try {
-    const written = writeValidationReport(r, reportDir);
-    if (!quiet) stdout.line(`Report: ${written.join(" and ")}`);
+    const written = writeValidationReport(r, reportDir, html);
+    if (!quiet) {
+      stdout.line(
+        `Report: ${written.slice(0, -1).join(", ")} and ${written.at(-1)}`,
+      );
+    }
   } catch (e) {
     if (!(e instanceof ReportNotWritten)) throw e;
     stderr.line(`warning: ${e.message}`);

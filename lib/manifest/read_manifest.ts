@@ -26,7 +26,11 @@ export const METADATA_FILES = [
 ];
 
 /** The report `validate` writes (into the dataset folder unless `--report DIR`). */
-export const VALIDATION_FILES = ["validation.md", "validation.json"];
+export const VALIDATION_FILES = [
+  "validation.md",
+  "validation.json",
+  "report.html",
+];
 
 /**
  * The reports `bench` writes into the dataset folder, in the order the help lists

@@ -345,6 +345,11 @@ export class Observations {
    * weekday × 24 + hour (weekday 0 = Monday .. 6 = Sunday).
    */
   localCells: Float64Array[];
+  /**
+   * Per zone index: sessions by UTC start weekday and hour, index weekday × 24 + hour
+   * (weekday 0 = Monday), for the report's heatmap.
+   */
+  utcCells: Float64Array[];
   /** Sessions by device index, then channel index, count. */
   channelByDevice: Float64Array[];
   /** Sessions per user index, count (4 bytes per user). */
@@ -530,6 +535,7 @@ export class Observations {
       new Float64Array(countryZones(ctry).length)
     );
     this.localCells = this.zones.map(() => new Float64Array(7 * 24));
+    this.utcCells = this.zones.map(() => new Float64Array(7 * 24));
     this.userZone = new Uint16Array(users).fill(65535);
     this.ageCounts = new Float64Array(
       c.population.age.max - c.population.age.min + 1,
@@ -741,6 +747,8 @@ export class Observations {
     ) this.violations.localTime++;
     const wd = (((localDay + 3) % 7) + 7) % 7;
     this.localCells[z][wd * 24 + hour]++;
+    const utcHour = Math.floor((o.startMs - day * 86_400_000) / 3_600_000);
+    this.utcCells[z][((((day + 3) % 7) + 7) % 7) * 24 + utcHour]++;
   }
 
   /**

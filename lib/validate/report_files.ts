@@ -1,6 +1,6 @@
 /**
  * Recognising the validation report chatsynth writes (`validation.md`,
- * `validation.json`), so that a file of the same name it did not write (the user's
+ * `validation.json`, `report.html`), so that a file of the same name it did not write (the user's
  * notes) is never replaced by `validate` nor removed by `--force`. Only regular files
  * are opened, and only their first bytes (or at most 1 MiB of JSON) are read.
  *
@@ -9,6 +9,12 @@
 
 /** The first line of every `validation.md` chatsynth writes (without its LF). */
 export const REPORT_TITLE = "# chatsynth validation report";
+
+/**
+ * The second line of every `report.html` chatsynth writes (after `<!DOCTYPE html>`):
+ * an HTML comment that says what wrote the file.
+ */
+export const HTML_REPORT_MARK = "<!-- chatsynth validation report -->";
 
 /** The top-level keys of every `validation.json` chatsynth writes. */
 const REPORT_KEYS = ["dataset", "method", "checks", "rules", "quality", "pass"];
@@ -34,10 +40,12 @@ function readHead(path: string, n: number): Uint8Array {
 }
 
 /**
- * Why the file at `path` (named `name`, `validation.md` or `validation.json`) must not
- * be replaced or removed, or `undefined` when nothing is there or it is a report
- * chatsynth wrote: a regular file, `validation.md` starting with the report's title line,
- * `validation.json` a JSON object with exactly the report's top-level keys. Only
+ * Why the file at `path` (named `name`: `validation.md`, `validation.json` or
+ * `report.html`) must not be replaced or removed, or `undefined` when nothing is
+ * there or it is a report chatsynth wrote: a regular file, `validation.md` starting
+ * with the report's title line, `report.html` with `<!DOCTYPE html>` and
+ * {@linkcode HTML_REPORT_MARK} as its first two lines, `validation.json` a JSON
+ * object with exactly the report's top-level keys. Only
  * regular files are opened, and no more than their first bytes (the title), or at
  * most {@linkcode MAX_REPORT_JSON_BYTES}.
  *
@@ -76,12 +84,20 @@ export function notOurReportReason(
   if (info.isSymlink) return `it is a symbolic link, and ${foreign}`;
   if (info.isDirectory) return `it is a folder, and ${foreign}`;
   if (!info.isFile) return `it is not a regular file, and ${foreign}`;
+  const startsWith = (first: string) => {
+    const want = new TextEncoder().encode(first);
+    const head = readHead(path, want.length);
+    return head.length === want.length && head.every((b, i) => b === want[i]);
+  };
   if (name.endsWith(".md")) {
-    const title = new TextEncoder().encode(`${REPORT_TITLE}\n`);
-    const head = readHead(path, title.length);
-    return head.length === title.length && head.every((b, i) => b === title[i])
+    return startsWith(`${REPORT_TITLE}\n`)
       ? undefined
       : `it exists and ${foreign} (it does not start with "${REPORT_TITLE}")`;
+  }
+  if (name.endsWith(".html")) {
+    return startsWith(`<!DOCTYPE html>\n${HTML_REPORT_MARK}\n`)
+      ? undefined
+      : `it exists and ${foreign} (its second line is not "${HTML_REPORT_MARK}")`;
   }
   const notJson = `it exists and ${foreign} (not a chatsynth validation.json)`;
   if (info.size > MAX_REPORT_JSON_BYTES) return notJson;

@@ -96,19 +96,40 @@ export function activityPmf(c: Config, kMax: number): number[] {
  * ```
  */
 export function localStartCellProbs(c: Config, zone: string): number[] {
+  return startCellProbs(c, zone).local;
+}
+
+/**
+ * Probabilities of a session's start cell (weekday × 24 + hour, weekday 0 = Monday)
+ * for a user in `zone`, on the local clock and on the UTC clock: the generator draws
+ * the start from weekday_weights × hour_weights of the local time over the calendar,
+ * enumerated here in 15-minute UTC cells (every UTC offset is a multiple of 15
+ * minutes), daylight saving time included.
+ *
+ * @returns `local` and `utc`, each 168 probabilities summing to 1.
+ */
+export function startCellProbs(
+  c: Config,
+  zone: string,
+): { local: number[]; utc: number[] } {
   const start = parseIsoDate(c.calendar.start)!;
   const end = parseIsoDate(c.calendar.end)!;
   const wdw = WEEKDAYS.map((k) => c.calendar.weekday_weights[k]);
-  const w = new Array(7 * 24).fill(0);
+  const local = new Array(7 * 24).fill(0);
+  const utc = new Array(7 * 24).fill(0);
   const DAY = 86_400_000, CELL = 900_000;
   for (let t = start * DAY; t < (end + 1) * DAY; t += CELL) {
-    const local = t + utcOffsetMinutes(zone, t) * 60_000;
-    const day = Math.floor(local / DAY);
-    const h = Math.floor((local - day * DAY) / 3_600_000);
+    const at = t + utcOffsetMinutes(zone, t) * 60_000;
+    const day = Math.floor(at / DAY);
+    const h = Math.floor((at - day * DAY) / 3_600_000);
     const d = (((day + 3) % 7) + 7) % 7;
-    w[d * 24 + h] += wdw[d] * c.calendar.hour_weights[h];
+    const w = wdw[d] * c.calendar.hour_weights[h];
+    local[d * 24 + h] += w;
+    const uDay = Math.floor(t / DAY);
+    const uh = Math.floor((t - uDay * DAY) / 3_600_000);
+    utc[((((uDay + 3) % 7) + 7) % 7) * 24 + uh] += w;
   }
-  return normalize(w);
+  return { local: normalize(local), utc: normalize(utc) };
 }
 
 /** CDF of turn confidence for intent i: Beta(alpha, beta). */

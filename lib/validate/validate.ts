@@ -891,6 +891,41 @@ export async function validateDataset(
   dir: string,
   opts: ValidateOptions = {},
 ): Promise<ValidationReport> {
+  return (await validateWithEvidence(dir, opts)).report;
+}
+
+/** What the report's figures are drawn from: the model tested and the counts read. */
+export interface Evidence {
+  /** The effective config the dataset was tested against (counts of the manifest). */
+  config: Config;
+  /** Everything `validate` counted while reading the dataset. */
+  obs: Observations;
+}
+
+/**
+ * {@linkcode validateDataset}, also returning the config and observations the
+ * report's figures are drawn from (`report.html`, lib/validate/evidence.ts).
+ *
+ * @param dir Dataset folder (with `manifest.json`).
+ * @throws {UsageError} When the manifest or a needed file is unusable.
+ * @example
+ * ```ts
+ * import { runCli } from "../cli/run.ts";
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   const argv = ["generate", "-q", "--sessions", "5", "--users", "2", "--out", `${dir}/d`];
+ *   if (await runCli(argv) !== 0) throw new Error("Generation failed");
+ *   const { report, evidence } = await validateWithEvidence(`${dir}/d`);
+ *   if (evidence.obs.sessions !== report.dataset.sessions) throw new Error("5 sessions read");
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
+ */
+export async function validateWithEvidence(
+  dir: string,
+  opts: ValidateOptions = {},
+): Promise<{ report: ValidationReport; evidence: Evidence }> {
   const { manifest: m } = readManifest(dir);
   if (m.sessions > MAX_VALIDATE_SESSIONS) {
     throw new UsageError(
@@ -984,7 +1019,7 @@ export async function validateDataset(
         : "differs",
     };
   });
-  return {
+  const report: ValidationReport = {
     dataset: {
       fingerprint: m.fingerprint,
       seed: m.seed,
@@ -1011,6 +1046,7 @@ export async function validateDataset(
     quality: qualityFigures(config, obs, obs.turns),
     pass: checks.every((c) => c.pass) && rules.every((r) => r.pass),
   };
+  return { report, evidence: { config, obs } };
 }
 
 /**
@@ -1018,7 +1054,7 @@ export async function validateDataset(
  * for an infinite chi-square (a value the model rules out was seen), and words, not
  * `NaN`, when nothing could be computed.
  */
-function num(x: number, digits = 4): string {
+export function statNumber(x: number, digits = 4): string {
   if (Number.isNaN(x)) return "not computable";
   if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
   if (x !== 0 && Math.abs(x) < 1e-4) return x.toExponential(2);
@@ -1054,8 +1090,10 @@ export function validationSummary(r: ValidationReport): string[] {
   const ran = r.checks.length - skipped.length;
   return [
     ...failed.map((c) =>
-      `FAIL  ${c.quantity}: ${c.test}, statistic ${num(c.statistic)}, Holm p ${
-        num(c.pAdjusted)
+      `FAIL  ${c.quantity}: ${c.test}, statistic ${
+        statNumber(c.statistic)
+      }, Holm p ${
+        statNumber(c.pAdjusted)
       }; target ${c.target}; observed ${c.observed}`
     ),
     ...rulesFailed.map((x) =>
@@ -1149,9 +1187,9 @@ export function validationMarkdown(r: ValidationReport): string {
         } | ${c.test} | — | — | ${c.n} | — | — | skipped (${c.skipped}) | ${
           esc(c.target)
         } | ${esc(c.observed)} |`
-        : `| ${esc(c.quantity)} | ${c.test} | ${num(c.statistic)} | ${
+        : `| ${esc(c.quantity)} | ${c.test} | ${statNumber(c.statistic)} | ${
           c.df ?? "—"
-        } | ${c.n} | ${num(c.pValue)} | ${num(c.pAdjusted)} | ${
+        } | ${c.n} | ${statNumber(c.pValue)} | ${statNumber(c.pAdjusted)} | ${
           c.pass ? "pass" : "**FAIL**"
         } | ${esc(c.target)} | ${esc(c.observed)} |`
     ),
@@ -1241,14 +1279,16 @@ export class ReportNotWritten extends Error {
 }
 
 /**
- * Write `validation.md` and `validation.json` into `folder`, creating the folder when
- * it does not exist. An existing report file is replaced (never written through) only
+ * Write `validation.md`, `validation.json` and `report.html` into `folder`, creating
+ * the folder when it does not exist. An existing report file is replaced (never written through) only
  * when it is a report chatsynth wrote; anything else there (the user's own notes, a
  * symbolic link, a folder) is left alone and nothing is written.
  *
  * @param r The report.
  * @param folder The report folder: the dataset folder, or `--report DIR`.
- * @returns The paths written, `folder/validation.md` then `folder/validation.json`.
+ * @param html `report.html`'s text (lib/validate/report_html.ts `reportHtml`).
+ * @returns The paths written: `folder/validation.md`, `folder/validation.json`,
+ *   `folder/report.html`.
  * @throws {ReportNotWritten} When a file or the folder cannot be written, or a file
  *   of that name is not a report chatsynth wrote (naming it).
  * @example
@@ -1259,9 +1299,10 @@ export class ReportNotWritten extends Error {
  *   const out = `${dir}/dataset`;
  *   const argv = ["generate", "-q", "--sessions", "2", "--users", "1", "--out", out];
  *   if (await runCli(argv) !== 0) throw new Error("Generation failed");
- *   const written = writeValidationReport(await validateDataset(out), `${dir}/reports/today`);
- *   // Both files exist; the JSON one is read back by a strict parser.
- *   if (written.length !== 2 || !written.every((p) => Deno.statSync(p).isFile)) throw new Error("Files");
+ *   const html = "<!DOCTYPE html>\n<!-- chatsynth validation report -->\n<html></html>\n";
+ *   const written = writeValidationReport(await validateDataset(out), `${dir}/reports/today`, html);
+ *   // The three files exist; the JSON one is read back by a strict parser.
+ *   if (written.length !== 3 || !written.every((p) => Deno.statSync(p).isFile)) throw new Error("Files");
  *   if (typeof JSON.parse(Deno.readTextFileSync(written[1])).pass !== "boolean") throw new Error("JSON");
  * } finally {
  *   Deno.removeSync(dir, { recursive: true });
@@ -1271,6 +1312,7 @@ export class ReportNotWritten extends Error {
 export function writeValidationReport(
   r: ValidationReport,
   folder: string,
+  html: string,
 ): string[] {
   try {
     if (!Deno.statSync(folder).isDirectory) {
@@ -1310,7 +1352,7 @@ export function writeValidationReport(
     if (why) throw new ReportNotWritten(folder, path, new Error(why));
   }
   const written: string[] = [];
-  const texts = [validationMarkdown(r), validationJson(r)];
+  const texts = [validationMarkdown(r), validationJson(r), html];
   VALIDATION_FILES.forEach((name, i) => {
     const path = inFolder(folder, name);
     try {
@@ -1330,7 +1372,8 @@ export function writeValidationReport(
 }
 
 /**
- * Validate and write `validation.md` and `validation.json` into the folder.
+ * Validate and write `validation.md`, `validation.json` and `report.html` into the
+ * folder.
  *
  * @param dir Dataset folder (with `manifest.json`); the report goes into it too.
  * @throws {UsageError} When the folder cannot be read or the report cannot be written
@@ -1340,9 +1383,14 @@ export async function runValidate(
   dir: string,
   opts: ValidateOptions = {},
 ): Promise<ValidationReport> {
-  const r = await validateDataset(dir, opts);
+  const { report: r, evidence } = await validateWithEvidence(dir, opts);
+  const { reportHtml } = await import("./report_html.ts");
+  const html = await reportHtml(r, evidence, {
+    datasetDir: dir,
+    reportDir: dir,
+  });
   try {
-    writeValidationReport(r, dir);
+    writeValidationReport(r, dir, html);
   } catch (e) {
     if (e instanceof ReportNotWritten) throw new UsageError(e.message);
     throw e;

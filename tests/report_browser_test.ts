@@ -4,7 +4,9 @@
  * script error, no request leaving the file, as many charts as `<body data-charts>`
  * says, each an svg with a visible box and drawn marks, the verdict and the
  * fingerprint shown (equal to the one sha256sum gives), and a PNG screenshot whose
- * header agrees with the page the browser laid out (output/browser/report.png).
+ * header agrees with the page the browser laid out (output.browser/report.png:
+ * beside output/, not in it, where it would be an extra file of the dataset
+ * `deno run -P main.ts` writes there, failing `verify` and refusing `--force`).
  * Fixture pages built to the same contract show the harness failing on a console
  * error, a script error, a chart without an svg, an empty or hidden svg and an
  * image from the network.
@@ -13,6 +15,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { parse as parseYaml } from "yaml";
 import { findChromium, openReport, type ReportSeen } from "./browser.ts";
 import { generateTemp, ROOT } from "./helpers.ts";
 import { runCliInProcess } from "./cli_in_process.ts";
@@ -127,9 +130,14 @@ Deno.test({
   ignore,
   async fn() {
     const ds = generateTemp({ sessions: 3000, users: 600, seed: 1 });
-    const shotDir = `${ROOT}/output/browser`;
+    const shotDir = `${ROOT}/output.browser`;
     Deno.mkdirSync(shotDir, { recursive: true });
     const shot = `${shotDir}/report.png`;
+    // Not inside the default dataset folder, where it would be an extra file.
+    const out = (parseYaml(Deno.readTextFileSync(`${ROOT}/config.yaml`)) as {
+      out: string;
+    }).out;
+    assert.ok(!`${shot}/`.startsWith(`${ROOT}/${out}/`), `${shot} in ${out}/`);
     try {
       const v = await runCliInProcess(["validate", ds.dir, "--quiet"]);
       assert.equal(v.code, 0, v.stderr);

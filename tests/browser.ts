@@ -73,6 +73,11 @@ export interface ChartSeen {
    * (a line may be zero-wide in one direction; a text needs non-blank content).
    */
   marks: number;
+  /**
+   * CSS pixels of the svg's width outside its figure's box (0 when it fits): hidden
+   * behind a scroll bar or spilling over. Reported, not judged here.
+   */
+  outsideWidth: number;
   /** Whether the figure has a `<figcaption>` and a `<table class="stats">`. */
   hasCaption: boolean;
   hasStatsTable: boolean;
@@ -248,12 +253,18 @@ export async function openReport(
               marks++;
             }
           }
+          const f = fig.getBoundingClientRect();
+          const s = svg?.getBoundingClientRect();
+          const inside = s
+            ? Math.max(0, Math.min(s.right, f.right) - Math.max(s.left, f.left))
+            : 0;
           return {
             id: fig.id,
             hasSvg: svg !== null,
             width: box.width,
             height: box.height,
             marks,
+            outsideWidth: s && box.width > 0 ? s.width - inside : 0,
             hasCaption: fig.querySelector("figcaption") !== null,
             hasStatsTable: fig.querySelector("table.stats") !== null,
           };

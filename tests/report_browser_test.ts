@@ -177,6 +177,10 @@ Deno.test({
         figure("missing", "<p>no chart here</p>\n"),
         figure("empty", '<svg xmlns="http://www.w3.org/2000/svg"></svg>\n'),
         figure("hidden", BAR.replace("<svg ", '<svg style="display:none" ')),
+        figure(
+          "wide",
+          '<svg xmlns="http://www.w3.org/2000/svg" width="3000" height="20"><rect width="3000" height="20"/></svg>\n',
+        ),
       ],
       `<img src="https://example.com/x.png" alt="remote">
 <script>console.error("deliberate error");console.warn("deliberate warning");</script>
@@ -201,5 +205,11 @@ Deno.test({
       ],
       "the well-formed chart #fig-bar passes",
     );
+    // A chart wider than its figure is drawn (not a problem) but measured.
+    const outside = Object.fromEntries(
+      seen.charts.map((c) => [c.id, c.outsideWidth]),
+    );
+    assert.equal(outside["fig-bar"], 0);
+    assert.ok(outside["fig-wide"] > 1000, `${outside["fig-wide"]}`);
   },
 });

@@ -78,6 +78,13 @@ async function main(args: string[]): Promise<number> {
       ),
     ];
     for (const p of problems) console.error(`warning: ${p}`);
+    for (const c of seen.charts.filter((c) => c.outsideWidth > 0.5)) {
+      console.error(
+        `note: chart ${c.id} is ${
+          Math.round(c.outsideWidth)
+        } px wider than its figure at ${WIDTH} px`,
+      );
+    }
     console.log(
       `${out}: top ${
         Math.min(HEIGHT, seen.pageHeight)

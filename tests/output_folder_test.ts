@@ -404,7 +404,7 @@ Deno.test("messages name folders without doubled slashes and count in the singul
     );
     assert.ok(
       g.stdout.includes(
-        `Report: ${ds}/validation.md and ${ds}/validation.json`,
+        `Report: ${ds}/validation.md, ${ds}/validation.json and ${ds}/report.html`,
       ),
       g.stdout,
     );
@@ -418,7 +418,7 @@ Deno.test("messages name folders without doubled slashes and count in the singul
     // Checked for integrity: every file but manifest.json and the reports.
     const metadata = listFiles(ds).filter((f) =>
       !f.startsWith("raw/") && !f.startsWith("validation.") &&
-      f !== "manifest.json"
+      f !== "report.html" && f !== "manifest.json"
     ).length;
     assert.ok(v.stdout.includes(`Integrity: files in ${ds}/ against`));
     assert.ok(v.stdout.includes("(seed 20251130, 1 session, 1 user, raw)"));

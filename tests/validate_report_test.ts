@@ -83,6 +83,7 @@ Deno.test("--report DIR writes the report into DIR (created), nothing into the d
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr.includes("warning"), false, r.stderr);
     assert.deepEqual(listFiles(tmp), [
+      "reports/today/report.html",
       "reports/today/validation.json",
       "reports/today/validation.md",
     ]);
@@ -139,10 +140,15 @@ Deno.test("generate --validate --report DIR: the dataset in --out, the report in
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(listFiles(`${tmp}/rep`), [
+      "report.html",
       "validation.json",
       "validation.md",
     ]);
-    assert.ok(listFiles(`${tmp}/ds`).every((f) => !f.startsWith("validation")));
+    assert.ok(
+      listFiles(`${tmp}/ds`).every((f) =>
+        !f.startsWith("validation") && f !== "report.html"
+      ),
+    );
   } finally {
     Deno.removeSync(tmp, { recursive: true });
   }
@@ -285,7 +291,7 @@ Deno.test("Holm's family is the checks that ran: skipped checks do not inflate t
   assert.ok(tried > 0, "no seed gave an adjusted p-value below 1");
 });
 
-Deno.test("--report never replaces a validation.md or .json chatsynth did not write: warning naming it, nothing written, exit = verdict", async () => {
+Deno.test("--report never replaces a validation.md, .json or report.html chatsynth did not write: warning naming it, nothing written, exit = verdict", async () => {
   const ds = generateTemp({ sessions: 20, users: 10, seed: 3 });
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-" });
   try {
@@ -300,6 +306,8 @@ Deno.test("--report never replaces a validation.md or .json chatsynth did not wr
       ["validation.json", "my notes\n"],
       ["validation.json", '{"pass": true}\n'],
       ["validation.json", "[]\n"],
+      ["report.html", "my notes\n"],
+      ["report.html", "<!DOCTYPE html>\n<html><body>My page</body></html>\n"],
     ];
     // The first case in a subprocess (the process's exit code and stderr), the
     // others in this process (the same runCli, without a second of start-up each).
@@ -374,7 +382,11 @@ Deno.test("--report never replaces a validation.md or .json chatsynth did not wr
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, "");
     }
-    assert.deepEqual(listFiles(dir), ["validation.json", "validation.md"]);
+    assert.deepEqual(listFiles(dir), [
+      "report.html",
+      "validation.json",
+      "validation.md",
+    ]);
   } finally {
     ds.cleanup();
     Deno.removeSync(tmp, { recursive: true });

@@ -44,7 +44,9 @@ async function validateAndReport(
   reportDir: string,
   quiet: boolean,
 ): Promise<number> {
-  const { report: r, evidence } = await validateWithEvidence(dir);
+  const { report: r, evidence } = await validateWithEvidence(dir, {
+    hashOthers: true,
+  });
   if (!quiet) { for (const line of validationSummary(r)) stdout.line(line); }
   const html = await reportHtml(r, evidence, { datasetDir: dir, reportDir });
   try {

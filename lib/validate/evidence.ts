@@ -31,11 +31,14 @@ import {
 import type { Observations } from "./observations.ts";
 import type { Check, QualityFigure } from "./validate.ts";
 
-/** Two-sided 99% standard normal quantile, z₀.₉₉₅ (R: `qnorm(0.995)`). */
+/** Two-sided 99% standard normal quantile, z₀.₉₉₅ (SciPy: `norm.ppf(0.995)`). */
 export const Z99 = 2.5758293035489004;
 
 /** Probabilities at which the Q–Q plots compare quantiles: (j − 0.5) / K. */
 export const QQ_POINTS = 100;
+
+/** Most bars of the sessions-per-user histogram. */
+const ACTIVITY_BARS = 60;
 
 /** Days per bar of the tenure histogram. */
 const TENURE_BIN_DAYS = 30;
@@ -66,9 +69,11 @@ export interface Figure {
  * @returns `[low, high]`, both in [0, 1].
  * @example
  * ```ts
- * // R: prop.test(8, 100, conf.level = 0.99, correct = FALSE)$conf.int
+ * // SciPy: binomtest(8, 100).proportion_ci(confidence_level=0.99, method="wilson")
  * const [lo, hi] = wilsonInterval(8, 100);
- * if (Math.abs(lo - 0.03388) > 1e-4 || Math.abs(hi - 0.17818) > 1e-4) throw new Error(`${lo} ${hi}`);
+ * if (Math.abs(lo - 0.0335905628590715) > 1e-12 || Math.abs(hi - 0.1786748148222198) > 1e-12) {
+ *   throw new Error(`${lo} ${hi}`);
+ * }
  * ```
  */
 export function wilsonInterval(
@@ -150,19 +155,6 @@ const sum = (a: ArrayLike<number>) => {
 const share = (x: number, n: number) => (n > 0 ? x / n : 0);
 const thousands = (n: number) =>
   String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-
-/** Memoized start-cell probabilities, by calendar and zone (validate computed them too). */
-const startCache = new Map<string, { local: number[]; utc: number[] }>();
-function startProbs(c: Config, zone: string) {
-  const key = `${JSON.stringify(c.calendar)}\n${zone}`;
-  let p = startCache.get(key);
-  if (!p) {
-    if (startCache.size > 256) startCache.clear();
-    p = startCellProbs(c, zone);
-    startCache.set(key, p);
-  }
-  return p;
-}
 
 /** Takes checks by the start of their quantity, each once. */
 class CheckPicker {
@@ -556,13 +548,26 @@ export function reportFigures(
   let cut = 0;
   for (let acc = 0; cut < actP.length && acc < 0.995; cut++) acc += actP[cut];
   const tailObs = sum(actHist.subarray(cut + 1));
+  // At most ACTIVITY_BARS bars: wider bins when users have many sessions each.
+  const width = Math.max(1, Math.ceil((cut + 1) / ACTIVITY_BARS));
+  const actRows: { value: number; observed: number; expected: number }[] = [];
+  for (let v = 0; v <= cut; v += width) {
+    let ob = 0, ex = 0;
+    for (let k = v; k < Math.min(cut + 1, v + width); k++) {
+      ob += actHist[k] ?? 0;
+      ex += (actP[k] ?? 0) * nUsers;
+    }
+    actRows.push({ value: v, observed: ob, expected: ex });
+  }
   add({
     id: "fig-activity",
     section: "Users",
     spec: histogram({
       title: "Sessions per user",
       subtitle: [
-        `${thousands(nUsers)} users; ${
+        `${thousands(nUsers)} users${
+          width > 1 ? `, in bins of ${width} sessions` : ""
+        }; ${
           thousands(tailObs)
         } with more than ${cut} sessions not drawn (expected ${
           thousands(sum(actP.slice(cut + 1)) * nUsers)
@@ -570,11 +575,8 @@ export function reportFigures(
       ],
       valueTitle: "sessions",
       countTitle: "users",
-      rows: Array.from({ length: cut + 1 }, (_, v) => ({
-        value: v,
-        observed: actHist[v] ?? 0,
-        expected: (actP[v] ?? 0) * nUsers,
-      })),
+      binWidth: width,
+      rows: actRows,
     }),
     caption:
       "Users by number of sessions (bars) and the negative binomial of the Gamma activity weights times the users (line).",
@@ -586,7 +588,7 @@ export function reportFigures(
   const localObs = zero(), localExp = zero(), utcObs = zero(), utcExp = zero();
   o.zones.forEach((zone, z) => {
     const n = sum(o.localCells[z]);
-    const p = n > 0 ? startProbs(c, zone) : undefined;
+    const p = n > 0 ? startCellProbs(c, zone) : undefined;
     for (let i = 0; i < 168; i++) {
       localObs[i] += o.localCells[z][i];
       utcObs[i] += o.utcCells[z][i];

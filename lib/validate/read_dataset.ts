@@ -775,6 +775,27 @@ export interface DatasetRead {
 }
 
 /**
+ * The folder whose facts {@linkcode readDataset} reads: `star` when the dataset has
+ * it, else `snowflake`, else none (the raw log is read). Files outside it are not
+ * read, but for the raw log of a dataset without either schema.
+ *
+ * @example
+ * ```ts
+ * if (factFolder(["raw", "star", "snowflake"]) !== "star") throw new Error("star first");
+ * if (factFolder(["raw"]) !== undefined) throw new Error("raw only");
+ * ```
+ */
+export function factFolder(
+  formats: readonly Format[],
+): "star" | "snowflake" | undefined {
+  return formats.includes("star")
+    ? "star"
+    : formats.includes("snowflake")
+    ? "snowflake"
+    : undefined;
+}
+
+/**
  * Read the dataset into observations.
  *
  * @param dir Dataset folder.
@@ -820,11 +841,7 @@ export async function readDataset(
   encodings: readonly EncodingChoice[] = ["text"],
 ): Promise<DatasetRead> {
   const obs = new Observations(c, sessions, users);
-  const folder = formats.includes("star")
-    ? "star"
-    : formats.includes("snowflake")
-    ? "snowflake"
-    : undefined;
+  const folder = factFolder(formats);
   const files: FileRead[] = [];
   const text = encodings.includes("text");
   const both = text && encodings.includes("parquet");

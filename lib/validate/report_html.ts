@@ -13,6 +13,7 @@ import { relative } from "node:path";
 import { renderSvg } from "../chart/render.ts";
 import { fingerprint } from "../manifest/manifest.ts";
 import { sha256File } from "../manifest/file_digest.ts";
+import type { FileDigestResult } from "../manifest/background_hash.ts";
 import { counted, inFolder } from "../wording.ts";
 import { type Figure, reportFigures } from "./evidence.ts";
 import { HTML_REPORT_MARK } from "./report_files.ts";
@@ -44,10 +45,12 @@ export interface FilesFingerprint {
 
 /**
  * The dataset fingerprint computed from the files: the digests validate computed
- * while reading, and the SHA-256 of every other file of the manifest (hashed here).
+ * while reading, and the SHA-256 of every other file of the manifest (from `others`,
+ * hashed meanwhile on a second thread, or hashed here).
  *
  * @param dir The dataset folder.
  * @param r The report (its `dataset.files` carry the digests of the files read).
+ * @param others Digests already computed, by dataset path.
  * @returns The fingerprint, or the first file that could not be hashed.
  * @example
  * ```ts
@@ -67,6 +70,7 @@ export interface FilesFingerprint {
 export function filesFingerprint(
   dir: string,
   r: ValidationReport,
+  others: ReadonlyMap<string, FileDigestResult> = new Map(),
 ): FilesFingerprint {
   const digests = r.dataset.files.map((f) => ({
     path: f.path,
@@ -75,17 +79,43 @@ export function filesFingerprint(
     sha256: f.sha256,
   }));
   for (const path of r.dataset.notRead) {
-    try {
-      const d = sha256File(inFolder(dir, path));
-      digests.push({ path, bytes: d.bytes, rows: 0, sha256: d.sha256 });
-    } catch (e) {
-      const why = e instanceof Deno.errors.NotFound
-        ? "missing"
-        : (e instanceof Error ? e.message : String(e)).split("\n")[0];
-      return { files: digests.length, problem: `${path}: ${why}` };
+    let got = others.get(path);
+    if (!got) {
+      try {
+        got = { path, digest: sha256File(inFolder(dir, path)) };
+      } catch (e) {
+        got = {
+          path,
+          problem: e instanceof Deno.errors.NotFound
+            ? "missing"
+            : (e instanceof Error ? e.message : String(e)).split("\n")[0],
+        };
+      }
     }
+    if (!got.digest) {
+      return { files: digests.length, problem: `${path}: ${got.problem}` };
+    }
+    digests.push({ path, rows: 0, ...got.digest });
   }
   return { fingerprint: fingerprint(digests), files: digests.length };
+}
+
+/**
+ * An SVG with its element ids and their references (`url(#…)`, `href="#…"`) prefixed
+ * by `scope`: vega numbers gradients and clip paths from 0 in every chart, and ids
+ * must be unique in the page that holds several charts.
+ *
+ * @example
+ * ```ts
+ * const svg = '<svg><defs><linearGradient id="gradient_0"/></defs><path fill="url(#gradient_0)"/></svg>';
+ * const out = scopeSvgIds(svg, "fig-a");
+ * if (out !== '<svg><defs><linearGradient id="fig-a-gradient_0"/></defs><path fill="url(#fig-a-gradient_0)"/></svg>') throw new Error(out);
+ * ```
+ */
+export function scopeSvgIds(svg: string, scope: string): string {
+  return svg.replace(/\bid="([^"]+)"/g, `id="${scope}-$1"`)
+    .replace(/url\(#([^)]+)\)/g, `url(#${scope}-$1)`)
+    .replace(/\bhref="#([^"]+)"/g, `href="#${scope}-$1"`);
 }
 
 /** Text for HTML: `&`, `<`, `>` and `"` escaped. */
@@ -215,10 +245,16 @@ export async function reportHtml(
     r.quality,
   );
   const svgs: string[] = [];
-  for (const f of figures) svgs.push((await renderSvg(f.spec)).trimEnd());
+  for (const f of figures) {
+    svgs.push(scopeSvgIds((await renderSvg(f.spec)).trimEnd(), f.id));
+  }
   const d = r.dataset;
   const verdict = validationSummary(r).at(-1)!.replace(/^validate: /, "");
-  const fp = filesFingerprint(place.datasetDir, r);
+  const fp = filesFingerprint(
+    place.datasetDir,
+    r,
+    await evidence.others ?? new Map(),
+  );
   const fpText = fp.fingerprint === undefined
     ? `Fingerprint not computable from the files (${
       escapeHtml(fp.problem!)

@@ -112,6 +112,24 @@ export function startCellProbs(
   c: Config,
   zone: string,
 ): { local: number[]; utc: number[] } {
+  // Validate's checks and the report's heatmap ask for the same zones: enumerate once.
+  const key = `${JSON.stringify(c.calendar)}\n${zone}`;
+  let p = startCells.get(key);
+  if (!p) {
+    if (startCells.size >= 512) startCells.clear();
+    p = enumerateStartCells(c, zone);
+    startCells.set(key, p);
+  }
+  return { local: [...p.local], utc: [...p.utc] };
+}
+
+/** {@linkcode startCellProbs} already enumerated, by calendar and zone. */
+const startCells = new Map<string, { local: number[]; utc: number[] }>();
+
+function enumerateStartCells(
+  c: Config,
+  zone: string,
+): { local: number[]; utc: number[] } {
   const start = parseIsoDate(c.calendar.start)!;
   const end = parseIsoDate(c.calendar.end)!;
   const wdw = WEEKDAYS.map((k) => c.calendar.weekday_weights[k]);

@@ -56,7 +56,11 @@ import {
   type RuleId,
   RULES,
 } from "./observations.ts";
-import { type FileRead, readDataset } from "./read_dataset.ts";
+import { factFolder, type FileRead, readDataset } from "./read_dataset.ts";
+import {
+  BackgroundHashes,
+  type FileDigestResult,
+} from "../manifest/background_hash.ts";
 import { UsageError } from "../errors.ts";
 import { manifestInputs } from "../manifest/inputs.ts";
 import { counted, inFolder } from "../wording.ts";
@@ -859,6 +863,12 @@ function dialogueFigures(c: Config, o: Observations): QualityFigure[] {
 /** Options of {@linkcode validateDataset}. */
 export interface ValidateOptions {
   /**
+   * Hash the manifest's files that validate does not read on a second thread while
+   * it reads the others ({@linkcode Evidence.others}; for `report.html`'s
+   * fingerprint).
+   */
+  hashOthers?: boolean;
+  /**
    * Test against this config instead of the manifest's parameters (for tests that
    * validate a dataset against a model it was not generated from).
    */
@@ -900,6 +910,11 @@ export interface Evidence {
   config: Config;
   /** Everything `validate` counted while reading the dataset. */
   obs: Observations;
+  /**
+   * With {@linkcode ValidateOptions.hashOthers}: the digests of the manifest's files
+   * outside the folder validate reads, hashed on a second thread meanwhile.
+   */
+  others?: Promise<Map<string, FileDigestResult>>;
 }
 
 /**
@@ -925,6 +940,32 @@ export interface Evidence {
 export async function validateWithEvidence(
   dir: string,
   opts: ValidateOptions = {},
+): Promise<{ report: ValidationReport; evidence: Evidence }> {
+  if (!opts.hashOthers) return await validateRead(dir, opts);
+  const { manifest } = readManifest(dir);
+  const folder = factFolder(manifest.formats as Format[]);
+  const hashes = new BackgroundHashes(
+    dir,
+    folder === undefined
+      ? []
+      : manifest.files.map((f) => f.path).filter((p) =>
+        !p.startsWith(`${folder}/`)
+      ),
+  );
+  try {
+    const done = await validateRead(dir, opts);
+    done.evidence.others = hashes.results();
+    return done;
+  } catch (e) {
+    hashes.stop();
+    throw e;
+  }
+}
+
+/** {@linkcode validateWithEvidence} but the files it does not read. */
+async function validateRead(
+  dir: string,
+  opts: ValidateOptions,
 ): Promise<{ report: ValidationReport; evidence: Evidence }> {
   const { manifest: m } = readManifest(dir);
   if (m.sessions > MAX_VALIDATE_SESSIONS) {
@@ -1383,7 +1424,10 @@ export async function runValidate(
   dir: string,
   opts: ValidateOptions = {},
 ): Promise<ValidationReport> {
-  const { report: r, evidence } = await validateWithEvidence(dir, opts);
+  const { report: r, evidence } = await validateWithEvidence(dir, {
+    ...opts,
+    hashOthers: true,
+  });
   const { reportHtml } = await import("./report_html.ts");
   const html = await reportHtml(r, evidence, {
     datasetDir: dir,

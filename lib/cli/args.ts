@@ -57,8 +57,9 @@ export interface CliArgs {
   /** `generate --from-manifest PATH`: the inputs of an existing dataset. */
   fromManifest?: string;
   /**
-   * `--report DIR` (validate, generate --validate): the folder for validation.md and
-   * validation.json instead of the dataset folder; created when missing.
+   * `--report DIR` (validate, generate --validate): the folder for validation.md,
+   * validation.json and report.html instead of the dataset folder; created when
+   * missing.
    */
   report?: string;
   /** `bench --runs N`: timed runs of each query, 1..1000 (default 5). */
@@ -134,8 +135,9 @@ Usage:
   deno run -P main.ts verify [DIR]           check DIR (default: output) against its
                                              manifest and regenerate it to compare
   deno run -P main.ts validate [DIR]         test DIR's data against its configured
-                                             model; writes validation.md and .json
-                                             into DIR, or into --report R
+                                             model; writes validation.md, .json
+                                             and report.html into DIR, or into
+                                             --report R
   deno run -P main.ts merge PART... --out DIR [--force]
                                              combine the part folders of a
                                              --shard run into one dataset, the
@@ -174,9 +176,9 @@ Options (flags override config.yaml; the manifest records the effective values):
   --force           replace an existing chatsynth dataset folder (only once the new one
                     is complete; never a folder holding other files)
   --validate        run validate on the new dataset right after generating
-  --report R        validate, generate --validate: write validation.md and
-                    validation.json into folder R (created if missing) instead
-                    of the dataset folder
+  --report R        validate, generate --validate: write validation.md,
+                    validation.json and report.html into folder R (created if
+                    missing) instead of the dataset folder
   --from-manifest M regenerate the dataset a manifest.json (file or its folder)
                     describes, from its recorded config, seed, counts and formats
                     alone (with --out; no --config/--seed/--sessions/--users/--formats)
@@ -211,8 +213,10 @@ recorded version that differs from this run's. It exits 0 only when all match.
 validate [DIR] tests every modelled quantity against the distribution the config
 implies (chi-square, Kolmogorov-Smirnov, binomial; Holm-adjusted at 1%), checks the
 exact rules, reports the original brief's quality figures, prints the verdict, then writes
-DIR/validation.md and DIR/validation.json (or R/... with --report R; a report that
-cannot be written is a warning), and exits 0 when every check passes, 1 otherwise.
+DIR/validation.md, DIR/validation.json and DIR/report.html, a self-contained page of
+charts, observed against expected, with the checks beside them (or R/... with
+--report R; a report that cannot be written is a warning), and exits 0 when every
+check passes, 1 otherwise.
 
 bench [DIR] loads DIR's representations into DuckDB, the text files and the Parquet
 files each into a database of their own (and star and snowflake CSV into PostgreSQL

@@ -22,7 +22,7 @@ import { reportHtml, scopeSvgIds } from "../lib/validate/report_html.ts";
 import { validateWithEvidence } from "../lib/validate/validate.ts";
 import type { Manifest } from "../lib/manifest/manifest.ts";
 import { runCliInProcess } from "./cli_in_process.ts";
-import { generateTemp, listFiles, ROOT } from "./helpers.ts";
+import { generateTemp, listFiles, ROOT, runMain } from "./helpers.ts";
 
 const ds = generateTemp({ sessions: 3000, users: 300, seed: 11 });
 globalThis.addEventListener("unload", () => ds.cleanup());
@@ -203,6 +203,28 @@ Deno.test("report.html: a FIFO or a symbolic link to /dev/zero in place of a fil
     assert.match(
       Deno.readTextFileSync(`${copy}/report.html`),
       /Fingerprint not computable from the files \(snowflake\/dim_country\.csv: a symbolic link, not a regular file\)/,
+    );
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("report.html: with read access to the dataset only, validate hashes on its own thread: no worker error on stderr, the fingerprint is sha256sum's", async () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-html-" });
+  try {
+    const copy = `${tmp}/d`;
+    new Deno.Command("cp", { args: ["-r", ds.dir, copy] }).outputSync();
+    const r = runMain([
+      `--allow-read=${copy}`,
+      `--allow-write=${copy}`,
+      "--allow-env=LOG_TOKENS,LOG_STREAM,NO_COLOR,TERM",
+    ], ["validate", "-q", copy]);
+    // Before the fix: exit 0, but Deno's "error: Uncaught (in worker ...)" on stderr.
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "");
+    assert.equal(
+      shownFingerprint(Deno.readTextFileSync(`${copy}/report.html`)),
+      await fingerprintBySha256sum(copy),
     );
   } finally {
     Deno.removeSync(tmp, { recursive: true });

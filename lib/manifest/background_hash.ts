@@ -46,11 +46,10 @@ export class BackgroundHashes {
   constructor(readonly dir: string, readonly paths: readonly string[]) {
     const out = new Map<string, FileDigestResult>();
     let worker: Worker | undefined;
-    if (paths.length) {
+    const url = new URL("./hash_worker.ts", import.meta.url);
+    if (paths.length && mayLoadWorker(url)) {
       try {
-        worker = new Worker(new URL("./hash_worker.ts", import.meta.url), {
-          type: "module",
-        });
+        worker = new Worker(url, { type: "module" });
       } catch {
         worker = undefined;
       }
@@ -94,6 +93,24 @@ export class BackgroundHashes {
   /** Stop the thread (when the results are not wanted any more). */
   stop(): void {
     this.#worker?.terminate();
+  }
+}
+
+/**
+ * Whether the thread's module and what it imports (all under lib/) may be read: a
+ * worker whose module cannot be loaded prints Deno's "Uncaught" error on stderr
+ * before its error event reaches the caller, so without the permission no worker is
+ * started and the files are hashed on the calling thread.
+ */
+function mayLoadWorker(url: URL): boolean {
+  if (url.protocol !== "file:") return true;
+  try {
+    return Deno.permissions.querySync({
+      name: "read",
+      path: new URL("..", url),
+    }).state === "granted";
+  } catch {
+    return false;
   }
 }
 

@@ -22,7 +22,7 @@ import { reportHtml, scopeSvgIds } from "../lib/validate/report_html.ts";
 import { validateWithEvidence } from "../lib/validate/validate.ts";
 import type { Manifest } from "../lib/manifest/manifest.ts";
 import { runCliInProcess } from "./cli_in_process.ts";
-import { generateTemp, listFiles, ROOT } from "./helpers.ts";
+import { generateTemp, listFiles, ROOT, runMain } from "./helpers.ts";
 
 const ds = generateTemp({ sessions: 3000, users: 300, seed: 11 });
 globalThis.addEventListener("unload", () => ds.cleanup());
@@ -149,6 +149,82 @@ Deno.test("report.html: the fingerprint shown is sha256sum's over the files, and
     assert.match(
       Deno.readTextFileSync(`${copy}/report.html`),
       /Fingerprint not computable from the files \(snowflake\/dim_country\.csv: missing\)/,
+    );
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+/**
+ * Run `deno run -A main.ts ARGS` and wait at most `ms`: the exit code, or `undefined`
+ * when the process had to be killed (it hung).
+ */
+async function exitCodeWithin(args: string[], ms: number) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts", ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  const code = await Promise.race([child.status.then((s) => s.code), late]);
+  clearTimeout(timer);
+  if (code === undefined) {
+    child.kill("SIGKILL");
+    await child.status;
+  }
+  return code;
+}
+
+Deno.test("report.html: a FIFO or a symbolic link to /dev/zero in place of a file validate does not read is named, never opened", async () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-html-" });
+  try {
+    const copy = `${tmp}/d`;
+    new Deno.Command("cp", { args: ["-r", ds.dir, copy] }).outputSync();
+    // Files of the snowflake schema: validate reads the star schema.
+    const fifo = `${copy}/snowflake/dim_country.csv`;
+    Deno.removeSync(fifo);
+    const mk = new Deno.Command("mkfifo", { args: [fifo] }).outputSync();
+    assert.ok(mk.success);
+    // Opening a FIFO waits for a writer: before the fix validate never ended.
+    assert.equal(await exitCodeWithin(["validate", "-q", copy], 60_000), 0);
+    assert.match(
+      Deno.readTextFileSync(`${copy}/report.html`),
+      /Fingerprint not computable from the files \(snowflake\/dim_country\.csv: not a regular file/,
+    );
+    Deno.removeSync(fifo);
+    Deno.symlinkSync("/dev/zero", fifo);
+    // Reading /dev/zero never ends.
+    assert.equal(await exitCodeWithin(["validate", "-q", copy], 60_000), 0);
+    assert.match(
+      Deno.readTextFileSync(`${copy}/report.html`),
+      /Fingerprint not computable from the files \(snowflake\/dim_country\.csv: a symbolic link, not a regular file\)/,
+    );
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("report.html: with read access to the dataset only, validate hashes on its own thread: no worker error on stderr, the fingerprint is sha256sum's", async () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-html-" });
+  try {
+    const copy = `${tmp}/d`;
+    new Deno.Command("cp", { args: ["-r", ds.dir, copy] }).outputSync();
+    const r = runMain([
+      `--allow-read=${copy}`,
+      `--allow-write=${copy}`,
+      "--allow-env=LOG_TOKENS,LOG_STREAM,NO_COLOR,TERM",
+    ], ["validate", "-q", copy]);
+    // Before the fix: exit 0, but Deno's "error: Uncaught (in worker ...)" on stderr.
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "");
+    assert.equal(
+      shownFingerprint(Deno.readTextFileSync(`${copy}/report.html`)),
+      await fingerprintBySha256sum(copy),
     );
   } finally {
     Deno.removeSync(tmp, { recursive: true });

@@ -6,14 +6,14 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { sha256File } from "./file_digest.ts";
+import { hashDatasetFile } from "./background_hash.ts";
 
-/** A file to hash: its path in the dataset and on disk. */
+/** A file to hash: the dataset folder and the file's path in it. */
 export interface HashRequest {
+  /** The dataset folder. */
+  dir: string;
   /** The dataset path (echoed in the answer). */
   path: string;
-  /** Where it is on disk. */
-  file: string;
 }
 
 /** The answer for one file: its digest, or why it could not be read. */
@@ -27,17 +27,5 @@ export interface HashAnswer {
 }
 
 self.onmessage = (e: MessageEvent<HashRequest>) => {
-  const { path, file } = e.data;
-  let answer: HashAnswer;
-  try {
-    answer = { path, digest: sha256File(file) };
-  } catch (err) {
-    answer = {
-      path,
-      problem: err instanceof Deno.errors.NotFound
-        ? "missing"
-        : (err instanceof Error ? err.message : String(err)).split("\n")[0],
-    };
-  }
-  self.postMessage(answer);
+  self.postMessage(hashDatasetFile(e.data.dir, e.data.path));
 };

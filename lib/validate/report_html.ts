@@ -12,8 +12,10 @@
 import { relative } from "node:path";
 import { renderSvg } from "../chart/render.ts";
 import { fingerprint } from "../manifest/manifest.ts";
-import { sha256File } from "../manifest/file_digest.ts";
-import type { FileDigestResult } from "../manifest/background_hash.ts";
+import {
+  type FileDigestResult,
+  hashDatasetFile,
+} from "../manifest/background_hash.ts";
 import { counted, inFolder } from "../wording.ts";
 import { type Figure, reportFigures } from "./evidence.ts";
 import { HTML_REPORT_MARK } from "./report_files.ts";
@@ -79,19 +81,7 @@ export function filesFingerprint(
     sha256: f.sha256,
   }));
   for (const path of r.dataset.notRead) {
-    let got = others.get(path);
-    if (!got) {
-      try {
-        got = { path, digest: sha256File(inFolder(dir, path)) };
-      } catch (e) {
-        got = {
-          path,
-          problem: e instanceof Deno.errors.NotFound
-            ? "missing"
-            : (e instanceof Error ? e.message : String(e)).split("\n")[0],
-        };
-      }
-    }
+    const got = others.get(path) ?? hashDatasetFile(dir, path);
     if (!got.digest) {
       return { files: digests.length, problem: `${path}: ${got.problem}` };
     }

@@ -500,3 +500,29 @@ Deno.test("scopeSvgIds: two charts' gradients keep apart in one page", () => {
     a.includes("url(#fig-a-clip1)") && a.includes('href="#fig-a-clip1"'),
   );
 });
+
+Deno.test("report figures: a share of nothing is not drawn (an intent without turns, no task-turn pairs)", async () => {
+  const { report, evidence } = await validateWithEvidence(ds.dir);
+  const o = evidence.obs;
+  const last = evidence.config.intents.length - 1;
+  o.intentCounts[last] = 0;
+  o.fallbacksByIntent[last] = 0;
+  o.taskPairs = 0;
+  o.sameIntentPairs = 0;
+  const { figures } = reportFigures(
+    evidence.config,
+    o,
+    report.checks,
+    report.quality,
+  );
+  const rows = (id: string) =>
+    dataOf(figures.find((f) => f.id === id)!.spec).map((r) => r.label);
+  assert.ok(!rows("fig-fallback").includes(evidence.config.intents[last].name));
+  assert.equal(rows("fig-fallback").length, last);
+  assert.ok(
+    !rows("fig-dialogue").includes("same intent as the previous task turn"),
+  );
+  for (const r of [...rows("fig-fallback"), ...rows("fig-dialogue")]) {
+    assert.equal(typeof r, "string");
+  }
+});

@@ -73,7 +73,7 @@ export function categoryBars(c: CategoryShares): ChartSpec {
         type: "nominal",
         sort: order,
         title: null,
-        axis: { labelLimit: 200 },
+        axis: { labelLimit: 320 },
       },
       yOffset: {
         field: "series",

@@ -146,9 +146,16 @@ export function hashDatasetFile(dir: string, path: string): FileDigestResult {
   } catch (e) {
     return {
       path,
+      // The error's kind, not its message: that names the absolute path, and the
+      // page's bytes must not depend on where the dataset is.
       problem: e instanceof Deno.errors.NotFound
         ? "missing"
-        : (e instanceof Error ? e.message : String(e)).split("\n")[0],
+        : e instanceof Deno.errors.PermissionDenied ||
+            e instanceof Deno.errors.NotCapable
+        ? "not readable (permission denied)"
+        : e instanceof Deno.errors.IsADirectory
+        ? "a folder, not a file"
+        : `not readable (${e instanceof Error ? e.name : "error"})`,
     };
   }
 }

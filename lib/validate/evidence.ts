@@ -272,10 +272,12 @@ export function reportFigures(
     checks: pick.take("turns per session"),
   });
   const rp = c.outcomes.resolution_probability;
+  // A share of nothing (no turns of an intent, no eligible session) is not drawn.
   const sessionRow = (label: string, x: number, n: number, p0: number) => {
+    if (n <= 0) return [];
     const [low, high] = wilsonInterval(x, n);
-    const half = n > 0 ? Z99 * Math.sqrt((p0 * (1 - p0)) / n) : 0;
-    return {
+    const half = Z99 * Math.sqrt((p0 * (1 - p0)) / n);
+    return [{
       label,
       observed: share(x, n),
       low,
@@ -283,7 +285,7 @@ export function reportFigures(
       target: p0,
       bandLow: Math.max(0, p0 - half),
       bandHigh: Math.min(1, p0 + half),
-    };
+    }];
   };
   const p0 = e.taskPairs > 0 ? e.sameIntentPairs / e.taskPairs : 0;
   // Ratio estimator: Var ≈ Σ(a_s − R0 n_s)² / (Σ n_s)² (clustered by session).
@@ -302,7 +304,7 @@ export function reportFigures(
       axisTitle: "share",
       perRowScale: true,
       rows: [
-        {
+        ...(o.taskPairs === 0 ? [] : [{
           label: "same intent as the previous task turn",
           observed: same,
           low: Math.max(0, same - Z99 * se),
@@ -310,32 +312,32 @@ export function reportFigures(
           target: p0,
           bandLow: Math.max(0, p0 - Z99 * se),
           bandHigh: Math.min(1, p0 + Z99 * se),
-        },
-        sessionRow(
+        }]),
+        ...sessionRow(
           "sessions opening with a greeting",
           o.greetSessions,
           o.sessions,
           e.greetTurns,
         ),
-        sessionRow(
+        ...sessionRow(
           "sessions closing with thank or goodbye",
           o.closeSessions,
           o.sessions,
           e.closeTurns,
         ),
-        sessionRow(
+        ...sessionRow(
           "sessions escalated (handoff)",
           o.escalatedCount,
           o.sessions,
           e.escalated,
         ),
-        sessionRow(
+        ...sessionRow(
           `handoffs after ${c.outcomes.escalation_consecutive_fallbacks} fallbacks in a row`,
           o.handoffAfterFallbacks,
           o.sessions,
           e.handoffAfterFallbacks,
         ),
-        sessionRow(
+        ...sessionRow(
           "resolved (of eligible sessions)",
           o.resolvedEligible,
           o.resolutionEligible,
@@ -448,15 +450,12 @@ export function reportFigures(
   });
   const tenP = tenurePmf(c);
   const tenN = sum(o.tenureCounts);
-  const tenRows: { value: number; observed: number; expected: number }[] = [];
-  for (let v = 0; v < tenP.length; v += TENURE_BIN_DAYS) {
-    let ob = 0, ex = 0;
-    for (let k = v; k < Math.min(tenP.length, v + TENURE_BIN_DAYS); k++) {
-      ob += o.tenureCounts[k] ?? 0;
-      ex += tenP[k] * tenN;
-    }
-    tenRows.push({ value: v, observed: ob, expected: ex });
-  }
+  const tenRows = binned(
+    o.tenureCounts,
+    tenP.map((p) => p * tenN),
+    tenP.length,
+    TENURE_BIN_DAYS,
+  );
   add({
     id: "fig-tenure",
     section: "Users",
@@ -550,15 +549,12 @@ export function reportFigures(
   const tailObs = sum(actHist.subarray(cut + 1));
   // At most ACTIVITY_BARS bars: wider bins when users have many sessions each.
   const width = Math.max(1, Math.ceil((cut + 1) / ACTIVITY_BARS));
-  const actRows: { value: number; observed: number; expected: number }[] = [];
-  for (let v = 0; v <= cut; v += width) {
-    let ob = 0, ex = 0;
-    for (let k = v; k < Math.min(cut + 1, v + width); k++) {
-      ob += actHist[k] ?? 0;
-      ex += (actP[k] ?? 0) * nUsers;
-    }
-    actRows.push({ value: v, observed: ob, expected: ex });
-  }
+  const actRows = binned(
+    actHist,
+    Array.from(actP, (p) => p * nUsers),
+    cut + 1,
+    width,
+  );
   add({
     id: "fig-activity",
     section: "Users",
@@ -685,7 +681,7 @@ export function reportFigures(
         "observed rate with its 99% Wilson interval (blue), target (black) and the band a 1% binomial test accepts (grey)",
       ],
       axisTitle: "fallback rate",
-      rows: intents.map((name, i) =>
+      rows: intents.flatMap((name, i) =>
         sessionRow(name, o.fallbacksByIntent[i], o.intentCounts[i], rates[i])
       ),
     }),
@@ -769,6 +765,28 @@ export function reportFigures(
     checks: pick.take("satisfaction"),
   });
   return { figures, rest: pick.rest() };
+}
+
+/**
+ * Histogram rows of values 0..`end` − 1 in bins of `width`: each bin's start, its
+ * observed and its expected count.
+ */
+function binned(
+  observed: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  end: number,
+  width: number,
+): { value: number; observed: number; expected: number }[] {
+  const rows = [];
+  for (let v = 0; v < end; v += width) {
+    let ob = 0, ex = 0;
+    for (let k = v; k < Math.min(end, v + width); k++) {
+      ob += observed[k] ?? 0;
+      ex += expected[k] ?? 0;
+    }
+    rows.push({ value: v, observed: ob, expected: ex });
+  }
+  return rows;
 }
 
 /** The label of sentiment cell k: "−1", "[−1.0, −0.9)" … "[0.9, 1.0)", "1". */

@@ -25,7 +25,6 @@ import {
   validationSummary,
   writeValidationReport,
 } from "../validate/validate.ts";
-import { reportHtml } from "../validate/report_html.ts";
 import {
   counted,
   escapeControls,
@@ -48,6 +47,8 @@ async function validateAndReport(
     hashOthers: true,
   });
   if (!quiet) { for (const line of validationSummary(r)) stdout.line(line); }
+  // Loaded here, not at start-up: the chart layer (vega) is for reports only.
+  const { reportHtml } = await import("../validate/report_html.ts");
   const html = await reportHtml(r, evidence, { datasetDir: dir, reportDir });
   try {
     const written = writeValidationReport(r, reportDir, html);

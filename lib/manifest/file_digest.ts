@@ -6,6 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import { runSteps, type Steps } from "../steps.ts";
+import { notRegularFileReason } from "./regular_file.ts";
+import { inFolder } from "../wording.ts";
 
 const CHUNK = 1 << 20;
 
@@ -121,5 +123,62 @@ export class LineReader {
   /** Close the file. */
   close(): void {
     this.#file.close();
+  }
+}
+
+/** A dataset file's size and SHA-256, or why it could not be read. */
+export interface FileDigestResult {
+  /** The dataset path. */
+  path: string;
+  /** Bytes and lowercase hex SHA-256, when read. */
+  digest?: { bytes: number; sha256: string };
+  /** "missing", the reason it is not a regular file, or why it is not readable. */
+  problem?: string;
+}
+
+/**
+ * Size and SHA-256 of one dataset file, read only when it is a regular file inside the
+ * dataset folder, as validate and verify read them: a symbolic link (to `/dev/zero`, say), a FIFO
+ * (whose open would wait for a writer forever), a device or a folder in its place is
+ * answered with the reason, never opened.
+ *
+ * @param dir The dataset folder.
+ * @param path The dataset path (forward slashes, relative to `dir`).
+ * @returns The digest, or the problem: "missing", the reason it is not a regular
+ *   file, or the kind of read error (never its message, which names the absolute
+ *   path). Never throws.
+ * @example
+ * ```ts
+ * const dir = Deno.makeTempDirSync();
+ * try {
+ *   Deno.writeTextFileSync(`${dir}/abc.txt`, "abc");
+ *   Deno.symlinkSync(`${dir}/abc.txt`, `${dir}/link.txt`);
+ *   // The SHA-256 of "abc" published in FIPS 180-2, appendix B.1.
+ *   if (hashDatasetFile(dir, "abc.txt").digest?.sha256 !== "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") throw new Error("abc");
+ *   if (hashDatasetFile(dir, "link.txt").digest !== undefined) throw new Error("A link is not read");
+ * } finally {
+ *   Deno.removeSync(dir, { recursive: true });
+ * }
+ * ```
+ */
+export function hashDatasetFile(dir: string, path: string): FileDigestResult {
+  try {
+    const why = notRegularFileReason(dir, path);
+    if (why) return { path, problem: why };
+    return { path, digest: sha256File(inFolder(dir, path)) };
+  } catch (e) {
+    return {
+      path,
+      // The error's kind, not its message: that names the absolute path, and the
+      // page's bytes must not depend on where the dataset is.
+      problem: e instanceof Deno.errors.NotFound
+        ? "missing"
+        : e instanceof Deno.errors.PermissionDenied ||
+            e instanceof Deno.errors.NotCapable
+        ? "not readable (permission denied)"
+        : e instanceof Deno.errors.IsADirectory
+        ? "a folder, not a file"
+        : `not readable (${e instanceof Error ? e.name : "error"})`,
+    };
   }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { hashDatasetFile } from "./background_hash.ts";
+import { hashDatasetFile } from "./file_digest.ts";
 
 /** A file to hash: the dataset folder and the file's path in it. */
 export interface HashRequest {
@@ -14,16 +14,6 @@ export interface HashRequest {
   dir: string;
   /** The dataset path (echoed in the answer). */
   path: string;
-}
-
-/** The answer for one file: its digest, or why it could not be read. */
-export interface HashAnswer {
-  /** The dataset path of the request. */
-  path: string;
-  /** Bytes and lowercase hex SHA-256, when read. */
-  digest?: { bytes: number; sha256: string };
-  /** "missing", or the error's first line, when not. */
-  problem?: string;
 }
 
 self.onmessage = (e: MessageEvent<HashRequest>) => {

@@ -35,7 +35,7 @@ import type { Check, QualityFigure } from "./validate.ts";
 export const Z99 = 2.5758293035489004;
 
 /** Probabilities at which the Q–Q plots compare quantiles: (j − 0.5) / K. */
-export const QQ_POINTS = 100;
+export const QQ_POINTS = 50;
 
 /** Most bars of the sessions-per-user histogram. */
 const ACTIVITY_BARS = 60;

@@ -15,7 +15,7 @@ import { fingerprint } from "../manifest/manifest.ts";
 import {
   type FileDigestResult,
   hashDatasetFile,
-} from "../manifest/background_hash.ts";
+} from "../manifest/file_digest.ts";
 import { counted, inFolder } from "../wording.ts";
 import { type Figure, reportFigures } from "./evidence.ts";
 import { HTML_REPORT_MARK } from "./report_files.ts";

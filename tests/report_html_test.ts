@@ -140,7 +140,7 @@ Deno.test("report.html: the fingerprint shown is sha256sum's over the files, and
     assert.notEqual(shownFingerprint(after), want);
     assert.match(
       after,
-      /<strong>differs<\/strong> from the one manifest\.json records/,
+      /<strong>differs<\/strong> from the one manifest\.json records \(<code>[0-9a-f]{64}<\/code>\); not the size or SHA-256 it records: snowflake\/dim_country\.csv\. Run verify\./,
     );
     // A file gone: said, not thrown.
     Deno.removeSync(other);

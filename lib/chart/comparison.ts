@@ -73,7 +73,7 @@ export function categoryBars(c: CategoryShares): ChartSpec {
         type: "nominal",
         sort: order,
         title: null,
-        axis: { labelLimit: 320 },
+        axis: { labelLimit: 480 },
       },
       yOffset: {
         field: "series",
@@ -108,8 +108,11 @@ export function categoryBars(c: CategoryShares): ChartSpec {
       sort: panels,
       title: null,
     },
-    columns: 3,
-    resolve: { scale: { y: "independent", yOffset: "independent" } },
+    columns: 2,
+    resolve: {
+      scale: { y: "independent", yOffset: "independent" },
+      axis: { x: "independent" },
+    },
     spec: inner,
   } as unknown as ChartSpec;
 }
@@ -311,7 +314,7 @@ export function shareIntervals(s: ShareIntervals): ChartSpec {
     type: "nominal",
     sort: order,
     title: null,
-    axis: { labelLimit: 320 },
+    axis: { labelLimit: 480 },
   };
   const x = {
     type: "quantitative",
@@ -363,7 +366,7 @@ export function shareIntervals(s: ShareIntervals): ChartSpec {
           type: "nominal",
           sort: order,
           title: null,
-          header: { labelAngle: 0, labelAlign: "left", labelLimit: 320 },
+          header: { labelAngle: 0, labelAlign: "left", labelLimit: 480 },
         },
       },
       resolve: { scale: { x: "independent" } },

@@ -12,6 +12,7 @@
 import { relative } from "node:path";
 import { renderSvg } from "../chart/render.ts";
 import { fingerprint } from "../manifest/manifest.ts";
+import { readManifest } from "../manifest/read_manifest.ts";
 import {
   type FileDigestResult,
   hashDatasetFile,
@@ -43,6 +44,11 @@ export interface FilesFingerprint {
   files: number;
   /** Why it could not be computed (a file missing or unreadable). */
   problem?: string;
+  /**
+   * Files whose size or SHA-256 is not the one `manifest.json` records (read by
+   * validate or hashed for the fingerprint), in the manifest's order.
+   */
+  changed: string[];
 }
 
 /**
@@ -83,11 +89,21 @@ export function filesFingerprint(
   for (const path of r.dataset.notRead) {
     const got = others.get(path) ?? hashDatasetFile(dir, path);
     if (!got.digest) {
-      return { files: digests.length, problem: `${path}: ${got.problem}` };
+      return {
+        files: digests.length,
+        problem: `${path}: ${got.problem}`,
+        changed: [],
+      };
     }
     digests.push({ path, rows: 0, ...got.digest });
   }
-  return { fingerprint: fingerprint(digests), files: digests.length };
+  const { manifest } = readManifest(dir);
+  const seen = new Map(digests.map((d) => [d.path, d]));
+  const changed = manifest.files.filter((f) => {
+    const d = seen.get(f.path);
+    return d !== undefined && (d.sha256 !== f.sha256 || d.bytes !== f.bytes);
+  }).map((f) => f.path);
+  return { fingerprint: fingerprint(digests), files: digests.length, changed };
 }
 
 /**
@@ -251,7 +267,13 @@ export async function reportHtml(
     }); manifest.json records <code>${d.fingerprint}</code>.`
     : fp.fingerprint === d.fingerprint
     ? `Fingerprint <code>${fp.fingerprint}</code>, computed from the ${fp.files} data files; equal to the one manifest.json records.`
-    : `Fingerprint <code>${fp.fingerprint}</code>, computed from the ${fp.files} data files, <strong>differs</strong> from the one manifest.json records (<code>${d.fingerprint}</code>): run verify.`;
+    : `Fingerprint <code>${fp.fingerprint}</code>, computed from the ${fp.files} data files, <strong>differs</strong> from the one manifest.json records (<code>${d.fingerprint}</code>)${
+      fp.changed.length
+        ? `; not the size or SHA-256 it records: ${
+          escapeHtml(fp.changed.join(", "))
+        }`
+        : ""
+    }. Run verify.`;
   const toReport = (name: string) =>
     href(relative(place.reportDir, inFolder(place.datasetDir, name)) || name);
   const links = [

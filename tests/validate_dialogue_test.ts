@@ -65,7 +65,7 @@ function escape(s: string): string {
 
 /**
  * Run `validate` on a folder with the CLI; returns stdout after checking exit 1. In
- * the test's process by default; `subprocess` runs `deno run main.ts` (one case does,
+ * the test's process by default, without the page (`--no-html`); `subprocess` runs `deno run main.ts` (one case does,
  * for the process's exit code and stderr).
  */
 async function validateFails(dir: string, subprocess = false): Promise<string> {
@@ -74,7 +74,7 @@ async function validateFails(dir: string, subprocess = false): Promise<string> {
       ["--allow-read", `--allow-write=${dir}`, "--allow-env"],
       ["validate", dir],
     )
-    : await runCliInProcess(["validate", dir]);
+    : await runCliInProcess(["validate", dir, "--no-html"]);
   assert.equal(v.code, 1, v.stdout + v.stderr);
   assert.equal(v.stderr, "");
   return v.stdout;

@@ -423,3 +423,76 @@ Deno.test("validate names the data files it did not read (the other representati
     ds.cleanup();
   }
 });
+
+Deno.test("--no-html: validation.md and .json only; an earlier report.html of ours removed, anyone else's kept; refused where it does not apply", async () => {
+  const ds = generateTemp({ sessions: 20, users: 10, seed: 5 });
+  const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-" });
+  try {
+    const mine = `${tmp}/mine`;
+    assert.equal(
+      (await runCliInProcess(["validate", ds.dir, "--report", mine])).code,
+      0,
+    );
+    assert.deepEqual(listFiles(mine), [
+      "report.html",
+      "validation.json",
+      "validation.md",
+    ]);
+    const r = await runCliInProcess([
+      "validate",
+      ds.dir,
+      "--report",
+      mine,
+      "--no-html",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "");
+    assert.match(
+      r.stdout,
+      /^Report: .*validation\.md and .*validation\.json$/m,
+    );
+    assert.deepEqual(listFiles(mine), ["validation.json", "validation.md"]);
+    // Somebody else's report.html is neither removed nor a reason to refuse.
+    const theirs = `${tmp}/theirs`;
+    Deno.mkdirSync(theirs);
+    Deno.writeTextFileSync(
+      `${theirs}/report.html`,
+      "<!DOCTYPE html>\n<p>mine</p>\n",
+    );
+    const t = await runCliInProcess([
+      "validate",
+      ds.dir,
+      "--report",
+      theirs,
+      "--no-html",
+    ]);
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal(t.stderr, "");
+    assert.equal(
+      Deno.readTextFileSync(`${theirs}/report.html`),
+      "<!DOCTYPE html>\n<p>mine</p>\n",
+    );
+    assert.deepEqual(listFiles(theirs), [
+      "report.html",
+      "validation.json",
+      "validation.md",
+    ]);
+    for (
+      const argv of [["verify", ds.dir, "--no-html"], [
+        "bench",
+        ds.dir,
+        "--no-html",
+      ], ["--sessions", "3", "--no-html"]]
+    ) {
+      const bad = await runCliInProcess(argv);
+      assert.equal(bad.code, 2, argv.join(" "));
+      assert.equal(
+        bad.stderr,
+        "error: --no-html applies only to validate and generate --validate: it leaves out report.html\n",
+      );
+    }
+  } finally {
+    ds.cleanup();
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});

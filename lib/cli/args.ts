@@ -62,6 +62,11 @@ export interface CliArgs {
    * missing.
    */
   report?: string;
+  /**
+   * `--no-html` (validate, generate --validate): write validation.md and
+   * validation.json only, no report.html; default false.
+   */
+  noHtml: boolean;
   /** `bench --runs N`: timed runs of each query, 1..1000 (default 5). */
   runs: number;
   /** `bench --warmup N`: untimed runs of each query before the timed ones, 0..100 (default 1). */
@@ -179,6 +184,8 @@ Options (flags override config.yaml; the manifest records the effective values):
   --report R        validate, generate --validate: write validation.md,
                     validation.json and report.html into folder R (created if
                     missing) instead of the dataset folder
+  --no-html         validate, generate --validate: leave out report.html (and
+                    remove one an earlier validate wrote there)
   --from-manifest M regenerate the dataset a manifest.json (file or its folder)
                     describes, from its recorded config, seed, counts and formats
                     alone (with --out; no --config/--seed/--sessions/--users/--formats)
@@ -331,6 +338,7 @@ export function parseCli(argv: string[]): CliArgs {
         validate: { type: "boolean" },
         "from-manifest": { type: "string" },
         report: { type: "string" },
+        "no-html": { type: "boolean" },
         runs: { type: "string" },
         warmup: { type: "string" },
         db: { type: "string" },
@@ -499,6 +507,14 @@ export function parseCli(argv: string[]): CliArgs {
       );
     }
   }
+  if (
+    v["no-html"] && command !== "validate" &&
+    !(command === "generate" && v.validate)
+  ) {
+    throw new UsageError(
+      `--no-html applies only to validate and generate --validate: it leaves out report.html`,
+    );
+  }
   let seed: number | undefined;
   if (v.seed !== undefined) {
     if (!/^\d+$/.test(v.seed) || !Number.isSafeInteger(Number(v.seed))) {
@@ -603,6 +619,7 @@ export function parseCli(argv: string[]): CliArgs {
       ? { fromManifest: v["from-manifest"] }
       : {}),
     ...(v.report !== undefined ? { report: v.report } : {}),
+    noHtml: v["no-html"] ?? false,
     runs: parseBenchCount("runs", v.runs),
     warmup: parseBenchCount("warmup", v.warmup),
     ...(v.db !== undefined ? { db: v.db } : {}),

@@ -42,14 +42,18 @@ async function validateAndReport(
   dir: string,
   reportDir: string,
   quiet: boolean,
+  noHtml: boolean,
 ): Promise<number> {
   const { report: r, evidence } = await validateWithEvidence(dir, {
-    hashOthers: true,
+    hashOthers: !noHtml,
   });
   if (!quiet) { for (const line of validationSummary(r)) stdout.line(line); }
-  // Loaded here, not at start-up: the chart layer (vega) is for reports only.
-  const { reportHtml } = await import("../validate/report_html.ts");
-  const html = await reportHtml(r, evidence, { datasetDir: dir, reportDir });
+  let html: string | undefined;
+  if (!noHtml) {
+    // Loaded here, not at start-up: the chart layer (vega) is for reports only.
+    const { reportHtml } = await import("../validate/report_html.ts");
+    html = await reportHtml(r, evidence, { datasetDir: dir, reportDir });
+  }
   try {
     const written = writeValidationReport(r, reportDir, html);
     if (!quiet) {
@@ -197,6 +201,7 @@ async function generateCommand(args: CliArgs): Promise<number> {
     out,
     reportDir(args.report) ?? out,
     args.quiet,
+    args.noHtml,
   );
 }
 
@@ -263,7 +268,12 @@ async function mergeCommand(args: CliArgs): Promise<number> {
 
 function validateCommand(args: CliArgs): Promise<number> {
   const dir = datasetDir(args.positionals[0]);
-  return validateAndReport(dir, reportDir(args.report) ?? dir, args.quiet);
+  return validateAndReport(
+    dir,
+    reportDir(args.report) ?? dir,
+    args.quiet,
+    args.noHtml,
+  );
 }
 
 /** The `--report` folder, trailing slashes dropped (as for the dataset folder). */

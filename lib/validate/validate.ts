@@ -1327,9 +1327,11 @@ export class ReportNotWritten extends Error {
  *
  * @param r The report.
  * @param folder The report folder: the dataset folder, or `--report DIR`.
- * @param html `report.html`'s text (lib/validate/report_html.ts `reportHtml`).
+ * @param html `report.html`'s text (lib/validate/report_html.ts `reportHtml`), or
+ *   undefined to write the other two only (`--no-html`; a `report.html` chatsynth
+ *   wrote there is then removed, anything else of that name left alone).
  * @returns The paths written: `folder/validation.md`, `folder/validation.json`,
- *   `folder/report.html`.
+ *   and `folder/report.html` with `html`.
  * @throws {ReportNotWritten} When a file or the folder cannot be written, or a file
  *   of that name is not a report chatsynth wrote (naming it).
  * @example
@@ -1353,7 +1355,7 @@ export class ReportNotWritten extends Error {
 export function writeValidationReport(
   r: ValidationReport,
   folder: string,
-  html: string,
+  html: string | undefined,
 ): string[] {
   try {
     if (!Deno.statSync(folder).isDirectory) {
@@ -1382,7 +1384,12 @@ export function writeValidationReport(
       throw new ReportNotWritten(folder, folder, e);
     }
   }
-  for (const name of VALIDATION_FILES) {
+  // Without the page: validation.md and .json only, and an earlier page of ours
+  // removed (it would describe another run); anything else there is left alone.
+  const names = html === undefined
+    ? VALIDATION_FILES.filter((n) => n !== "report.html")
+    : VALIDATION_FILES;
+  for (const name of names) {
     const path = inFolder(folder, name);
     let why: string | undefined;
     try {
@@ -1392,9 +1399,22 @@ export function writeValidationReport(
     }
     if (why) throw new ReportNotWritten(folder, path, new Error(why));
   }
+  if (html === undefined) {
+    const page = inFolder(folder, "report.html");
+    try {
+      if (notOurReportReason(page, "report.html") === undefined) {
+        Deno.removeSync(page);
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) {
+        throw new ReportNotWritten(folder, page, e);
+      }
+    }
+  }
   const written: string[] = [];
   const texts = [validationMarkdown(r), validationJson(r), html];
-  VALIDATION_FILES.forEach((name, i) => {
+  names.forEach((name) => {
+    const i = VALIDATION_FILES.indexOf(name);
     const path = inFolder(folder, name);
     try {
       // Replace, never write through (a report of ours, checked above).
@@ -1403,7 +1423,7 @@ export function writeValidationReport(
       } catch (e) {
         if (!(e instanceof Deno.errors.NotFound)) throw e;
       }
-      Deno.writeTextFileSync(path, texts[i], { createNew: true });
+      Deno.writeTextFileSync(path, texts[i]!, { createNew: true });
     } catch (e) {
       throw new ReportNotWritten(folder, path, e);
     }

@@ -25,7 +25,12 @@ import { runCliInProcess } from "./cli_in_process.ts";
 import { generateTemp, listFiles, ROOT, runMain } from "./helpers.ts";
 
 const ds = generateTemp({ sessions: 3000, users: 300, seed: 11 });
-globalThis.addEventListener("unload", () => ds.cleanup());
+/** A small dataset for the tests that run validate as a child process. */
+const small = generateTemp({ sessions: 200, users: 40, seed: 12 });
+globalThis.addEventListener("unload", () => {
+  ds.cleanup();
+  small.cleanup();
+});
 
 /** The one `<code>` of the fingerprint line. */
 function shownFingerprint(html: string): string {
@@ -184,7 +189,7 @@ Deno.test("report.html: a FIFO or a symbolic link to /dev/zero in place of a fil
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-html-" });
   try {
     const copy = `${tmp}/d`;
-    new Deno.Command("cp", { args: ["-r", ds.dir, copy] }).outputSync();
+    new Deno.Command("cp", { args: ["-r", small.dir, copy] }).outputSync();
     // Files of the snowflake schema: validate reads the star schema.
     const fifo = `${copy}/snowflake/dim_country.csv`;
     Deno.removeSync(fifo);
@@ -213,7 +218,7 @@ Deno.test("report.html: with read access to the dataset only, validate hashes on
   const tmp = Deno.makeTempDirSync({ prefix: "chatsynth-report-html-" });
   try {
     const copy = `${tmp}/d`;
-    new Deno.Command("cp", { args: ["-r", ds.dir, copy] }).outputSync();
+    new Deno.Command("cp", { args: ["-r", small.dir, copy] }).outputSync();
     const r = runMain([
       `--allow-read=${copy}`,
       `--allow-write=${copy}`,
